@@ -1,0 +1,47 @@
+package dev.vcdn.edge;
+
+import dev.vcdn.shared.config.ClusterConfig;
+import dev.vcdn.shared.config.ConfigException;
+import dev.vcdn.shared.config.ConfigSource;
+import dev.vcdn.shared.config.HttpServerConfig;
+import java.net.URI;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything an edge node is told at start. Keys, defaults and units are documented in
+ * {@code edge-node/config/edge.yaml}; a test keeps that file and these defaults equal.
+ *
+ * @param http      viewer-facing HTTP server
+ * @param originUrl the origin (or a load balancer in front of the origins)
+ * @param region    the region this edge serves, as geo-config names it
+ * @param cluster   the region's Hazelcast cluster; its default name is {@code vcdn-edge-<region>}
+ */
+public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, ClusterConfig cluster) {
+
+    public static final int DEFAULT_HTTP_PORT = 8081;
+    public static final int DEFAULT_CLUSTER_PORT = 5801;
+    public static final URI DEFAULT_ORIGIN_URL = URI.create("http://127.0.0.1:8080");
+    public static final Pattern REGION = Pattern.compile("[a-z][a-z0-9-]{0,15}");
+
+    public EdgeConfig {
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(originUrl, "originUrl");
+        Objects.requireNonNull(cluster, "cluster");
+        if (!REGION.matcher(region).matches()) {
+            throw new IllegalArgumentException("region '" + region + "' does not match " + REGION);
+        }
+    }
+
+    public static EdgeConfig read(ConfigSource source) {
+        String region = source.string("region", "local");
+        if (!REGION.matcher(region).matches()) {
+            throw new ConfigException("region", "'" + region + "' must match " + REGION.pattern());
+        }
+        return new EdgeConfig(
+                HttpServerConfig.read(source, DEFAULT_HTTP_PORT),
+                source.httpUrl("origin.url").orElse(DEFAULT_ORIGIN_URL),
+                region,
+                ClusterConfig.read(source, "vcdn-edge-" + region, DEFAULT_CLUSTER_PORT));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.vcdn.edge;
+
+import dev.vcdn.shared.config.ClusterConfig;
+import dev.vcdn.shared.config.ConfigSource;
+import dev.vcdn.shared.process.ProcessContext;
+import dev.vcdn.shared.process.ProcessDefinition;
+import dev.vcdn.shared.process.ProcessVerticle;
+import java.util.Optional;
+
+/** The edge node as the launcher sees it: always a member of its region's cluster. */
+public final class EdgeProcess implements ProcessDefinition<EdgeConfig> {
+
+    @Override
+    public String name() {
+        return "edge";
+    }
+
+    @Override
+    public EdgeConfig readConfig(ConfigSource source) {
+        return EdgeConfig.read(source);
+    }
+
+    @Override
+    public Optional<ClusterConfig> cluster(EdgeConfig config) {
+        return Optional.of(config.cluster());
+    }
+
+    @Override
+    public ProcessVerticle createRootVerticle(EdgeConfig config, ProcessContext context) {
+        return new EdgeVerticle(config, context);
+    }
+}

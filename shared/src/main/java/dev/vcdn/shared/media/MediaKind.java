@@ -1,0 +1,6 @@
+package dev.vcdn.shared.media;
+
+public enum MediaKind {
+    VIDEO,
+    AUDIO
+}

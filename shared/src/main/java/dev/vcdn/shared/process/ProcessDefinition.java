@@ -1,0 +1,28 @@
+package dev.vcdn.shared.process;
+
+import dev.vcdn.shared.config.ClusterConfig;
+import dev.vcdn.shared.config.ConfigSource;
+import java.util.Optional;
+
+/** What makes a process (origin, edge, geo) different from the others; the launcher does the rest. */
+public interface ProcessDefinition<C> {
+
+    /** Short lower-case name used in logs, metrics and the jar name. */
+    String name();
+
+    /** Reads every key of this process's config; throws {@code ConfigException} on a bad value. */
+    C readConfig(ConfigSource source);
+
+    /** The Hazelcast cluster to join, if this process is clustered. */
+    Optional<ClusterConfig> cluster(C config);
+
+    /**
+     * Work that must happen once before Vert.x starts and may block: files in the data folder,
+     * generated secrets. Runs on the main thread.
+     */
+    default C prepare(C config) {
+        return config;
+    }
+
+    ProcessVerticle createRootVerticle(C config, ProcessContext context);
+}

@@ -1,0 +1,22 @@
+package dev.vcdn.shared.stream;
+
+/** One rung of a channel's ladder ({@code source}, {@code 720p}, {@code 480p-av1}, {@code audio}). */
+public record RenditionId(String value) {
+
+    public RenditionId {
+        Identifiers.require("rendition id", Identifiers.NAME, value);
+    }
+
+    public static RenditionId of(String value) {
+        return new RenditionId(value);
+    }
+
+    public static boolean isValid(String value) {
+        return value != null && Identifiers.NAME.matcher(value).matches();
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -68,21 +68,24 @@ public final class ProcessLauncher {
             return;
         }
 
-        RunningProcess running;
-        try {
-            running = Blocking.await(start(definition, config), START_TIMEOUT);
-        } catch (Exception e) {
-            log.error("{} failed to start: {}", name, e.toString(), e);
-            System.exit(EXIT_START_FAILED);
-            return;
-        }
+        // The hook is in place before anything starts: a SIGTERM that arrives during the start
+        // still stops whatever has started.
+        Future<RunningProcess> starting = start(definition, config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                Blocking.await(running.stop(), STOP_TIMEOUT);
+                Blocking.await(starting.transform(started -> started.succeeded()
+                        ? started.result().stop()
+                        : Future.succeededFuture()), STOP_TIMEOUT);
             } catch (Exception e) {
                 log.warn("{} did not stop cleanly: {}", name, e.toString());
             }
         }, name + "-shutdown"));
+        try {
+            Blocking.await(starting, START_TIMEOUT);
+        } catch (Exception e) {
+            log.error("{} failed to start: {}", name, e.toString(), e);
+            System.exit(EXIT_START_FAILED);
+        }
     }
 
     /** Reads and checks the whole config (unknown keys included), then runs the process's one-time preparation. */

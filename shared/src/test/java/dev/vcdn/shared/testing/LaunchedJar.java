@@ -91,7 +91,8 @@ public final class LaunchedJar implements AutoCloseable {
 
     /** Sends SIGTERM and waits for the exit; returns the exit status. */
     public int terminate(Duration timeout) throws InterruptedException {
-        process.destroy();
+        // Process.destroy() would also close our end of its output, losing what it logs while stopping.
+        process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("still running " + timeout + " after SIGTERM:\n" + output());

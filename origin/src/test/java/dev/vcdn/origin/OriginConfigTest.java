@@ -1,0 +1,79 @@
+package dev.vcdn.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vcdn.shared.config.ConfigException;
+import dev.vcdn.shared.config.ConfigSource;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OriginConfigTest {
+
+    private static final Path EXAMPLE = Path.of("config/origin.yaml");
+
+    private static OriginConfig read(ConfigSource source) {
+        OriginConfig config = OriginConfig.read(source);
+        source.requireNoUnknownKeys();
+        return config;
+    }
+
+    @Test
+    void defaults() {
+        OriginConfig config = read(ConfigSource.ofEnvironment(Map.of()));
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.rtmp().port()).isEqualTo(1935);
+        assertThat(config.srt().port()).isEqualTo(9000);
+        assertThat(config.auth().url()).as("built-in auth service").isEmpty();
+        assertThat(config.auth().timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.adminToken()).isEmpty();
+        assertThat(config.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(config.cluster().name()).isEqualTo("vcdn-origin");
+        assertThat(config.cluster().members()).isEmpty();
+    }
+
+    @Test
+    void theCommentedExampleFileHoldsExactlyTheDefaults() {
+        assertThat(read(ConfigSource.load(EXAMPLE, Map.of()))).isEqualTo(read(ConfigSource.ofEnvironment(Map.of())));
+    }
+
+    @Test
+    void theFixedEnvironmentNamesOverrideTheFile() {
+        OriginConfig config = read(ConfigSource.load(EXAMPLE, Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1",
+                "VCDN_HTTP_PORT", "18080",
+                "VCDN_RTMP_PORT", "11935",
+                "VCDN_SRT_PORT", "19000",
+                "VCDN_ADMIN_TOKEN", "0123456789abcdef0123",
+                "VCDN_DATA_DIR", "/var/lib/vcdn",
+                "VCDN_AUTH_URL", "https://auth.example.com/api",
+                "VCDN_CLUSTER_MEMBERS", "10.0.0.1,10.0.0.2:5702")));
+        assertThat(config.http().host()).isEqualTo("127.0.0.1");
+        assertThat(config.http().port()).isEqualTo(18080);
+        assertThat(config.rtmp().port()).isEqualTo(11935);
+        assertThat(config.srt().port()).isEqualTo(19000);
+        assertThat(config.adminToken()).contains("0123456789abcdef0123");
+        assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/vcdn"));
+        assertThat(config.auth().url()).isEqualTo(Optional.of(URI.create("https://auth.example.com/api")));
+        assertThat(config.cluster().members()).isEqualTo(List.of("10.0.0.1", "10.0.0.2:5702"));
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_RTMP_PORT", "-1"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("rtmp.port: -1 is outside 0..65535");
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_AUTH_URL", "auth.local"))))
+                .hasMessageStartingWith("auth.url: 'auth.local' is not an absolute http(s) URL");
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_ADMIN_TOKEN", "short"))))
+                .hasMessage("admin.token: must be at least 16 characters");
+        assertThatThrownBy(() -> read(ConfigSource.parse("auth:\n  timeout: 2 minutes\n", "origin.yaml", Map.of())))
+                .hasMessageStartingWith("auth.timeout: '2 minutes' is not a duration");
+    }
+}

@@ -1,5 +1,7 @@
 package dev.vcdn.origin;
 
+import dev.vcdn.origin.ingest.rtmp.RtmpLimits;
+import dev.vcdn.origin.ingest.rtmp.RtmpSettings;
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.config.ConfigException;
 import dev.vcdn.shared.config.ConfigSource;
@@ -14,11 +16,12 @@ import java.util.Optional;
  * Everything the origin is told at start. Keys, defaults and units are documented in
  * {@code origin/config/origin.yaml}; a test keeps that file and these defaults equal.
  */
-public record OriginConfig(HttpServerConfig http, Listener rtmp, Listener srt, Auth auth, Optional<String> adminToken,
+public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, Listener srt, Auth auth, Optional<String> adminToken,
                            Path dataDir, ClusterConfig cluster) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_RTMP_PORT = 1935;
+    public static final int DEFAULT_RTMPS_PORT = 1936;
     public static final int DEFAULT_SRT_PORT = 9000;
     public static final int DEFAULT_CLUSTER_PORT = 5701;
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -42,8 +45,9 @@ public record OriginConfig(HttpServerConfig http, Listener rtmp, Listener srt, A
      *
      * @param url     external auth server; empty means the built-in service on this origin
      * @param timeout how long a publish waits for the auth answer before it is refused
+     * @param token   bearer token sent to the auth server; empty means the admin token
      */
-    public record Auth(Optional<URI> url, Duration timeout) {
+    public record Auth(Optional<URI> url, Duration timeout, Optional<String> token) {
     }
 
     public static OriginConfig read(ConfigSource source) {
@@ -53,13 +57,38 @@ public record OriginConfig(HttpServerConfig http, Listener rtmp, Listener srt, A
         }
         return new OriginConfig(
                 HttpServerConfig.read(source, DEFAULT_HTTP_PORT),
-                new Listener(source.string("rtmp.host", "0.0.0.0"), source.port("rtmp.port", DEFAULT_RTMP_PORT)),
+                readRtmp(source),
                 new Listener(source.string("srt.host", "0.0.0.0"), source.port("srt.port", DEFAULT_SRT_PORT)),
                 new Auth(source.httpUrl("auth.url"),
-                        source.duration("auth.timeout", Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofSeconds(30))),
+                        source.duration("auth.timeout", Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofSeconds(30)),
+                        source.optionalString("auth.token")),
                 adminToken,
                 source.path("data-dir", Path.of("data")),
                 ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT));
+    }
+
+    private static RtmpSettings readRtmp(ConfigSource source) {
+        RtmpLimits limits = new RtmpLimits(
+                (int) source.bytes("rtmp.max-chunk-size", RtmpLimits.DEFAULT.maxChunkSize(), 128, 0xFFFFFF),
+                (int) source.bytes("rtmp.max-message-size", RtmpLimits.DEFAULT.maxMediaMessageBytes(), 64 * 1024, 0xFFFFFF),
+                RtmpLimits.DEFAULT.maxCommandMessageBytes(),
+                RtmpLimits.DEFAULT.maxChunkStreams());
+        Optional<String> certificate = source.optionalString("rtmps.certificate");
+        Optional<String> key = source.optionalString("rtmps.key");
+        int tlsPort = source.port("rtmps.port", DEFAULT_RTMPS_PORT);
+        if (certificate.isPresent() != key.isPresent()) {
+            throw new ConfigException(certificate.isPresent() ? "rtmps.key" : "rtmps.certificate",
+                    "RTMPS needs both rtmps.certificate and rtmps.key");
+        }
+        return new RtmpSettings(
+                source.string("rtmp.host", "0.0.0.0"),
+                source.port("rtmp.port", DEFAULT_RTMP_PORT),
+                limits,
+                source.duration("rtmp.handshake-timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                source.duration("rtmp.idle-timeout", Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofMinutes(10)),
+                source.integer("rtmp.max-connections-per-address", 8, 1, 10_000),
+                source.integer("rtmp.max-connections", 1000, 1, 100_000),
+                certificate.map(c -> new RtmpSettings.Tls(tlsPort, Path.of(c), Path.of(key.get()))));
     }
 
     public OriginConfig withAdminToken(String token) {

@@ -1,32 +1,106 @@
 package dev.vcdn.origin;
 
+import dev.vcdn.origin.auth.AuthClient;
+import dev.vcdn.origin.auth.BuiltInAuthService;
+import dev.vcdn.origin.auth.ChannelStore;
+import dev.vcdn.origin.ingest.IngestGate;
+import dev.vcdn.origin.ingest.MeteringPipeline;
+import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
+import dev.vcdn.origin.registry.StreamRegistry;
+import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.shared.http.OperationsRoutes;
 import dev.vcdn.shared.process.Endpoint;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The origin's root: its HTTP server now; ingest listeners and the media pipeline deploy from here. */
+/**
+ * The origin's root: the HTTP server (operations, admin and auth API, stream list), the built-in
+ * auth service's database, the stream registry and the ingest listeners.
+ */
 public final class OriginVerticle extends ProcessVerticle {
 
     private final OriginConfig config;
     private final ProcessContext process;
+    private final String adminToken;
+    private ChannelStore channelStore;
+    private RtmpIngestVerticle rtmp;
 
     public OriginVerticle(OriginConfig config, ProcessContext process) {
         this.config = config;
         this.process = process;
+        this.adminToken = config.adminToken().orElseThrow(() -> new IllegalStateException("admin token not resolved"));
     }
 
     @Override
     public Future<?> start() {
         Router router = OperationsRoutes.router(vertx, process);
-        return listenHttp(config.http(), router);
+        StreamRegistry registry = new StreamRegistry(vertx);
+        router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
+        return openBuiltInAuth(router)
+                .compose(ignored -> listenHttp(config.http(), router))
+                .compose(server -> startIngest(registry, server.actualPort()));
+    }
+
+    private Future<Void> openBuiltInAuth(Router router) {
+        if (config.auth().url().isPresent()) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> ChannelStore.open(config.dataDir())).map(store -> {
+            channelStore = store;
+            new BuiltInAuthService(vertx, store, adminToken, Clock.systemUTC()).mount(router);
+            return null;
+        });
+    }
+
+    private Future<String> startIngest(StreamRegistry registry, int httpPort) {
+        String localHost = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
+        URI authUrl = config.auth().url()
+                .orElse(URI.create("http://" + localHost + ":" + httpPort + BuiltInAuthService.AUTH_PATH));
+        AuthClient auth = new AuthClient(WebClient.create(vertx), authUrl, config.auth().token().orElse(adminToken),
+                config.auth().timeout());
+        String node = "http://" + config.cluster().host() + ":" + httpPort;
+        IngestGate gate = new IngestGate(vertx, auth, registry, new MeteringPipeline(process.metrics()), node,
+                Clock.systemUTC(), process.metrics());
+        rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());
+        return vertx.deployVerticle(rtmp);
+    }
+
+    private static void listStreams(RoutingContext ctx, StreamRegistry registry) {
+        registry.live().onSuccess(streams -> {
+            JsonArray list = new JsonArray();
+            streams.stream().map(StreamTarget::toJson).forEach(list::add);
+            ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=1")
+                    .end(list.encode());
+        }).onFailure(ctx::fail);
     }
 
     @Override
     public List<Endpoint> endpoints() {
-        return List.of(httpEndpoint());
+        List<Endpoint> endpoints = new ArrayList<>(List.of(httpEndpoint()));
+        endpoints.addAll(rtmp.endpoints());
+        return endpoints;
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (channelStore == null) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            channelStore.close();
+            return null;
+        });
     }
 }

@@ -19,6 +19,7 @@ public final class OperationsRoutes {
     /** A new router with the operations routes; the process adds its own. */
     public static Router router(Vertx vertx, ProcessContext process) {
         Router router = Router.router(vertx);
+        router.route().failureHandler(new ErrorRenderer());
         mount(router, process);
         return router;
     }

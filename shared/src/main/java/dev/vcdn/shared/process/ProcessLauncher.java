@@ -138,11 +138,20 @@ public final class ProcessLauncher {
         try {
             root = definition.createRootVerticle(config, new ProcessContext(definition.name(), metrics.registry(), readiness));
         } catch (RuntimeException e) {
-            return vertx.close().transform(ignored -> Future.failedFuture(e));
+            return closeAfterFailure(vertx, e);
         }
         return vertx.deployVerticle(root)
                 .map(id -> new RunningProcess(definition.name(), vertx, root.endpoints(), metrics, readiness))
-                .recover(error -> vertx.close().transform(ignored -> Future.failedFuture(error)));
+                .recover(error -> closeAfterFailure(vertx, error));
+    }
+
+    /**
+     * Fails at once and closes Vert.x behind it: waiting for the close here would complete on an
+     * event loop that the close itself shuts down.
+     */
+    private static <T> Future<T> closeAfterFailure(Vertx vertx, Throwable error) {
+        vertx.close();
+        return Future.failedFuture(error);
     }
 
     static String version() {

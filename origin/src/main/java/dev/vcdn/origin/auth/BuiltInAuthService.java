@@ -1,0 +1,175 @@
+package dev.vcdn.origin.auth;
+
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.StreamId;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The auth server an origin runs by default: the publish contract of DESIGN.md
+ * ({@code POST /auth/publish}, {@code POST /auth/unpublish}) and the admin API
+ * ({@code /api/channels}), both behind the admin token, over the {@link ChannelStore}.
+ */
+public final class BuiltInAuthService {
+
+    private static final Logger log = LoggerFactory.getLogger(BuiltInAuthService.class);
+    /** The only application streamers publish to: {@code rtmp://host/live/KEY}. */
+    public static final String APP = "live";
+    public static final String AUTH_PATH = "/auth";
+    private static final long MAX_BODY_BYTES = 4096;
+
+    private final Vertx vertx;
+    private final ChannelStore store;
+    private final String adminToken;
+    private final FailedAttempts failedAttempts;
+
+    public BuiltInAuthService(Vertx vertx, ChannelStore store, String adminToken, Clock clock) {
+        this.vertx = vertx;
+        this.store = store;
+        this.adminToken = adminToken;
+        this.failedAttempts = new FailedAttempts(clock, 5, Duration.ofMinutes(1));
+    }
+
+    public void mount(Router router) {
+        BearerToken admin = new BearerToken(adminToken);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+
+        router.post(AUTH_PATH + "/publish").handler(body).handler(admin).handler(this::publish);
+        router.post(AUTH_PATH + "/unpublish").handler(body).handler(admin).handler(this::unpublish);
+
+        router.post("/api/channels").handler(body).handler(admin).handler(this::createChannel);
+        router.get("/api/channels").handler(admin).handler(this::listChannels);
+        router.delete("/api/channels/:name").handler(admin).handler(this::deleteChannel);
+        router.post("/api/channels/:name/key").handler(admin).handler(this::rotateKey);
+    }
+
+    private void publish(RoutingContext ctx) {
+        JsonObject request = jsonBody(ctx);
+        String key = request.getString("streamKey", "");
+        String remote = request.getString("remoteAddress", "");
+        if (!APP.equals(request.getString("app"))) {
+            json(ctx, 404, new JsonObject().put("error", "unknown application; publish to /" + APP + "/{streamKey}"));
+            return;
+        }
+        if (failedAttempts.isBlocked(remote)) {
+            json(ctx, 429, new JsonObject().put("error", "too many wrong stream keys; try again later"));
+            return;
+        }
+        if (key.isEmpty() || key.length() > PublishRequest.MAX_KEY_LENGTH) {
+            refuseKey(ctx, remote);
+            return;
+        }
+        blocking(() -> store.findByKey(key)).onSuccess(found -> {
+            if (found.isEmpty()) {
+                refuseKey(ctx, remote);
+                return;
+            }
+            PublishGrant grant = new PublishGrant(found.get().name(), StreamId.random(), found.get().features());
+            json(ctx, 200, grant.toJson());
+        }).onFailure(ctx::fail);
+    }
+
+    private void refuseKey(RoutingContext ctx, String remote) {
+        failedAttempts.recordFailure(remote);
+        json(ctx, 403, new JsonObject().put("error", "unknown stream key"));
+    }
+
+    private void unpublish(RoutingContext ctx) {
+        JsonObject request = jsonBody(ctx);
+        log.debug("unpublish of {} stream {}", request.getString("channel"), request.getString("streamId"));
+        ctx.response().setStatusCode(204).end();
+    }
+
+    private void createChannel(RoutingContext ctx) {
+        JsonObject request = jsonBody(ctx);
+        ChannelName name = channelName(request.getValue("name"));
+        ChannelFeatures features = ChannelFeatures.of(
+                request.getBoolean("av1", false), request.getBoolean("vp9", false),
+                request.getBoolean("lowLatency", false), request.getBoolean("recording", false));
+        blocking(() -> store.create(name, features)).onSuccess(issued -> {
+            if (issued.isEmpty()) {
+                json(ctx, 409, new JsonObject().put("error", "channel " + name + " exists"));
+                return;
+            }
+            log.info("channel {} created", name);
+            json(ctx, 201, new JsonObject().put("channel", name.value()).put("streamKey", issued.get().streamKey())
+                    .put("features", features.toJson()));
+        }).onFailure(ctx::fail);
+    }
+
+    private void listChannels(RoutingContext ctx) {
+        blocking(store::list).onSuccess(channels -> {
+            JsonArray list = new JsonArray();
+            channels.forEach(c -> list.add(new JsonObject()
+                    .put("channel", c.name().value())
+                    .put("features", c.features().toJson())
+                    .put("createdAt", c.createdAt().toString())
+                    .put("keyRotatedAt", c.keyRotatedAt().toString())));
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(list.encode());
+        }).onFailure(ctx::fail);
+    }
+
+    private void deleteChannel(RoutingContext ctx) {
+        ChannelName name = channelName(ctx.pathParam("name"));
+        blocking(() -> store.delete(name)).onSuccess(deleted -> {
+            if (deleted) {
+                log.info("channel {} deleted", name);
+                ctx.response().setStatusCode(204).end();
+            } else {
+                ctx.fail(404);
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private void rotateKey(RoutingContext ctx) {
+        ChannelName name = channelName(ctx.pathParam("name"));
+        blocking(() -> store.rotateKey(name)).onSuccess(issued -> {
+            if (issued.isEmpty()) {
+                ctx.fail(404);
+                return;
+            }
+            log.info("stream key of channel {} rotated", name);
+            json(ctx, 200, new JsonObject().put("channel", name.value()).put("streamKey", issued.get().streamKey()));
+        }).onFailure(ctx::fail);
+    }
+
+    private <T> Future<T> blocking(Callable<T> work) {
+        return vertx.executeBlocking(work, false);
+    }
+
+    private static ChannelName channelName(Object value) {
+        if (!(value instanceof String s) || !ChannelName.isValid(s)) {
+            throw new HttpException(400, "channel name must match [a-z0-9_-]{1,32}");
+        }
+        return ChannelName.of(s);
+    }
+
+    private static JsonObject jsonBody(RoutingContext ctx) {
+        try {
+            JsonObject body = ctx.body().asJsonObject();
+            if (body == null) {
+                throw new HttpException(400, "a JSON object body is required");
+            }
+            return body;
+        } catch (DecodeException | ClassCastException e) {
+            throw new HttpException(400, "the body is not a JSON object");
+        }
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+}

@@ -1,0 +1,82 @@
+package dev.vcdn.origin.ingest;
+
+import dev.vcdn.origin.auth.AuthClient;
+import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.auth.PublishRefusedException;
+import dev.vcdn.origin.auth.PublishRequest;
+import dev.vcdn.origin.registry.SourceInfo;
+import dev.vcdn.origin.registry.StreamRegistry;
+import dev.vcdn.origin.registry.StreamTarget;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way in for every ingest protocol: ask the auth server, claim the channel in the
+ * registry (one publisher per channel), start the pipeline.
+ */
+public final class IngestGate {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestGate.class);
+
+    private final Vertx vertx;
+    private final AuthClient auth;
+    private final StreamRegistry registry;
+    private final PipelineFactory pipelines;
+    private final String node;
+    private final Clock clock;
+    private final Counter accepted;
+    private final Map<PublishRefusedException.Reason, Counter> refused = new EnumMap<>(PublishRefusedException.Reason.class);
+
+    public IngestGate(Vertx vertx, AuthClient auth, StreamRegistry registry, PipelineFactory pipelines, String node,
+                      Clock clock, MeterRegistry metrics) {
+        this.vertx = vertx;
+        this.auth = auth;
+        this.registry = registry;
+        this.pipelines = pipelines;
+        this.node = node;
+        this.clock = clock;
+        this.accepted = Counter.builder("vcdn.ingest.publishes").tag("result", "accepted")
+                .description("Publish attempts by outcome").register(metrics);
+        for (PublishRefusedException.Reason reason : PublishRefusedException.Reason.values()) {
+            refused.put(reason, Counter.builder("vcdn.ingest.publishes")
+                    .tag("result", reason.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Publish attempts by outcome").register(metrics));
+        }
+    }
+
+    /** The accepted stream, or a {@link PublishRefusedException}. */
+    public Future<LiveStream> open(PublishRequest request) {
+        return auth.authorize(request)
+                .compose(grant -> claim(grant).map(target -> start(grant, target)))
+                .onSuccess(stream -> {
+                    accepted.increment();
+                    log.info("stream started: channel={} stream={} protocol={} remote={}", stream.grant().channel(),
+                            stream.grant().streamId(), request.protocol(), request.remoteAddress());
+                })
+                .onFailure(error -> {
+                    if (error instanceof PublishRefusedException refusal) {
+                        refused.get(refusal.reason()).increment();
+                    }
+                    log.info("publish refused: protocol={} remote={} key={} reason={}", request.protocol(),
+                            request.remoteAddress(), request.redactedKey(), error.getMessage());
+                });
+    }
+
+    private Future<StreamTarget> claim(PublishGrant grant) {
+        StreamTarget target = new StreamTarget(grant.channel(), grant.streamId(), node, clock.instant(),
+                SourceInfo.UNKNOWN, grant.features().renditions(), StreamTarget.State.STARTING);
+        return registry.claim(target).map(target).recover(error -> auth.unpublish(grant, "refused: " + error.getMessage())
+                .transform(ignored -> Future.failedFuture(error)));
+    }
+
+    private LiveStream start(PublishGrant grant, StreamTarget target) {
+        return new LiveStream(vertx, grant, target, pipelines.start(grant), registry, auth);
+    }
+}

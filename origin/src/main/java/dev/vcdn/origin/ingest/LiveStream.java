@@ -1,0 +1,82 @@
+package dev.vcdn.origin.ingest;
+
+import dev.vcdn.origin.auth.AuthClient;
+import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.registry.SourceInfo;
+import dev.vcdn.origin.registry.StreamRegistry;
+import dev.vcdn.origin.registry.StreamTarget;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An accepted publish: the grant, the registry entry kept alive while the stream runs, and the
+ * pipeline's sink. Owned by the ingest connection's event loop; {@link #end} is idempotent.
+ */
+public final class LiveStream {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
+
+    private final Vertx vertx;
+    private final PublishGrant grant;
+    private final MediaSink sink;
+    private final StreamRegistry registry;
+    private final AuthClient auth;
+    private final long refreshTimer;
+    private StreamTarget target;
+    private boolean ended;
+
+    LiveStream(Vertx vertx, PublishGrant grant, StreamTarget target, MediaSink sink, StreamRegistry registry,
+               AuthClient auth) {
+        this.vertx = vertx;
+        this.grant = grant;
+        this.target = target;
+        this.sink = sink;
+        this.registry = registry;
+        this.auth = auth;
+        this.refreshTimer = vertx.setPeriodic(StreamRegistry.ENTRY_TTL.toMillis() / 3, id -> refresh());
+    }
+
+    public PublishGrant grant() {
+        return grant;
+    }
+
+    public MediaSink sink() {
+        return sink;
+    }
+
+    /** What the publisher said it sends (RTMP onMetaData) or what was seen; shown in /api/streams. */
+    public void describeSource(SourceInfo source) {
+        target = target.with(source, StreamTarget.State.LIVE);
+        refresh();
+    }
+
+    private void refresh() {
+        registry.refresh(target).onComplete(stillOurs -> {
+            if (stillOurs.failed()) {
+                log.warn("registry entry of {} stream {} not refreshed: {}", grant.channel(), grant.streamId(),
+                        stillOurs.cause().toString());
+            } else if (!stillOurs.result() && !ended) {
+                log.warn("registry entry of {} stream {} was lost; restoring it", grant.channel(), grant.streamId());
+                registry.claim(target);
+            }
+        });
+    }
+
+    /** Ends the stream: the pipeline finishes, the registry entry goes, the auth server is told. */
+    public Future<Void> end(String reason) {
+        if (ended) {
+            return Future.succeededFuture();
+        }
+        ended = true;
+        vertx.cancelTimer(refreshTimer);
+        sink.close();
+        log.info("stream ended: channel={} stream={} reason={}", grant.channel(), grant.streamId(), reason);
+        Future<Void> released = registry.release(grant.channel(), grant.streamId());
+        Future<Void> told = auth.unpublish(grant, reason)
+                .onFailure(e -> log.warn("unpublish of {} stream {} not acknowledged: {}", grant.channel(),
+                        grant.streamId(), e.getMessage()));
+        return Future.join(released, told).mapEmpty();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.vcdn.origin.registry;
+
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.StreamId;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A live stream as the origin cluster knows it: which node holds it and what it carries.
+ *
+ * @param node where it is held: that node's HTTP address, so other origins can proxy to it
+ */
+public record StreamTarget(ChannelName channel, StreamId streamId, String node, Instant startedAt, SourceInfo source,
+                           List<String> renditions, State state) {
+
+    public enum State {
+        /** Accepted, media not yet flowing. */
+        STARTING,
+        LIVE
+    }
+
+    public StreamTarget {
+        renditions = List.copyOf(renditions);
+    }
+
+    public StreamTarget with(SourceInfo newSource, State newState) {
+        return new StreamTarget(channel, streamId, node, startedAt, newSource, renditions, newState);
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("channel", channel.value())
+                .put("streamId", streamId.value())
+                .put("node", node)
+                .put("startedAt", startedAt.toString())
+                .put("source", source.toJson())
+                .put("renditions", new JsonArray(renditions))
+                .put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    public static StreamTarget fromJson(JsonObject json) {
+        List<String> renditions = new ArrayList<>();
+        json.getJsonArray("renditions", new JsonArray()).forEach(r -> renditions.add(String.valueOf(r)));
+        return new StreamTarget(
+                ChannelName.of(json.getString("channel")),
+                StreamId.of(json.getString("streamId")),
+                json.getString("node"),
+                Instant.parse(json.getString("startedAt")),
+                SourceInfo.fromJson(json.getJsonObject("source", new JsonObject())),
+                renditions,
+                State.valueOf(json.getString("state").toUpperCase(java.util.Locale.ROOT)));
+    }
+}

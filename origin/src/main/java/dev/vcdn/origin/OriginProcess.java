@@ -2,6 +2,7 @@ package dev.vcdn.origin;
 
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.origin.ffmpeg.FfmpegRuntime;
+import dev.vcdn.origin.ingest.MeteringPipeline;
 import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessDefinition;
@@ -34,6 +35,6 @@ public final class OriginProcess implements ProcessDefinition<OriginConfig> {
 
     @Override
     public ProcessVerticle createRootVerticle(OriginConfig config, ProcessContext context) {
-        return new OriginVerticle(config, context);
+        return new OriginVerticle(config, context, new MeteringPipeline(context.metrics()));
     }
 }

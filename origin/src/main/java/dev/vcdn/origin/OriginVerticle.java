@@ -4,7 +4,7 @@ import dev.vcdn.origin.auth.AuthClient;
 import dev.vcdn.origin.auth.BuiltInAuthService;
 import dev.vcdn.origin.auth.ChannelStore;
 import dev.vcdn.origin.ingest.IngestGate;
-import dev.vcdn.origin.ingest.MeteringPipeline;
+import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
@@ -32,12 +32,15 @@ public final class OriginVerticle extends ProcessVerticle {
     private final OriginConfig config;
     private final ProcessContext process;
     private final String adminToken;
+    private final PipelineFactory pipelines;
     private ChannelStore channelStore;
     private RtmpIngestVerticle rtmp;
 
-    public OriginVerticle(OriginConfig config, ProcessContext process) {
+    /** @param pipelines what each accepted stream's packets are handed to */
+    public OriginVerticle(OriginConfig config, ProcessContext process, PipelineFactory pipelines) {
         this.config = config;
         this.process = process;
+        this.pipelines = pipelines;
         this.adminToken = config.adminToken().orElseThrow(() -> new IllegalStateException("admin token not resolved"));
     }
 
@@ -69,7 +72,7 @@ public final class OriginVerticle extends ProcessVerticle {
         AuthClient auth = new AuthClient(WebClient.create(vertx), authUrl, config.auth().token().orElse(adminToken),
                 config.auth().timeout());
         String node = "http://" + config.cluster().host() + ":" + httpPort;
-        IngestGate gate = new IngestGate(vertx, auth, registry, new MeteringPipeline(process.metrics()), node,
+        IngestGate gate = new IngestGate(vertx, auth, registry, pipelines, node,
                 Clock.systemUTC(), process.metrics());
         rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());
         return vertx.deployVerticle(rtmp);

@@ -103,6 +103,7 @@ public final class Amf0 {
         private Map<String, AmfValue> properties(int depth, boolean ecmaArray) {
             checkDepth(depth);
             Map<String, AmfValue> properties = new LinkedHashMap<>();
+            int count = 0;
             while (true) {
                 int keyLength = readUnsignedShort();
                 if (keyLength == 0) {
@@ -112,7 +113,7 @@ public final class Amf0 {
                     }
                     throw new RtmpProtocolException("AMF0: empty property name without object end");
                 }
-                if (properties.size() >= MAX_ELEMENTS) {
+                if (++count > MAX_ELEMENTS) {
                     throw new RtmpProtocolException("AMF0: more than " + MAX_ELEMENTS + " properties in "
                             + (ecmaArray ? "an ECMA array" : "an object"));
                 }

@@ -1,0 +1,148 @@
+package dev.vcdn.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vcdn.origin.ingest.RecordingPipeline;
+import dev.vcdn.origin.ingest.RecordingPipeline.Recording;
+import dev.vcdn.origin.testing.Publisher;
+import dev.vcdn.shared.config.ConfigSource;
+import dev.vcdn.shared.media.Codec;
+import dev.vcdn.shared.media.MediaKind;
+import dev.vcdn.shared.media.MediaPacket;
+import dev.vcdn.shared.process.ProcessContext;
+import dev.vcdn.shared.process.ProcessMetrics;
+import dev.vcdn.shared.process.Readiness;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real ffmpeg publishes over RTMP to the origin; the pipeline sees exactly what was sent. */
+@ExtendWith(VertxExtension.class)
+class RtmpIngestTest {
+
+    private static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+    private final RecordingPipeline pipeline = new RecordingPipeline();
+    private OriginVerticle origin;
+    private WebClient client;
+    private int httpPort;
+    private int rtmpPort;
+
+    @BeforeEach
+    void deployOrigin(Vertx vertx, VertxTestContext test, @TempDir Path dataDir) {
+        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0",
+                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN)));
+        ProcessContext context = new ProcessContext("origin", new ProcessMetrics("origin", "test").registry(), new Readiness());
+        origin = new OriginVerticle(config, context, pipeline);
+        client = WebClient.create(vertx);
+        vertx.deployVerticle(origin).onComplete(test.succeeding(id -> {
+            httpPort = origin.endpoints().stream().filter(e -> e.name().equals("http")).findFirst().orElseThrow().port();
+            rtmpPort = origin.endpoints().stream().filter(e -> e.name().equals("rtmp")).findFirst().orElseThrow().port();
+            test.completeNow();
+        }));
+    }
+
+    private Future<String> createChannel(String name) {
+        return client.post(httpPort, "127.0.0.1", "/api/channels").bearerTokenAuthentication(ADMIN_TOKEN)
+                .sendJsonObject(new JsonObject().put("name", name))
+                .map(response -> {
+                    assertThat(response.statusCode()).isEqualTo(201);
+                    return response.bodyAsJsonObject().getString("streamKey");
+                });
+    }
+
+    private Future<Publisher.Result> publish(Vertx vertx, String key, int seconds) {
+        String url = "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key;
+        return vertx.executeBlocking(() -> Publisher.run(Publisher.testPattern(Publisher.bundledFfmpeg(), seconds, url), 60), false);
+    }
+
+    private Future<JsonArray> streams() {
+        return client.get(httpPort, "127.0.0.1", "/api/streams").send().map(r -> r.bodyAsJsonArray());
+    }
+
+    @Test
+    @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+    void packetsArriveIntactAndTheStreamIsListedWhileLive(Vertx vertx, VertxTestContext test) {
+        createChannel("alice").compose(key -> {
+            Future<Publisher.Result> publishing = publish(vertx, key, 4);
+            Future<JsonArray> whileLive = vertx.timer(2500).compose(ignored -> streams());
+            return Future.all(publishing, whileLive).map(done -> List.of(publishing.result(), whileLive.result()));
+        }).compose(results -> Future.fromCompletionStage(pipeline.recordings().get(0).ended())
+                .compose(ended -> streams()).map(after -> List.of(results.get(0), results.get(1), after)))
+                .onComplete(test.succeeding(results -> test.verify(() -> {
+                    Publisher.Result publisher = (Publisher.Result) results.get(0);
+                    assertThat(publisher.exitCode()).as(publisher.output()).isZero();
+
+                    JsonObject live = ((JsonArray) results.get(1)).getJsonObject(0);
+                    assertThat(live.getString("channel")).isEqualTo("alice");
+                    assertThat(live.getString("state")).isEqualTo("live");
+                    assertThat(live.getJsonObject("source").getInteger("width")).isEqualTo(320);
+                    assertThat(live.getJsonObject("source").getInteger("height")).isEqualTo(180);
+                    assertThat(live.getString("startedAt")).isNotBlank();
+                    assertThat(live.getJsonArray("renditions")).contains("source");
+                    assertThat((JsonArray) results.get(2)).as("gone once the publisher left").isEmpty();
+
+                    Recording recording = pipeline.recordings().get(0);
+                    assertThat(recording.grant().channel().value()).isEqualTo("alice");
+                    assertPacketsIntact(recording.packets());
+                    test.completeNow();
+                })));
+    }
+
+    private static void assertPacketsIntact(List<MediaPacket> packets) {
+        List<MediaPacket> video = packets.stream().filter(p -> p.kind() == MediaKind.VIDEO).toList();
+        List<MediaPacket> audio = packets.stream().filter(p -> p.kind() == MediaKind.AUDIO).toList();
+        assertThat(video.get(0).isConfig()).as("AVC decoder configuration first").isTrue();
+        assertThat(video.get(0).codec()).isEqualTo(Codec.H264);
+        assertThat(video.get(0).payload().byteAt(0)).as("configurationVersion 1").isEqualTo((byte) 1);
+        assertThat(audio.get(0).isConfig()).as("AudioSpecificConfig first").isTrue();
+        assertThat(audio.get(0).codec()).isEqualTo(Codec.AAC);
+
+        List<MediaPacket> frames = video.stream().filter(p -> !p.isConfig()).toList();
+        assertThat(frames).hasSize(100); // 4 s at 25 fps
+        assertThat(frames.get(0).keyframe()).isTrue();
+        assertThat(frames.stream().filter(MediaPacket::keyframe).count()).as("a keyframe each second").isEqualTo(4);
+        for (int i = 0; i < frames.size(); i++) {
+            assertThat(frames.get(i).keyframe()).as("frame %d", i).isEqualTo(i % 25 == 0);
+        }
+        assertThat(frames.stream().map(MediaPacket::dts).toList()).as("decode order").isSorted().doesNotHaveDuplicates();
+        assertThat(frames.stream().filter(p -> p.compositionOffset() > 0).count()).as("B-frames reorder").isPositive();
+        assertThat(frames.get(frames.size() - 1).dts() - frames.get(0).dts()).isBetween(3900L, 4000L);
+        // AAC at 44.1 kHz: 1024 samples a frame, about 172 frames in 4 s.
+        assertThat(audio.stream().filter(p -> !p.isConfig()).count()).isBetween(165L, 180L);
+    }
+
+    @Test
+    @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+    void aWrongKeyAndASecondPublisherAreRefused(Vertx vertx, VertxTestContext test) {
+        createChannel("bob").compose(key -> {
+            Future<Publisher.Result> first = publish(vertx, key, 4);
+            Future<Publisher.Result> second = vertx.timer(1500).compose(ignored -> publish(vertx, key, 1));
+            Future<Publisher.Result> wrong = publish(vertx, "sk_not-a-key", 1);
+            return Future.all(first, second, wrong).map(done -> List.of(first.result(), second.result(), wrong.result()));
+        }).onComplete(test.succeeding(results -> test.verify(() -> {
+            assertThat(results.get(0).exitCode()).as(results.get(0).output()).isZero();
+            assertThat(results.get(1).exitCode()).as(results.get(1).output()).isNotZero();
+            assertThat(results.get(1).output()).contains("this channel is already live");
+            assertThat(results.get(2).exitCode()).isNotZero();
+            assertThat(results.get(2).output()).contains("unknown stream key");
+            assertThat(pipeline.recordings()).as("only the first publisher got a pipeline").hasSize(1);
+            test.completeNow();
+        })));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.vcdn.origin.ingest;
+
+import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.shared.media.MediaPacket;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** A test pipeline: keeps every packet of every stream, in order, on its own thread like a real one. */
+public final class RecordingPipeline implements PipelineFactory {
+
+    public record Recording(PublishGrant grant, List<MediaPacket> packets, CompletableFuture<Void> ended) {
+    }
+
+    private final List<Recording> recordings = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public MediaSink start(PublishGrant grant) {
+        PacketQueue queue = new PacketQueue(256, 16L << 20);
+        Recording recording = new Recording(grant, Collections.synchronizedList(new ArrayList<>()), new CompletableFuture<>());
+        recordings.add(recording);
+        Thread consumer = new Thread(() -> {
+            try {
+                while (!queue.isClosedAndEmpty()) {
+                    Optional<MediaPacket> packet = queue.take(100);
+                    packet.ifPresent(recording.packets()::add);
+                }
+                recording.ended().complete(null);
+            } catch (InterruptedException e) {
+                recording.ended().completeExceptionally(e);
+            }
+        }, "recording-" + grant.channel());
+        consumer.setDaemon(true);
+        consumer.start();
+        return queue;
+    }
+
+    public List<Recording> recordings() {
+        synchronized (recordings) {
+            return List.copyOf(recordings);
+        }
+    }
+}

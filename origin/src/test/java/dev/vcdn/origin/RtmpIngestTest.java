@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,20 +41,29 @@ class RtmpIngestTest {
     private int httpPort;
     private int rtmpPort;
 
-    @BeforeEach
-    void deployOrigin(Vertx vertx, VertxTestContext test, @TempDir Path dataDir) {
-        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(Map.of(
+    @TempDir
+    Path dataDir;
+
+    /** Deploys an origin on ephemeral ports with a recording pipeline; {@code env} adds or overrides settings. */
+    private Future<Void> deploy(Vertx vertx, Map<String, String> env) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0",
                 "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN)));
+                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN));
+        settings.putAll(env);
+        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(settings));
         ProcessContext context = new ProcessContext("origin", new ProcessMetrics("origin", "test").registry(), new Readiness());
         origin = new OriginVerticle(config, context, pipeline);
         client = WebClient.create(vertx);
-        vertx.deployVerticle(origin).onComplete(test.succeeding(id -> {
-            httpPort = origin.endpoints().stream().filter(e -> e.name().equals("http")).findFirst().orElseThrow().port();
-            rtmpPort = origin.endpoints().stream().filter(e -> e.name().equals("rtmp")).findFirst().orElseThrow().port();
-            test.completeNow();
-        }));
+        return vertx.deployVerticle(origin).map(id -> {
+            httpPort = port("http");
+            rtmpPort = port("rtmp");
+            return null;
+        });
+    }
+
+    private int port(String endpoint) {
+        return origin.endpoints().stream().filter(e -> e.name().equals(endpoint)).findFirst().orElseThrow().port();
     }
 
     private Future<String> createChannel(String name) {
@@ -67,8 +76,11 @@ class RtmpIngestTest {
     }
 
     private Future<Publisher.Result> publish(Vertx vertx, String key, int seconds) {
-        String url = "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key;
-        return vertx.executeBlocking(() -> Publisher.run(Publisher.testPattern(Publisher.bundledFfmpeg(), seconds, url), 60), false);
+        return publish(vertx, Publisher.testPattern(Publisher.bundledFfmpeg(), seconds, "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key));
+    }
+
+    private static Future<Publisher.Result> publish(Vertx vertx, List<String> command) {
+        return vertx.executeBlocking(() -> Publisher.run(command, 60), false);
     }
 
     private Future<JsonArray> streams() {
@@ -78,7 +90,7 @@ class RtmpIngestTest {
     @Test
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void packetsArriveIntactAndTheStreamIsListedWhileLive(Vertx vertx, VertxTestContext test) {
-        createChannel("alice").compose(key -> {
+        deploy(vertx, Map.of()).compose(deployed -> createChannel("alice")).compose(key -> {
             Future<Publisher.Result> publishing = publish(vertx, key, 4);
             Future<JsonArray> whileLive = vertx.timer(2500).compose(ignored -> streams());
             return Future.all(publishing, whileLive).map(done -> List.of(publishing.result(), whileLive.result()));
@@ -130,7 +142,7 @@ class RtmpIngestTest {
     @Test
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void aWrongKeyAndASecondPublisherAreRefused(Vertx vertx, VertxTestContext test) {
-        createChannel("bob").compose(key -> {
+        deploy(vertx, Map.of()).compose(deployed -> createChannel("bob")).compose(key -> {
             Future<Publisher.Result> first = publish(vertx, key, 4);
             Future<Publisher.Result> second = vertx.timer(1500).compose(ignored -> publish(vertx, key, 1));
             Future<Publisher.Result> wrong = publish(vertx, "sk_not-a-key", 1);
@@ -144,5 +156,47 @@ class RtmpIngestTest {
             assertThat(pipeline.recordings()).as("only the first publisher got a pipeline").hasSize(1);
             test.completeNow();
         })));
+    }
+
+    @Test
+    @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+    void aPublisherFasterThanRealTimeIsPacedNotBuffered(Vertx vertx, VertxTestContext test) {
+        long[] started = new long[1];
+        deploy(vertx, Map.of()).compose(deployed -> createChannel("fast")).compose(key -> {
+            List<String> noRealTime = Publisher.testPattern(Publisher.bundledFfmpeg(), 8,
+                    "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key);
+            noRealTime.remove("-re");
+            started[0] = System.nanoTime();
+            return publish(vertx, noRealTime);
+        }).compose(result -> Future.fromCompletionStage(pipeline.recordings().get(0).ended()).map(result))
+                .onComplete(test.succeeding(result -> test.verify(() -> {
+                    long tookMillis = (System.nanoTime() - started[0]) / 1_000_000;
+                    assertThat(result.exitCode()).as(result.output()).isZero();
+                    // 8 s of media may run at most 3 s ahead of the wall clock: the origin takes it in over 5 s or
+                    // more (the rest waits in the socket buffers, or blocks the publisher), never all at once.
+                    assertThat(tookMillis).as("8 s of media sent as fast as possible").isGreaterThanOrEqualTo(4500);
+                    assertThat(pipeline.recordings().get(0).packets().stream().filter(p -> p.kind() == MediaKind.VIDEO).count())
+                            .as("paced, nothing dropped").isEqualTo(201);
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+    void rtmpsCarriesTheSameStreamOverTls(Vertx vertx, VertxTestContext test) {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+        deploy(vertx, Map.of("VCDN_RTMPS_PORT", "0", "VCDN_RTMPS_CERTIFICATE", certificate.certificatePath(),
+                "VCDN_RTMPS_KEY", certificate.privateKeyPath()))
+                .compose(deployed -> createChannel("secure"))
+                .compose(key -> publish(vertx, Publisher.testPattern(Publisher.bundledFfmpeg(), 2,
+                        "rtmps://127.0.0.1:" + port("rtmps") + "/live/" + key)))
+                .onComplete(test.succeeding(result -> test.verify(() -> {
+                    assertThat(result.exitCode()).as(result.output()).isZero();
+                    assertThat(pipeline.recordings()).singleElement().satisfies(recording -> {
+                        assertThat(recording.grant().channel().value()).isEqualTo("secure");
+                        assertThat(recording.packets()).hasSizeGreaterThan(50);
+                    });
+                    test.completeNow();
+                })));
     }
 }

@@ -35,7 +35,7 @@ public final class LiveStream {
         this.sink = sink;
         this.registry = registry;
         this.auth = auth;
-        this.refreshTimer = vertx.setPeriodic(StreamRegistry.ENTRY_TTL.toMillis() / 3, id -> refresh());
+        this.refreshTimer = vertx.setPeriodic(registry.refreshInterval().toMillis(), id -> refresh());
     }
 
     public PublishGrant grant() {

@@ -20,12 +20,23 @@ public final class StreamRegistry {
 
     public static final String MAP_NAME = "vcdn.streams";
     /** How long an entry outlives its last refresh; the holder refreshes three times as often. */
-    public static final Duration ENTRY_TTL = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_ENTRY_TTL = Duration.ofSeconds(15);
 
     private final Vertx vertx;
+    private final Duration entryTtl;
 
     public StreamRegistry(Vertx vertx) {
+        this(vertx, DEFAULT_ENTRY_TTL);
+    }
+
+    public StreamRegistry(Vertx vertx, Duration entryTtl) {
         this.vertx = vertx;
+        this.entryTtl = entryTtl;
+    }
+
+    /** How often a holder must call {@link #refresh} for its entry to stay. */
+    public Duration refreshInterval() {
+        return entryTtl.dividedBy(3);
     }
 
     private Future<AsyncMap<String, JsonObject>> map() {
@@ -34,7 +45,7 @@ public final class StreamRegistry {
 
     /** Records a new stream, or fails with ALREADY_LIVE when the channel has one. */
     public Future<Void> claim(StreamTarget target) {
-        return map().compose(map -> map.putIfAbsent(target.channel().value(), target.toJson(), ENTRY_TTL.toMillis()))
+        return map().compose(map -> map.putIfAbsent(target.channel().value(), target.toJson(), entryTtl.toMillis()))
                 .compose(existing -> existing == null
                         ? Future.succeededFuture()
                         : Future.failedFuture(new PublishRefusedException(PublishRefusedException.Reason.ALREADY_LIVE,
@@ -50,7 +61,7 @@ public final class StreamRegistry {
     public Future<Boolean> refresh(StreamTarget target) {
         String key = target.channel().value();
         return map().compose(map -> map.get(key).compose(current -> isSameStream(current, target.streamId())
-                ? map.put(key, target.toJson(), ENTRY_TTL.toMillis()).map(true)
+                ? map.put(key, target.toJson(), entryTtl.toMillis()).map(true)
                 : Future.succeededFuture(false)));
     }
 

@@ -73,6 +73,7 @@ final class RtmpConnection {
     private long idleTimer;
     private long firstMediaMillis = -1;
     private long firstMediaWallNanos;
+    private boolean released;
 
     RtmpConnection(Vertx vertx, NetSocket socket, RtmpSettings settings, IngestGate gate, String protocol,
                    Runnable onClose) {
@@ -89,7 +90,14 @@ final class RtmpConnection {
     void start() {
         lastActivity = System.nanoTime();
         socket.handler(this::onData);
-        socket.closeHandler(ignored -> onClosed());
+        // The end handler runs once every byte the peer sent has been handed to onData, also when
+        // reading was paused; the close handler can run before that, while data still waits.
+        socket.endHandler(ignored -> onClosed());
+        socket.closeHandler(ignored -> {
+            if (pausedFor.isEmpty() || phase == Phase.CLOSED) {
+                onClosed();
+            }
+        });
         socket.exceptionHandler(error -> close("socket error: " + error.getMessage()));
         handshakeTimer = vertx.setTimer(settings.handshakeTimeout().toMillis(),
                 id -> close("no publish within " + settings.handshakeTimeout().toSeconds() + " s of connecting"));
@@ -407,7 +415,7 @@ final class RtmpConnection {
     }
 
     private void resume(PauseReason reason) {
-        if (pausedFor.remove(reason) && pausedFor.isEmpty() && phase != Phase.CLOSED) {
+        if (pausedFor.remove(reason) && pausedFor.isEmpty() && !released) {
             socket.resume();
         }
     }
@@ -436,6 +444,7 @@ final class RtmpConnection {
         logClose(reason);
         phase = Phase.CLOSED;
         socket.close();
+        onClosed();
     }
 
     private void logClose(String reason) {
@@ -448,6 +457,10 @@ final class RtmpConnection {
     }
 
     private void onClosed() {
+        if (released) {
+            return;
+        }
+        released = true;
         phase = Phase.CLOSED;
         vertx.cancelTimer(handshakeTimer);
         vertx.cancelTimer(idleTimer);

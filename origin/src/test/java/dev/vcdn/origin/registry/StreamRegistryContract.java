@@ -1,0 +1,91 @@
+package dev.vcdn.origin.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vcdn.origin.auth.PublishRefusedException;
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.StreamId;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every registry must do, whether its map is local or shared by a cluster: subclasses give
+ * two nodes' Vert.x (the same instance when local).
+ */
+abstract class StreamRegistryContract {
+
+    static final Duration TTL = Duration.ofSeconds(1);
+
+    /** The registry as seen from node A and from node B. */
+    abstract StreamRegistry nodeA();
+
+    abstract StreamRegistry nodeB();
+
+    abstract Vertx vertx();
+
+    static StreamTarget target(String channel, StreamId id, String node) {
+        return new StreamTarget(ChannelName.of(channel), id, node, Instant.parse("2026-01-01T00:00:00Z"), SourceInfo.UNKNOWN,
+                List.of("source", "720p"), StreamTarget.State.STARTING);
+    }
+
+    @Test
+    void oneLivePublisherPerChannelAcrossNodes(VertxTestContext test) {
+        StreamId first = StreamId.random();
+        StreamId second = StreamId.random();
+        nodeA().claim(target("alice", first, "a"))
+                .compose(claimed -> nodeB().claim(target("alice", second, "b")).transform(result -> Future.succeededFuture(result)))
+                .compose(secondClaim -> nodeB().live().map(live -> List.of(secondClaim, live)))
+                .onComplete(test.succeeding(results -> test.verify(() -> {
+                    var secondClaim = (io.vertx.core.AsyncResult<?>) results.get(0);
+                    assertThat(secondClaim.failed()).isTrue();
+                    assertThat(((PublishRefusedException) secondClaim.cause()).reason())
+                            .isEqualTo(PublishRefusedException.Reason.ALREADY_LIVE);
+                    @SuppressWarnings("unchecked")
+                    List<StreamTarget> live = (List<StreamTarget>) results.get(1);
+                    assertThat(live).extracting(StreamTarget::streamId).containsExactly(first);
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void onlyTheHolderRefreshesOrReleases(VertxTestContext test) {
+        StreamId holder = StreamId.random();
+        StreamId other = StreamId.random();
+        StreamTarget held = target("bob", holder, "a");
+        nodeA().claim(held)
+                .compose(v -> nodeB().refresh(target("bob", other, "b")))
+                .compose(refreshedByOther -> nodeA().refresh(held.with(new SourceInfo("avc1", 1280, 720, 30, "mp4a"),
+                        StreamTarget.State.LIVE)).map(refreshedByHolder -> List.of(refreshedByOther, refreshedByHolder)))
+                .compose(refreshes -> nodeB().release(ChannelName.of("bob"), other).compose(v -> nodeB().live())
+                        .map(afterForeignRelease -> List.of(refreshes, afterForeignRelease)))
+                .compose(results -> nodeA().release(ChannelName.of("bob"), holder).compose(v -> nodeB().live())
+                        .map(afterRelease -> List.of(results.get(0), results.get(1), afterRelease)))
+                .onComplete(test.succeeding(results -> test.verify(() -> {
+                    assertThat(results.get(0)).isEqualTo(List.of(false, true));
+                    @SuppressWarnings("unchecked")
+                    List<StreamTarget> stillThere = (List<StreamTarget>) results.get(1);
+                    assertThat(stillThere).singleElement().satisfies(t -> {
+                        assertThat(t.state()).isEqualTo(StreamTarget.State.LIVE);
+                        assertThat(t.source().height()).isEqualTo(720);
+                    });
+                    assertThat((List<?>) results.get(2)).isEmpty();
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void anEntryThatIsNotRefreshedDisappears(VertxTestContext test) {
+        nodeA().claim(target("carol", StreamId.random(), "a"))
+                .compose(v -> vertx().timer(TTL.toMillis() * 2))
+                .compose(v -> nodeB().live())
+                .onComplete(test.succeeding(live -> test.verify(() -> {
+                    assertThat(live).as("a node that died stops refreshing; its streams go").isEmpty();
+                    test.completeNow();
+                })));
+    }
+}

@@ -32,7 +32,7 @@ start origin java -jar origin/target/origin.jar
 start edge java -jar edge-node/target/edge-node.jar
 start geo java -jar geo-config/target/geo-config.jar
 
-echo "origin http://127.0.0.1:8080  edge http://127.0.0.1:8081  geo http://127.0.0.1:8053  (Ctrl-C stops all)"
+echo "origin http://127.0.0.1:8080 (RTMP rtmp://127.0.0.1:1935/live, admin token in data/admin-token)  edge http://127.0.0.1:8081  geo http://127.0.0.1:8053  (Ctrl-C stops all)"
 # Stop everything as soon as one process ends on its own.
 wait -n "${pids[@]}" || true
 stop

@@ -31,7 +31,10 @@ class OriginConfigTest {
         assertThat(config.rtmp().port()).isEqualTo(1935);
         assertThat(config.srt().port()).isEqualTo(9000);
         assertThat(config.auth().url()).as("built-in auth service").isEmpty();
-        assertThat(config.auth().timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.auth().timeout()).as("a refused publish is told within 2 s").isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.rtmp().port()).isEqualTo(1935);
+        assertThat(config.rtmp().tls()).as("RTMPS off without a certificate").isEmpty();
+        assertThat(config.rtmp().limits()).isEqualTo(dev.vcdn.origin.ingest.rtmp.RtmpLimits.DEFAULT);
         assertThat(config.adminToken()).isEmpty();
         assertThat(config.dataDir()).isEqualTo(Path.of("data"));
         assertThat(config.cluster().name()).isEqualTo("vcdn-origin");
@@ -62,6 +65,18 @@ class OriginConfigTest {
         assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/vcdn"));
         assertThat(config.auth().url()).isEqualTo(Optional.of(URI.create("https://auth.example.com/api")));
         assertThat(config.cluster().members()).isEqualTo(List.of("10.0.0.1", "10.0.0.2:5702"));
+    }
+
+    @Test
+    void rtmpsNeedsBothFilesAndLimitsAreChecked() {
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_RTMPS_CERTIFICATE", "/etc/cert.pem"))))
+                .hasMessage("rtmps.key: RTMPS needs both rtmps.certificate and rtmps.key");
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_RTMP_MAX_CHUNK_SIZE", "64MiB"))))
+                .hasMessageStartingWith("rtmp.max-chunk-size: 67108864 bytes is outside 128..16777215");
+        OriginConfig config = read(ConfigSource.ofEnvironment(Map.of("VCDN_RTMPS_CERTIFICATE", "/etc/cert.pem",
+                "VCDN_RTMPS_KEY", "/etc/key.pem", "VCDN_RTMP_IDLE_TIMEOUT", "30s")));
+        assertThat(config.rtmp().tls()).hasValueSatisfying(tls -> assertThat(tls.port()).isEqualTo(1936));
+        assertThat(config.rtmp().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

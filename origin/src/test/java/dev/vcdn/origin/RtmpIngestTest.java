@@ -199,4 +199,57 @@ class RtmpIngestTest {
                     test.completeNow();
                 })));
     }
+
+    @Test
+    @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+    void enhancedRtmpCarriesAv1AndVp9(Vertx vertx, VertxTestContext test) {
+        deploy(vertx, Map.of()).compose(deployed -> createChannel("modern")).compose(key -> {
+            String url = "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key;
+            return publish(vertx, withVideoEncoder(Publisher.testPattern(Publisher.bundledFfmpeg(), 2, url), "libsvtav1", "-preset", "12"))
+                    .compose(av1 -> Future.fromCompletionStage(pipeline.recordings().get(0).ended()).map(av1))
+                    .compose(av1 -> publish(vertx, withVideoEncoder(Publisher.testPattern(Publisher.bundledFfmpeg(), 2, url),
+                            "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8")).map(vp9 -> List.of(av1, vp9)));
+        }).onComplete(test.succeeding(results -> test.verify(() -> {
+            assertThat(results.get(0).exitCode()).as(results.get(0).output()).isZero();
+            assertThat(results.get(1).exitCode()).as(results.get(1).output()).isZero();
+            assertThat(videoCodecs(pipeline.recordings().get(0).packets())).containsOnly(Codec.AV1);
+            assertThat(videoCodecs(pipeline.recordings().get(1).packets())).containsOnly(Codec.VP9);
+            for (Recording recording : pipeline.recordings()) {
+                List<MediaPacket> video = recording.packets().stream().filter(p -> p.kind() == MediaKind.VIDEO).toList();
+                assertThat(video.get(0).isConfig()).as("sequence start first").isTrue();
+                assertThat(video.get(1).keyframe()).isTrue();
+                assertThat(video.stream().filter(p -> !p.isConfig()).count()).isEqualTo(50);
+            }
+            test.completeNow();
+        })));
+    }
+
+    private static List<String> withVideoEncoder(List<String> command, String encoder, String... options) {
+        int at = command.indexOf("libx264");
+        command.set(at, encoder);
+        command.remove(command.indexOf("-preset") + 1);
+        command.remove("-preset");
+        command.remove(command.indexOf("-bf") + 1);
+        command.remove("-bf");
+        command.addAll(at + 1, List.of(options));
+        return command;
+    }
+
+    private static List<Codec> videoCodecs(List<MediaPacket> packets) {
+        return packets.stream().filter(p -> p.kind() == MediaKind.VIDEO).map(MediaPacket::codec).distinct().toList();
+    }
+
+    @Test
+    void connectionsPerAddressAreLimited(Vertx vertx, VertxTestContext test) {
+        deploy(vertx, Map.of("VCDN_RTMP_MAX_CONNECTIONS_PER_ADDRESS", "2")).compose(deployed -> {
+            var netClient = vertx.createNetClient();
+            return Future.all(netClient.connect(rtmpPort, "127.0.0.1"), netClient.connect(rtmpPort, "127.0.0.1"))
+                    .compose(two -> netClient.connect(rtmpPort, "127.0.0.1"))
+                    .compose(third -> {
+                        io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+                        third.closeHandler(closed::complete);
+                        return closed.future();
+                    });
+        }).onComplete(test.succeedingThenComplete());
+    }
 }

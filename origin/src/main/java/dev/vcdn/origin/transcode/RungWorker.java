@@ -1,0 +1,142 @@
+package dev.vcdn.origin.transcode;
+
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+
+import dev.vcdn.shared.media.MediaKind;
+import dev.vcdn.shared.media.Payload;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rung's thread: scales and encodes the decoded frames it is handed. Frames arrive as
+ * references to the decoder's buffers ({@code av_frame_clone}, no pixel copy) through a small
+ * bounded queue. When the rung falls behind, frames that are not keyframes are dropped (and
+ * counted); keyframes always get through so segment boundaries stay aligned across rungs.
+ */
+final class RungWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(RungWorker.class);
+    static final int QUEUE_FRAMES = 8;
+    private static final Item END = new Item(null, false);
+
+    private record Item(AVFrame frame, boolean keyframe) {
+    }
+
+    private final Rung rung;
+    private final String stream;
+    private final LadderOutput output;
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
+    private final Thread thread;
+    private final Counter framesIn;
+    private final Counter framesDropped;
+    private final Timer encodeTime;
+    private volatile boolean failed;
+
+    RungWorker(Rung rung, String stream, LadderOutput output, MeterRegistry metrics) {
+        this.rung = rung;
+        this.stream = stream;
+        this.output = output;
+        this.framesIn = Counter.builder("vcdn.transcode.frames").tag("rendition", rung.id().value())
+                .description("Frames handed to a rung's encoder").register(metrics);
+        this.framesDropped = Counter.builder("vcdn.transcode.frames.dropped").tag("rendition", rung.id().value())
+                .description("Frames a rung skipped because it was behind").register(metrics);
+        this.encodeTime = Timer.builder("vcdn.transcode.encode").tag("rendition", rung.id().value())
+                .description("Scaling and encoding time per frame").register(metrics);
+        this.thread = new Thread(this::run, "rung-" + stream + "-" + rung.id());
+    }
+
+    Rung rung() {
+        return rung;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /**
+     * Hands a frame over (a new reference; the caller keeps its own). Called from the decode thread.
+     * Blocks for keyframes, and for every frame when {@code mayDrop} is false (catching up on held
+     * frames rather than falling behind live), and only while this rung works off its queue.
+     */
+    void offer(AVFrame frame, boolean keyframe, boolean mayDrop) throws InterruptedException {
+        if (failed) {
+            return;
+        }
+        AVFrame reference = av_frame_clone(frame);
+        Item item = new Item(reference, keyframe);
+        boolean queued = keyframe || !mayDrop ? queue.offer(item, 5, TimeUnit.SECONDS) : queue.offer(item);
+        if (!queued) {
+            av_frame_free(reference);
+            framesDropped.increment();
+        }
+    }
+
+    /** No more frames: the rung flushes its encoder and stops. Waits for it, then frees what is left. */
+    void finish() throws InterruptedException {
+        if (!queue.offer(END, 10, TimeUnit.SECONDS)) {
+            log.warn("rung did not take its end marker: stream={} rendition={}", stream, rung.id());
+            thread.interrupt();
+        }
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        if (!thread.isAlive()) {
+            freeQueued();
+        }
+    }
+
+    private void run() {
+        try (Scaler scaler = new Scaler(rung.width(), rung.height()); VideoEncoder encoder = new VideoEncoder(rung)) {
+            output.rendition(new RenditionInfo(rung.id(), MediaKind.VIDEO, encoder.codecString(), rung.width(),
+                    rung.height(), rung.fps(), rung.bitrateKbps(), rung.maxBitrateKbps(),
+                    Optional.of(encoder.configuration()).filter(c -> c.length > 0).map(Payload::copyOf)));
+            while (true) {
+                Item item = queue.take();
+                if (item == END) {
+                    break;
+                }
+                encode(scaler, encoder, item);
+            }
+            encoder.flush(packet -> output.packet(rung.id(), packet));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failed = true;
+            log.error("rung failed: stream={} rendition={} error={}", stream, rung.id(), e.toString(), e);
+        } finally {
+            freeQueued();
+        }
+    }
+
+    private void encode(Scaler scaler, VideoEncoder encoder, Item item) {
+        long started = System.nanoTime();
+        AVFrame scaled = null;
+        try {
+            framesIn.increment();
+            scaled = scaler.scale(item.frame());
+            encoder.encode(scaled, item.keyframe(), packet -> output.packet(rung.id(), packet));
+        } finally {
+            av_frame_free(item.frame());
+            if (scaled != null) {
+                av_frame_free(scaled);
+            }
+            encodeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void freeQueued() {
+        Item item;
+        while ((item = queue.poll()) != null) {
+            if (item != END) {
+                av_frame_free(item.frame());
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.vcdn.origin.transcode;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
+
+import dev.vcdn.origin.ffmpeg.Ffmpeg;
+import dev.vcdn.origin.ffmpeg.FfmpegException;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.DoublePointer;
+
+/**
+ * Scales decoded frames to one rung's size in 4:2:0. Owned by that rung's thread; rebuilds its
+ * context when the source size or format changes (a publisher may change resolution).
+ */
+public final class Scaler implements AutoCloseable {
+
+    private final int width;
+    private final int height;
+    private SwsContext context;
+    private int sourceWidth;
+    private int sourceHeight;
+    private int sourceFormat = -1;
+
+    public Scaler(int width, int height) {
+        this.width = width;
+        this.height = height;
+    }
+
+    /** A new frame the caller owns (free it with {@code av_frame_free}), with the source's timestamps. */
+    public AVFrame scale(AVFrame source) {
+        if (context == null || source.width() != sourceWidth || source.height() != sourceHeight
+                || source.format() != sourceFormat) {
+            reset(source);
+        }
+        AVFrame target = av_frame_alloc();
+        try {
+            target.width(width).height(height).format(AV_PIX_FMT_YUV420P);
+            Ffmpeg.check(av_frame_get_buffer(target, 0), "av_frame_get_buffer");
+            Ffmpeg.check(sws_scale_frame(context, target, source), "sws_scale_frame");
+            target.pts(source.pts());
+            target.duration(source.duration());
+            return target;
+        } catch (RuntimeException e) {
+            av_frame_free(target);
+            throw e;
+        }
+    }
+
+    private void reset(AVFrame source) {
+        freeContext();
+        context = sws_getContext(source.width(), source.height(), source.format(), width, height, AV_PIX_FMT_YUV420P,
+                SWS_BILINEAR, null, null, (DoublePointer) null);
+        if (context == null || context.isNull()) {
+            throw new FfmpegException("sws_getContext refused " + source.width() + "x" + source.height() + " format "
+                    + source.format() + " -> " + width + "x" + height);
+        }
+        sourceWidth = source.width();
+        sourceHeight = source.height();
+        sourceFormat = source.format();
+    }
+
+    private void freeContext() {
+        if (context != null) {
+            sws_freeContext(context);
+            context = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        freeContext();
+    }
+}

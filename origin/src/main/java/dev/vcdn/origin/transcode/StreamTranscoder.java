@@ -1,0 +1,236 @@
+package dev.vcdn.origin.transcode;
+
+import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.ingest.PacketQueue;
+import dev.vcdn.shared.media.Codec;
+import dev.vcdn.shared.media.MediaKind;
+import dev.vcdn.shared.media.MediaPacket;
+import dev.vcdn.shared.stream.RenditionId;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decode thread of one stream: reads the ingest queue, passes AAC audio and (when usable)
+ * the source video through, decodes the video once and hands each frame to every rung with the
+ * keyframe decision already made, so all rungs cut at the same timestamps.
+ *
+ * <p>Before the ladder starts it holds the first GOP (compressed, so a few MB at most) to learn
+ * the source's keyframe interval: a short, regular one is kept (the source is passed through
+ * and rungs follow its keyframes); otherwise every rung, the source size included, is encoded
+ * with a keyframe every {@link #SEGMENT_MILLIS}.
+ */
+final class StreamTranscoder implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamTranscoder.class);
+
+    static final RenditionId SOURCE = RenditionId.of("source");
+    static final RenditionId AUDIO = RenditionId.of("audio");
+    /** Segment duration the forced keyframes follow when the source's own are not usable. */
+    static final long SEGMENT_MILLIS = 2000;
+    /** Longest source keyframe interval we cut segments at. */
+    static final long MAX_SOURCE_GOP_MILLIS = 4000;
+
+    private final PublishGrant grant;
+    private final PacketQueue input;
+    private final LadderOutput output;
+    private final LadderPlanner planner;
+    private final MeterRegistry metrics;
+    private final List<MediaPacket> firstGop = new ArrayList<>();
+    private final List<RungWorker> workers = new ArrayList<>();
+    /** Passed-through source packets that arrive before the decoder has shown the source's size. */
+    private final List<MediaPacket> pendingSource = new ArrayList<>();
+
+    private MediaPacket videoConfig;
+    private boolean audioDeclared;
+    private boolean decided;
+    private boolean passthrough;
+    private double sourceFps;
+    private VideoDecoder decoder;
+    private boolean ladderStarted;
+    private long nextForcedKeyframe = Long.MIN_VALUE;
+    private long frameIndex;
+    /** Decoding the held first GOP: rungs catch up on it instead of dropping frames. */
+    private boolean replaying;
+
+    StreamTranscoder(PublishGrant grant, PacketQueue input, LadderOutput output, LadderPlanner planner,
+                     MeterRegistry metrics) {
+        this.grant = grant;
+        this.input = input;
+        this.output = output;
+        this.planner = planner;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!input.isClosedAndEmpty()) {
+                Optional<MediaPacket> packet = input.take(500);
+                if (packet.isPresent()) {
+                    handle(packet.get());
+                }
+            }
+            if (!decided && !firstGop.isEmpty()) {
+                decide(false);
+            }
+            if (decoder != null) {
+                decoder.flush(this::dispatch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("transcoding failed: channel={} stream={} error={}", grant.channel(), grant.streamId(), e.toString(), e);
+            input.close();
+        } finally {
+            finishWorkers();
+            if (decoder != null) {
+                decoder.close();
+            }
+            output.end();
+        }
+    }
+
+    private void handle(MediaPacket packet) throws InterruptedException {
+        if (packet.kind() == MediaKind.AUDIO) {
+            audio(packet);
+        } else if (packet.isConfig()) {
+            videoConfig = packet;
+            if (ladderStarted && passthrough) {
+                output.packet(SOURCE, packet);
+            }
+        } else if (!decided) {
+            probe(packet);
+        } else {
+            video(packet);
+        }
+    }
+
+    private void audio(MediaPacket packet) {
+        if (packet.codec() != Codec.AAC) {
+            return; // Opus (WHIP) is transcoded to AAC once that ingest exists; RTMP refuses it before here.
+        }
+        if (packet.isConfig() && !audioDeclared) {
+            audioDeclared = true;
+            byte[] config = packet.payload().toByteArray();
+            output.rendition(new RenditionInfo(AUDIO, MediaKind.AUDIO, CodecStrings.aac(config), 0, 0, 0, 0, 0,
+                    Optional.of(packet.payload())));
+        }
+        if (audioDeclared) {
+            output.packet(AUDIO, packet);
+        }
+    }
+
+    private void probe(MediaPacket packet) throws InterruptedException {
+        if (firstGop.isEmpty() && !packet.keyframe()) {
+            return; // nothing decodes before the first keyframe
+        }
+        if (!firstGop.isEmpty() && packet.keyframe()) {
+            long interval = packet.dts() - firstGop.get(0).dts();
+            sourceFps = firstGop.size() * 1000.0 / Math.max(1, interval);
+            decide(interval <= MAX_SOURCE_GOP_MILLIS);
+            video(packet);
+            return;
+        }
+        firstGop.add(packet);
+        long span = packet.dts() - firstGop.get(0).dts();
+        if (span > MAX_SOURCE_GOP_MILLIS) {
+            sourceFps = (firstGop.size() - 1) * 1000.0 / Math.max(1, span);
+            decide(false);
+        }
+    }
+
+    private void decide(boolean sourceKeyframesUsable) throws InterruptedException {
+        decided = true;
+        if (videoConfig == null) {
+            throw new IllegalStateException("video frames without a decoder configuration");
+        }
+        passthrough = sourceKeyframesUsable && videoConfig.codec() == Codec.H264
+                && grant.features().renditions().contains(SOURCE.value());
+        decoder = new VideoDecoder(videoConfig.codec(), videoConfig.payload().toByteArray());
+        List<MediaPacket> held = List.copyOf(firstGop);
+        firstGop.clear();
+        replaying = true;
+        for (MediaPacket packet : held) {
+            video(packet);
+        }
+        replaying = false;
+    }
+
+    private void video(MediaPacket packet) {
+        if (passthrough) {
+            if (ladderStarted) {
+                output.packet(SOURCE, packet);
+            } else {
+                pendingSource.add(packet);
+            }
+        }
+        decoder.decode(packet, this::dispatch);
+    }
+
+    private void dispatch(AVFrame frame) {
+        if (!ladderStarted) {
+            startLadder(frame);
+        }
+        long pts = frame.pts();
+        boolean keyframe;
+        if (passthrough) {
+            keyframe = (frame.flags() & dev.vcdn.origin.ffmpeg.Ffmpeg.FRAME_FLAG_KEY) != 0;
+        } else {
+            keyframe = pts >= nextForcedKeyframe;
+            if (keyframe) {
+                nextForcedKeyframe = (nextForcedKeyframe == Long.MIN_VALUE ? pts : nextForcedKeyframe) + SEGMENT_MILLIS;
+            }
+        }
+        long index = frameIndex++;
+        try {
+            for (RungWorker worker : workers) {
+                boolean halfRate = worker.rung().fps() < sourceFps * 0.75;
+                if (keyframe || !halfRate || index % 2 == 0) {
+                    worker.offer(frame, keyframe, !replaying);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing frames to the rungs", e);
+        }
+    }
+
+    private void startLadder(AVFrame first) {
+        ladderStarted = true;
+        double fps = sourceFps > 0 ? sourceFps : 30;
+        SourceVideo source = new SourceVideo(videoConfig.codec(), first.width(), first.height(), fps, 0);
+        List<Rung> rungs = planner.plan(source, grant.features(), passthrough);
+        log.info("ladder of channel={} stream={}: source {}x{}@{} {} -> {}", grant.channel(), grant.streamId(),
+                first.width(), first.height(), Math.round(fps * 100) / 100.0,
+                passthrough ? "passed through" : "re-encoded", rungs.stream().map(r -> r.id().value()).toList());
+        for (Rung rung : rungs) {
+            if (rung.passthrough()) {
+                output.rendition(new RenditionInfo(SOURCE, MediaKind.VIDEO, CodecStrings.avc(videoConfig.payload().toByteArray()),
+                        rung.width(), rung.height(), rung.fps(), rung.bitrateKbps(), rung.maxBitrateKbps(),
+                        Optional.of(videoConfig.payload())));
+                output.packet(SOURCE, videoConfig);
+                pendingSource.forEach(packet -> output.packet(SOURCE, packet));
+                pendingSource.clear();
+            } else {
+                RungWorker worker = new RungWorker(rung, grant.channel().value(), output, metrics);
+                workers.add(worker);
+                worker.start();
+            }
+        }
+    }
+
+    private void finishWorkers() {
+        for (RungWorker worker : workers) {
+            try {
+                worker.finish();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

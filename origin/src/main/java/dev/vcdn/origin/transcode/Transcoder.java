@@ -1,0 +1,35 @@
+package dev.vcdn.origin.transcode;
+
+import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.ingest.MediaSink;
+import dev.vcdn.origin.ingest.PacketQueue;
+import dev.vcdn.origin.ingest.PipelineFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Function;
+
+/** The pipeline factory of the origin: each accepted stream gets a decode thread and one thread per rung. */
+public final class Transcoder implements PipelineFactory {
+
+    /** Ingest to decoder: about two seconds of a 30 fps stream with audio, and never more than 32 MiB. */
+    static final int QUEUE_PACKETS = 256;
+    static final long QUEUE_BYTES = 32L << 20;
+
+    private final LadderPlanner planner;
+    private final Function<PublishGrant, LadderOutput> outputs;
+    private final MeterRegistry metrics;
+
+    public Transcoder(LadderPlanner planner, Function<PublishGrant, LadderOutput> outputs, MeterRegistry metrics) {
+        this.planner = planner;
+        this.outputs = outputs;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public MediaSink start(PublishGrant grant) {
+        PacketQueue queue = new PacketQueue(QUEUE_PACKETS, QUEUE_BYTES);
+        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, metrics);
+        Thread thread = new Thread(transcoder, "decode-" + grant.channel());
+        thread.start();
+        return queue;
+    }
+}

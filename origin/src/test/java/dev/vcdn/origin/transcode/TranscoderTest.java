@@ -1,0 +1,163 @@
+package dev.vcdn.origin.transcode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vcdn.origin.auth.ChannelFeatures;
+import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.ingest.PacketQueue;
+import dev.vcdn.origin.testing.FlvFile;
+import dev.vcdn.shared.media.MediaKind;
+import dev.vcdn.shared.media.MediaPacket;
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.RenditionId;
+import dev.vcdn.shared.stream.StreamId;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A generated publish goes through the real decoder, scalers and encoders; FFmpeg decodes what comes out. */
+class TranscoderTest {
+
+    @TempDir
+    static Path files;
+
+    /** Everything a ladder produced, per rendition. */
+    static final class Recorder implements LadderOutput {
+        final Map<RenditionId, RenditionInfo> renditions = Collections.synchronizedMap(new LinkedHashMap<>());
+        final Map<RenditionId, List<MediaPacket>> packets = Collections.synchronizedMap(new LinkedHashMap<>());
+        final CountDownLatch ended = new CountDownLatch(1);
+
+        @Override
+        public void rendition(RenditionInfo info) {
+            renditions.put(info.id(), info);
+        }
+
+        @Override
+        public void packet(RenditionId rendition, MediaPacket packet) {
+            assertThat(renditions).as("rendition declared before its packets").containsKey(rendition);
+            packets.computeIfAbsent(rendition, id -> Collections.synchronizedList(new ArrayList<>())).add(packet);
+        }
+
+        @Override
+        public void end() {
+            ended.countDown();
+        }
+
+        List<MediaPacket> frames(String rendition) {
+            return packets.get(RenditionId.of(rendition)).stream().filter(p -> !p.isConfig()).toList();
+        }
+
+        Set<Long> keyframeTimes(String rendition) {
+            return frames(rendition).stream().filter(MediaPacket::keyframe).map(MediaPacket::pts)
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private static Recorder transcode(Path flv, ChannelFeatures features) throws Exception {
+        List<MediaPacket> input = FlvFile.packets(flv);
+        PacketQueue queue = new PacketQueue(input.size() + 1, 1L << 30);
+        Thread publisher = new Thread(() -> publishInRealTime(input, queue), "publisher");
+        publisher.start();
+        Recorder recorder = new Recorder();
+        PublishGrant grant = new PublishGrant(ChannelName.of("test"), StreamId.random(), features);
+        Thread decode = new Thread(new StreamTranscoder(grant, queue, recorder,
+                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), new SimpleMeterRegistry()));
+        decode.start();
+        assertThat(recorder.ended.await(120, TimeUnit.SECONDS)).isTrue();
+        return recorder;
+    }
+
+    /** Hands the packets over at the pace a live publisher sends them (ingest paces publishers the same way). */
+    private static void publishInRealTime(List<MediaPacket> packets, PacketQueue queue) {
+        long started = System.nanoTime();
+        long firstDts = packets.get(0).dts();
+        for (MediaPacket packet : packets) {
+            long due = started + TimeUnit.MILLISECONDS.toNanos(packet.dts() - firstDts);
+            while (System.nanoTime() < due) {
+                LockSupport.parkNanos(due - System.nanoTime());
+            }
+            queue.offer(packet);
+        }
+        queue.close();
+    }
+
+    /** Decodes a rendition with libavcodec and returns the size of its frames and how many there were. */
+    private static List<String> decodedSizes(Recorder recorder, String rendition) {
+        RenditionInfo info = recorder.renditions.get(RenditionId.of(rendition));
+        List<String> sizes = new ArrayList<>();
+        try (VideoDecoder decoder = new VideoDecoder(recorder.frames(rendition).get(0).codec(),
+                info.configuration().map(c -> c.toByteArray()).orElse(new byte[0]))) {
+            for (MediaPacket packet : recorder.frames(rendition)) {
+                decoder.decode(packet, frame -> sizes.add(frame.width() + "x" + frame.height()));
+            }
+            decoder.flush(frame -> sizes.add(frame.width() + "x" + frame.height()));
+        }
+        return sizes;
+    }
+
+    @Test
+    void a720pSourceGetsAnAlignedH264LadderBelowIt() throws Exception {
+        Recorder ladder = transcode(FlvFile.generate(files, "src720", "1280x720", 30, 60, 4), ChannelFeatures.standard());
+
+        assertThat(ladder.renditions.keySet()).extracting(RenditionId::value)
+                .containsExactlyInAnyOrder("audio", "source", "480p", "360p", "160p");
+        assertThat(ladder.renditions.get(RenditionId.of("audio")).codecString()).isEqualTo("mp4a.40.2");
+        RenditionInfo source = ladder.renditions.get(RenditionId.of("source"));
+        assertThat(source.codecString()).as("the publisher's own profile and level").matches("avc1\\.[0-9a-f]{6}");
+        assertThat(source.width()).isEqualTo(1280);
+
+        for (String rung : List.of("480p", "360p", "160p")) {
+            RenditionInfo info = ladder.renditions.get(RenditionId.of(rung));
+            assertThat(info.codecString()).as(rung).matches("avc1\\.64[0-9a-f]{4}");
+            assertThat(ladder.keyframeTimes(rung)).as("keyframes of %s at the source's", rung)
+                    .isEqualTo(ladder.keyframeTimes("source"));
+            List<String> sizes = decodedSizes(ladder, rung);
+            assertThat(sizes).as(rung).hasSizeGreaterThan(100).containsOnly(info.width() + "x" + info.height());
+        }
+        long start = ladder.frames("source").get(0).pts();
+        assertThat(ladder.keyframeTimes("source")).containsExactly(start, start + 2000);
+        assertThat(ladder.renditions.get(RenditionId.of("480p")).width()).isEqualTo(854);
+        assertThat(ladder.frames("source")).hasSize(120);
+        assertThat(ladder.frames("audio")).hasSizeGreaterThan(180);
+    }
+
+    @Test
+    void a480pSourceIsNeverUpscaledAndExtraCodecsNeedTheirFeature() throws Exception {
+        Path source = FlvFile.generate(files, "src480", "854x480", 25, 50, 3);
+        Recorder plain = transcode(source, ChannelFeatures.standard());
+        assertThat(plain.renditions.keySet()).extracting(RenditionId::value)
+                .containsExactlyInAnyOrder("audio", "source", "360p", "160p");
+
+        Recorder modern = transcode(source, ChannelFeatures.of(true, true, false, false));
+        assertThat(modern.renditions.keySet()).extracting(RenditionId::value)
+                .containsExactlyInAnyOrder("audio", "source", "360p", "160p", "360p-av1", "360p-vp9");
+        assertThat(modern.renditions.get(RenditionId.of("360p-av1")).codecString()).isEqualTo("av01.0.01M.08");
+        assertThat(modern.renditions.get(RenditionId.of("360p-vp9")).codecString()).isEqualTo("vp09.00.21.08");
+        for (String rung : List.of("360p-av1", "360p-vp9")) {
+            assertThat(modern.keyframeTimes(rung)).as(rung).isEqualTo(modern.keyframeTimes("source"));
+            assertThat(modern.frames(rung).get(0).codec().kind()).isEqualTo(MediaKind.VIDEO);
+        }
+    }
+
+    @Test
+    void aLongSourceGopIsReencodedWithKeyframesEveryTwoSeconds() throws Exception {
+        Recorder ladder = transcode(FlvFile.generate(files, "longgop", "640x360", 30, 300, 5), ChannelFeatures.standard());
+        assertThat(ladder.renditions.get(RenditionId.of("source")).codecString()).matches("avc1\\..*");
+        long start = ladder.frames("source").get(0).pts();
+        assertThat(ladder.keyframeTimes("source")).containsExactly(start, start + 2000, start + 4000);
+        assertThat(ladder.keyframeTimes("160p")).isEqualTo(ladder.keyframeTimes("source"));
+        assertThat(decodedSizes(ladder, "source")).containsOnly("640x360");
+    }
+}

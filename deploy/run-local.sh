@@ -12,6 +12,9 @@ for jar in "${jars[@]}"; do
   fi
 done
 
+# Native memory of the transcoders stays steady with a fixed number of malloc arenas.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+
 pids=()
 start() {
   local name=$1

@@ -2,7 +2,15 @@ package dev.vcdn.origin;
 
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.origin.ffmpeg.FfmpegRuntime;
-import dev.vcdn.origin.ingest.MeteringPipeline;
+import dev.vcdn.origin.transcode.LadderMeter;
+import dev.vcdn.origin.transcode.LadderPlanner;
+import dev.vcdn.origin.transcode.Transcoder;
+import dev.vcdn.origin.transcode.tap.FrameTap;
+import dev.vcdn.origin.transcode.tap.ThumbnailStore;
+import dev.vcdn.origin.transcode.tap.ThumbnailTap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
 import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessDefinition;
@@ -35,6 +43,11 @@ public final class OriginProcess implements ProcessDefinition<OriginConfig> {
 
     @Override
     public ProcessVerticle createRootVerticle(OriginConfig config, ProcessContext context) {
-        return new OriginVerticle(config, context, new MeteringPipeline(context.metrics()));
+        ThumbnailStore thumbnails = new ThumbnailStore();
+        List<FrameTap> taps = new ArrayList<>(List.of(new ThumbnailTap(thumbnails)));
+        ServiceLoader.load(FrameTap.class).forEach(taps::add);
+        Transcoder transcoder = new Transcoder(new LadderPlanner(LadderPlanner.DEFAULT_STEPS),
+                grant -> new LadderMeter(grant, context.metrics()), taps, context.metrics());
+        return new OriginVerticle(config, context, transcoder, thumbnails);
     }
 }

@@ -8,11 +8,14 @@ import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
+import dev.vcdn.origin.transcode.tap.ThumbnailStore;
 import dev.vcdn.shared.http.OperationsRoutes;
+import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.process.Endpoint;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
@@ -33,14 +36,19 @@ public final class OriginVerticle extends ProcessVerticle {
     private final ProcessContext process;
     private final String adminToken;
     private final PipelineFactory pipelines;
+    private final ThumbnailStore thumbnails;
     private ChannelStore channelStore;
     private RtmpIngestVerticle rtmp;
 
-    /** @param pipelines what each accepted stream's packets are handed to */
-    public OriginVerticle(OriginConfig config, ProcessContext process, PipelineFactory pipelines) {
+    /**
+     * @param pipelines  what each accepted stream's packets are handed to
+     * @param thumbnails the live channels' thumbnails the pipelines keep
+     */
+    public OriginVerticle(OriginConfig config, ProcessContext process, PipelineFactory pipelines, ThumbnailStore thumbnails) {
         this.config = config;
         this.process = process;
         this.pipelines = pipelines;
+        this.thumbnails = thumbnails;
         this.adminToken = config.adminToken().orElseThrow(() -> new IllegalStateException("admin token not resolved"));
     }
 
@@ -49,6 +57,7 @@ public final class OriginVerticle extends ProcessVerticle {
         Router router = OperationsRoutes.router(vertx, process);
         StreamRegistry registry = new StreamRegistry(vertx);
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
+        router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)
                 .compose(ignored -> listenHttp(config.http(), router))
                 .compose(server -> startIngest(registry, server.actualPort()));
@@ -87,6 +96,18 @@ public final class OriginVerticle extends ProcessVerticle {
                     .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=1")
                     .end(list.encode());
         }).onFailure(ctx::fail);
+    }
+
+    private void thumbnail(RoutingContext ctx) {
+        String channel = ctx.pathParam("channel");
+        if (!ChannelName.isValid(channel)) {
+            ctx.fail(400);
+            return;
+        }
+        thumbnails.get(ChannelName.of(channel)).ifPresentOrElse(jpeg -> ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "image/jpeg")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=5")
+                .end(Buffer.buffer(jpeg)), () -> ctx.fail(404));
     }
 
     @Override

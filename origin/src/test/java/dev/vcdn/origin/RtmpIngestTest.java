@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vcdn.origin.ingest.RecordingPipeline;
 import dev.vcdn.origin.ingest.RecordingPipeline.Recording;
 import dev.vcdn.origin.testing.Publisher;
+import dev.vcdn.origin.transcode.tap.ThumbnailStore;
 import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
@@ -53,7 +54,7 @@ class RtmpIngestTest {
         settings.putAll(env);
         OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(settings));
         ProcessContext context = new ProcessContext("origin", new ProcessMetrics("origin", "test").registry(), new Readiness());
-        origin = new OriginVerticle(config, context, pipeline);
+        origin = new OriginVerticle(config, context, pipeline, new ThumbnailStore());
         client = WebClient.create(vertx);
         return vertx.deployVerticle(origin).map(id -> {
             httpPort = port("http");

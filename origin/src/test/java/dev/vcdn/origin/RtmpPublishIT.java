@@ -91,6 +91,18 @@ class RtmpPublishIT {
         return live;
     }
 
+    /** The transcoder's thumbnail of a live channel, once the ladder has started (at most 15 s). */
+    private static HttpResponse<byte[]> awaitThumbnail(int port, String channel) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/live/" + channel + "/thumb.jpg")).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        while (response.statusCode() == 404 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(200);
+            response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        }
+        return response;
+    }
+
     private static Process debianFfmpeg(int rtmpPort, String key, int seconds) throws IOException {
         return new ProcessBuilder("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
                 "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
@@ -159,6 +171,10 @@ class RtmpPublishIT {
             Process ffmpeg = debianFfmpeg(rtmp, aliceKey, 8);
             Process gst = gstreamer(rtmp, bobKey, 6);
             assertThat(awaitStreams(http, 2)).extracting(s -> ((JsonObject) s).getString("channel")).containsExactly("alice", "bob");
+            HttpResponse<byte[]> thumbnail = awaitThumbnail(http, "alice");
+            assertThat(thumbnail.statusCode()).isEqualTo(200);
+            assertThat(thumbnail.headers().firstValue("Content-Type")).contains("image/jpeg");
+            assertThat(thumbnail.body()).startsWith((byte) 0xFF, (byte) 0xD8);
 
             // Junk (an HTTP request), an absurd chunk size, an oversized message and a silent half-open handshake.
             try (Socket junk = new Socket("127.0.0.1", rtmp);

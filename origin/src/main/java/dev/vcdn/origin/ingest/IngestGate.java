@@ -31,6 +31,7 @@ public final class IngestGate {
     private final PipelineFactory pipelines;
     private final String node;
     private final Clock clock;
+    private final MeterRegistry metrics;
     private final Counter accepted;
     private final Map<PublishRefusedException.Reason, Counter> refused = new EnumMap<>(PublishRefusedException.Reason.class);
 
@@ -42,6 +43,7 @@ public final class IngestGate {
         this.pipelines = pipelines;
         this.node = node;
         this.clock = clock;
+        this.metrics = metrics;
         this.accepted = Counter.builder("vcdn.ingest.publishes").tag("result", "accepted")
                 .description("Publish attempts by outcome").register(metrics);
         for (PublishRefusedException.Reason reason : PublishRefusedException.Reason.values()) {
@@ -77,6 +79,6 @@ public final class IngestGate {
     }
 
     private LiveStream start(PublishGrant grant, StreamTarget target) {
-        return new LiveStream(vertx, grant, target, pipelines.start(grant), registry, auth);
+        return new LiveStream(vertx, grant, target, new CountingSink(pipelines.start(grant), metrics), registry, auth);
     }
 }

@@ -16,21 +16,28 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.DoublePointer;
 
 /**
- * Scales decoded frames to one rung's size in 4:2:0. Owned by that rung's thread; rebuilds its
+ * Scales decoded frames to one size and pixel format (4:2:0 for the encoders). Owned by that rung's thread; rebuilds its
  * context when the source size or format changes (a publisher may change resolution).
  */
 public final class Scaler implements AutoCloseable {
 
     private final int width;
     private final int height;
+    private final int format;
     private SwsContext context;
     private int sourceWidth;
     private int sourceHeight;
     private int sourceFormat = -1;
 
     public Scaler(int width, int height) {
+        this(width, height, AV_PIX_FMT_YUV420P);
+    }
+
+    /** @param format the target pixel format ({@code AV_PIX_FMT_*}) */
+    public Scaler(int width, int height, int format) {
         this.width = width;
         this.height = height;
+        this.format = format;
     }
 
     /** A new frame the caller owns (free it with {@code av_frame_free}), with the source's timestamps. */
@@ -41,7 +48,7 @@ public final class Scaler implements AutoCloseable {
         }
         AVFrame target = av_frame_alloc();
         try {
-            target.width(width).height(height).format(AV_PIX_FMT_YUV420P);
+            target.width(width).height(height).format(format);
             Ffmpeg.check(av_frame_get_buffer(target, 0), "av_frame_get_buffer");
             Ffmpeg.check(sws_scale_frame(context, target, source), "sws_scale_frame");
             target.pts(source.pts());
@@ -55,7 +62,7 @@ public final class Scaler implements AutoCloseable {
 
     private void reset(AVFrame source) {
         freeContext();
-        context = sws_getContext(source.width(), source.height(), source.format(), width, height, AV_PIX_FMT_YUV420P,
+        context = sws_getContext(source.width(), source.height(), source.format(), width, height, format,
                 SWS_BILINEAR, null, null, (DoublePointer) null);
         if (context == null || context.isNull()) {
             throw new FfmpegException("sws_getContext refused " + source.width() + "x" + source.height() + " format "

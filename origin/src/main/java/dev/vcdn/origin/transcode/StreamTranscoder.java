@@ -2,6 +2,8 @@ package dev.vcdn.origin.transcode;
 
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.ingest.PacketQueue;
+import dev.vcdn.origin.transcode.tap.FrameTap;
+import dev.vcdn.origin.transcode.tap.TapWorker;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The decode thread of one stream: reads the ingest queue, passes AAC audio and (when usable)
  * the source video through, decodes the video once and hands each frame to every rung with the
- * keyframe decision already made, so all rungs cut at the same timestamps.
+ * keyframe decision already made, so all rungs cut at the same timestamps, and to the taps.
  *
  * <p>Before the ladder starts it holds the first GOP (compressed, so a few MB at most) to learn
  * the source's keyframe interval: a short, regular one is kept (the source is passed through
@@ -40,6 +42,8 @@ final class StreamTranscoder implements Runnable {
     private final LadderOutput output;
     private final LadderPlanner planner;
     private final MeterRegistry metrics;
+    private final List<FrameTap> taps;
+    private final List<TapWorker> tapWorkers = new ArrayList<>();
     private final List<MediaPacket> firstGop = new ArrayList<>();
     private final List<RungWorker> workers = new ArrayList<>();
     /** Passed-through source packets that arrive before the decoder has shown the source's size. */
@@ -58,11 +62,12 @@ final class StreamTranscoder implements Runnable {
     private boolean replaying;
 
     StreamTranscoder(PublishGrant grant, PacketQueue input, LadderOutput output, LadderPlanner planner,
-                     MeterRegistry metrics) {
+                     List<FrameTap> taps, MeterRegistry metrics) {
         this.grant = grant;
         this.input = input;
         this.output = output;
         this.planner = planner;
+        this.taps = List.copyOf(taps);
         this.metrics = metrics;
     }
 
@@ -187,6 +192,7 @@ final class StreamTranscoder implements Runnable {
             }
         }
         long index = frameIndex++;
+        tapWorkers.forEach(tap -> tap.offer(frame));
         try {
             for (RungWorker worker : workers) {
                 boolean halfRate = worker.rung().fps() < sourceFps * 0.75;
@@ -208,6 +214,9 @@ final class StreamTranscoder implements Runnable {
         log.info("ladder of channel={} stream={}: source {}x{}@{} {} -> {}", grant.channel(), grant.streamId(),
                 first.width(), first.height(), Math.round(fps * 100) / 100.0,
                 passthrough ? "passed through" : "re-encoded", rungs.stream().map(r -> r.id().value()).toList());
+        for (FrameTap tap : taps) {
+            tap.open(grant).ifPresent(session -> tapWorkers.add(new TapWorker(session, "tap-" + grant.channel())));
+        }
         for (Rung rung : rungs) {
             if (rung.passthrough()) {
                 output.rendition(new RenditionInfo(SOURCE, MediaKind.VIDEO, CodecStrings.avc(videoConfig.payload().toByteArray()),
@@ -225,6 +234,13 @@ final class StreamTranscoder implements Runnable {
     }
 
     private void finishWorkers() {
+        for (TapWorker tap : tapWorkers) {
+            try {
+                tap.finish();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (RungWorker worker : workers) {
             try {
                 worker.finish();

@@ -4,7 +4,9 @@ import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.ingest.MediaSink;
 import dev.vcdn.origin.ingest.PacketQueue;
 import dev.vcdn.origin.ingest.PipelineFactory;
+import dev.vcdn.origin.transcode.tap.FrameTap;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.function.Function;
 
 /** The pipeline factory of the origin: each accepted stream gets a decode thread and one thread per rung. */
@@ -16,18 +18,21 @@ public final class Transcoder implements PipelineFactory {
 
     private final LadderPlanner planner;
     private final Function<PublishGrant, LadderOutput> outputs;
+    private final List<FrameTap> taps;
     private final MeterRegistry metrics;
 
-    public Transcoder(LadderPlanner planner, Function<PublishGrant, LadderOutput> outputs, MeterRegistry metrics) {
+    public Transcoder(LadderPlanner planner, Function<PublishGrant, LadderOutput> outputs, List<FrameTap> taps,
+                      MeterRegistry metrics) {
         this.planner = planner;
         this.outputs = outputs;
+        this.taps = List.copyOf(taps);
         this.metrics = metrics;
     }
 
     @Override
     public MediaSink start(PublishGrant grant) {
         PacketQueue queue = new PacketQueue(QUEUE_PACKETS, QUEUE_BYTES);
-        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, metrics);
+        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics);
         Thread thread = new Thread(transcoder, "decode-" + grant.channel());
         thread.start();
         return queue;

@@ -6,6 +6,8 @@ import dev.vcdn.origin.auth.ChannelFeatures;
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.ingest.PacketQueue;
 import dev.vcdn.origin.testing.FlvFile;
+import dev.vcdn.origin.transcode.tap.ThumbnailStore;
+import dev.vcdn.origin.transcode.tap.ThumbnailTap;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
@@ -45,7 +47,7 @@ class TranscoderResourcesTest {
         };
         PublishGrant grant = new PublishGrant(ChannelName.of("leak"), StreamId.random(), ChannelFeatures.of(false, true, false, false));
         new Thread(new StreamTranscoder(grant, queue, output, new LadderPlanner(LadderPlanner.DEFAULT_STEPS),
-                new SimpleMeterRegistry())).start();
+                List.of(new ThumbnailTap(new ThumbnailStore())), new SimpleMeterRegistry())).start();
         assertThat(ended.await(60, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -60,7 +62,7 @@ class TranscoderResourcesTest {
 
     private static long pipelineThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("rung-leak") || t.getName().startsWith("decode-leak")).count();
+                .filter(t -> t.getName().matches("(rung|decode|tap)-leak.*")).count();
     }
 
     @Test

@@ -43,6 +43,7 @@ final class StreamTranscoder implements Runnable {
     private final LadderPlanner planner;
     private final MeterRegistry metrics;
     private final List<FrameTap> taps;
+    private final boolean dropWhenBehind;
     private final List<TapWorker> tapWorkers = new ArrayList<>();
     private final List<MediaPacket> firstGop = new ArrayList<>();
     private final List<RungWorker> workers = new ArrayList<>();
@@ -62,13 +63,14 @@ final class StreamTranscoder implements Runnable {
     private boolean replaying;
 
     StreamTranscoder(PublishGrant grant, PacketQueue input, LadderOutput output, LadderPlanner planner,
-                     List<FrameTap> taps, MeterRegistry metrics) {
+                     List<FrameTap> taps, MeterRegistry metrics, boolean dropWhenBehind) {
         this.grant = grant;
         this.input = input;
         this.output = output;
         this.planner = planner;
         this.taps = List.copyOf(taps);
         this.metrics = metrics;
+        this.dropWhenBehind = dropWhenBehind;
     }
 
     @Override
@@ -197,7 +199,7 @@ final class StreamTranscoder implements Runnable {
             for (RungWorker worker : workers) {
                 boolean halfRate = worker.rung().fps() < sourceFps * 0.75;
                 if (keyframe || !halfRate || index % 2 == 0) {
-                    worker.offer(frame, keyframe, !replaying);
+                    worker.offer(frame, keyframe, dropWhenBehind && !replaying);
                 }
             }
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import dev.vcdn.origin.ingest.MediaSink;
 import dev.vcdn.origin.ingest.PacketQueue;
 import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.transcode.tap.FrameTap;
+import dev.vcdn.shared.media.MediaPacket;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.function.Function;
@@ -29,10 +30,21 @@ public final class Transcoder implements PipelineFactory {
         this.metrics = metrics;
     }
 
+    /**
+     * Runs one stream's ladder over recorded packets on the calling thread as fast as the encoders
+     * go, dropping nothing, and returns when every rendition is out. For benchmarks.
+     */
+    public void transcodeRecording(PublishGrant grant, List<MediaPacket> packets) {
+        PacketQueue queue = new PacketQueue(packets.size() + 1, Long.MAX_VALUE);
+        packets.forEach(queue::offer);
+        queue.close();
+        new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, false).run();
+    }
+
     @Override
     public MediaSink start(PublishGrant grant) {
         PacketQueue queue = new PacketQueue(QUEUE_PACKETS, QUEUE_BYTES);
-        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics);
+        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, true);
         Thread thread = new Thread(transcoder, "decode-" + grant.channel());
         thread.start();
         return queue;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vcdn.origin.auth.ChannelFeatures;
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.ingest.PacketQueue;
-import dev.vcdn.origin.testing.FlvFile;
+import dev.vcdn.origin.ingest.rtmp.FlvFile;
+import dev.vcdn.origin.testing.TestSources;
 import dev.vcdn.origin.transcode.tap.ThumbnailStore;
 import dev.vcdn.origin.transcode.tap.ThumbnailTap;
 import dev.vcdn.shared.media.MediaPacket;
@@ -47,7 +48,7 @@ class TranscoderResourcesTest {
         };
         PublishGrant grant = new PublishGrant(ChannelName.of("leak"), StreamId.random(), ChannelFeatures.of(false, true, false, false));
         new Thread(new StreamTranscoder(grant, queue, output, new LadderPlanner(LadderPlanner.DEFAULT_STEPS),
-                List.of(new ThumbnailTap(new ThumbnailStore())), new SimpleMeterRegistry())).start();
+                List.of(new ThumbnailTap(new ThumbnailStore())), new SimpleMeterRegistry(), true)).start();
         assertThat(ended.await(60, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -67,7 +68,7 @@ class TranscoderResourcesTest {
 
     @Test
     void manyShortStreamsDoNotGrowNativeMemoryOrThreads(@TempDir Path files) throws Exception {
-        List<MediaPacket> packets = FlvFile.packets(FlvFile.generate(files, "short", "640x360", 25, 25, 2));
+        List<MediaPacket> packets = FlvFile.packets(TestSources.flv(files, "short", "640x360", 25, 25, 2));
         for (int i = 0; i < 5; i++) {
             runStream(packets); // warm up: code paths loaded, allocator arenas sized
         }

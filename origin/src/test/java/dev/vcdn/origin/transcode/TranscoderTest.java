@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vcdn.origin.auth.ChannelFeatures;
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.ingest.PacketQueue;
-import dev.vcdn.origin.testing.FlvFile;
+import dev.vcdn.origin.ingest.rtmp.FlvFile;
+import dev.vcdn.origin.testing.TestSources;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.ChannelName;
@@ -73,7 +74,7 @@ class TranscoderTest {
         Recorder recorder = new Recorder();
         PublishGrant grant = new PublishGrant(ChannelName.of("test"), StreamId.random(), features);
         Thread decode = new Thread(new StreamTranscoder(grant, queue, recorder,
-                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), java.util.List.of(), new SimpleMeterRegistry()));
+                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), java.util.List.of(), new SimpleMeterRegistry(), true));
         decode.start();
         assertThat(recorder.ended.await(120, TimeUnit.SECONDS)).isTrue();
         return recorder;
@@ -109,7 +110,7 @@ class TranscoderTest {
 
     @Test
     void a720pSourceGetsAnAlignedH264LadderBelowIt() throws Exception {
-        Recorder ladder = transcode(FlvFile.generate(files, "src720", "1280x720", 30, 60, 4), ChannelFeatures.standard());
+        Recorder ladder = transcode(TestSources.flv(files, "src720", "1280x720", 30, 60, 4), ChannelFeatures.standard());
 
         assertThat(ladder.renditions.keySet()).extracting(RenditionId::value)
                 .containsExactlyInAnyOrder("audio", "source", "480p", "360p", "160p");
@@ -135,7 +136,7 @@ class TranscoderTest {
 
     @Test
     void a480pSourceIsNeverUpscaledAndExtraCodecsNeedTheirFeature() throws Exception {
-        Path source = FlvFile.generate(files, "src480", "854x480", 25, 50, 3);
+        Path source = TestSources.flv(files, "src480", "854x480", 25, 50, 3);
         Recorder plain = transcode(source, ChannelFeatures.standard());
         assertThat(plain.renditions.keySet()).extracting(RenditionId::value)
                 .containsExactlyInAnyOrder("audio", "source", "360p", "160p");
@@ -153,7 +154,7 @@ class TranscoderTest {
 
     @Test
     void aLongSourceGopIsReencodedWithKeyframesEveryTwoSeconds() throws Exception {
-        Recorder ladder = transcode(FlvFile.generate(files, "longgop", "640x360", 30, 300, 5), ChannelFeatures.standard());
+        Recorder ladder = transcode(TestSources.flv(files, "longgop", "640x360", 30, 300, 5), ChannelFeatures.standard());
         assertThat(ladder.renditions.get(RenditionId.of("source")).codecString()).matches("avc1\\..*");
         long start = ladder.frames("source").get(0).pts();
         assertThat(ladder.keyframeTimes("source")).containsExactly(start, start + 2000, start + 4000);

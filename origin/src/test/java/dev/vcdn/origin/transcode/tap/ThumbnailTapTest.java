@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.origin.auth.ChannelFeatures;
 import dev.vcdn.origin.auth.PublishGrant;
-import dev.vcdn.origin.testing.FlvFile;
+import dev.vcdn.origin.ingest.rtmp.FlvFile;
+import dev.vcdn.origin.testing.TestSources;
 import dev.vcdn.origin.transcode.VideoDecoder;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
@@ -23,7 +24,7 @@ class ThumbnailTapTest {
 
     @Test
     void aDecodedPictureBecomesA320PixelJpegUntilTheStreamEnds(@TempDir Path files) throws Exception {
-        List<MediaPacket> video = FlvFile.packets(FlvFile.generate(files, "thumb", "1280x720", 25, 25, 1)).stream()
+        List<MediaPacket> video = FlvFile.packets(TestSources.flv(files, "thumb", "1280x720", 25, 25, 1)).stream()
                 .filter(p -> p.kind() == MediaKind.VIDEO).toList();
         ThumbnailStore store = new ThumbnailStore();
         ChannelName channel = ChannelName.of("alice");

@@ -1,0 +1,29 @@
+package dev.vcdn.origin.testing;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Test pattern recordings made with the bundled ffmpeg (the same FFmpeg build the origin links). */
+public final class TestSources {
+
+    private TestSources() {
+    }
+
+    /** Writes {@code seconds} of a test pattern (H.264 with B-frames, AAC) as FLV. */
+    public static Path flv(Path directory, String name, String size, int fps, int gop, int seconds) throws Exception {
+        Path file = directory.resolve(name + ".flv");
+        List<String> command = List.of(Publisher.bundledFfmpeg().toString(), "-hide_banner", "-loglevel", "error",
+                "-nostdin", "-y",
+                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + fps,
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", Integer.toString(gop), "-bf", "2", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "96k", "-t", Integer.toString(seconds), "-f", "flv", file.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("ffmpeg could not write " + file + ": " + output);
+        }
+        return file;
+    }
+}

@@ -66,7 +66,9 @@ public final class TranscodeBench {
             }
         };
         Transcoder transcoder = new Transcoder(new LadderPlanner(STEPS), grant -> counter, List.of(), new SimpleMeterRegistry());
+        long started = System.nanoTime();
         transcoder.transcodeRecording(new PublishGrant(ChannelName.of("bench"), StreamId.random(), features), packets);
+        System.out.printf("transcoded in %.2f s%n", (System.nanoTime() - started) / 1e9);
         System.out.println("frames " + new TreeMap<>(frames));
     }
 }

@@ -129,9 +129,27 @@ class TranscoderTest {
         }
         long start = ladder.frames("source").get(0).pts();
         assertThat(ladder.keyframeTimes("source")).containsExactly(start, start + 2000);
+        assertInSyncWithTheSource(ladder, List.of("480p", "360p", "160p"));
         assertThat(ladder.renditions.get(RenditionId.of("480p")).width()).isEqualTo(854);
         assertThat(ladder.frames("source")).hasSize(120);
         assertThat(ladder.frames("audio")).hasSizeGreaterThan(180);
+    }
+
+    /**
+     * Rungs keep the source's clock: every picture a rung encodes carries the timestamp of a source
+     * picture, and the audio runs alongside, so players switching rungs stay in sync.
+     */
+    private static void assertInSyncWithTheSource(Recorder ladder, List<String> rungs) {
+        Set<Long> sourceTimes = ladder.frames("source").stream().map(MediaPacket::pts).collect(Collectors.toSet());
+        for (String rung : rungs) {
+            assertThat(ladder.frames(rung)).as(rung).allSatisfy(p -> assertThat(sourceTimes).contains(p.pts()));
+            assertThat(ladder.frames(rung).stream().map(MediaPacket::dts).toList()).as(rung).isSorted();
+        }
+        List<MediaPacket> audio = ladder.frames("audio");
+        List<MediaPacket> video = ladder.frames("source");
+        assertThat(Math.abs(audio.get(0).pts() - video.get(0).dts())).as("audio starts with the video").isLessThan(150);
+        assertThat(Math.abs(audio.get(audio.size() - 1).pts() - video.get(video.size() - 1).dts()))
+                .as("and ends with it").isLessThan(150);
     }
 
     @Test

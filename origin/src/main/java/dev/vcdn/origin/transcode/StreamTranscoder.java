@@ -7,6 +7,8 @@ import dev.vcdn.origin.transcode.tap.TapWorker;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
+import dev.vcdn.shared.media.Payload;
+import dev.vcdn.shared.media.TimeBase;
 import dev.vcdn.shared.stream.RenditionId;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The decode thread of one stream: reads the ingest queue, passes AAC audio and (when usable)
+ * The decode thread of one stream: reads the ingest queue, passes AAC audio (Opus becomes AAC) and (when usable)
  * the source video through, decodes the video once and hands each frame to every rung with the
  * keyframe decision already made, so all rungs cut at the same timestamps, and to the taps.
  *
@@ -55,7 +57,8 @@ final class StreamTranscoder implements Runnable {
     private boolean decided;
     private boolean passthrough;
     private double sourceFps;
-    private VideoDecoder decoder;
+    private MediaDecoder decoder;
+    private AudioTranscoder audioTranscoder;
     private boolean ladderStarted;
     private long nextForcedKeyframe = Long.MIN_VALUE;
     private long frameIndex;
@@ -88,6 +91,7 @@ final class StreamTranscoder implements Runnable {
             if (decoder != null) {
                 decoder.flush(this::dispatch);
             }
+            closeAudioTranscoder();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -97,6 +101,9 @@ final class StreamTranscoder implements Runnable {
             finishWorkers();
             if (decoder != null) {
                 decoder.close();
+            }
+            if (audioTranscoder != null) {
+                audioTranscoder.close();
             }
             output.end();
         }
@@ -118,17 +125,49 @@ final class StreamTranscoder implements Runnable {
     }
 
     private void audio(MediaPacket packet) {
-        if (packet.codec() != Codec.AAC) {
-            return; // Opus (WHIP) is transcoded to AAC once that ingest exists; RTMP refuses it before here.
+        if (packet.codec() == Codec.AAC) {
+            if (packet.isConfig()) {
+                declareAudio(packet.payload());
+            }
+            if (audioDeclared) {
+                output.packet(AUDIO, packet);
+            }
+            return;
         }
-        if (packet.isConfig() && !audioDeclared) {
+        // Opus (enhanced RTMP, WebRTC) becomes AAC, which every HLS player takes.
+        if (packet.isConfig()) {
+            closeAudioTranscoder();
+            audioTranscoder = new AudioTranscoder(packet.codec(), packet.payload().toByteArray());
+            return;
+        }
+        if (audioTranscoder == null) {
+            audioTranscoder = new AudioTranscoder(packet.codec(), new byte[0]);
+        }
+        audioTranscoder.transcode(packet, this::transcodedAudio);
+    }
+
+    private void transcodedAudio(MediaPacket aac) {
+        if (!audioDeclared) {
+            Payload configuration = Payload.copyOf(audioTranscoder.configuration());
+            declareAudio(configuration);
+            output.packet(AUDIO, MediaPacket.config(Codec.AAC, aac.dts(), TimeBase.MILLISECONDS, configuration));
+        }
+        output.packet(AUDIO, aac);
+    }
+
+    private void declareAudio(Payload configuration) {
+        if (!audioDeclared) {
             audioDeclared = true;
-            byte[] config = packet.payload().toByteArray();
-            output.rendition(new RenditionInfo(AUDIO, MediaKind.AUDIO, CodecStrings.aac(config), 0, 0, 0, 0, 0,
-                    Optional.of(packet.payload())));
+            output.rendition(new RenditionInfo(AUDIO, MediaKind.AUDIO, CodecStrings.aac(configuration.toByteArray()),
+                    0, 0, 0, 0, 0, Optional.of(configuration)));
         }
-        if (audioDeclared) {
-            output.packet(AUDIO, packet);
+    }
+
+    private void closeAudioTranscoder() {
+        if (audioTranscoder != null) {
+            audioTranscoder.flush(this::transcodedAudio);
+            audioTranscoder.close();
+            audioTranscoder = null;
         }
     }
 
@@ -158,7 +197,7 @@ final class StreamTranscoder implements Runnable {
         }
         passthrough = sourceKeyframesUsable && videoConfig.codec() == Codec.H264
                 && grant.features().renditions().contains(SOURCE.value());
-        decoder = new VideoDecoder(videoConfig.codec(), videoConfig.payload().toByteArray());
+        decoder = new MediaDecoder(videoConfig.codec(), videoConfig.payload().toByteArray());
         List<MediaPacket> held = List.copyOf(firstGop);
         firstGop.clear();
         replaying = true;

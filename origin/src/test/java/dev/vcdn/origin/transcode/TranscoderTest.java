@@ -98,7 +98,7 @@ class TranscoderTest {
     private static List<String> decodedSizes(Recorder recorder, String rendition) {
         RenditionInfo info = recorder.renditions.get(RenditionId.of(rendition));
         List<String> sizes = new ArrayList<>();
-        try (VideoDecoder decoder = new VideoDecoder(recorder.frames(rendition).get(0).codec(),
+        try (MediaDecoder decoder = new MediaDecoder(recorder.frames(rendition).get(0).codec(),
                 info.configuration().map(c -> c.toByteArray()).orElse(new byte[0]))) {
             for (MediaPacket packet : recorder.frames(rendition)) {
                 decoder.decode(packet, frame -> sizes.add(frame.width() + "x" + frame.height()));
@@ -178,5 +178,26 @@ class TranscoderTest {
         assertThat(ladder.keyframeTimes("source")).containsExactly(start, start + 2000, start + 4000);
         assertThat(ladder.keyframeTimes("160p")).isEqualTo(ladder.keyframeTimes("source"));
         assertThat(decodedSizes(ladder, "source")).containsOnly("640x360");
+    }
+
+    @Test
+    void opusAudioBecomesAac() throws Exception {
+        Recorder ladder = transcode(TestSources.flv(files, "opus", "320x180", 25, 25, 3, "libopus"), ChannelFeatures.standard());
+        RenditionInfo audio = ladder.renditions.get(RenditionId.of("audio"));
+        assertThat(audio.codecString()).isEqualTo("mp4a.40.2");
+        List<MediaPacket> frames = ladder.frames("audio");
+        assertThat(frames).allSatisfy(p -> assertThat(p.codec()).isEqualTo(dev.vcdn.shared.media.Codec.AAC));
+        // 3 s at 48 kHz in frames of 1024 samples, give or take the encoder's priming.
+        assertThat(frames).hasSizeBetween(138, 144);
+        assertThat(frames.stream().map(MediaPacket::pts).toList()).isSorted();
+        List<Integer> decodedSamples = new ArrayList<>();
+        try (MediaDecoder aac = new MediaDecoder(dev.vcdn.shared.media.Codec.AAC, audio.configuration().orElseThrow().toByteArray())) {
+            for (MediaPacket frame : frames) {
+                aac.decode(frame, decoded -> decodedSamples.add(decoded.nb_samples()));
+            }
+        }
+        assertThat(decodedSamples.stream().mapToInt(Integer::intValue).sum()).as("samples FFmpeg decodes back")
+                .isBetween(3 * 48_000 - 3072, 3 * 48_000 + 3072); // encoder priming and padding: a frame or two
+        assertInSyncWithTheSource(ladder, List.of("160p"));
     }
 }

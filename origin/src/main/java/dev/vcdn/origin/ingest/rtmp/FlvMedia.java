@@ -112,7 +112,9 @@ public final class FlvMedia {
             return switch (packetType) {
                 case 0 -> Optional.of(MediaPacket.config(codec, dts, TimeBase.MILLISECONDS, rest(body, 5)));
                 case 1 -> Optional.of(MediaPacket.frame(codec, dts, dts, TimeBase.MILLISECONDS, false, rest(body, 5)));
-                case 2 -> Optional.empty();
+                // Sequence end; the channel order of multichannel audio (ffmpeg 8 sends it for Opus),
+                // which the decoder also reads from the Opus header.
+                case 2, 4 -> Optional.empty();
                 default -> throw new UnsupportedMediaException("enhanced audio packet type " + packetType + " is not supported");
             };
         }

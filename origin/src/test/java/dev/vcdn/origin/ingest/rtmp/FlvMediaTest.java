@@ -67,6 +67,15 @@ class FlvMediaTest {
     }
 
     @Test
+    void enhancedRtmpOpusAudio() {
+        MediaPacket head = audio(0, "90 4f707573 4f70757348656164").orElseThrow();
+        assertThat(head.codec()).isEqualTo(Codec.OPUS);
+        assertThat(head.isConfig()).isTrue();
+        assertThat(audio(20, "91 4f707573 fc").orElseThrow().isConfig()).isFalse();
+        assertThat(audio(0, "94 4f707573 0001")).as("multichannel config carries no media").isEmpty();
+    }
+
+    @Test
     void unsupportedCodecsAreRefusedNotDropped() {
         assertThatThrownBy(() -> audio(0, "2f fffb")).isInstanceOf(UnsupportedMediaException.class)
                 .hasMessage("audio format 2 is not supported; send AAC");

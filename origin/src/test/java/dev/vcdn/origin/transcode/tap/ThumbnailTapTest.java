@@ -6,7 +6,7 @@ import dev.vcdn.origin.auth.ChannelFeatures;
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.ingest.rtmp.FlvFile;
 import dev.vcdn.origin.testing.TestSources;
-import dev.vcdn.origin.transcode.VideoDecoder;
+import dev.vcdn.origin.transcode.MediaDecoder;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
@@ -30,7 +30,7 @@ class ThumbnailTapTest {
         ChannelName channel = ChannelName.of("alice");
         FrameTapSession session = new ThumbnailTap(store)
                 .open(new PublishGrant(channel, StreamId.random(), ChannelFeatures.standard())).orElseThrow();
-        try (VideoDecoder decoder = new VideoDecoder(Codec.H264, video.get(0).payload().toByteArray())) {
+        try (MediaDecoder decoder = new MediaDecoder(Codec.H264, video.get(0).payload().toByteArray())) {
             decoder.decode(video.get(1), session::onFrame);
             decoder.flush(session::onFrame);
         }

@@ -1,8 +1,10 @@
 package dev.vcdn.origin.transcode;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
@@ -34,11 +36,11 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
- * Decodes one stream's compressed video. Owned by the stream's decode thread; frames handed to
- * the consumer are valid only during the call (take a reference with {@code av_frame_clone} to
- * keep one). Timestamps stay in milliseconds.
+ * Decodes one stream's compressed video or audio. Owned by the stream's decode thread; frames
+ * handed to the consumer are valid only during the call (take a reference with
+ * {@code av_frame_clone} to keep one). Timestamps stay in milliseconds.
  */
-public final class VideoDecoder implements AutoCloseable {
+public final class MediaDecoder implements AutoCloseable {
 
     /** {@code AV_INPUT_BUFFER_PADDING_SIZE}: zero bytes readers may run past the end. */
     private static final int INPUT_PADDING = 64;
@@ -48,7 +50,7 @@ public final class VideoDecoder implements AutoCloseable {
     private final AVFrame frame;
     private boolean closed;
 
-    public VideoDecoder(Codec codec, byte[] configuration) {
+    public MediaDecoder(Codec codec, byte[] configuration) {
         AVCodec decoder = avcodec_find_decoder(codecId(codec));
         if (decoder == null || decoder.isNull()) {
             throw new FfmpegException("no decoder for " + codec);
@@ -79,8 +81,14 @@ public final class VideoDecoder implements AutoCloseable {
             case HEVC -> AV_CODEC_ID_HEVC;
             case AV1 -> AV_CODEC_ID_AV1;
             case VP9 -> AV_CODEC_ID_VP9;
-            default -> throw new IllegalArgumentException(codec + " is not video");
+            case AAC -> AV_CODEC_ID_AAC;
+            case OPUS -> AV_CODEC_ID_OPUS;
         };
+    }
+
+    /** The decoder's context, for what it found out about the stream (sample rate, channel layout). */
+    AVCodecContext context() {
+        return context;
     }
 
     /** Decodes one frame packet; {@code out} sees every frame that becomes ready. */

@@ -1,0 +1,164 @@
+package dev.vcdn.origin.transcode;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_read;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_size;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_write;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+
+import dev.vcdn.origin.ffmpeg.Ffmpeg;
+import dev.vcdn.origin.ffmpeg.FfmpegException;
+import dev.vcdn.shared.media.Codec;
+import dev.vcdn.shared.media.MediaPacket;
+import dev.vcdn.shared.media.Payload;
+import dev.vcdn.shared.media.TimeBase;
+import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+/**
+ * Audio that HLS players do not all take (Opus from WebRTC or enhanced RTMP) to AAC-LC at the
+ * same sample rate and channels. Opus gives 960-sample frames and AAC takes 1024, so samples go
+ * through a FIFO in between. Owned by the stream's decode thread; timestamps in milliseconds.
+ */
+public final class AudioTranscoder implements AutoCloseable {
+
+    static final int AAC_BITRATE = 128_000;
+
+    private final MediaDecoder decoder;
+    private AVCodecContext encoder;
+    private AVPacket packet;
+    private AVAudioFifo fifo;
+    private byte[] configuration;
+    private long firstMillis = Long.MIN_VALUE;
+    private long samplesQueued;
+    private boolean closed;
+
+    public AudioTranscoder(Codec codec, byte[] configuration) {
+        decoder = new MediaDecoder(codec, configuration);
+    }
+
+    /** The AAC AudioSpecificConfig, known once the first frame was decoded (empty before). */
+    public byte[] configuration() {
+        return configuration == null ? new byte[0] : configuration.clone();
+    }
+
+    public void transcode(MediaPacket input, Consumer<MediaPacket> out) {
+        decoder.decode(input, frame -> {
+            if (encoder == null) {
+                open(frame, input.pts());
+            }
+            Ffmpeg.check(av_audio_fifo_write(fifo, frame.extended_data(), frame.nb_samples()), "av_audio_fifo_write");
+            drain(encoder.frame_size(), out);
+        });
+    }
+
+    /** Encodes what is left, the last frame short, then drains the encoder. */
+    public void flush(Consumer<MediaPacket> out) {
+        if (encoder == null) {
+            return;
+        }
+        drain(encoder.frame_size(), out);
+        drain(1, out);
+        avcodec_send_frame(encoder, null);
+        receive(out);
+    }
+
+    private void open(AVFrame first, long firstPts) {
+        if (first.format() != AV_SAMPLE_FMT_FLTP) {
+            throw new FfmpegException("audio decoded to sample format " + first.format() + ", the AAC encoder needs planar float");
+        }
+        AVCodec aac = avcodec_find_encoder_by_name("aac");
+        encoder = avcodec_alloc_context3(aac);
+        packet = av_packet_alloc();
+        av_channel_layout_copy(encoder.ch_layout(), first.ch_layout());
+        encoder.sample_rate(first.sample_rate()).sample_fmt(AV_SAMPLE_FMT_FLTP).bit_rate(AAC_BITRATE)
+                .time_base(av_make_q(1, first.sample_rate()))
+                .flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+        Ffmpeg.check(avcodec_open2(encoder, aac, (AVDictionary) null), "avcodec_open2(aac)");
+        configuration = new byte[encoder.extradata_size()];
+        encoder.extradata().get(configuration);
+        fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, first.ch_layout().nb_channels(), encoder.frame_size() * 4);
+        firstMillis = firstPts;
+    }
+
+    /** Encodes whole frames of {@code frameSize} samples while the FIFO holds that many. */
+    private void drain(int frameSize, Consumer<MediaPacket> out) {
+        while (av_audio_fifo_size(fifo) >= frameSize && av_audio_fifo_size(fifo) > 0) {
+            int samples = Math.min(encoder.frame_size(), av_audio_fifo_size(fifo));
+            AVFrame frame = av_frame_alloc();
+            try {
+                frame.nb_samples(samples).format(AV_SAMPLE_FMT_FLTP).sample_rate(encoder.sample_rate());
+                av_channel_layout_copy(frame.ch_layout(), encoder.ch_layout());
+                Ffmpeg.check(av_frame_get_buffer(frame, 0), "av_frame_get_buffer(audio)");
+                Ffmpeg.check(av_audio_fifo_read(fifo, frame.extended_data(), samples), "av_audio_fifo_read");
+                frame.pts(samplesQueued);
+                samplesQueued += samples;
+                int sent = avcodec_send_frame(encoder, frame);
+                if (sent < 0 && sent != Ffmpeg.EAGAIN) {
+                    throw new FfmpegException("avcodec_send_frame(aac)", sent);
+                }
+            } finally {
+                av_frame_free(frame);
+            }
+            receive(out);
+        }
+    }
+
+    private void receive(Consumer<MediaPacket> out) {
+        while (true) {
+            int result = avcodec_receive_packet(encoder, packet);
+            if (result == Ffmpeg.EAGAIN || result == AVERROR_EOF) {
+                return;
+            }
+            Ffmpeg.check(result, "avcodec_receive_packet(aac)");
+            try {
+                byte[] bytes = new byte[packet.size()];
+                packet.data().get(bytes);
+                long millis = firstMillis + Math.round(packet.pts() * 1000.0 / encoder.sample_rate());
+                out.accept(MediaPacket.frame(Codec.AAC, millis, millis, TimeBase.MILLISECONDS, false, Payload.copyOf(bytes)));
+            } finally {
+                av_packet_unref(packet);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (fifo != null) {
+            av_audio_fifo_free(fifo);
+        }
+        if (packet != null) {
+            av_packet_free(packet);
+        }
+        if (encoder != null) {
+            avcodec_free_context(encoder);
+        }
+        decoder.close();
+    }
+}

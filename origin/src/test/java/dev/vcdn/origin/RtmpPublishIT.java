@@ -175,6 +175,10 @@ class RtmpPublishIT {
             assertThat(thumbnail.statusCode()).isEqualTo(200);
             assertThat(thumbnail.headers().firstValue("Content-Type")).contains("image/jpeg");
             assertThat(thumbnail.body()).startsWith((byte) 0xFF, (byte) 0xD8);
+            JsonObject alice = streams(http).getJsonObject(0);
+            assertThat(alice.getJsonArray("renditions")).as("the ladder of a 320x180 source")
+                    .containsExactly("source", "160p");
+            assertThat(alice.getJsonObject("source").getInteger("height")).isEqualTo(180);
 
             // Junk (an HTTP request), an absurd chunk size, an oversized message and a silent half-open handshake.
             try (Socket junk = new Socket("127.0.0.1", rtmp);

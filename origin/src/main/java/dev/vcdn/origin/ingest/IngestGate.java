@@ -9,6 +9,7 @@ import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -79,6 +80,11 @@ public final class IngestGate {
     }
 
     private LiveStream start(PublishGrant grant, StreamTarget target) {
-        return new LiveStream(vertx, grant, target, new CountingSink(pipelines.start(grant), metrics), registry, auth);
+        Context context = vertx.getOrCreateContext();
+        LiveStream[] stream = new LiveStream[1];
+        // The ladder is planned once media flows, so only after the stream below exists.
+        MediaSink sink = pipelines.start(grant, renditions -> context.runOnContext(ignored -> stream[0].ladderReady(renditions)));
+        stream[0] = new LiveStream(vertx, grant, target, new CountingSink(sink, metrics), registry, auth);
+        return stream[0];
     }
 }

@@ -5,7 +5,9 @@ import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.registry.SourceInfo;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
+import dev.vcdn.shared.stream.RenditionId;
 import io.vertx.core.Future;
+import java.util.List;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,12 @@ public final class LiveStream {
     /** What the publisher said it sends (RTMP onMetaData) or what was seen; shown in /api/streams. */
     public void describeSource(SourceInfo source) {
         target = target.with(source, StreamTarget.State.LIVE);
+        refresh();
+    }
+
+    /** The renditions the pipeline made for this stream, for /api/streams. */
+    void ladderReady(List<RenditionId> renditions) {
+        target = target.withRenditions(renditions.stream().map(RenditionId::value).toList());
         refresh();
     }
 

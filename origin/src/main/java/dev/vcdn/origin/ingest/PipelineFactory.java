@@ -1,10 +1,17 @@
 package dev.vcdn.origin.ingest;
 
 import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.shared.stream.RenditionId;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** Starts the media pipeline of a stream that has just been accepted. */
 @FunctionalInterface
 public interface PipelineFactory {
 
-    MediaSink start(PublishGrant grant);
+    /**
+     * @param ladderReady told, from a pipeline thread, which video renditions the stream got once
+     *                    the pipeline has seen the source and planned its ladder
+     */
+    MediaSink start(PublishGrant grant, Consumer<List<RenditionId>> ladderReady);
 }

@@ -30,6 +30,10 @@ public record StreamTarget(ChannelName channel, StreamId streamId, String node, 
         return new StreamTarget(channel, streamId, node, startedAt, newSource, renditions, newState);
     }
 
+    public StreamTarget withRenditions(List<String> newRenditions) {
+        return new StreamTarget(channel, streamId, node, startedAt, source, newRenditions, state);
+    }
+
     public JsonObject toJson() {
         return new JsonObject()
                 .put("channel", channel.value())

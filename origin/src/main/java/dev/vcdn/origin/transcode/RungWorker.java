@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.Payload;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Optional;
@@ -39,6 +40,7 @@ final class RungWorker {
     private final Counter framesIn;
     private final Counter framesDropped;
     private final Timer encodeTime;
+    private final DistributionSummary queueDepth;
     private volatile boolean failed;
 
     RungWorker(Rung rung, String stream, LadderOutput output, MeterRegistry metrics) {
@@ -51,6 +53,9 @@ final class RungWorker {
                 .description("Frames a rung skipped because it was behind").register(metrics);
         this.encodeTime = Timer.builder("vcdn.transcode.encode").tag("rendition", rung.id().value())
                 .description("Scaling and encoding time per frame").register(metrics);
+        this.queueDepth = DistributionSummary.builder("vcdn.transcode.queue.depth").tag("rendition", rung.id().value())
+                .description("Frames waiting for a rung when the decoder hands it one (limit " + QUEUE_FRAMES + ")")
+                .register(metrics);
         this.thread = new Thread(this::run, "rung-" + stream + "-" + rung.id());
     }
 
@@ -71,6 +76,7 @@ final class RungWorker {
         if (failed) {
             return;
         }
+        queueDepth.record(queue.size());
         AVFrame reference = av_frame_clone(frame);
         Item item = new Item(reference, keyframe);
         boolean queued = keyframe || !mayDrop ? queue.offer(item, 5, TimeUnit.SECONDS) : queue.offer(item);

@@ -11,9 +11,11 @@ import dev.vcdn.shared.media.Payload;
 import dev.vcdn.shared.media.TimeBase;
 import dev.vcdn.shared.stream.RenditionId;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,8 @@ final class StreamTranscoder implements Runnable {
     private final MeterRegistry metrics;
     private final List<FrameTap> taps;
     private final boolean dropWhenBehind;
+    private final Timer decodeTime;
+    private Consumer<List<RenditionId>> ladderReady = renditions -> { };
     private final List<TapWorker> tapWorkers = new ArrayList<>();
     private final List<MediaPacket> firstGop = new ArrayList<>();
     private final List<RungWorker> workers = new ArrayList<>();
@@ -74,6 +78,14 @@ final class StreamTranscoder implements Runnable {
         this.taps = List.copyOf(taps);
         this.metrics = metrics;
         this.dropWhenBehind = dropWhenBehind;
+        this.decodeTime = Timer.builder("vcdn.transcode.decode")
+                .description("Decoding a source packet and handing its pictures to the rungs").register(metrics);
+    }
+
+    /** Who is told the ladder once it is planned (called on this stream's decode thread). */
+    StreamTranscoder onLadder(Consumer<List<RenditionId>> listener) {
+        this.ladderReady = listener;
+        return this;
     }
 
     @Override
@@ -208,6 +220,12 @@ final class StreamTranscoder implements Runnable {
     }
 
     private void video(MediaPacket packet) {
+        long started = System.nanoTime();
+        decodeVideo(packet);
+        decodeTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private void decodeVideo(MediaPacket packet) {
         if (passthrough) {
             if (ladderStarted) {
                 output.packet(SOURCE, packet);
@@ -255,6 +273,7 @@ final class StreamTranscoder implements Runnable {
         log.info("ladder of channel={} stream={}: source {}x{}@{} {} -> {}", grant.channel(), grant.streamId(),
                 first.width(), first.height(), Math.round(fps * 100) / 100.0,
                 passthrough ? "passed through" : "re-encoded", rungs.stream().map(r -> r.id().value()).toList());
+        ladderReady.accept(rungs.stream().map(Rung::id).toList());
         for (FrameTap tap : taps) {
             tap.open(grant).ifPresent(session -> tapWorkers.add(new TapWorker(session, "tap-" + grant.channel())));
         }

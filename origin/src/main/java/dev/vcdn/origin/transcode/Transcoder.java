@@ -7,7 +7,9 @@ import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.shared.media.MediaPacket;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.vcdn.shared.stream.RenditionId;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The pipeline factory of the origin: each accepted stream gets a decode thread and one thread per rung. */
@@ -42,9 +44,10 @@ public final class Transcoder implements PipelineFactory {
     }
 
     @Override
-    public MediaSink start(PublishGrant grant) {
+    public MediaSink start(PublishGrant grant, Consumer<List<RenditionId>> ladderReady) {
         PacketQueue queue = new PacketQueue(QUEUE_PACKETS, QUEUE_BYTES);
-        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, true);
+        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, true)
+                .onLadder(ladderReady);
         Thread thread = new Thread(transcoder, "decode-" + grant.channel());
         thread.start();
         return queue;

@@ -2,11 +2,13 @@ package dev.vcdn.origin.ingest;
 
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.shared.media.MediaPacket;
+import dev.vcdn.shared.stream.RenditionId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** A test pipeline: keeps every packet of every stream, in order, on its own thread like a real one. */
 public final class RecordingPipeline implements PipelineFactory {
@@ -17,7 +19,7 @@ public final class RecordingPipeline implements PipelineFactory {
     private final List<Recording> recordings = Collections.synchronizedList(new ArrayList<>());
 
     @Override
-    public MediaSink start(PublishGrant grant) {
+    public MediaSink start(PublishGrant grant, Consumer<List<RenditionId>> ladderReady) {
         PacketQueue queue = new PacketQueue(256, 16L << 20);
         Recording recording = new Recording(grant, Collections.synchronizedList(new ArrayList<>()), new CompletableFuture<>());
         recordings.add(recording);

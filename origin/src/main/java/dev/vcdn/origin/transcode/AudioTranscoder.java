@@ -3,14 +3,11 @@ package dev.vcdn.origin.transcode;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_free;
@@ -127,21 +124,11 @@ public final class AudioTranscoder implements AutoCloseable {
     }
 
     private void receive(Consumer<MediaPacket> out) {
-        while (true) {
-            int result = avcodec_receive_packet(encoder, packet);
-            if (result == Ffmpeg.EAGAIN || result == AVERROR_EOF) {
-                return;
-            }
-            Ffmpeg.check(result, "avcodec_receive_packet(aac)");
-            try {
-                byte[] bytes = new byte[packet.size()];
-                packet.data().get(bytes);
-                long millis = firstMillis + Math.round(packet.pts() * 1000.0 / encoder.sample_rate());
-                out.accept(MediaPacket.frame(Codec.AAC, millis, millis, TimeBase.MILLISECONDS, false, Payload.copyOf(bytes)));
-            } finally {
-                av_packet_unref(packet);
-            }
-        }
+        EncodedPackets.drain(encoder, packet, "aac", encoded -> {
+            long millis = firstMillis + Math.round(encoded.pts() * 1000.0 / encoder.sample_rate());
+            out.accept(MediaPacket.frame(Codec.AAC, millis, millis, TimeBase.MILLISECONDS, false,
+                    Payload.copyOf(EncodedPackets.bytes(encoded))));
+        });
     }
 
     @Override

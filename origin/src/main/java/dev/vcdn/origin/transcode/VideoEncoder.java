@@ -4,14 +4,11 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
@@ -135,22 +132,12 @@ public final class VideoEncoder implements AutoCloseable {
     }
 
     private void receive(Consumer<MediaPacket> out) {
-        while (true) {
-            int result = avcodec_receive_packet(context, packet);
-            if (result == Ffmpeg.EAGAIN || result == AVERROR_EOF) {
-                return;
-            }
-            Ffmpeg.check(result, "avcodec_receive_packet(" + rung.id() + ")");
-            try {
-                byte[] bytes = new byte[packet.size()];
-                packet.data().get(bytes);
-                byte[] sample = rung.codec() == VideoCodec.H264 ? AnnexB.toLengthPrefixed(bytes) : bytes;
-                out.accept(MediaPacket.frame(rung.codec().codec(), packet.dts(), packet.pts(), TimeBase.MILLISECONDS,
-                        (packet.flags() & AV_PKT_FLAG_KEY) != 0, Payload.copyOf(sample)));
-            } finally {
-                av_packet_unref(packet);
-            }
-        }
+        EncodedPackets.drain(context, packet, rung.id().value(), encoded -> {
+            byte[] bytes = EncodedPackets.bytes(encoded);
+            byte[] sample = rung.codec() == VideoCodec.H264 ? AnnexB.toLengthPrefixed(bytes) : bytes;
+            out.accept(MediaPacket.frame(rung.codec().codec(), encoded.dts(), encoded.pts(), TimeBase.MILLISECONDS,
+                    (encoded.flags() & AV_PKT_FLAG_KEY) != 0, Payload.copyOf(sample)));
+        });
     }
 
     @Override

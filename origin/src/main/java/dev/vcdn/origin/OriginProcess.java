@@ -2,7 +2,7 @@ package dev.vcdn.origin;
 
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.origin.ffmpeg.FfmpegRuntime;
-import dev.vcdn.origin.transcode.LadderMeter;
+import dev.vcdn.origin.packager.PackagerOutput;
 import dev.vcdn.origin.transcode.LadderPlanner;
 import dev.vcdn.origin.transcode.Transcoder;
 import dev.vcdn.origin.transcode.tap.FrameTap;
@@ -46,8 +46,7 @@ public final class OriginProcess implements ProcessDefinition<OriginConfig> {
         ThumbnailStore thumbnails = new ThumbnailStore();
         List<FrameTap> taps = new ArrayList<>(List.of(new ThumbnailTap(thumbnails)));
         ServiceLoader.load(FrameTap.class).forEach(taps::add);
-        Transcoder transcoder = new Transcoder(new LadderPlanner(LadderPlanner.DEFAULT_STEPS),
-                grant -> new LadderMeter(grant, context.metrics()), taps, context.metrics());
-        return new OriginVerticle(config, context, transcoder, thumbnails);
+        return new OriginVerticle(config, context, packages -> new Transcoder(new LadderPlanner(LadderPlanner.DEFAULT_STEPS),
+                grant -> new PackagerOutput(packages, grant), taps, context.metrics()), thumbnails);
     }
 }

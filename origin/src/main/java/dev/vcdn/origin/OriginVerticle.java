@@ -8,6 +8,9 @@ import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
+import dev.vcdn.origin.packager.Packages;
+import dev.vcdn.origin.packager.PackagingSettings;
+import dev.vcdn.origin.packager.PlaybackRoutes;
 import dev.vcdn.origin.transcode.tap.ThumbnailStore;
 import dev.vcdn.shared.http.OperationsRoutes;
 import dev.vcdn.shared.stream.ChannelName;
@@ -25,6 +28,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The origin's root: the HTTP server (operations, admin and auth API, stream list), the built-in
@@ -35,16 +39,18 @@ public final class OriginVerticle extends ProcessVerticle {
     private final OriginConfig config;
     private final ProcessContext process;
     private final String adminToken;
-    private final PipelineFactory pipelines;
+    private final Function<Packages, PipelineFactory> pipelines;
     private final ThumbnailStore thumbnails;
     private ChannelStore channelStore;
     private RtmpIngestVerticle rtmp;
 
     /**
-     * @param pipelines  what each accepted stream's packets are handed to
+     * @param pipelines  what each accepted stream's packets are handed to, given where the
+     *                   packaged LL-HLS goes
      * @param thumbnails the live channels' thumbnails the pipelines keep
      */
-    public OriginVerticle(OriginConfig config, ProcessContext process, PipelineFactory pipelines, ThumbnailStore thumbnails) {
+    public OriginVerticle(OriginConfig config, ProcessContext process, Function<Packages, PipelineFactory> pipelines,
+                          ThumbnailStore thumbnails) {
         this.config = config;
         this.process = process;
         this.pipelines = pipelines;
@@ -58,9 +64,11 @@ public final class OriginVerticle extends ProcessVerticle {
         StreamRegistry registry = new StreamRegistry(vertx);
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
+        Packages packages = new Packages(context, PackagingSettings.DEFAULT);
+        new PlaybackRoutes(vertx, packages).mount(router);
         return openBuiltInAuth(router)
                 .compose(ignored -> listenHttp(config.http(), router))
-                .compose(server -> startIngest(registry, server.actualPort()));
+                .compose(server -> startIngest(registry, pipelines.apply(packages), server.actualPort()));
     }
 
     private Future<Void> openBuiltInAuth(Router router) {
@@ -74,14 +82,14 @@ public final class OriginVerticle extends ProcessVerticle {
         });
     }
 
-    private Future<String> startIngest(StreamRegistry registry, int httpPort) {
+    private Future<String> startIngest(StreamRegistry registry, PipelineFactory pipelineFactory, int httpPort) {
         String localHost = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
         URI authUrl = config.auth().url()
                 .orElse(URI.create("http://" + localHost + ":" + httpPort + BuiltInAuthService.AUTH_PATH));
         AuthClient auth = new AuthClient(WebClient.create(vertx), authUrl, config.auth().token().orElse(adminToken),
                 config.auth().timeout());
         String node = "http://" + config.cluster().host() + ":" + httpPort;
-        IngestGate gate = new IngestGate(vertx, auth, registry, pipelines, node,
+        IngestGate gate = new IngestGate(vertx, auth, registry, pipelineFactory, node,
                 Clock.systemUTC(), process.metrics());
         rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());
         return vertx.deployVerticle(rtmp);

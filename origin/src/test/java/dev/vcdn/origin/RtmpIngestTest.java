@@ -54,7 +54,7 @@ class RtmpIngestTest {
         settings.putAll(env);
         OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(settings));
         ProcessContext context = new ProcessContext("origin", new ProcessMetrics("origin", "test").registry(), new Readiness());
-        origin = new OriginVerticle(config, context, pipeline, new ThumbnailStore());
+        origin = new OriginVerticle(config, context, packages -> pipeline, new ThumbnailStore());
         client = WebClient.create(vertx);
         return vertx.deployVerticle(origin).map(id -> {
             httpPort = port("http");

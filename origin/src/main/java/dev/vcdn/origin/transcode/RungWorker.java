@@ -100,7 +100,7 @@ final class RungWorker {
 
     private void run() {
         try (Scaler scaler = new Scaler(rung.width(), rung.height()); VideoEncoder encoder = new VideoEncoder(rung)) {
-            output.rendition(new RenditionInfo(rung.id(), MediaKind.VIDEO, encoder.codecString(), rung.width(),
+            output.rendition(new RenditionInfo(rung.id(), MediaKind.VIDEO, rung.codec().codec(), encoder.codecString(), rung.width(),
                     rung.height(), rung.fps(), rung.bitrateKbps(), rung.maxBitrateKbps(),
                     Optional.of(encoder.configuration()).filter(c -> c.length > 0).map(Payload::copyOf)));
             while (true) {

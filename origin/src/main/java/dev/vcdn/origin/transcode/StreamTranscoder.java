@@ -38,8 +38,11 @@ final class StreamTranscoder implements Runnable {
     static final RenditionId AUDIO = RenditionId.of("audio");
     /** Segment duration the forced keyframes follow when the source's own are not usable. */
     static final long SEGMENT_MILLIS = 2000;
-    /** Longest source keyframe interval we cut segments at. */
-    static final long MAX_SOURCE_GOP_MILLIS = 4000;
+    /**
+     * Longest source keyframe interval we cut segments at: segments then last at most 2.4 s, which
+     * EXTINF rounds to the 2 s target duration.
+     */
+    static final long MAX_SOURCE_GOP_MILLIS = 2400;
 
     private final PublishGrant grant;
     private final PacketQueue input;
@@ -170,7 +173,7 @@ final class StreamTranscoder implements Runnable {
     private void declareAudio(Payload configuration) {
         if (!audioDeclared) {
             audioDeclared = true;
-            output.rendition(new RenditionInfo(AUDIO, MediaKind.AUDIO, CodecStrings.aac(configuration.toByteArray()),
+            output.rendition(new RenditionInfo(AUDIO, MediaKind.AUDIO, Codec.AAC, CodecStrings.aac(configuration.toByteArray()),
                     0, 0, 0, 0, 0, Optional.of(configuration)));
         }
     }
@@ -279,7 +282,7 @@ final class StreamTranscoder implements Runnable {
         }
         for (Rung rung : rungs) {
             if (rung.passthrough()) {
-                output.rendition(new RenditionInfo(SOURCE, MediaKind.VIDEO, CodecStrings.avc(videoConfig.payload().toByteArray()),
+                output.rendition(new RenditionInfo(SOURCE, MediaKind.VIDEO, Codec.H264, CodecStrings.avc(videoConfig.payload().toByteArray()),
                         rung.width(), rung.height(), rung.fps(), rung.bitrateKbps(), rung.maxBitrateKbps(),
                         Optional.of(videoConfig.payload())));
                 output.packet(SOURCE, videoConfig);

@@ -1,0 +1,101 @@
+package dev.vcdn.origin.packager;
+
+import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.shared.hls.AudioRendition;
+import dev.vcdn.shared.hls.MultivariantPlaylist;
+import dev.vcdn.shared.hls.RenditionReport;
+import dev.vcdn.shared.hls.Variant;
+import dev.vcdn.shared.media.MediaKind;
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.RenditionId;
+import dev.vcdn.shared.stream.StreamId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The LL-HLS of one live stream: its renditions' windows and the multivariant playlist. Event-loop owned. */
+public final class ChannelPackage {
+
+    static final String AUDIO_GROUP = "audio";
+
+    record Rendition(RenditionInfo info, RenditionWindow window) {
+    }
+
+    private final ChannelName channel;
+    private final StreamId streamId;
+    private final Map<RenditionId, Rendition> renditions = new LinkedHashMap<>();
+    private boolean ended;
+
+    ChannelPackage(ChannelName channel, StreamId streamId) {
+        this.channel = channel;
+        this.streamId = streamId;
+    }
+
+    public ChannelName channel() {
+        return channel;
+    }
+
+    public StreamId streamId() {
+        return streamId;
+    }
+
+    void add(RenditionInfo info, RenditionWindow window) {
+        renditions.put(info.id(), new Rendition(info, window));
+    }
+
+    Optional<Rendition> rendition(RenditionId id) {
+        return Optional.ofNullable(renditions.get(id));
+    }
+
+    void end() {
+        ended = true;
+        renditions.values().forEach(r -> r.window().end());
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    /** Where every other rendition's live edge is, for EXT-X-RENDITION-REPORT. */
+    List<RenditionReport> reportsFor(RenditionId self) {
+        List<RenditionReport> reports = new ArrayList<>();
+        renditions.forEach((id, rendition) -> {
+            if (!id.equals(self)) {
+                rendition.window().lastPart().ifPresent(edge ->
+                        reports.add(new RenditionReport("../" + id + "/index.m3u8", edge[0], (int) edge[1])));
+            }
+        });
+        return reports;
+    }
+
+    /** Empty until at least one video rendition has published its first part. */
+    Optional<MultivariantPlaylist> multivariant() {
+        Optional<Rendition> audio = renditions.values().stream()
+                .filter(r -> r.info().kind() == MediaKind.AUDIO && r.window().lastPart().isPresent()).findFirst();
+        long audioBitrate = audio.flatMap(a -> a.window().averageBitrate()).orElse(128_000L);
+        List<Variant> variants = new ArrayList<>();
+        for (Rendition rendition : renditions.values()) {
+            RenditionInfo info = rendition.info();
+            if (info.kind() != MediaKind.VIDEO || rendition.window().lastPart().isEmpty()) {
+                continue;
+            }
+            long average = info.bitrateKbps() > 0 ? info.bitrateKbps() * 1000L
+                    : rendition.window().averageBitrate().orElse(6_000_000L);
+            long peak = info.maxBitrateKbps() > 0 ? info.maxBitrateKbps() * 1000L
+                    : rendition.window().peakBitrate().map(p -> p * 11 / 10).orElse(average * 3 / 2);
+            String codecs = info.codecString() + audio.map(a -> "," + a.info().codecString()).orElse("");
+            variants.add(new Variant(peak + audioBitrate, average + audioBitrate, codecs, info.width(), info.height(),
+                    info.fps(), audio.map(a -> AUDIO_GROUP), info.id() + "/index.m3u8"));
+        }
+        if (variants.isEmpty()) {
+            return Optional.empty();
+        }
+        variants.sort((a, b) -> Long.compare(b.bandwidth(), a.bandwidth()));
+        List<AudioRendition> audioRenditions = audio
+                .map(a -> List.of(new AudioRendition(AUDIO_GROUP, "Audio", true, a.info().id() + "/index.m3u8")))
+                .orElse(List.of());
+        return Optional.of(new MultivariantPlaylist(7, true, audioRenditions, variants));
+    }
+}

@@ -1,0 +1,186 @@
+package dev.vcdn.origin.packager;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
+import static org.bytedeco.ffmpeg.global.avformat.avio_flush;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
+
+import dev.vcdn.origin.ffmpeg.Ffmpeg;
+import dev.vcdn.origin.ffmpeg.FfmpegException;
+import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.shared.media.MediaKind;
+import dev.vcdn.shared.media.MediaPacket;
+import java.io.ByteArrayOutputStream;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avformat.Write_packet_Pointer_BytePointer_int;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * CMAF for one rendition, written by FFmpeg's own mp4 muxer into memory: the init segment
+ * ({@code ftyp}+{@code moov}) once, then one fragment ({@code moof}+{@code mdat}) per
+ * {@link #cutFragment()}, which is one LL-HLS part. Owned by the thread that feeds the
+ * rendition. Packets need their duration, so the caller writes each packet once the next one
+ * is known (or with the last duration at the end).
+ */
+public final class Fmp4Muxer implements AutoCloseable {
+
+    /** {@code AVFMT_FLAG_CUSTOM_IO}, which this build's Java globals do not expose by name. */
+    private static final int FLAG_CUSTOM_IO = 0x0080;
+    private static final int IO_BUFFER_SIZE = 64 * 1024;
+    private static final AVRational MILLISECONDS = av_make_q(1, 1000);
+
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream(64 * 1024);
+    /** Held in a field for as long as the AVIOContext lives: a collected callback crashes the JVM. */
+    private final Write_packet_Pointer_BytePointer_int writeCallback = new Write_packet_Pointer_BytePointer_int() {
+        @Override
+        public int call(Pointer opaque, BytePointer buffer, int size) {
+            byte[] bytes = new byte[size];
+            buffer.get(bytes, 0, size);
+            written.write(bytes, 0, size);
+            return size;
+        }
+    };
+    private final AVFormatContext context;
+    private final AVIOContext io;
+    private final AVStream stream;
+    private final AVPacket packet;
+    private final byte[] initSegment;
+    private boolean closed;
+
+    public Fmp4Muxer(RenditionInfo rendition) {
+        context = new AVFormatContext(null);
+        Ffmpeg.check(avformat_alloc_output_context2(context, null, "mp4", null), "avformat_alloc_output_context2(mp4)");
+        BytePointer ioBuffer = new BytePointer(av_malloc(IO_BUFFER_SIZE));
+        io = avio_alloc_context(ioBuffer, IO_BUFFER_SIZE, 1, null, null, writeCallback, null);
+        packet = av_packet_alloc();
+        try {
+            context.pb(io);
+            context.flags(context.flags() | FLAG_CUSTOM_IO);
+            stream = avformat_new_stream(context, null);
+            describe(stream.codecpar(), rendition);
+            stream.time_base(rendition.kind() == MediaKind.VIDEO
+                    ? av_make_q(1, 90_000)
+                    : av_make_q(1, AudioSpecificConfig.sampleRate(rendition.configuration().orElseThrow().toByteArray())));
+            AVDictionary options = new AVDictionary(null);
+            try {
+                av_dict_set(options, "movflags", "cmaf+frag_custom+empty_moov+default_base_moof+skip_trailer", 0);
+                Ffmpeg.check(avformat_write_header(context, options), "avformat_write_header(" + rendition.id() + ")");
+            } finally {
+                av_dict_free(options);
+            }
+            avio_flush(io);
+            initSegment = takeWritten();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static void describe(AVCodecParameters parameters, RenditionInfo rendition) {
+        parameters.codec_type(rendition.kind() == MediaKind.VIDEO ? AVMEDIA_TYPE_VIDEO : AVMEDIA_TYPE_AUDIO);
+        parameters.codec_id(switch (rendition.codec()) {
+            case H264 -> AV_CODEC_ID_H264;
+            case AV1 -> AV_CODEC_ID_AV1;
+            case VP9 -> AV_CODEC_ID_VP9;
+            case AAC -> AV_CODEC_ID_AAC;
+            default -> throw new IllegalArgumentException(rendition.codec() + " is not packaged");
+        });
+        if (rendition.kind() == MediaKind.VIDEO) {
+            parameters.width(rendition.width()).height(rendition.height());
+        } else {
+            byte[] config = rendition.configuration().orElseThrow().toByteArray();
+            parameters.sample_rate(AudioSpecificConfig.sampleRate(config));
+            av_channel_layout_default(parameters.ch_layout(), AudioSpecificConfig.channels(config));
+            parameters.frame_size(1024);
+        }
+        rendition.configuration().ifPresent(config -> {
+            byte[] bytes = config.toByteArray();
+            BytePointer extradata = new BytePointer(av_mallocz(bytes.length + 64)).capacity(bytes.length + 64);
+            extradata.put(bytes);
+            parameters.extradata(extradata).extradata_size(bytes.length);
+        });
+    }
+
+    /** {@code ftyp} + {@code moov}. */
+    public byte[] initSegment() {
+        return initSegment.clone();
+    }
+
+    /** Adds one packet to the fragment being built; {@code durationMillis} is the time to the next packet. */
+    public void write(MediaPacket input, long durationMillis) {
+        byte[] bytes = input.payload().toByteArray();
+        Ffmpeg.check(av_new_packet(packet, bytes.length), "av_new_packet");
+        try {
+            packet.data().put(bytes);
+            packet.pts(input.pts()).dts(input.dts()).duration(Math.max(1, durationMillis));
+            packet.flags(input.keyframe() ? AV_PKT_FLAG_KEY : 0);
+            packet.stream_index(0);
+            av_packet_rescale_ts(packet, MILLISECONDS, stream.time_base());
+            Ffmpeg.check(av_write_frame(context, packet), "av_write_frame");
+        } finally {
+            av_packet_unref(packet);
+        }
+    }
+
+    /** Ends the fragment: returns its bytes ({@code moof} + {@code mdat}), one part. */
+    public byte[] cutFragment() {
+        Ffmpeg.check(av_write_frame(context, null), "av_write_frame(flush fragment)");
+        avio_flush(io);
+        byte[] fragment = takeWritten();
+        if (fragment.length == 0) {
+            throw new FfmpegException("the muxer wrote no fragment");
+        }
+        return fragment;
+    }
+
+    private byte[] takeWritten() {
+        byte[] bytes = written.toByteArray();
+        written.reset();
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // No trailer: it would write an mfra box, which is no part of a live stream.
+        av_packet_free(packet);
+        if (io != null) {
+            av_free(io.buffer());
+            avio_context_free(io);
+        }
+        avformat_free_context(context);
+    }
+}

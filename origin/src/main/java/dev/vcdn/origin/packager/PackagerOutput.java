@@ -1,0 +1,84 @@
+package dev.vcdn.origin.packager;
+
+import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.transcode.LadderOutput;
+import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.shared.media.MediaPacket;
+import dev.vcdn.shared.stream.RenditionId;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stream's ladder into LL-HLS: each rendition is muxed and cut on its producer's thread; the
+ * finished parts go to the {@link Packages} event loop, which serves them.
+ */
+public final class PackagerOutput implements LadderOutput {
+
+    private static final Logger log = LoggerFactory.getLogger(PackagerOutput.class);
+
+    private final Packages packages;
+    private final ChannelPackage channelPackage;
+    private final Map<RenditionId, RenditionPackager> packagers = new ConcurrentHashMap<>();
+    private volatile Instant wallClockOfZero;
+
+    public PackagerOutput(Packages packages, PublishGrant grant) {
+        this.packages = packages;
+        this.channelPackage = new ChannelPackage(grant.channel(), grant.streamId());
+        packages.context().runOnContext(ignored -> packages.put(channelPackage));
+    }
+
+    @Override
+    public void rendition(RenditionInfo info) {
+        Fmp4Muxer muxer = new Fmp4Muxer(info);
+        RenditionWindow window = new RenditionWindow(packages.settings(), muxer.initSegment());
+        RenditionPackager packager = new RenditionPackager(info, muxer, packages.settings(), new RenditionPackager.Sink() {
+            @Override
+            public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant start) {
+                packages.context().runOnContext(ignored -> window.addPart(msn, index, bytes, durationMillis, independent, start, false));
+            }
+
+            @Override
+            public void segmentComplete(long msn) {
+                packages.context().runOnContext(ignored -> window.completeSegment(msn));
+            }
+        }, clockOrigin());
+        packagers.put(info.id(), packager);
+        log.info("rendition ready: channel={} stream={} rendition={} codecs={} size={}x{} fps={} kbps={}",
+                channelPackage.channel(), channelPackage.streamId(), info.id(), info.codecString(), info.width(),
+                info.height(), info.fps(), info.bitrateKbps());
+        packages.context().runOnContext(ignored -> channelPackage.add(info, window));
+    }
+
+    /** Media timestamp 0 in wall-clock time, fixed by the first rendition so every rendition agrees. */
+    private synchronized Instant clockOrigin() {
+        if (wallClockOfZero == null) {
+            wallClockOfZero = Instant.now();
+        }
+        return wallClockOfZero;
+    }
+
+    @Override
+    public void packet(RenditionId rendition, MediaPacket packet) {
+        RenditionPackager packager = packagers.get(rendition);
+        if (packager != null) {
+            packager.packet(packet);
+        }
+    }
+
+    @Override
+    public void end() {
+        packagers.values().forEach(packager -> {
+            try {
+                packager.finish();
+            } catch (RuntimeException e) {
+                log.warn("last part of {} not written: {}", channelPackage.channel(), e.toString());
+            } finally {
+                packager.close();
+            }
+        });
+        packages.context().runOnContext(ignored -> packages.ended(channelPackage));
+    }
+}

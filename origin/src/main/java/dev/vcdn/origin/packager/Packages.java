@@ -1,0 +1,48 @@
+package dev.vcdn.origin.packager;
+
+import dev.vcdn.shared.stream.ChannelName;
+import io.vertx.core.Context;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The packages this origin serves, by channel. Lives on one event loop (the HTTP server's):
+ * packagers post their changes to it, HTTP reads it, nothing locks. An ended stream stays
+ * (with EXT-X-ENDLIST) for a window's length so players see the end.
+ */
+public final class Packages {
+
+    private final Context context;
+    private final PackagingSettings settings;
+    private final Map<ChannelName, ChannelPackage> byChannel = new HashMap<>();
+
+    public Packages(Context context, PackagingSettings settings) {
+        this.context = context;
+        this.settings = settings;
+    }
+
+    Context context() {
+        return context;
+    }
+
+    PackagingSettings settings() {
+        return settings;
+    }
+
+    /** On the event loop. */
+    public Optional<ChannelPackage> get(ChannelName channel) {
+        return Optional.ofNullable(byChannel.get(channel));
+    }
+
+    void put(ChannelPackage channelPackage) {
+        byChannel.put(channelPackage.channel(), channelPackage);
+    }
+
+    void ended(ChannelPackage channelPackage) {
+        channelPackage.end();
+        Duration linger = settings.window();
+        context.owner().setTimer(linger.toMillis(), id -> byChannel.remove(channelPackage.channel(), channelPackage));
+    }
+}

@@ -1,0 +1,242 @@
+package dev.vcdn.origin.packager;
+
+import dev.vcdn.shared.hls.MediaPlaylist;
+import dev.vcdn.shared.hls.Part;
+import dev.vcdn.shared.hls.RenditionReport;
+import dev.vcdn.shared.hls.Segment;
+import dev.vcdn.shared.hls.ServerControl;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one rendition has published: its init segment and the parts of the last {@code window}
+ * of segments, with the waiters of blocking requests. Owned by one event loop: the packager
+ * thread hands parts over with runOnContext.
+ */
+final class RenditionWindow {
+
+    /** Segments whose parts are listed in the playlist, counting back from the live edge. */
+    static final int SEGMENTS_WITH_PARTS = 3;
+
+    record StoredPart(int index, Buffer bytes, long durationMillis, boolean independent) {
+    }
+
+    static final class StoredSegment {
+        final long msn;
+        final Instant programDateTime;
+        final boolean discontinuity;
+        final List<StoredPart> parts = new ArrayList<>();
+        long durationMillis;
+        boolean complete;
+
+        StoredSegment(long msn, Instant programDateTime, boolean discontinuity) {
+            this.msn = msn;
+            this.programDateTime = programDateTime;
+            this.discontinuity = discontinuity;
+        }
+
+        Buffer bytes() {
+            Buffer whole = Buffer.buffer();
+            parts.forEach(part -> whole.appendBuffer(part.bytes()));
+            return whole;
+        }
+    }
+
+    private record Waiter(long msn, int part, Promise<Void> promise) {
+    }
+
+    private final PackagingSettings settings;
+    private final Buffer initSegment;
+    private final ArrayDeque<StoredSegment> segments = new ArrayDeque<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private long bytesInWindow;
+    private boolean ended;
+
+    RenditionWindow(PackagingSettings settings, byte[] initSegment) {
+        this.settings = settings;
+        this.initSegment = Buffer.buffer(initSegment);
+    }
+
+    Buffer initSegment() {
+        return initSegment;
+    }
+
+    void addPart(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart,
+                 boolean discontinuity) {
+        StoredSegment segment = segments.peekLast();
+        if (segment == null || segment.msn != msn) {
+            segment = new StoredSegment(msn, segmentStart, discontinuity);
+            segments.addLast(segment);
+        }
+        segment.parts.add(new StoredPart(index, Buffer.buffer(bytes), durationMillis, independent));
+        segment.durationMillis += durationMillis;
+        bytesInWindow += bytes.length;
+        trim();
+        wake();
+    }
+
+    void completeSegment(long msn) {
+        StoredSegment last = segments.peekLast();
+        if (last != null && last.msn == msn) {
+            last.complete = true;
+        }
+        wake();
+    }
+
+    void end() {
+        ended = true;
+        StoredSegment last = segments.peekLast();
+        if (last != null && !last.parts.isEmpty()) {
+            last.complete = true;
+        }
+        waiters.forEach(w -> w.promise().tryFail("stream ended"));
+        waiters.clear();
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    private void trim() {
+        long keep = settings.window().toMillis();
+        long total = segments.stream().mapToLong(s -> s.durationMillis).sum();
+        while (segments.size() > 1 && total - segments.peekFirst().durationMillis >= keep) {
+            StoredSegment dropped = segments.removeFirst();
+            total -= dropped.durationMillis;
+            bytesInWindow -= dropped.parts.stream().mapToLong(p -> p.bytes().length()).sum();
+        }
+    }
+
+    /** The live edge: msn and part of the newest part, or empty before the first one. */
+    Optional<long[]> lastPart() {
+        StoredSegment last = segments.peekLast();
+        if (last == null || last.parts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new long[] {last.msn, last.parts.size() - 1L});
+    }
+
+    Optional<Long> firstMsn() {
+        return Optional.ofNullable(segments.peekFirst()).map(s -> s.msn);
+    }
+
+    /** Part number meaning "the whole segment" in {@link #has} and {@link #await}. */
+    static final int WHOLE_SEGMENT = -1;
+
+    /**
+     * True when part {@code part} of segment {@code msn} exists (a part past a complete
+     * segment's end means the next segment's first), or with {@link #WHOLE_SEGMENT} when the
+     * segment is complete.
+     */
+    boolean has(long msn, int part) {
+        if (part == WHOLE_SEGMENT) {
+            return segments.stream().anyMatch(s -> s.msn == msn && s.complete)
+                    || firstMsn().map(first -> msn < first).orElse(false);
+        }
+        for (StoredSegment segment : segments) {
+            if (segment.msn == msn) {
+                if (part < segment.parts.size()) {
+                    return true;
+                }
+                return segment.complete && hasNextSegmentStart(msn);
+            }
+        }
+        return false;
+    }
+
+    private boolean hasNextSegmentStart(long msn) {
+        return segments.stream().anyMatch(s -> s.msn == msn + 1 && !s.parts.isEmpty());
+    }
+
+    /** Completes when the part exists (at once if it does); fails when the stream ends first. */
+    Future<Void> await(long msn, int part) {
+        if (has(msn, part)) {
+            return Future.succeededFuture();
+        }
+        if (ended) {
+            return Future.failedFuture("stream ended");
+        }
+        Promise<Void> promise = Promise.promise();
+        waiters.add(new Waiter(msn, part, promise));
+        return promise.future();
+    }
+
+    /** Forgets a waiter that gave up (timeout or closed connection). */
+    void cancel(Future<Void> waiting) {
+        waiters.removeIf(w -> w.promise().future() == waiting);
+    }
+
+    private void wake() {
+        Iterator<Waiter> it = waiters.iterator();
+        while (it.hasNext()) {
+            Waiter waiter = it.next();
+            if (has(waiter.msn(), waiter.part())) {
+                it.remove();
+                waiter.promise().tryComplete();
+            }
+        }
+    }
+
+    Optional<StoredSegment> segment(long msn) {
+        return segments.stream().filter(s -> s.msn == msn).findFirst();
+    }
+
+    /** Average bits per second over the complete segments in the window, when there is one. */
+    Optional<Long> averageBitrate() {
+        long bytes = 0;
+        long millis = 0;
+        for (StoredSegment segment : segments) {
+            if (segment.complete) {
+                bytes += segment.parts.stream().mapToLong(p -> p.bytes().length()).sum();
+                millis += segment.durationMillis;
+            }
+        }
+        return millis == 0 ? Optional.empty() : Optional.of(bytes * 8_000 / millis);
+    }
+
+    /** Highest bits per second of a complete segment in the window. */
+    Optional<Long> peakBitrate() {
+        return segments.stream().filter(s -> s.complete && s.durationMillis > 0)
+                .map(s -> s.parts.stream().mapToLong(p -> p.bytes().length()).sum() * 8_000 / s.durationMillis)
+                .max(Long::compare);
+    }
+
+    MediaPlaylist playlist(List<RenditionReport> reports) {
+        List<Segment> complete = new ArrayList<>();
+        List<Part> pending = new ArrayList<>();
+        List<StoredSegment> all = new ArrayList<>(segments);
+        int completeCount = (int) all.stream().filter(s -> s.complete).count();
+        for (StoredSegment segment : all) {
+            List<Part> parts = segment.parts.stream()
+                    .map(p -> new Part(p.durationMillis() / 1000.0, segment.msn + "." + p.index() + ".m4s", p.independent()))
+                    .toList();
+            if (segment.complete) {
+                boolean recent = complete.size() >= completeCount - SEGMENTS_WITH_PARTS;
+                complete.add(new Segment(segment.msn, segment.durationMillis / 1000.0, segment.msn + ".m4s",
+                        Optional.of(segment.programDateTime), segment.discontinuity, recent ? parts : List.of()));
+            } else {
+                pending.addAll(parts);
+            }
+        }
+        long firstMsn = all.isEmpty() ? 0 : all.get(0).msn;
+        Optional<String> preloadHint = Optional.empty();
+        if (!ended) {
+            StoredSegment last = segments.peekLast();
+            preloadHint = last == null ? Optional.of("0.0.m4s")
+                    : Optional.of(last.complete ? (last.msn + 1) + ".0.m4s" : last.msn + "." + last.parts.size() + ".m4s");
+        }
+        double partTarget = settings.partTargetSeconds();
+        int target = settings.targetDurationSeconds();
+        ServerControl control = new ServerControl(true, Optional.of(6.0 * target), false, Optional.of(3.0 * target),
+                Optional.of(3 * partTarget));
+        return new MediaPlaylist(9, target, firstMsn, Optional.of(partTarget), Optional.of(control), Optional.of("init.mp4"),
+                0, complete, pending, preloadHint, reports, ended);
+    }
+}

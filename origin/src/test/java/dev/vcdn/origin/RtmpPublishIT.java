@@ -179,6 +179,12 @@ class RtmpPublishIT {
             assertThat(alice.getJsonArray("renditions")).as("the ladder of a 320x180 source")
                     .containsExactly("source", "160p");
             assertThat(alice.getJsonObject("source").getInteger("height")).isEqualTo(180);
+            Process probe = new ProcessBuilder("/usr/bin/ffprobe", "-v", "error", "-show_entries", "stream=codec_name,height",
+                    "-of", "csv=p=0", "http://127.0.0.1:" + http + "/live/alice/master.m3u8").redirectErrorStream(true).start();
+            String probed = finish(probe, 30);
+            assertThat(probe.exitValue()).as(probed).isZero();
+            assertThat(probed.lines().distinct().toList()).as("Debian's ffprobe reads the LL-HLS")
+                    .contains("aac", "h264,180", "h264,160");
 
             // Junk (an HTTP request), an absurd chunk size, an oversized message and a silent half-open handshake.
             try (Socket junk = new Socket("127.0.0.1", rtmp);

@@ -23,6 +23,11 @@ public final class Publisher {
         return Path.of(Loader.load(ffmpeg.class));
     }
 
+    /** The ffprobe program of the same build. */
+    public static Path bundledFfprobe() {
+        return Path.of(Loader.load(org.bytedeco.ffmpeg.ffprobe.class));
+    }
+
     /** Arguments of a test-pattern publish: {@code seconds} of 320x180 at 25 fps, keyframe every second, B-frames. */
     public static List<String> testPattern(Path ffmpegProgram, int seconds, String url) {
         return new ArrayList<>(List.of(ffmpegProgram.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",

@@ -1,0 +1,165 @@
+package dev.vcdn.origin.packager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vcdn.origin.OriginConfig;
+import dev.vcdn.origin.OriginVerticle;
+import dev.vcdn.origin.testing.Publisher;
+import dev.vcdn.origin.transcode.LadderPlanner;
+import dev.vcdn.origin.transcode.Transcoder;
+import dev.vcdn.origin.transcode.tap.ThumbnailStore;
+import dev.vcdn.shared.config.ConfigSource;
+import dev.vcdn.shared.hls.MediaPlaylist;
+import dev.vcdn.shared.hls.MultivariantPlaylist;
+import dev.vcdn.shared.hls.PlaylistParser;
+import dev.vcdn.shared.hls.PlaylistRules;
+import dev.vcdn.shared.process.ProcessContext;
+import dev.vcdn.shared.process.ProcessMetrics;
+import dev.vcdn.shared.process.Readiness;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real publish through ingest, transcoder and packager, read back as LL-HLS from the origin. */
+@ExtendWith(VertxExtension.class)
+class PackagingTest {
+
+    private static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+    private WebClient client;
+    private int httpPort;
+
+    private Future<OriginVerticle> deploy(Vertx vertx, Path dataDir) {
+        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN)));
+        ProcessMetrics metrics = new ProcessMetrics("origin", "test");
+        ProcessContext context = new ProcessContext("origin", metrics.registry(), new Readiness());
+        OriginVerticle origin = new OriginVerticle(config, context, packages -> new Transcoder(
+                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), grant -> new PackagerOutput(packages, grant), List.of(),
+                metrics.registry()), new ThumbnailStore());
+        client = WebClient.create(vertx);
+        return vertx.deployVerticle(origin).map(id -> {
+            httpPort = origin.endpoints().get(0).port();
+            return origin;
+        });
+    }
+
+    private Future<HttpResponse<Buffer>> get(String path) {
+        return client.get(httpPort, "127.0.0.1", path).send();
+    }
+
+    private Future<MediaPlaylist> media(String rendition) {
+        return get("/live/alice/" + rendition + "/index.m3u8").map(r -> PlaylistParser.parseMedia(r.bodyAsString()));
+    }
+
+    @Test
+    @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+    void aLivePublishIsServedAsLowLatencyHls(Vertx vertx, VertxTestContext test, @TempDir Path dataDir) {
+        List<String> checked = new ArrayList<>();
+        deploy(vertx, dataDir)
+                .compose(origin -> client.post(httpPort, "127.0.0.1", "/api/channels").bearerTokenAuthentication(ADMIN_TOKEN)
+                        .sendJsonObject(new JsonObject().put("name", "alice")).map(r -> {
+                            String key = r.bodyAsJsonObject().getString("streamKey");
+                            int rtmpPort = origin.endpoints().stream().filter(e -> e.name().equals("rtmp")).findFirst().orElseThrow().port();
+                            return "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key;
+                        }))
+                .compose(url -> {
+                    Future<Publisher.Result> publishing = vertx.executeBlocking(() -> Publisher.run(
+                            Publisher.testPattern(Publisher.bundledFfmpeg(), 16, url), 60), false);
+                    return vertx.timer(15_000).compose(live -> checkWhileLive(vertx, checked))
+                            .compose(done -> publishing)
+                            .compose(result -> vertx.timer(1500).compose(x -> media("160p")))
+                            .map(ended -> {
+                                test.verify(() -> assertThat(ended.endList()).as("EXT-X-ENDLIST once the publisher left").isTrue());
+                                return null;
+                            });
+                })
+                .onComplete(test.succeeding(done -> test.verify(() -> {
+                    assertThat(checked).containsExactly("master", "rules", "blocking", "preload", "errors", "skip", "ffprobe");
+                    test.completeNow();
+                })));
+    }
+
+    private Future<Void> checkWhileLive(Vertx vertx, List<String> checked) {
+        return get("/live/alice/master.m3u8").compose(masterResponse -> {
+            MultivariantPlaylist master = PlaylistParser.parseMultivariant(masterResponse.bodyAsString());
+            assertThat(masterResponse.getHeader("Content-Type")).isEqualTo("application/vnd.apple.mpegurl");
+            assertThat(master.variants()).extracting(v -> v.uri()).containsExactly("source/index.m3u8", "160p/index.m3u8");
+            assertThat(master.variants()).allSatisfy(v -> assertThat(v.codecs()).endsWith(",mp4a.40.2"));
+            assertThat(master.audio()).singleElement().satisfies(a -> assertThat(a.uri()).isEqualTo("audio/index.m3u8"));
+            checked.add("master");
+            return Future.all(media("source"), media("160p"), media("audio"));
+        }).compose(all -> {
+            for (int i = 0; i < 3; i++) {
+                MediaPlaylist playlist = all.resultAt(i);
+                assertThat(PlaylistRules.violations(playlist)).as("rendition %d", i).isEmpty();
+                assertThat(playlist.preloadHint()).isPresent();
+                assertThat(playlist.renditionReports()).hasSize(2);
+            }
+            checked.add("rules");
+            MediaPlaylist rung = all.resultAt(1);
+            long nextMsn = rung.nextMsn();
+            int nextPart = rung.pendingParts().size();
+            long asked = System.nanoTime();
+            return get("/live/alice/160p/index.m3u8?_HLS_msn=" + nextMsn + "&_HLS_part=" + nextPart).map(blocked -> {
+                MediaPlaylist after = PlaylistParser.parseMedia(blocked.bodyAsString());
+                boolean hasIt = after.nextMsn() > nextMsn || after.pendingParts().size() > nextPart;
+                assertThat(hasIt).as("the blocking reload returned the playlist with the part it waited for").isTrue();
+                assertThat(System.nanoTime() - asked).as("held until the part existed, well within 3 target durations")
+                        .isLessThan(TimeUnit.SECONDS.toNanos(6));
+                checked.add("blocking");
+                return after;
+            });
+        }).compose(playlist -> {
+            String hint = playlist.preloadHint().orElseThrow();
+            return get("/live/alice/160p/" + hint).map(part -> {
+                assertThat(part.statusCode()).isEqualTo(200);
+                assertThat(part.getHeader("Cache-Control")).contains("immutable");
+                assertThat(part.body().getString(4, 8)).as("a fragment: moof first").isEqualTo("moof");
+                checked.add("preload");
+                return playlist;
+            });
+        }).compose(playlist -> Future.all(
+                get("/live/alice/160p/index.m3u8?_HLS_msn=" + (playlist.nextMsn() + 5)),
+                get("/live/alice/160p/index.m3u8?_HLS_part=1"),
+                get("/live/alice/160p/index.m3u8?foo=1"),
+                get("/live/alice/720p/index.m3u8"),
+                get("/live/bob/master.m3u8"),
+                get("/live/alice/160p/0.0.m4s").compose(x -> get("/live/alice/160p/init.mp4")))
+        ).compose(all -> {
+            assertThat(List.of(0, 1, 2, 3, 4).stream().map(i -> ((HttpResponse<?>) all.resultAt(i)).statusCode()).toList())
+                    .containsExactly(400, 400, 400, 404, 404);
+            assertThat(((HttpResponse<Buffer>) all.resultAt(5)).body().getString(4, 8)).isEqualTo("ftyp");
+            checked.add("errors");
+            return get("/live/alice/160p/index.m3u8?_HLS_skip=YES");
+        }).compose(delta -> {
+            MediaPlaylist skipped = PlaylistParser.parseMedia(delta.bodyAsString());
+            assertThat(skipped.skippedSegments()).isPositive();
+            assertThat(PlaylistRules.violations(skipped)).isEmpty();
+            checked.add("skip");
+            String master = "http://127.0.0.1:" + httpPort + "/live/alice/master.m3u8";
+            return vertx.executeBlocking(() -> Publisher.run(List.of(Publisher.bundledFfprobe().toString(), "-v", "error",
+                    "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", master), 30), false);
+        }).map(probe -> {
+            assertThat(probe.exitCode()).as(probe.output()).isZero();
+            assertThat(probe.output().lines().distinct().toList()).contains("aac", "h264,320,180", "h264,284,160");
+            checked.add("ffprobe");
+            return null;
+        });
+    }
+}

@@ -8,6 +8,7 @@ import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
+import dev.vcdn.origin.packager.EventHub;
 import dev.vcdn.origin.packager.Packages;
 import dev.vcdn.origin.packager.PackagingSettings;
 import dev.vcdn.origin.packager.PlaybackRoutes;
@@ -64,7 +65,7 @@ public final class OriginVerticle extends ProcessVerticle {
         StreamRegistry registry = new StreamRegistry(vertx);
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
-        Packages packages = new Packages(context, PackagingSettings.DEFAULT);
+        Packages packages = new Packages(context, PackagingSettings.DEFAULT, new EventHub(process.metrics()));
         new PlaybackRoutes(vertx, packages).mount(router);
         return openBuiltInAuth(router)
                 .compose(ignored -> listenHttp(config.http(), router))

@@ -1,6 +1,7 @@
 package dev.vcdn.origin.packager;
 
 import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.hls.AudioRendition;
 import dev.vcdn.shared.hls.MultivariantPlaylist;
 import dev.vcdn.shared.hls.RenditionReport;
@@ -25,12 +26,37 @@ public final class ChannelPackage {
 
     private final ChannelName channel;
     private final StreamId streamId;
+    private final PackagingSettings settings;
     private final Map<RenditionId, Rendition> renditions = new LinkedHashMap<>();
     private boolean ended;
 
-    ChannelPackage(ChannelName channel, StreamId streamId) {
+    ChannelPackage(ChannelName channel, StreamId streamId, PackagingSettings settings) {
         this.channel = channel;
         this.streamId = streamId;
+        this.settings = settings;
+    }
+
+    PackagingSettings settings() {
+        return settings;
+    }
+
+    OriginEvent.StreamStarted started() {
+        return new OriginEvent.StreamStarted(channel, streamId, settings.targetDurationSeconds(), settings.partTargetSeconds());
+    }
+
+    OriginEvent.Init init(Rendition rendition) {
+        RenditionInfo info = rendition.info();
+        return new OriginEvent.Init(channel, streamId, info.id(), info.kind().name().toLowerCase(java.util.Locale.ROOT),
+                info.codecString(), info.width(), info.height(), info.fps(), info.bitrateKbps() * 1000L,
+                info.maxBitrateKbps() * 1000L, rendition.window().initSegment().getBytes());
+    }
+
+    /** What a subscriber arriving now needs before the next part: the stream and every rendition's init. */
+    List<OriginEvent> snapshot() {
+        List<OriginEvent> events = new ArrayList<>();
+        events.add(started());
+        renditions.values().forEach(rendition -> events.add(init(rendition)));
+        return events;
     }
 
     public ChannelName channel() {
@@ -41,8 +67,11 @@ public final class ChannelPackage {
         return streamId;
     }
 
-    void add(RenditionInfo info, RenditionWindow window) {
-        renditions.put(info.id(), new Rendition(info, window));
+    /** Adds a rendition; returns its init event for the subscribers. */
+    OriginEvent.Init add(RenditionInfo info, RenditionWindow window) {
+        Rendition rendition = new Rendition(info, window);
+        renditions.put(info.id(), rendition);
+        return init(rendition);
     }
 
     Optional<Rendition> rendition(RenditionId id) {

@@ -3,6 +3,7 @@ package dev.vcdn.origin.packager;
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.transcode.LadderOutput;
 import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.RenditionId;
 import java.time.Instant;
@@ -26,30 +27,41 @@ public final class PackagerOutput implements LadderOutput {
 
     public PackagerOutput(Packages packages, PublishGrant grant) {
         this.packages = packages;
-        this.channelPackage = new ChannelPackage(grant.channel(), grant.streamId());
+        PackagingSettings settings = grant.features().lowLatency() ? PackagingSettings.LOW_LATENCY : packages.settings();
+        this.channelPackage = new ChannelPackage(grant.channel(), grant.streamId(), settings);
         packages.context().runOnContext(ignored -> packages.put(channelPackage));
     }
 
     @Override
     public void rendition(RenditionInfo info) {
         Fmp4Muxer muxer = new Fmp4Muxer(info);
-        RenditionWindow window = new RenditionWindow(packages.settings(), muxer.initSegment());
-        RenditionPackager packager = new RenditionPackager(info, muxer, packages.settings(), new RenditionPackager.Sink() {
+        PackagingSettings settings = channelPackage.settings();
+        RenditionWindow window = new RenditionWindow(settings, muxer.initSegment());
+        EventHub events = packages.events();
+        RenditionPackager packager = new RenditionPackager(info, muxer, settings, new RenditionPackager.Sink() {
             @Override
             public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant start) {
-                packages.context().runOnContext(ignored -> window.addPart(msn, index, bytes, durationMillis, independent, start, false));
+                packages.context().runOnContext(ignored -> {
+                    window.addPart(msn, index, bytes, durationMillis, independent, start, false);
+                    events.publish(new OriginEvent.PartReady(channelPackage.channel(), channelPackage.streamId(), info.id(),
+                            msn, index, independent, durationMillis, start, bytes));
+                });
             }
 
             @Override
             public void segmentComplete(long msn) {
-                packages.context().runOnContext(ignored -> window.completeSegment(msn));
+                packages.context().runOnContext(ignored -> {
+                    window.completeSegment(msn);
+                    window.segment(msn).ifPresent(segment -> events.publish(new OriginEvent.SegmentComplete(
+                            channelPackage.channel(), channelPackage.streamId(), info.id(), msn, segment.durationMillis)));
+                });
             }
         }, clockOrigin());
         packagers.put(info.id(), packager);
         log.info("rendition ready: channel={} stream={} rendition={} codecs={} size={}x{} fps={} kbps={}",
                 channelPackage.channel(), channelPackage.streamId(), info.id(), info.codecString(), info.width(),
                 info.height(), info.fps(), info.bitrateKbps());
-        packages.context().runOnContext(ignored -> channelPackage.add(info, window));
+        packages.context().runOnContext(ignored -> events.publish(channelPackage.add(info, window)));
     }
 
     /** Media timestamp 0 in wall-clock time, fixed by the first rendition so every rendition agrees. */

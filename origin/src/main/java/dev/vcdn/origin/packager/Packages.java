@@ -1,9 +1,11 @@
 package dev.vcdn.origin.packager;
 
+import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Context;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,10 +19,17 @@ public final class Packages {
     private final Context context;
     private final PackagingSettings settings;
     private final Map<ChannelName, ChannelPackage> byChannel = new HashMap<>();
+    private final EventHub events;
 
-    public Packages(Context context, PackagingSettings settings) {
+    public Packages(Context context, PackagingSettings settings, EventHub events) {
         this.context = context;
         this.settings = settings;
+        this.events = events;
+        events.snapshotFrom(channel -> get(channel).filter(p -> !p.ended()).map(ChannelPackage::snapshot).orElse(List.of()));
+    }
+
+    EventHub events() {
+        return events;
     }
 
     Context context() {
@@ -38,10 +47,12 @@ public final class Packages {
 
     void put(ChannelPackage channelPackage) {
         byChannel.put(channelPackage.channel(), channelPackage);
+        events.publish(channelPackage.started());
     }
 
     void ended(ChannelPackage channelPackage) {
         channelPackage.end();
+        events.publish(new OriginEvent.StreamEnded(channelPackage.channel(), channelPackage.streamId()));
         Duration linger = settings.window();
         context.owner().setTimer(linger.toMillis(), id -> byChannel.remove(channelPackage.channel(), channelPackage));
     }

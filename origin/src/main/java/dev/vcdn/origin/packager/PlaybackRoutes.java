@@ -44,10 +44,13 @@ public final class PlaybackRoutes {
         router.getWithRegex("/live/" + channel + "/" + channel + "/init\\.mp4").handler(this::init);
         router.getWithRegex("/live/" + channel + "/" + channel + "/([0-9]{1,15})\\.m4s").handler(this::segment);
         router.getWithRegex("/live/" + channel + "/" + channel + "/([0-9]{1,15})\\.([0-9]{1,5})\\.m4s").handler(this::part);
+        router.get("/events").handler(ctx -> ctx.request().toWebSocket()
+                .onSuccess(packages.events()::attach)
+                .onFailure(error -> ctx.fail(400)));
     }
 
-    private long blockingTimeoutMillis() {
-        return 3L * packages.settings().targetDurationSeconds() * 1000;
+    private static long blockingTimeoutMillis(PackagingSettings settings) {
+        return 3L * settings.targetDurationSeconds() * 1000;
     }
 
     private void master(RoutingContext ctx) {
@@ -61,8 +64,11 @@ public final class PlaybackRoutes {
     }
 
     private Optional<Rendition> rendition(RoutingContext ctx) {
-        return packages.get(ChannelName.of(ctx.pathParam("param0")))
-                .flatMap(p -> p.rendition(RenditionId.of(ctx.pathParam("param1"))));
+        return channel(ctx).flatMap(p -> p.rendition(RenditionId.of(ctx.pathParam("param1"))));
+    }
+
+    private Optional<ChannelPackage> channel(RoutingContext ctx) {
+        return packages.get(ChannelName.of(ctx.pathParam("param0")));
     }
 
     private void media(RoutingContext ctx) {
@@ -88,7 +94,7 @@ public final class PlaybackRoutes {
         Runnable send = () -> {
             MediaPlaylist playlist = window.playlist(channelPackage.get().reportsFor(rendition.get().info().id()));
             if (skip != null) {
-                playlist = playlist.skipOlderThan(6.0 * packages.settings().targetDurationSeconds());
+                playlist = playlist.skipOlderThan(6.0 * channelPackage.get().settings().targetDurationSeconds());
             }
             respond(ctx, PLAYLIST_TYPE, msnParam == null ? "public, max-age=1" : "public, max-age=4",
                     Buffer.buffer(PlaylistWriter.write(playlist)));
@@ -104,11 +110,11 @@ public final class PlaybackRoutes {
             return;
         }
         int part = partParam == null ? RenditionWindow.WHOLE_SEGMENT : Integer.parseInt(partParam);
-        hold(ctx, window, msn, part).onSuccess(ready -> send.run());
+        hold(ctx, window, channelPackage.get().settings(), msn, part).onSuccess(ready -> send.run());
     }
 
     /** Waits for the part (or segment) at most three target durations; 503 when it does not come. */
-    private Future<Void> hold(RoutingContext ctx, RenditionWindow window, long msn, int part) {
+    private Future<Void> hold(RoutingContext ctx, RenditionWindow window, PackagingSettings settings, long msn, int part) {
         Future<Void> waiting = window.await(msn, part);
         if (waiting.isComplete()) {
             if (waiting.failed()) {
@@ -116,7 +122,7 @@ public final class PlaybackRoutes {
             }
             return waiting;
         }
-        long timer = vertx.setTimer(blockingTimeoutMillis(), id -> {
+        long timer = vertx.setTimer(blockingTimeoutMillis(settings), id -> {
             window.cancel(waiting);
             if (!ctx.response().ended()) {
                 ctx.fail(503);
@@ -173,7 +179,7 @@ public final class PlaybackRoutes {
             return;
         }
         // The preload hint names the next part: hold the request until it is written.
-        hold(ctx, window, msn, index).onSuccess(ready -> storedPart(window, msn, index).ifPresentOrElse(
+        hold(ctx, window, channel(ctx).orElseThrow().settings(), msn, index).onSuccess(ready -> storedPart(window, msn, index).ifPresentOrElse(
                 part -> respond(ctx, MEDIA_TYPE, IMMUTABLE, part.bytes()),
                 () -> ctx.fail(404)));
     }

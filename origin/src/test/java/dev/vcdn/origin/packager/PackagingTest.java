@@ -16,7 +16,11 @@ import dev.vcdn.shared.hls.PlaylistRules;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessMetrics;
 import dev.vcdn.shared.process.Readiness;
+import dev.vcdn.shared.events.EventCodec;
+import dev.vcdn.shared.events.OriginEvent;
+import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -90,7 +94,7 @@ class PackagingTest {
                             });
                 })
                 .onComplete(test.succeeding(done -> test.verify(() -> {
-                    assertThat(checked).containsExactly("master", "rules", "blocking", "preload", "errors", "skip", "ffprobe");
+                    assertThat(checked).containsExactly("master", "rules", "blocking", "preload", "errors", "skip", "ffprobe", "events");
                     test.completeNow();
                 })));
     }
@@ -155,11 +159,38 @@ class PackagingTest {
             String master = "http://127.0.0.1:" + httpPort + "/live/alice/master.m3u8";
             return vertx.executeBlocking(() -> Publisher.run(List.of(Publisher.bundledFfprobe().toString(), "-v", "error",
                     "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", master), 30), false);
-        }).map(probe -> {
+        }).compose(probe -> {
             assertThat(probe.exitCode()).as(probe.output()).isZero();
             assertThat(probe.output().lines().distinct().toList()).contains("aac", "h264,320,180", "h264,284,160");
             checked.add("ffprobe");
-            return null;
+            return firstPartEvent(vertx);
+        }).compose(events -> {
+            assertThat(events.get(0)).isInstanceOf(OriginEvent.StreamStarted.class);
+            assertThat(events).filteredOn(OriginEvent.Init.class::isInstance).hasSize(3);
+            OriginEvent.PartReady part = (OriginEvent.PartReady) events.get(events.size() - 1);
+            return get("/live/alice/" + part.rendition() + "/" + part.msn() + "." + part.part() + ".m4s").map(http -> {
+                assertThat(http.body().getBytes()).as("the event carries the bytes HTTP serves").isEqualTo(part.bytes());
+                checked.add("events");
+                return null;
+            });
         });
+    }
+
+    /** Subscribes to alice on /events and collects events up to the first part. */
+    private Future<List<OriginEvent>> firstPartEvent(Vertx vertx) {
+        Promise<List<OriginEvent>> done = Promise.promise();
+        List<OriginEvent> events = new ArrayList<>();
+        vertx.createWebSocketClient().connect(httpPort, "127.0.0.1", "/events").onSuccess(socket -> {
+            socket.binaryMessageHandler(message -> {
+                OriginEvent event = EventCodec.decode(message);
+                events.add(event);
+                if (event instanceof OriginEvent.PartReady) {
+                    socket.close();
+                    done.tryComplete(events);
+                }
+            });
+            socket.writeTextMessage(EventCodec.encode(new OriginEvent.Subscription(List.of(ChannelName.of("alice")), List.of())));
+        }).onFailure(done::fail);
+        return done.future();
     }
 }

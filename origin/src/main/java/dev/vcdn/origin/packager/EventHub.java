@@ -1,0 +1,125 @@
+package dev.vcdn.origin.packager;
+
+import dev.vcdn.shared.events.EventCodec;
+import dev.vcdn.shared.events.OriginEvent;
+import dev.vcdn.shared.stream.ChannelName;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code /events} WebSocket: edges subscribe to channels and get every event of them as it
+ * happens, parts with their bytes. A subscriber that cannot keep up (its write queue is full)
+ * is disconnected rather than buffered for; it reconnects and catches up over HTTP. Event-loop
+ * owned, like the packages it reports on.
+ */
+public final class EventHub {
+
+    private static final Logger log = LoggerFactory.getLogger(EventHub.class);
+    /** Channels one connection may follow. */
+    static final int MAX_SUBSCRIPTIONS = EventCodec.MAX_CHANNELS;
+
+    private final Map<ChannelName, Set<ServerWebSocket>> subscribers = new HashMap<>();
+    private final Map<ServerWebSocket, Set<ChannelName>> subscriptions = new HashMap<>();
+    private final Counter slowSubscribers;
+    private final Counter eventsSent;
+    private Function<ChannelName, List<OriginEvent>> snapshot = channel -> List.of();
+
+    public EventHub(MeterRegistry metrics) {
+        this.slowSubscribers = Counter.builder("vcdn.events.slow.subscribers")
+                .description("Event subscribers cut off because they fell behind").register(metrics);
+        this.eventsSent = Counter.builder("vcdn.events.sent")
+                .description("Events written to subscribers").register(metrics);
+    }
+
+    /** What a new subscriber of a live channel gets first (stream-started and the renditions' init). */
+    void snapshotFrom(Function<ChannelName, List<OriginEvent>> snapshot) {
+        this.snapshot = snapshot;
+    }
+
+    public void attach(ServerWebSocket socket) {
+        subscriptions.put(socket, new HashSet<>());
+        socket.textMessageHandler(text -> onSubscription(socket, text));
+        socket.binaryMessageHandler(ignored -> socket.close((short) 1003, "send subscriptions as text"));
+        socket.closeHandler(ignored -> detach(socket));
+        socket.exceptionHandler(error -> socket.close());
+    }
+
+    private void onSubscription(ServerWebSocket socket, String text) {
+        OriginEvent.Subscription subscription;
+        try {
+            subscription = EventCodec.decodeSubscription(text);
+        } catch (IllegalArgumentException e) {
+            log.info("events subscriber closed: remote={} reason={}", socket.remoteAddress(), e.getMessage());
+            socket.close((short) 1007, "bad subscription");
+            return;
+        }
+        Set<ChannelName> mine = subscriptions.get(socket);
+        if (mine == null) {
+            return;
+        }
+        subscription.unsubscribe().forEach(channel -> {
+            mine.remove(channel);
+            subscribers.getOrDefault(channel, Set.of()).remove(socket);
+        });
+        for (ChannelName channel : subscription.subscribe()) {
+            if (mine.size() >= MAX_SUBSCRIPTIONS) {
+                socket.close((short) 1008, "too many subscriptions");
+                return;
+            }
+            if (mine.add(channel)) {
+                subscribers.computeIfAbsent(channel, c -> new HashSet<>()).add(socket);
+                snapshot.apply(channel).forEach(event -> send(socket, EventCodec.encode(event)));
+            }
+        }
+    }
+
+    /** Sends {@code event} to everyone following its channel. */
+    void publish(OriginEvent event) {
+        Set<ServerWebSocket> following = subscribers.get(event.channel());
+        if (following == null || following.isEmpty()) {
+            return;
+        }
+        Buffer encoded = EventCodec.encode(event);
+        for (ServerWebSocket socket : new ArrayList<>(following)) {
+            send(socket, encoded);
+        }
+    }
+
+    private void send(ServerWebSocket socket, Buffer encoded) {
+        if (socket.writeQueueFull()) {
+            slowSubscribers.increment();
+            log.warn("events subscriber cut off: remote={} reason=fell behind", socket.remoteAddress());
+            detach(socket);
+            socket.close((short) 1008, "too slow");
+            return;
+        }
+        socket.writeBinaryMessage(encoded);
+        eventsSent.increment();
+    }
+
+    private void detach(ServerWebSocket socket) {
+        Set<ChannelName> mine = subscriptions.remove(socket);
+        if (mine != null) {
+            mine.forEach(channel -> {
+                Set<ServerWebSocket> set = subscribers.get(channel);
+                if (set != null) {
+                    set.remove(socket);
+                    if (set.isEmpty()) {
+                        subscribers.remove(channel);
+                    }
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.vcdn.shared.events;
+
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.RenditionId;
+import dev.vcdn.shared.stream.StreamId;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an origin tells the edges subscribed to a channel (DESIGN.md, "Origin -> edge events").
+ * Every event names the channel and stream, so an edge never mixes two publish sessions; part
+ * events carry their bytes and enough to rebuild the playlist (segment start time, part
+ * duration, independence).
+ */
+public sealed interface OriginEvent {
+
+    ChannelName channel();
+
+    StreamId streamId();
+
+    /** A stream went live; its renditions follow as {@link Init} events. */
+    record StreamStarted(ChannelName channel, StreamId streamId, int targetDurationSeconds, double partTargetSeconds)
+            implements OriginEvent {
+    }
+
+    /** A rendition's init segment and what the multivariant playlist says of it. */
+    record Init(ChannelName channel, StreamId streamId, RenditionId rendition, String kind, String codecs, int width,
+                int height, double frameRate, long averageBandwidth, long bandwidth, byte[] bytes) implements OriginEvent {
+
+        public Init {
+            Objects.requireNonNull(rendition, "rendition");
+            Objects.requireNonNull(bytes, "bytes");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Init i && channel.equals(i.channel) && streamId.equals(i.streamId)
+                    && rendition.equals(i.rendition) && kind.equals(i.kind) && codecs.equals(i.codecs) && width == i.width
+                    && height == i.height && frameRate == i.frameRate && averageBandwidth == i.averageBandwidth
+                    && bandwidth == i.bandwidth && Arrays.equals(bytes, i.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(channel, streamId, rendition) * 31 + Arrays.hashCode(bytes);
+        }
+    }
+
+    /** One LL-HLS part, complete. */
+    record PartReady(ChannelName channel, StreamId streamId, RenditionId rendition, long msn, int part,
+                     boolean independent, long durationMillis, Instant segmentStart, byte[] bytes) implements OriginEvent {
+
+        public PartReady {
+            Objects.requireNonNull(rendition, "rendition");
+            Objects.requireNonNull(segmentStart, "segmentStart");
+            Objects.requireNonNull(bytes, "bytes");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof PartReady p && channel.equals(p.channel) && streamId.equals(p.streamId)
+                    && rendition.equals(p.rendition) && msn == p.msn && part == p.part && independent == p.independent
+                    && durationMillis == p.durationMillis && segmentStart.equals(p.segmentStart) && Arrays.equals(bytes, p.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(channel, streamId, rendition, msn, part) * 31 + Arrays.hashCode(bytes);
+        }
+    }
+
+    /** Segment {@code msn} of a rendition has all its parts. */
+    record SegmentComplete(ChannelName channel, StreamId streamId, RenditionId rendition, long msn, long durationMillis)
+            implements OriginEvent {
+    }
+
+    /** The publisher left; playlists end with EXT-X-ENDLIST. */
+    record StreamEnded(ChannelName channel, StreamId streamId) implements OriginEvent {
+    }
+
+    /** An edge's request: which channels it wants events of from now on. */
+    record Subscription(List<ChannelName> subscribe, List<ChannelName> unsubscribe) {
+
+        public Subscription {
+            subscribe = List.copyOf(subscribe);
+            unsubscribe = List.copyOf(unsubscribe);
+        }
+    }
+}

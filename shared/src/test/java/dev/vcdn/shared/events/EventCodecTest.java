@@ -1,0 +1,58 @@
+package dev.vcdn.shared.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vcdn.shared.events.OriginEvent.Subscription;
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.RenditionId;
+import dev.vcdn.shared.stream.StreamId;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+    private static final ChannelName ALICE = ChannelName.of("alice");
+    private static final StreamId STREAM = StreamId.of("s-1");
+
+    @Test
+    void everyEventRoundTrips() {
+        List<OriginEvent> events = List.of(
+                new OriginEvent.StreamStarted(ALICE, STREAM, 2, 0.334),
+                new OriginEvent.Init(ALICE, STREAM, RenditionId.of("720p"), "video", "avc1.64001f", 1280, 720, 30, 3_000_000,
+                        4_500_000, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'}),
+                new OriginEvent.PartReady(ALICE, STREAM, RenditionId.of("720p"), 12, 3, false, 334,
+                        Instant.parse("2026-11-24T05:00:00.123Z"), new byte[] {1, 2, 3}),
+                new OriginEvent.SegmentComplete(ALICE, STREAM, RenditionId.of("audio"), 12, 2005),
+                new OriginEvent.StreamEnded(ALICE, STREAM));
+        for (OriginEvent event : events) {
+            assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void malformedEventsAreRefused() {
+        assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer(new byte[] {0, 0}))).hasMessageContaining("shorter");
+        assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer().appendInt(1 << 20).appendString("{}")))
+                .hasMessageContaining("header length");
+        assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer().appendInt(2).appendString("{x")))
+                .hasMessage("event header is not JSON");
+        String header = "{\"type\":\"part\",\"channel\":\"../etc\",\"streamId\":\"s\"}";
+        assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer().appendInt(header.length()).appendString(header)))
+                .isInstanceOf(IllegalArgumentException.class);
+        String unknown = "{\"type\":\"nope\",\"channel\":\"a\",\"streamId\":\"s\"}";
+        assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer().appendInt(unknown.length()).appendString(unknown)))
+                .hasMessage("unknown event type 'nope'");
+    }
+
+    @Test
+    void subscriptionsRoundTripAndAreBounded() {
+        Subscription subscription = new Subscription(List.of(ALICE), List.of(ChannelName.of("bob")));
+        assertThat(EventCodec.decodeSubscription(EventCodec.encode(subscription))).isEqualTo(subscription);
+        assertThatThrownBy(() -> EventCodec.decodeSubscription("{\"subscribe\":[\"Not Valid\"]}"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EventCodec.decodeSubscription("[1,2]")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -44,6 +44,8 @@ public final class OriginVerticle extends ProcessVerticle {
     private final ThumbnailStore thumbnails;
     private ChannelStore channelStore;
     private RtmpIngestVerticle rtmp;
+    /** This node's address in the stream registry: where the other origins relay playback of its streams. */
+    private String node;
 
     /**
      * @param pipelines  what each accepted stream's packets are handed to, given where the
@@ -64,12 +66,15 @@ public final class OriginVerticle extends ProcessVerticle {
         Router router = OperationsRoutes.router(vertx, process);
         StreamRegistry registry = new StreamRegistry(vertx);
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
-        router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         Packages packages = new Packages(context, PackagingSettings.DEFAULT, new EventHub(process.metrics()));
-        new PlaybackRoutes(vertx, packages).mount(router);
+        new PlaybackRoutes(vertx, packages, registry, () -> node).mount(router);
+        router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)
                 .compose(ignored -> listenHttp(config.http(), router))
-                .compose(server -> startIngest(registry, pipelines.apply(packages), server.actualPort()));
+                .compose(server -> {
+                    node = "http://" + config.cluster().host() + ":" + server.actualPort();
+                    return startIngest(registry, pipelines.apply(packages), server.actualPort());
+                });
     }
 
     private Future<Void> openBuiltInAuth(Router router) {
@@ -89,7 +94,6 @@ public final class OriginVerticle extends ProcessVerticle {
                 .orElse(URI.create("http://" + localHost + ":" + httpPort + BuiltInAuthService.AUTH_PATH));
         AuthClient auth = new AuthClient(WebClient.create(vertx), authUrl, config.auth().token().orElse(adminToken),
                 config.auth().timeout());
-        String node = "http://" + config.cluster().host() + ":" + httpPort;
         IngestGate gate = new IngestGate(vertx, auth, registry, pipelineFactory, node,
                 Clock.systemUTC(), process.metrics());
         rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());

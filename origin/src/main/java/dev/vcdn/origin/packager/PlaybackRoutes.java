@@ -1,6 +1,7 @@
 package dev.vcdn.origin.packager;
 
 import dev.vcdn.origin.packager.ChannelPackage.Rendition;
+import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.shared.hls.MediaPlaylist;
 import dev.vcdn.shared.hls.PlaylistWriter;
 import dev.vcdn.shared.stream.ChannelName;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The playback URLs of DESIGN.md, served from the {@link Packages} this origin holds: the
@@ -31,14 +33,29 @@ public final class PlaybackRoutes {
 
     private final Vertx vertx;
     private final Packages packages;
+    private final HolderProxy holders;
 
-    public PlaybackRoutes(Vertx vertx, Packages packages) {
+    /**
+     * @param registry the origin cluster's live streams, to find the holder of a channel this node does not hold
+     * @param self     this node's address as the registry records it
+     */
+    public PlaybackRoutes(Vertx vertx, Packages packages, StreamRegistry registry, Supplier<String> self) {
         this.vertx = vertx;
         this.packages = packages;
+        this.holders = new HolderProxy(vertx.createHttpClient(), registry, self);
     }
 
     public void mount(Router router) {
         String channel = "([a-z0-9_-]{1,32})";
+        // A channel this node does not hold is relayed from the origin that does.
+        router.getWithRegex("/live/" + channel + "/.*").handler(ctx -> {
+            ChannelName name = ChannelName.of(ctx.pathParam("param0"));
+            if (packages.get(name).isPresent()) {
+                ctx.next();
+            } else {
+                holders.relay(ctx, name);
+            }
+        });
         router.getWithRegex("/live/" + channel + "/master\\.m3u8").handler(this::master);
         router.getWithRegex("/live/" + channel + "/" + channel + "/index\\.m3u8").handler(this::media);
         router.getWithRegex("/live/" + channel + "/" + channel + "/init\\.mp4").handler(this::init);

@@ -46,8 +46,19 @@ class PackagingTest {
 
     private WebClient client;
     private int httpPort;
+    /** A second origin node, which does not hold the stream and relays it. */
+    private int otherOriginPort;
 
     private Future<OriginVerticle> deploy(Vertx vertx, Path dataDir) {
+        return deployOrigin(vertx, dataDir.resolve("a")).compose(origin -> deployOrigin(vertx, dataDir.resolve("b")).map(other -> {
+            httpPort = origin.endpoints().get(0).port();
+            otherOriginPort = other.endpoints().get(0).port();
+            return origin;
+        }));
+    }
+
+    /** An origin node; nodes deployed on one Vert.x share its stream registry, as the members of a cluster do. */
+    private Future<OriginVerticle> deployOrigin(Vertx vertx, Path dataDir) {
         OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
                 "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN)));
@@ -57,10 +68,7 @@ class PackagingTest {
                 new LadderPlanner(LadderPlanner.DEFAULT_STEPS), grant -> new PackagerOutput(packages, grant), List.of(),
                 metrics.registry()), new ThumbnailStore());
         client = WebClient.create(vertx);
-        return vertx.deployVerticle(origin).map(id -> {
-            httpPort = origin.endpoints().get(0).port();
-            return origin;
-        });
+        return vertx.deployVerticle(origin).map(id -> origin);
     }
 
     private Future<HttpResponse<Buffer>> get(String path) {
@@ -94,7 +102,8 @@ class PackagingTest {
                             });
                 })
                 .onComplete(test.succeeding(done -> test.verify(() -> {
-                    assertThat(checked).containsExactly("master", "rules", "blocking", "preload", "errors", "skip", "ffprobe", "events");
+                    assertThat(checked).containsExactly("master", "rules", "blocking", "preload", "errors", "skip", "ffprobe", "events",
+                            "relay");
                     test.completeNow();
                 })));
     }
@@ -168,11 +177,28 @@ class PackagingTest {
             assertThat(events.get(0)).isInstanceOf(OriginEvent.StreamStarted.class);
             assertThat(events).filteredOn(OriginEvent.Init.class::isInstance).hasSize(3);
             OriginEvent.PartReady part = (OriginEvent.PartReady) events.get(events.size() - 1);
-            return get("/live/alice/" + part.rendition() + "/" + part.msn() + "." + part.part() + ".m4s").map(http -> {
+            String partPath = "/live/alice/" + part.rendition() + "/" + part.msn() + "." + part.part() + ".m4s";
+            return get(partPath).map(http -> {
                 assertThat(http.body().getBytes()).as("the event carries the bytes HTTP serves").isEqualTo(part.bytes());
                 checked.add("events");
-                return null;
+                return partPath;
             });
+        }).compose(partPath -> Future.all(
+                client.get(otherOriginPort, "127.0.0.1", partPath).send(),
+                get(partPath),
+                client.get(otherOriginPort, "127.0.0.1", "/live/alice/master.m3u8").send(),
+                client.get(otherOriginPort, "127.0.0.1", "/live/bob/master.m3u8").send())
+        ).map(all -> {
+            HttpResponse<Buffer> relayedPart = all.resultAt(0);
+            HttpResponse<Buffer> localPart = all.resultAt(1);
+            assertThat(relayedPart.statusCode()).isEqualTo(200);
+            assertThat(relayedPart.body()).as("a node without the stream relays it from the holder").isEqualTo(localPart.body());
+            assertThat(relayedPart.getHeader("Cache-Control")).contains("immutable");
+            HttpResponse<Buffer> relayedMaster = all.resultAt(2);
+            assertThat(PlaylistParser.parseMultivariant(relayedMaster.bodyAsString()).variants()).hasSize(2);
+            assertThat(((HttpResponse<Buffer>) all.resultAt(3)).statusCode()).as("live nowhere").isEqualTo(404);
+            checked.add("relay");
+            return null;
         });
     }
 

@@ -29,6 +29,8 @@ public final class ChannelPackage {
     private final PackagingSettings settings;
     private final Map<RenditionId, Rendition> renditions = new LinkedHashMap<>();
     private boolean ended;
+    /** The channel's stream before this one, while its package is still around: its renditions' numbering goes on here. */
+    private ChannelPackage previous;
 
     ChannelPackage(ChannelName channel, StreamId streamId, PackagingSettings settings) {
         this.channel = channel;
@@ -67,8 +69,15 @@ public final class ChannelPackage {
         return streamId;
     }
 
+    void follows(ChannelPackage earlier) {
+        previous = earlier;
+    }
+
     /** Adds a rendition; returns its init event for the subscribers. */
     OriginEvent.Init add(RenditionInfo info, RenditionWindow window) {
+        if (previous != null) {
+            previous.rendition(info.id()).ifPresent(before -> window.continueAfter(before.window().nextMsn()));
+        }
         Rendition rendition = new Rendition(info, window);
         renditions.put(info.id(), rendition);
         return init(rendition);

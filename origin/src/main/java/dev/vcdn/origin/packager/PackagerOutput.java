@@ -42,18 +42,20 @@ public final class PackagerOutput implements LadderOutput {
             @Override
             public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant start) {
                 packages.context().runOnContext(ignored -> {
-                    window.addPart(msn, index, bytes, durationMillis, independent, start, false);
+                    long playlistMsn = window.playlistMsn(msn);
+                    window.addPart(playlistMsn, index, bytes, durationMillis, independent, start);
                     events.publish(new OriginEvent.PartReady(channelPackage.channel(), channelPackage.streamId(), info.id(),
-                            msn, index, independent, durationMillis, start, bytes));
+                            playlistMsn, index, independent, durationMillis, start, bytes));
                 });
             }
 
             @Override
             public void segmentComplete(long msn) {
                 packages.context().runOnContext(ignored -> {
-                    window.completeSegment(msn);
-                    window.segment(msn).ifPresent(segment -> events.publish(new OriginEvent.SegmentComplete(
-                            channelPackage.channel(), channelPackage.streamId(), info.id(), msn, segment.durationMillis)));
+                    long playlistMsn = window.playlistMsn(msn);
+                    window.completeSegment(playlistMsn);
+                    window.segment(playlistMsn).ifPresent(segment -> events.publish(new OriginEvent.SegmentComplete(
+                            channelPackage.channel(), channelPackage.streamId(), info.id(), playlistMsn, segment.durationMillis)));
                 });
             }
         }, clockOrigin());

@@ -46,7 +46,15 @@ public final class Packages {
     }
 
     void put(ChannelPackage channelPackage) {
-        byChannel.put(channelPackage.channel(), channelPackage);
+        ChannelPackage before = byChannel.put(channelPackage.channel(), channelPackage);
+        if (before != null) {
+            if (!before.ended()) {
+                ended(before);
+            }
+            channelPackage.follows(before);
+            // Its renditions have all started by then; let the old package go.
+            context.owner().setTimer(settings.window().toMillis(), id -> channelPackage.follows(null));
+        }
         events.publish(channelPackage.started());
     }
 

@@ -58,6 +58,9 @@ final class RenditionWindow {
     private final List<Waiter> waiters = new ArrayList<>();
     private long bytesInWindow;
     private boolean ended;
+    /** Added to the packager's segment numbers: a stream that follows another on the same channel continues its numbering. */
+    private long msnOffset;
+    private boolean discontinuityPending;
 
     RenditionWindow(PackagingSettings settings, byte[] initSegment) {
         this.settings = settings;
@@ -68,11 +71,33 @@ final class RenditionWindow {
         return initSegment;
     }
 
-    void addPart(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart,
-                 boolean discontinuity) {
+    /**
+     * This rendition follows the same rendition of the channel's previous stream (a publisher
+     * reconnect): numbering goes on from {@code nextMsn} and the first segment is marked as a
+     * discontinuity, so no URL ever names two different objects and players see the break.
+     */
+    void continueAfter(long nextMsn) {
+        msnOffset = nextMsn;
+        discontinuityPending = true;
+    }
+
+    /** The playlist number of the packager's segment {@code msn}. */
+    long playlistMsn(long msn) {
+        return msn + msnOffset;
+    }
+
+    /** The msn the next segment will get. */
+    long nextMsn() {
+        StoredSegment last = segments.peekLast();
+        return last == null ? msnOffset : last.msn + 1;
+    }
+
+    /** A finished part; {@code msn} is already a playlist number ({@link #playlistMsn}). */
+    void addPart(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart) {
         StoredSegment segment = segments.peekLast();
         if (segment == null || segment.msn != msn) {
-            segment = new StoredSegment(msn, segmentStart, discontinuity);
+            segment = new StoredSegment(msn, segmentStart, discontinuityPending);
+            discontinuityPending = false;
             segments.addLast(segment);
         }
         segment.parts.add(new StoredPart(index, Buffer.buffer(bytes), durationMillis, independent));

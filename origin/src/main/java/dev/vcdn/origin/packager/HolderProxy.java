@@ -25,7 +25,7 @@ final class HolderProxy {
     /** Longer than the longest blocking request the holder may hold. */
     static final long TIMEOUT_MILLIS = 10_000;
     private static final List<CharSequence> RELAYED_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.CACHE_CONTROL,
-            HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+            HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, HttpHeaders.ETAG);
 
     private final HttpClient client;
     private final StreamRegistry registry;

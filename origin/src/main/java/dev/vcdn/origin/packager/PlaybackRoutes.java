@@ -156,8 +156,26 @@ public final class PlaybackRoutes {
 
     private void init(RoutingContext ctx) {
         rendition(ctx).ifPresentOrElse(
-                rendition -> respond(ctx, MEDIA_TYPE, IMMUTABLE, rendition.window().initSegment()),
+                rendition -> respondImmutable(ctx, etag(ctx, "init"), rendition.window().initSegment()),
                 () -> ctx.fail(404));
+    }
+
+    /** Names one immutable object: the stream (a new publish gets a new id), the rendition and the object. */
+    private Optional<String> etag(RoutingContext ctx, String object) {
+        return channel(ctx).map(p -> "\"" + p.streamId() + "-" + ctx.pathParam("param1") + "-" + object + "\"");
+    }
+
+    /** Immutable objects carry an ETag and answer a matching If-None-Match with 304. */
+    private static void respondImmutable(RoutingContext ctx, Optional<String> etag, Buffer body) {
+        if (etag.isPresent()) {
+            ctx.response().putHeader(HttpHeaders.ETAG, etag.get());
+            if (etag.get().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+                ctx.response().setStatusCode(304).putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE)
+                        .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*").end();
+                return;
+            }
+        }
+        respond(ctx, MEDIA_TYPE, IMMUTABLE, body);
     }
 
     private void segment(RoutingContext ctx) {
@@ -169,7 +187,7 @@ public final class PlaybackRoutes {
         RenditionWindow window = rendition.get().window();
         long msn = Long.parseLong(ctx.pathParam("param2"));
         window.segment(msn).filter(s -> s.complete).ifPresentOrElse(
-                segment -> respond(ctx, MEDIA_TYPE, IMMUTABLE, segment.bytes()),
+                segment -> respondImmutable(ctx, etag(ctx, Long.toString(msn)), segment.bytes()),
                 () -> ctx.fail(leftTheWindow(window, msn) ? 410 : 404));
     }
 
@@ -184,7 +202,7 @@ public final class PlaybackRoutes {
         int index = Integer.parseInt(ctx.pathParam("param3"));
         Optional<RenditionWindow.StoredPart> stored = storedPart(window, msn, index);
         if (stored.isPresent()) {
-            respond(ctx, MEDIA_TYPE, IMMUTABLE, stored.get().bytes());
+            respondImmutable(ctx, etag(ctx, msn + "." + index), stored.get().bytes());
             return;
         }
         if (leftTheWindow(window, msn)) {
@@ -197,7 +215,7 @@ public final class PlaybackRoutes {
         }
         // The preload hint names the next part: hold the request until it is written.
         hold(ctx, window, channel(ctx).orElseThrow().settings(), msn, index).onSuccess(ready -> storedPart(window, msn, index).ifPresentOrElse(
-                part -> respond(ctx, MEDIA_TYPE, IMMUTABLE, part.bytes()),
+                part -> respondImmutable(ctx, etag(ctx, msn + "." + index), part.bytes()),
                 () -> ctx.fail(404)));
     }
 

@@ -144,9 +144,14 @@ class PackagingTest {
                 assertThat(part.statusCode()).isEqualTo(200);
                 assertThat(part.getHeader("Cache-Control")).contains("immutable");
                 assertThat(part.body().getString(4, 8)).as("a fragment: moof first").isEqualTo("moof");
-                checked.add("preload");
-                return playlist;
-            });
+                return part.getHeader("ETag");
+            }).compose(etag -> client.get(httpPort, "127.0.0.1", "/live/alice/160p/" + hint).putHeader("If-None-Match", etag)
+                    .send().map(again -> {
+                        assertThat(etag).isNotBlank();
+                        assertThat(again.statusCode()).as("revalidation of an immutable part").isEqualTo(304);
+                        checked.add("preload");
+                        return playlist;
+                    }));
         }).compose(playlist -> Future.all(
                 get("/live/alice/160p/index.m3u8?_HLS_msn=" + (playlist.nextMsn() + 5)),
                 get("/live/alice/160p/index.m3u8?_HLS_part=1"),

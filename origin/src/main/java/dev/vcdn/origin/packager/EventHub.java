@@ -34,12 +34,18 @@ public final class EventHub {
     private final Counter slowSubscribers;
     private final Counter eventsSent;
     private Function<ChannelName, List<OriginEvent>> snapshot = channel -> List.of();
+    private HolderEvents holders;
 
     public EventHub(MeterRegistry metrics) {
         this.slowSubscribers = Counter.builder("vcdn.events.slow.subscribers")
                 .description("Event subscribers cut off because they fell behind").register(metrics);
         this.eventsSent = Counter.builder("vcdn.events.sent")
                 .description("Events written to subscribers").register(metrics);
+    }
+
+    /** Where events of channels other origins hold come from. */
+    void relayFrom(HolderEvents holderEvents) {
+        this.holders = holderEvents;
     }
 
     /** What a new subscriber of a live channel gets first (stream-started and the renditions' init). */
@@ -70,7 +76,13 @@ public final class EventHub {
         }
         subscription.unsubscribe().forEach(channel -> {
             mine.remove(channel);
-            subscribers.getOrDefault(channel, Set.of()).remove(socket);
+            Set<ServerWebSocket> set = subscribers.get(channel);
+            if (set != null && set.remove(socket) && set.isEmpty()) {
+                subscribers.remove(channel);
+                if (holders != null) {
+                    holders.unfollow(channel);
+                }
+            }
         });
         for (ChannelName channel : subscription.subscribe()) {
             if (mine.size() >= MAX_SUBSCRIPTIONS) {
@@ -79,7 +91,12 @@ public final class EventHub {
             }
             if (mine.add(channel)) {
                 subscribers.computeIfAbsent(channel, c -> new HashSet<>()).add(socket);
-                snapshot.apply(channel).forEach(event -> send(socket, EventCodec.encode(event)));
+                List<OriginEvent> current = snapshot.apply(channel);
+                current.forEach(event -> send(socket, EventCodec.encode(event)));
+                boolean relayedHere = socket.headers().get(HolderProxy.RELAYED) != null;
+                if (current.isEmpty() && holders != null && !relayedHere) {
+                    holders.follow(channel);
+                }
             }
         }
     }
@@ -87,10 +104,17 @@ public final class EventHub {
     /** Sends {@code event} to everyone following its channel. */
     void publish(OriginEvent event) {
         Set<ServerWebSocket> following = subscribers.get(event.channel());
-        if (following == null || following.isEmpty()) {
+        if (following != null && !following.isEmpty()) {
+            deliver(event.channel(), EventCodec.encode(event));
+        }
+    }
+
+    /** Sends an encoded event (made here, or relayed from the holder) to the followers of {@code channel}. */
+    void deliver(ChannelName channel, Buffer encoded) {
+        Set<ServerWebSocket> following = subscribers.get(channel);
+        if (following == null) {
             return;
         }
-        Buffer encoded = EventCodec.encode(event);
         for (ServerWebSocket socket : new ArrayList<>(following)) {
             send(socket, encoded);
         }
@@ -117,6 +141,9 @@ public final class EventHub {
                     set.remove(socket);
                     if (set.isEmpty()) {
                         subscribers.remove(channel);
+                        if (holders != null) {
+                            holders.unfollow(channel);
+                        }
                     }
                 }
             });

@@ -43,6 +43,7 @@ public final class PlaybackRoutes {
         this.vertx = vertx;
         this.packages = packages;
         this.holders = new HolderProxy(vertx.createHttpClient(), registry, self);
+        packages.events().relayFrom(new HolderEvents(vertx.createWebSocketClient(), registry, self, packages.events()::deliver));
     }
 
     public void mount(Router router) {

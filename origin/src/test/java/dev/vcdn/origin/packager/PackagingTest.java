@@ -177,7 +177,7 @@ class PackagingTest {
             assertThat(probe.exitCode()).as(probe.output()).isZero();
             assertThat(probe.output().lines().distinct().toList()).contains("aac", "h264,320,180", "h264,284,160");
             checked.add("ffprobe");
-            return firstPartEvent(vertx);
+            return firstPartEvent(vertx, httpPort);
         }).compose(events -> {
             assertThat(events.get(0)).isInstanceOf(OriginEvent.StreamStarted.class);
             assertThat(events).filteredOn(OriginEvent.Init.class::isInstance).hasSize(3);
@@ -202,16 +202,20 @@ class PackagingTest {
             HttpResponse<Buffer> relayedMaster = all.resultAt(2);
             assertThat(PlaylistParser.parseMultivariant(relayedMaster.bodyAsString()).variants()).hasSize(2);
             assertThat(((HttpResponse<Buffer>) all.resultAt(3)).statusCode()).as("live nowhere").isEqualTo(404);
+            return null;
+        }).compose(relayed -> firstPartEvent(vertx, otherOriginPort)).map(events -> {
+            assertThat(events).as("events of a stream held by another origin, relayed")
+                    .last().isInstanceOf(OriginEvent.PartReady.class);
             checked.add("relay");
             return null;
         });
     }
 
     /** Subscribes to alice on /events and collects events up to the first part. */
-    private Future<List<OriginEvent>> firstPartEvent(Vertx vertx) {
+    private Future<List<OriginEvent>> firstPartEvent(Vertx vertx, int port) {
         Promise<List<OriginEvent>> done = Promise.promise();
         List<OriginEvent> events = new ArrayList<>();
-        vertx.createWebSocketClient().connect(httpPort, "127.0.0.1", "/events").onSuccess(socket -> {
+        vertx.createWebSocketClient().connect(port, "127.0.0.1", "/events").onSuccess(socket -> {
             socket.binaryMessageHandler(message -> {
                 OriginEvent event = EventCodec.decode(message);
                 events.add(event);

@@ -1,0 +1,96 @@
+package dev.vcdn.origin.packager;
+
+import dev.vcdn.origin.registry.StreamRegistry;
+import dev.vcdn.origin.registry.StreamTarget;
+import dev.vcdn.shared.events.EventCodec;
+import dev.vcdn.shared.events.OriginEvent;
+import dev.vcdn.shared.stream.ChannelName;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Events of channels another origin holds: one WebSocket per holder node, subscribed to the
+ * channels local edges follow, whose messages are passed on unchanged. Event-loop owned.
+ */
+final class HolderEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(HolderEvents.class);
+
+    private final WebSocketClient client;
+    private final StreamRegistry registry;
+    private final Supplier<String> self;
+    private final BiConsumer<ChannelName, Buffer> deliver;
+    private final Map<String, Future<WebSocket>> byNode = new HashMap<>();
+    private final Map<ChannelName, String> nodeOfChannel = new HashMap<>();
+
+    /** @param deliver hands a relayed, still encoded event to the local subscribers of its channel */
+    HolderEvents(WebSocketClient client, StreamRegistry registry, Supplier<String> self, BiConsumer<ChannelName, Buffer> deliver) {
+        this.client = client;
+        this.registry = registry;
+        this.self = self;
+        this.deliver = deliver;
+    }
+
+    /** Starts following {@code channel} at its holder, if another origin holds it. */
+    void follow(ChannelName channel) {
+        if (nodeOfChannel.containsKey(channel)) {
+            return;
+        }
+        registry.live().onSuccess(streams -> streams.stream()
+                .filter(s -> s.channel().equals(channel))
+                .map(StreamTarget::node)
+                .filter(node -> !node.equals(self.get()))
+                .findFirst()
+                .ifPresent(node -> {
+                    nodeOfChannel.put(channel, node);
+                    connection(node).onSuccess(socket -> socket.writeTextMessage(
+                            EventCodec.encode(new OriginEvent.Subscription(List.of(channel), List.of()))));
+                }));
+    }
+
+    /** No local subscriber follows {@code channel} any more. */
+    void unfollow(ChannelName channel) {
+        String node = nodeOfChannel.remove(channel);
+        if (node != null) {
+            Optional.ofNullable(byNode.get(node)).ifPresent(connection -> connection.onSuccess(socket -> socket.writeTextMessage(
+                    EventCodec.encode(new OriginEvent.Subscription(List.of(), List.of(channel))))));
+        }
+    }
+
+    private Future<WebSocket> connection(String node) {
+        return byNode.computeIfAbsent(node, n -> {
+            java.net.URI uri = java.net.URI.create(n);
+            WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
+                    .setURI("/events").addHeader(HolderProxy.RELAYED, "1");
+            return client.connect(options).onSuccess(socket -> {
+                socket.binaryMessageHandler(message -> {
+                    try {
+                        deliver.accept(EventCodec.decode(message).channel(), message);
+                    } catch (IllegalArgumentException e) {
+                        log.warn("malformed event from origin {}: {}", n, e.getMessage());
+                    }
+                });
+                socket.closeHandler(ignored -> forget(n));
+            }).onFailure(error -> {
+                log.warn("events of origin {} unreachable: {}", n, error.getMessage());
+                forget(n);
+            });
+        });
+    }
+
+    private void forget(String node) {
+        byNode.remove(node);
+        nodeOfChannel.values().removeIf(node::equals);
+    }
+}

@@ -66,7 +66,12 @@ public final class PackagerOutput implements LadderOutput {
         packages.context().runOnContext(ignored -> events.publish(channelPackage.add(info, window)));
     }
 
-    /** Media timestamp 0 in wall-clock time, fixed by the first rendition so every rendition agrees. */
+    @Override
+    public void mediaClock(Instant wallClockOfMediaZero) {
+        wallClockOfZero = wallClockOfMediaZero;
+    }
+
+    /** Media timestamp 0 in wall-clock time, as the transcoder saw the first packet; now when it was never told. */
     private synchronized Instant clockOrigin() {
         if (wallClockOfZero == null) {
             wallClockOfZero = Instant.now();

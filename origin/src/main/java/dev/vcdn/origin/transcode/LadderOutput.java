@@ -10,6 +10,13 @@ import dev.vcdn.shared.stream.RenditionId;
  */
 public interface LadderOutput {
 
+    /**
+     * Called once, before any rendition, when the stream's first packet reaches the transcoder:
+     * the wall-clock time of media timestamp 0, from which PROGRAM-DATE-TIME is derived.
+     */
+    default void mediaClock(java.time.Instant wallClockOfMediaZero) {
+    }
+
     /** A rendition starts: called once, before its first packet. */
     void rendition(RenditionInfo info);
 

@@ -61,6 +61,7 @@ final class StreamTranscoder implements Runnable {
 
     private MediaPacket videoConfig;
     private boolean audioDeclared;
+    private boolean clockSet;
     private boolean decided;
     private boolean passthrough;
     private double sourceFps;
@@ -125,6 +126,11 @@ final class StreamTranscoder implements Runnable {
     }
 
     private void handle(MediaPacket packet) throws InterruptedException {
+        if (!clockSet) {
+            // The queue from ingest is short, so this is the publisher's clock within a frame or two.
+            clockSet = true;
+            output.mediaClock(java.time.Instant.now().minusMillis(packet.dts()));
+        }
         if (packet.kind() == MediaKind.AUDIO) {
             audio(packet);
         } else if (packet.isConfig()) {

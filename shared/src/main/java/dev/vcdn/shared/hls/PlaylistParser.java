@@ -2,6 +2,8 @@ package dev.vcdn.shared.hls;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,9 +197,16 @@ public final class PlaylistParser {
         return Double.parseDouble(value.strip());
     }
 
+    /** ISO 8601 with the offset as {@code Z}, {@code +01:00} or (ffmpeg writes it so) {@code +0100}. */
+    private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .toFormatter();
+
     private static Instant dateTime(String value, int line) {
         try {
-            return OffsetDateTime.parse(value.strip()).toInstant();
+            return OffsetDateTime.parse(value.strip(), DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             throw new PlaylistParseException(line, "'" + value + "' is not an ISO 8601 date-time");
         }

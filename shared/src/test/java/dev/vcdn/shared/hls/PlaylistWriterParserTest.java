@@ -131,6 +131,15 @@ class PlaylistWriterParserTest {
     }
 
     @Test
+    void readsTheDateFormatsPackagersWrite() {
+        String playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-PROGRAM-DATE-TIME:%s\n#EXTINF:2,\n0.m4s\n";
+        for (String date : List.of("2026-11-24T05:55:01.234Z", "2026-11-24T05:55:01.234+0000", "2026-11-24T06:55:01.234+01:00")) {
+            assertThat(PlaylistParser.parseMedia(String.format(playlist, date)).segments().get(0).programDateTime())
+                    .as(date).contains(Instant.parse("2026-11-24T05:55:01.234Z"));
+        }
+    }
+
+    @Test
     void multivariantRoundTrip() {
         MultivariantPlaylist master = new MultivariantPlaylist(7, true,
                 List.of(new AudioRendition("audio", "Audio", true, "audio/index.m3u8")),

@@ -179,28 +179,31 @@ public final class PlaybackRoutes {
         respond(ctx, MEDIA_TYPE, IMMUTABLE, body);
     }
 
-    private void segment(RoutingContext ctx) {
-        Optional<Rendition> rendition = rendition(ctx);
-        if (rendition.isEmpty()) {
+    /** The window of the rendition the path names, or a 404 answered and empty. */
+    private Optional<RenditionWindow> windowOrNotFound(RoutingContext ctx) {
+        Optional<RenditionWindow> window = rendition(ctx).map(Rendition::window);
+        if (window.isEmpty()) {
             ctx.fail(404);
-            return;
         }
-        RenditionWindow window = rendition.get().window();
-        long msn = Long.parseLong(ctx.pathParam("param2"));
+        return window;
+    }
+
+    private void segment(RoutingContext ctx) {
+        windowOrNotFound(ctx).ifPresent(window -> segment(ctx, window, Long.parseLong(ctx.pathParam("param2"))));
+    }
+
+    private void segment(RoutingContext ctx, RenditionWindow window, long msn) {
         window.segment(msn).filter(s -> s.complete).ifPresentOrElse(
                 segment -> respondImmutable(ctx, etag(ctx, Long.toString(msn)), segment.bytes()),
                 () -> ctx.fail(leftTheWindow(window, msn) ? 410 : 404));
     }
 
     private void part(RoutingContext ctx) {
-        Optional<Rendition> rendition = rendition(ctx);
-        if (rendition.isEmpty()) {
-            ctx.fail(404);
-            return;
-        }
-        RenditionWindow window = rendition.get().window();
-        long msn = Long.parseLong(ctx.pathParam("param2"));
-        int index = Integer.parseInt(ctx.pathParam("param3"));
+        windowOrNotFound(ctx).ifPresent(window -> part(ctx, window, Long.parseLong(ctx.pathParam("param2")),
+                Integer.parseInt(ctx.pathParam("param3"))));
+    }
+
+    private void part(RoutingContext ctx, RenditionWindow window, long msn, int index) {
         Optional<RenditionWindow.StoredPart> stored = storedPart(window, msn, index);
         if (stored.isPresent()) {
             respondImmutable(ctx, etag(ctx, msn + "." + index), stored.get().bytes());

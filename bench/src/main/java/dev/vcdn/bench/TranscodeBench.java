@@ -65,7 +65,8 @@ public final class TranscodeBench {
             public void end() {
             }
         };
-        Transcoder transcoder = new Transcoder(new LadderPlanner(STEPS), grant -> counter, List.of(), new SimpleMeterRegistry());
+        Transcoder transcoder = new Transcoder(new LadderPlanner(STEPS), grant -> counter, List.of(), new SimpleMeterRegistry(),
+                java.time.Duration.ofSeconds(2));
         long started = System.nanoTime();
         transcoder.transcodeRecording(new PublishGrant(ChannelName.of("bench"), StreamId.random(), features), packets);
         System.out.printf("transcoded in %.2f s%n", (System.nanoTime() - started) / 1e9);

@@ -1,6 +1,7 @@
 package dev.vcdn.origin;
 
 import dev.vcdn.origin.ingest.rtmp.RtmpLimits;
+import dev.vcdn.origin.packager.PackagingSettings;
 import dev.vcdn.origin.ingest.rtmp.RtmpSettings;
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.config.ConfigException;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * {@code origin/config/origin.yaml}; a test keeps that file and these defaults equal.
  */
 public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, Listener srt, Auth auth, Optional<String> adminToken,
-                           Path dataDir, ClusterConfig cluster) {
+                           Path dataDir, ClusterConfig cluster, Hls hls) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_RTMP_PORT = 1935;
@@ -34,6 +35,16 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, Listener sr
         Objects.requireNonNull(adminToken, "adminToken");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(hls, "hls");
+    }
+
+    /**
+     * LL-HLS timing.
+     *
+     * @param standard   what channels get
+     * @param lowLatency what channels with the low-latency feature get (shorter parts)
+     */
+    public record Hls(PackagingSettings standard, PackagingSettings lowLatency) {
     }
 
     /** A TCP or UDP listener for an ingest protocol. */
@@ -64,7 +75,22 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, Listener sr
                         source.optionalString("auth.token")),
                 adminToken,
                 source.path("data-dir", Path.of("data")),
-                ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT));
+                ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT),
+                readHls(source));
+    }
+
+    private static Hls readHls(ConfigSource source) {
+        Duration segment = source.duration("hls.segment", Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(6));
+        Duration part = source.duration("hls.part-target", Duration.ofMillis(334), Duration.ofMillis(100), Duration.ofSeconds(2));
+        Duration lowLatencyPart = source.duration("hls.low-latency-part-target", Duration.ofMillis(200), Duration.ofMillis(100),
+                Duration.ofSeconds(2));
+        Duration window = source.duration("hls.window", Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(10));
+        try {
+            PackagingSettings standard = new PackagingSettings(segment, part, window);
+            return new Hls(standard, standard.withPartTarget(lowLatencyPart));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("hls", e.getMessage());
+        }
     }
 
     private static RtmpSettings readRtmp(ConfigSource source) {
@@ -92,6 +118,6 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, Listener sr
     }
 
     public OriginConfig withAdminToken(String token) {
-        return new OriginConfig(http, rtmp, srt, auth, Optional.of(token), dataDir, cluster);
+        return new OriginConfig(http, rtmp, srt, auth, Optional.of(token), dataDir, cluster, hls);
     }
 }

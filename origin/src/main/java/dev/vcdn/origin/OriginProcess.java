@@ -47,6 +47,7 @@ public final class OriginProcess implements ProcessDefinition<OriginConfig> {
         List<FrameTap> taps = new ArrayList<>(List.of(new ThumbnailTap(thumbnails)));
         ServiceLoader.load(FrameTap.class).forEach(taps::add);
         return new OriginVerticle(config, context, packages -> new Transcoder(new LadderPlanner(LadderPlanner.DEFAULT_STEPS),
-                grant -> new PackagerOutput(packages, grant), taps, context.metrics()), thumbnails);
+                grant -> new PackagerOutput(packages, grant), taps, context.metrics(), config.hls().standard().segmentTarget()),
+                thumbnails);
     }
 }

@@ -10,7 +10,6 @@ import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.origin.packager.EventHub;
 import dev.vcdn.origin.packager.Packages;
-import dev.vcdn.origin.packager.PackagingSettings;
 import dev.vcdn.origin.packager.PlaybackRoutes;
 import dev.vcdn.origin.transcode.tap.ThumbnailStore;
 import dev.vcdn.shared.http.OperationsRoutes;
@@ -66,7 +65,8 @@ public final class OriginVerticle extends ProcessVerticle {
         Router router = OperationsRoutes.router(vertx, process);
         StreamRegistry registry = new StreamRegistry(vertx);
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
-        Packages packages = new Packages(context, PackagingSettings.DEFAULT, new EventHub(process.metrics()));
+        Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
+                new EventHub(process.metrics()));
         new PlaybackRoutes(vertx, packages, registry, () -> node).mount(router);
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)

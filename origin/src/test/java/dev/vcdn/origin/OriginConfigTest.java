@@ -80,6 +80,18 @@ class OriginConfigTest {
     }
 
     @Test
+    void hlsTimingIsConfigurableAndChecked() {
+        OriginConfig defaults = read(ConfigSource.ofEnvironment(Map.of()));
+        assertThat(defaults.hls().standard().partTarget()).isEqualTo(Duration.ofMillis(334));
+        assertThat(defaults.hls().lowLatency().partTarget()).isEqualTo(Duration.ofMillis(200));
+        assertThat(defaults.hls().standard().segmentTarget()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_HLS_PART_TARGET", "1s"))))
+                .hasMessage("hls: a segment must hold at least three parts");
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_HLS_WINDOW", "12s"))))
+                .hasMessageStartingWith("hls: the window must be at least 7 segments");
+    }
+
+    @Test
     void badValuesNameTheirKey() {
         assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_RTMP_PORT", "-1"))))
                 .isInstanceOf(ConfigException.class)

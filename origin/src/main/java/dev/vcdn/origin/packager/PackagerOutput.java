@@ -27,7 +27,7 @@ public final class PackagerOutput implements LadderOutput {
 
     public PackagerOutput(Packages packages, PublishGrant grant) {
         this.packages = packages;
-        PackagingSettings settings = grant.features().lowLatency() ? PackagingSettings.LOW_LATENCY : packages.settings();
+        PackagingSettings settings = grant.features().lowLatency() ? packages.lowLatencySettings() : packages.settings();
         this.channelPackage = new ChannelPackage(grant.channel(), grant.streamId(), settings);
         packages.context().runOnContext(ignored -> packages.put(channelPackage));
     }

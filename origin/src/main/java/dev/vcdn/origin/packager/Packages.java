@@ -18,12 +18,14 @@ public final class Packages {
 
     private final Context context;
     private final PackagingSettings settings;
+    private final PackagingSettings lowLatency;
     private final Map<ChannelName, ChannelPackage> byChannel = new HashMap<>();
     private final EventHub events;
 
-    public Packages(Context context, PackagingSettings settings, EventHub events) {
+    public Packages(Context context, PackagingSettings settings, PackagingSettings lowLatency, EventHub events) {
         this.context = context;
         this.settings = settings;
+        this.lowLatency = lowLatency;
         this.events = events;
         events.snapshotFrom(channel -> get(channel).filter(p -> !p.ended()).map(ChannelPackage::snapshot).orElse(List.of()));
     }
@@ -38,6 +40,10 @@ public final class Packages {
 
     PackagingSettings settings() {
         return settings;
+    }
+
+    PackagingSettings lowLatencySettings() {
+        return lowLatency;
     }
 
     /** On the event loop. */

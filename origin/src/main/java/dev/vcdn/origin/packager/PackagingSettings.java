@@ -11,10 +11,22 @@ import java.time.Duration;
  */
 public record PackagingSettings(Duration segmentTarget, Duration partTarget, Duration window) {
 
+    public PackagingSettings {
+        if (partTarget.multipliedBy(3).compareTo(segmentTarget) > 0) {
+            throw new IllegalArgumentException("a segment must hold at least three parts");
+        }
+        if (window.compareTo(segmentTarget.multipliedBy(7)) < 0) {
+            throw new IllegalArgumentException("the window must be at least 7 segments (delta updates skip 6)");
+        }
+    }
+
+    /** The same timing with another part target (the low-latency profile). */
+    public PackagingSettings withPartTarget(Duration newPartTarget) {
+        return new PackagingSettings(segmentTarget, newPartTarget, window);
+    }
+
     public static final PackagingSettings DEFAULT =
             new PackagingSettings(Duration.ofSeconds(2), Duration.ofMillis(334), Duration.ofSeconds(30));
-    public static final PackagingSettings LOW_LATENCY =
-            new PackagingSettings(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(30));
 
     /** TARGETDURATION: whole seconds, at least the longest segment rounded. */
     public int targetDurationSeconds() {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Before the ladder starts it holds the first GOP (compressed, so a few MB at most) to learn
  * the source's keyframe interval: a short, regular one is kept (the source is passed through
  * and rungs follow its keyframes); otherwise every rung, the source size included, is encoded
- * with a keyframe every {@link #SEGMENT_MILLIS}.
+ * with a keyframe every segment target.
  */
 final class StreamTranscoder implements Runnable {
 
@@ -36,13 +36,11 @@ final class StreamTranscoder implements Runnable {
 
     static final RenditionId SOURCE = RenditionId.of("source");
     static final RenditionId AUDIO = RenditionId.of("audio");
-    /** Segment duration the forced keyframes follow when the source's own are not usable. */
-    static final long SEGMENT_MILLIS = 2000;
     /**
-     * Longest source keyframe interval we cut segments at: segments then last at most 2.4 s, which
-     * EXTINF rounds to the 2 s target duration.
+     * The longest source keyframe interval we cut segments at, as a share of the segment target:
+     * 2.4 s for 2 s segments, which EXTINF still rounds to the target duration.
      */
-    static final long MAX_SOURCE_GOP_MILLIS = 2400;
+    static final double MAX_SOURCE_GOP_SHARE = 1.2;
 
     private final PublishGrant grant;
     private final PacketQueue input;
@@ -51,6 +49,8 @@ final class StreamTranscoder implements Runnable {
     private final MeterRegistry metrics;
     private final List<FrameTap> taps;
     private final boolean dropWhenBehind;
+    /** Keyframe interval forced when the source's own keyframes are not used; the segment target. */
+    private final long segmentMillis;
     private final Timer decodeTime;
     private Consumer<List<RenditionId>> ladderReady = renditions -> { };
     private final List<TapWorker> tapWorkers = new ArrayList<>();
@@ -74,7 +74,7 @@ final class StreamTranscoder implements Runnable {
     private boolean replaying;
 
     StreamTranscoder(PublishGrant grant, PacketQueue input, LadderOutput output, LadderPlanner planner,
-                     List<FrameTap> taps, MeterRegistry metrics, boolean dropWhenBehind) {
+                     List<FrameTap> taps, MeterRegistry metrics, boolean dropWhenBehind, java.time.Duration segment) {
         this.grant = grant;
         this.input = input;
         this.output = output;
@@ -82,6 +82,7 @@ final class StreamTranscoder implements Runnable {
         this.taps = List.copyOf(taps);
         this.metrics = metrics;
         this.dropWhenBehind = dropWhenBehind;
+        this.segmentMillis = segment.toMillis();
         this.decodeTime = Timer.builder("vcdn.transcode.decode")
                 .description("Decoding a source packet and handing its pictures to the rungs").register(metrics);
     }
@@ -199,13 +200,13 @@ final class StreamTranscoder implements Runnable {
         if (!firstGop.isEmpty() && packet.keyframe()) {
             long interval = packet.dts() - firstGop.get(0).dts();
             sourceFps = firstGop.size() * 1000.0 / Math.max(1, interval);
-            decide(interval <= MAX_SOURCE_GOP_MILLIS);
+            decide(interval <= segmentMillis * MAX_SOURCE_GOP_SHARE);
             video(packet);
             return;
         }
         firstGop.add(packet);
         long span = packet.dts() - firstGop.get(0).dts();
-        if (span > MAX_SOURCE_GOP_MILLIS) {
+        if (span > segmentMillis * MAX_SOURCE_GOP_SHARE) {
             sourceFps = (firstGop.size() - 1) * 1000.0 / Math.max(1, span);
             decide(false);
         }
@@ -256,7 +257,7 @@ final class StreamTranscoder implements Runnable {
         } else {
             keyframe = pts >= nextForcedKeyframe;
             if (keyframe) {
-                nextForcedKeyframe = (nextForcedKeyframe == Long.MIN_VALUE ? pts : nextForcedKeyframe) + SEGMENT_MILLIS;
+                nextForcedKeyframe = (nextForcedKeyframe == Long.MIN_VALUE ? pts : nextForcedKeyframe) + segmentMillis;
             }
         }
         long index = frameIndex++;

@@ -8,6 +8,7 @@ import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.shared.media.MediaPacket;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.vcdn.shared.stream.RenditionId;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -23,10 +24,13 @@ public final class Transcoder implements PipelineFactory {
     private final Function<PublishGrant, LadderOutput> outputs;
     private final List<FrameTap> taps;
     private final MeterRegistry metrics;
+    private final Duration segment;
 
+    /** @param segment the segment target: where keyframes go when the source's own cannot be used */
     public Transcoder(LadderPlanner planner, Function<PublishGrant, LadderOutput> outputs, List<FrameTap> taps,
-                      MeterRegistry metrics) {
+                      MeterRegistry metrics, Duration segment) {
         this.planner = planner;
+        this.segment = segment;
         this.outputs = outputs;
         this.taps = List.copyOf(taps);
         this.metrics = metrics;
@@ -40,13 +44,13 @@ public final class Transcoder implements PipelineFactory {
         PacketQueue queue = new PacketQueue(packets.size() + 1, Long.MAX_VALUE);
         packets.forEach(queue::offer);
         queue.close();
-        new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, false).run();
+        new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, false, segment).run();
     }
 
     @Override
     public MediaSink start(PublishGrant grant, Consumer<List<RenditionId>> ladderReady) {
         PacketQueue queue = new PacketQueue(QUEUE_PACKETS, QUEUE_BYTES);
-        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, true)
+        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, true, segment)
                 .onLadder(ladderReady);
         Thread thread = new Thread(transcoder, "decode-" + grant.channel());
         thread.start();

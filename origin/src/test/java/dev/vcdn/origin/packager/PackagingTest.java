@@ -66,7 +66,7 @@ class PackagingTest {
         ProcessContext context = new ProcessContext("origin", metrics.registry(), new Readiness());
         OriginVerticle origin = new OriginVerticle(config, context, packages -> new Transcoder(
                 new LadderPlanner(LadderPlanner.DEFAULT_STEPS), grant -> new PackagerOutput(packages, grant), List.of(),
-                metrics.registry()), new ThumbnailStore());
+                metrics.registry(), config.hls().standard().segmentTarget()), new ThumbnailStore());
         client = WebClient.create(vertx);
         return vertx.deployVerticle(origin).map(id -> origin);
     }

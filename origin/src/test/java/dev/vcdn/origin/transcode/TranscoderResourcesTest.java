@@ -48,7 +48,7 @@ class TranscoderResourcesTest {
         };
         PublishGrant grant = new PublishGrant(ChannelName.of("leak"), StreamId.random(), ChannelFeatures.of(false, true, false, false));
         new Thread(new StreamTranscoder(grant, queue, output, new LadderPlanner(LadderPlanner.DEFAULT_STEPS),
-                List.of(new ThumbnailTap(new ThumbnailStore())), new SimpleMeterRegistry(), true)).start();
+                List.of(new ThumbnailTap(new ThumbnailStore())), new SimpleMeterRegistry(), true, java.time.Duration.ofSeconds(2))).start();
         assertThat(ended.await(60, TimeUnit.SECONDS)).isTrue();
     }
 

@@ -74,7 +74,7 @@ class TranscoderTest {
         Recorder recorder = new Recorder();
         PublishGrant grant = new PublishGrant(ChannelName.of("test"), StreamId.random(), features);
         Thread decode = new Thread(new StreamTranscoder(grant, queue, recorder,
-                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), java.util.List.of(), new SimpleMeterRegistry(), true));
+                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), java.util.List.of(), new SimpleMeterRegistry(), true, java.time.Duration.ofSeconds(2)));
         decode.start();
         assertThat(recorder.ended.await(120, TimeUnit.SECONDS)).isTrue();
         return recorder;

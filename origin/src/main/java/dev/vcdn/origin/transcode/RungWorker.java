@@ -123,16 +123,11 @@ final class RungWorker {
 
     private void encode(Scaler scaler, VideoEncoder encoder, Item item) {
         long started = System.nanoTime();
-        AVFrame scaled = null;
         try {
             framesIn.increment();
-            scaled = scaler.scale(item.frame());
-            encoder.encode(scaled, item.keyframe(), packet -> output.packet(rung.id(), packet));
+            encoder.encode(scaler.scale(item.frame()), item.keyframe(), packet -> output.packet(rung.id(), packet));
         } finally {
             av_frame_free(item.frame());
-            if (scaled != null) {
-                av_frame_free(scaled);
-            }
             encodeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }

@@ -4,6 +4,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
@@ -25,6 +26,8 @@ public final class Scaler implements AutoCloseable {
     private final int height;
     private final int format;
     private SwsContext context;
+    /** Reused for every picture: the encoders copy what they are sent, so fresh buffers (and page faults) are not needed. */
+    private AVFrame target;
     private int sourceWidth;
     private int sourceHeight;
     private int sourceFormat = -1;
@@ -40,24 +43,26 @@ public final class Scaler implements AutoCloseable {
         this.format = format;
     }
 
-    /** A new frame the caller owns (free it with {@code av_frame_free}), with the source's timestamps. */
+    /**
+     * The scaled picture, with the source's timestamps, in a frame this scaler owns and reuses:
+     * valid until the next call, never freed by the caller.
+     */
     public AVFrame scale(AVFrame source) {
         if (context == null || source.width() != sourceWidth || source.height() != sourceHeight
                 || source.format() != sourceFormat) {
             reset(source);
         }
-        AVFrame target = av_frame_alloc();
-        try {
+        if (target == null) {
+            target = av_frame_alloc();
             target.width(width).height(height).format(format);
             Ffmpeg.check(av_frame_get_buffer(target, 0), "av_frame_get_buffer");
-            Ffmpeg.check(sws_scale_frame(context, target, source), "sws_scale_frame");
-            target.pts(source.pts());
-            target.duration(source.duration());
-            return target;
-        } catch (RuntimeException e) {
-            av_frame_free(target);
-            throw e;
         }
+        // Copies the buffer first should anything still hold a reference to it.
+        Ffmpeg.check(av_frame_make_writable(target), "av_frame_make_writable");
+        Ffmpeg.check(sws_scale_frame(context, target, source), "sws_scale_frame");
+        target.pts(source.pts());
+        target.duration(source.duration());
+        return target;
     }
 
     private void reset(AVFrame source) {
@@ -83,5 +88,9 @@ public final class Scaler implements AutoCloseable {
     @Override
     public void close() {
         freeContext();
+        if (target != null) {
+            av_frame_free(target);
+            target = null;
+        }
     }
 }

@@ -11,7 +11,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
 import dev.vcdn.origin.auth.PublishGrant;
@@ -78,7 +77,6 @@ public final class ThumbnailTap implements FrameTap {
                 store.put(grant.channel(), jpeg);
             } finally {
                 av_packet_unref(packet);
-                av_frame_free(small);
             }
         }
 

@@ -3,9 +3,8 @@ package dev.vcdn.origin.packager;
 import dev.vcdn.origin.packager.ChannelPackage.Rendition;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.shared.hls.MediaPlaylist;
+import dev.vcdn.shared.http.PlaybackPath;
 import dev.vcdn.shared.hls.PlaylistWriter;
-import dev.vcdn.shared.stream.ChannelName;
-import dev.vcdn.shared.stream.RenditionId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +13,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +25,6 @@ public final class PlaybackRoutes {
     static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     static final String MEDIA_TYPE = "video/mp4";
     static final String IMMUTABLE = "public, max-age=300, immutable";
-    private static final Set<String> PLAYLIST_QUERY = Set.of("_HLS_msn", "_HLS_part", "_HLS_skip");
     /** How far ahead of the live edge a part may be asked for and waited on. */
     private static final int PARTS_AHEAD = 4;
 
@@ -47,88 +44,79 @@ public final class PlaybackRoutes {
     }
 
     public void mount(Router router) {
-        String channel = "([a-z0-9_-]{1,32})";
-        // A channel this node does not hold is relayed from the origin that does.
-        router.getWithRegex("/live/" + channel + "/.*").handler(ctx -> {
-            ChannelName name = ChannelName.of(ctx.pathParam("param0"));
-            if (packages.get(name).isPresent()) {
-                ctx.next();
-            } else {
-                holders.relay(ctx, name);
-            }
-        });
-        router.getWithRegex("/live/" + channel + "/master\\.m3u8").handler(this::master);
-        router.getWithRegex("/live/" + channel + "/" + channel + "/index\\.m3u8").handler(this::media);
-        router.getWithRegex("/live/" + channel + "/" + channel + "/init\\.mp4").handler(this::init);
-        router.getWithRegex("/live/" + channel + "/" + channel + "/([0-9]{1,15})\\.m4s").handler(this::segment);
-        router.getWithRegex("/live/" + channel + "/" + channel + "/([0-9]{1,15})\\.([0-9]{1,5})\\.m4s").handler(this::part);
+        router.get("/live/*").handler(this::playback);
         router.get("/events").handler(ctx -> ctx.request().toWebSocket()
                 .onSuccess(packages.events()::attach)
                 .onFailure(error -> ctx.fail(400)));
+    }
+
+    /** Every playback URL: parsed into its one canonical form, or refused with 400. */
+    private void playback(RoutingContext ctx) {
+        Optional<PlaybackPath> parsed = PlaybackPath.parse(ctx.request().uri());
+        if (parsed.isEmpty()) {
+            ctx.fail(400);
+            return;
+        }
+        PlaybackPath path = parsed.get();
+        Optional<ChannelPackage> held = packages.get(path.channel());
+        if (held.isEmpty()) {
+            // A channel this node does not hold is relayed from the origin that does.
+            holders.relay(ctx, path.channel());
+            return;
+        }
+        if (path.object() == PlaybackPath.Kind.THUMBNAIL) {
+            ctx.next();
+            return;
+        }
+        if (path.object() == PlaybackPath.Kind.MULTIVARIANT_PLAYLIST) {
+            master(ctx, held.get());
+            return;
+        }
+        Optional<Rendition> rendition = path.rendition().flatMap(held.get()::rendition);
+        if (rendition.isEmpty()) {
+            ctx.fail(404);
+            return;
+        }
+        switch (path.object()) {
+            case MEDIA_PLAYLIST -> media(ctx, held.get(), rendition.get(), path);
+            case INIT -> respondImmutable(ctx, etag(held.get(), path), rendition.get().window().initSegment());
+            case SEGMENT -> segment(ctx, held.get(), rendition.get().window(), path);
+            default -> part(ctx, held.get(), rendition.get().window(), path);
+        }
     }
 
     private static long blockingTimeoutMillis(PackagingSettings settings) {
         return 3L * settings.targetDurationSeconds() * 1000;
     }
 
-    private void master(RoutingContext ctx) {
-        Optional<ChannelPackage> channelPackage = packages.get(ChannelName.of(ctx.pathParam("param0")));
-        Optional<String> playlist = channelPackage.flatMap(ChannelPackage::multivariant).map(PlaylistWriter::write);
-        if (playlist.isEmpty()) {
-            ctx.fail(404);
-            return;
-        }
-        respond(ctx, PLAYLIST_TYPE, "public, max-age=1", Buffer.buffer(playlist.get()));
+    private static void master(RoutingContext ctx, ChannelPackage channelPackage) {
+        channelPackage.multivariant().map(PlaylistWriter::write).ifPresentOrElse(
+                playlist -> respond(ctx, PLAYLIST_TYPE, "public, max-age=1", Buffer.buffer(playlist)),
+                () -> ctx.fail(404));
     }
 
-    private Optional<Rendition> rendition(RoutingContext ctx) {
-        return channel(ctx).flatMap(p -> p.rendition(RenditionId.of(ctx.pathParam("param1"))));
-    }
-
-    private Optional<ChannelPackage> channel(RoutingContext ctx) {
-        return packages.get(ChannelName.of(ctx.pathParam("param0")));
-    }
-
-    private void media(RoutingContext ctx) {
-        if (!ctx.queryParams().names().stream().allMatch(PLAYLIST_QUERY::contains)) {
-            ctx.fail(400);
-            return;
-        }
-        Optional<ChannelPackage> channelPackage = packages.get(ChannelName.of(ctx.pathParam("param0")));
-        Optional<Rendition> rendition = rendition(ctx);
-        if (channelPackage.isEmpty() || rendition.isEmpty()) {
-            ctx.fail(404);
-            return;
-        }
-        RenditionWindow window = rendition.get().window();
-        String msnParam = ctx.queryParams().get("_HLS_msn");
-        String partParam = ctx.queryParams().get("_HLS_part");
-        String skip = ctx.queryParams().get("_HLS_skip");
-        if ((partParam != null && msnParam == null) || !digits(msnParam) || !digits(partParam)
-                || (skip != null && !skip.equals("YES") && !skip.equals("v2"))) {
-            ctx.fail(400);
-            return;
-        }
+    private void media(RoutingContext ctx, ChannelPackage channelPackage, Rendition rendition, PlaybackPath path) {
+        RenditionWindow window = rendition.window();
         Runnable send = () -> {
-            MediaPlaylist playlist = window.playlist(channelPackage.get().reportsFor(rendition.get().info().id()));
-            if (skip != null) {
-                playlist = playlist.skipOlderThan(6.0 * channelPackage.get().settings().targetDurationSeconds());
+            MediaPlaylist playlist = window.playlist(channelPackage.reportsFor(rendition.info().id()));
+            if (path.skip().isPresent()) {
+                playlist = playlist.skipOlderThan(6.0 * channelPackage.settings().targetDurationSeconds());
             }
-            respond(ctx, PLAYLIST_TYPE, msnParam == null ? "public, max-age=1" : "public, max-age=4",
+            respond(ctx, PLAYLIST_TYPE, path.msn().isEmpty() ? "public, max-age=1" : "public, max-age=4",
                     Buffer.buffer(PlaylistWriter.write(playlist)));
         };
-        if (msnParam == null) {
+        if (path.msn().isEmpty()) {
             send.run();
             return;
         }
-        long msn = Long.parseLong(msnParam);
+        long msn = path.msn().getAsLong();
         long lastMsn = window.lastPart().map(edge -> edge[0]).orElse(-1L);
         if (msn > lastMsn + 2) {
             ctx.fail(400);
             return;
         }
-        int part = partParam == null ? RenditionWindow.WHOLE_SEGMENT : Integer.parseInt(partParam);
-        hold(ctx, window, channelPackage.get().settings(), msn, part).onSuccess(ready -> send.run());
+        int part = path.part().orElse(RenditionWindow.WHOLE_SEGMENT);
+        hold(ctx, window, channelPackage.settings(), msn, part).onSuccess(ready -> send.run());
     }
 
     /** Waits for the part (or segment) at most three target durations; 503 when it does not come. */
@@ -155,15 +143,9 @@ public final class PlaybackRoutes {
         });
     }
 
-    private void init(RoutingContext ctx) {
-        rendition(ctx).ifPresentOrElse(
-                rendition -> respondImmutable(ctx, etag(ctx, "init"), rendition.window().initSegment()),
-                () -> ctx.fail(404));
-    }
-
-    /** Names one immutable object: the stream (a new publish gets a new id), the rendition and the object. */
-    private Optional<String> etag(RoutingContext ctx, String object) {
-        return channel(ctx).map(p -> "\"" + p.streamId() + "-" + ctx.pathParam("param1") + "-" + object + "\"");
+    /** Names one immutable object: the stream (a new publish gets a new id) and the object's canonical path. */
+    private static Optional<String> etag(ChannelPackage channelPackage, PlaybackPath path) {
+        return Optional.of("\"" + channelPackage.streamId() + path.canonical().substring("/live".length()) + "\"");
     }
 
     /** Immutable objects carry an ETag and answer a matching If-None-Match with 304. */
@@ -179,34 +161,19 @@ public final class PlaybackRoutes {
         respond(ctx, MEDIA_TYPE, IMMUTABLE, body);
     }
 
-    /** The window of the rendition the path names, or a 404 answered and empty. */
-    private Optional<RenditionWindow> windowOrNotFound(RoutingContext ctx) {
-        Optional<RenditionWindow> window = rendition(ctx).map(Rendition::window);
-        if (window.isEmpty()) {
-            ctx.fail(404);
-        }
-        return window;
-    }
-
-    private void segment(RoutingContext ctx) {
-        windowOrNotFound(ctx).ifPresent(window -> segment(ctx, window, Long.parseLong(ctx.pathParam("param2"))));
-    }
-
-    private void segment(RoutingContext ctx, RenditionWindow window, long msn) {
+    private void segment(RoutingContext ctx, ChannelPackage channelPackage, RenditionWindow window, PlaybackPath path) {
+        long msn = path.msn().getAsLong();
         window.segment(msn).filter(s -> s.complete).ifPresentOrElse(
-                segment -> respondImmutable(ctx, etag(ctx, Long.toString(msn)), segment.bytes()),
+                segment -> respondImmutable(ctx, etag(channelPackage, path), segment.bytes()),
                 () -> ctx.fail(leftTheWindow(window, msn) ? 410 : 404));
     }
 
-    private void part(RoutingContext ctx) {
-        windowOrNotFound(ctx).ifPresent(window -> part(ctx, window, Long.parseLong(ctx.pathParam("param2")),
-                Integer.parseInt(ctx.pathParam("param3"))));
-    }
-
-    private void part(RoutingContext ctx, RenditionWindow window, long msn, int index) {
+    private void part(RoutingContext ctx, ChannelPackage channelPackage, RenditionWindow window, PlaybackPath path) {
+        long msn = path.msn().getAsLong();
+        int index = path.part().getAsInt();
         Optional<RenditionWindow.StoredPart> stored = storedPart(window, msn, index);
         if (stored.isPresent()) {
-            respondImmutable(ctx, etag(ctx, msn + "." + index), stored.get().bytes());
+            respondImmutable(ctx, etag(channelPackage, path), stored.get().bytes());
             return;
         }
         if (leftTheWindow(window, msn)) {
@@ -218,8 +185,8 @@ public final class PlaybackRoutes {
             return;
         }
         // The preload hint names the next part: hold the request until it is written.
-        hold(ctx, window, channel(ctx).orElseThrow().settings(), msn, index).onSuccess(ready -> storedPart(window, msn, index).ifPresentOrElse(
-                part -> respondImmutable(ctx, etag(ctx, msn + "." + index), part.bytes()),
+        hold(ctx, window, channelPackage.settings(), msn, index).onSuccess(ready -> storedPart(window, msn, index).ifPresentOrElse(
+                part -> respondImmutable(ctx, etag(channelPackage, path), part.bytes()),
                 () -> ctx.fail(404)));
     }
 
@@ -243,10 +210,6 @@ public final class PlaybackRoutes {
         long lastPart = edge.get()[1];
         return (msn == lastMsn && index > lastPart && index <= lastPart + PARTS_AHEAD)
                 || (msn == lastMsn + 1 && index < PARTS_AHEAD);
-    }
-
-    private static boolean digits(String value) {
-        return value == null || value.matches("[0-9]{1,15}");
     }
 
     private static void respond(RoutingContext ctx, String type, String cacheControl, Buffer body) {

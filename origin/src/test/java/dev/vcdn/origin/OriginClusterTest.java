@@ -1,0 +1,86 @@
+package dev.vcdn.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vcdn.origin.testing.Publisher;
+import dev.vcdn.shared.hls.PlaylistParser;
+import dev.vcdn.shared.process.ProcessLauncher;
+import dev.vcdn.shared.process.RunningProcess;
+import dev.vcdn.shared.testing.FreePorts;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two origins in one Hazelcast cluster: a stream published to one is listed and played from the other. */
+@ExtendWith(VertxExtension.class)
+class OriginClusterTest {
+
+    private static final String ADMIN_TOKEN = "cluster-admin-token-0123456789";
+
+    private static Future<RunningProcess> origin(String cluster, int port, int peer, Path dataDir) {
+        OriginProcess definition = new OriginProcess();
+        OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
+                "VCDN_CLUSTER_NAME", cluster, "VCDN_CLUSTER_PORT", Integer.toString(port),
+                "VCDN_CLUSTER_MEMBERS", "127.0.0.1:" + peer));
+        return ProcessLauncher.start(definition, config);
+    }
+
+    @Test
+    @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
+    void anyOriginServesAStreamAnotherOriginHolds(Vertx vertx, VertxTestContext test, @TempDir Path dataDir) {
+        String cluster = "origins-" + UUID.randomUUID();
+        int portA = FreePorts.next();
+        int portB = FreePorts.next();
+        WebClient client = WebClient.create(vertx);
+        Future<RunningProcess> a = origin(cluster, portA, portB, dataDir.resolve("a"));
+        Future<RunningProcess> b = a.compose(ignored -> origin(cluster, portB, portA, dataDir.resolve("b")));
+        b.compose(ignored -> client.post(a.result().port("http"), "127.0.0.1", "/api/channels")
+                        .bearerTokenAuthentication(ADMIN_TOKEN).sendJsonObject(new JsonObject().put("name", "alice")))
+                .compose(created -> {
+                    String url = "rtmp://127.0.0.1:" + a.result().port("rtmp") + "/live/"
+                            + created.bodyAsJsonObject().getString("streamKey");
+                    Future<Publisher.Result> publishing = vertx.executeBlocking(() -> Publisher.run(
+                            Publisher.testPattern(Publisher.bundledFfmpeg(), 10, url), 60), false);
+                    int httpB = b.result().port("http");
+                    Future<List<String>> fromB = vertx.timer(7000).compose(live -> Future.all(
+                            bodyOf(client, httpB, "/api/streams"),
+                            bodyOf(client, httpB, "/live/alice/master.m3u8"),
+                            bodyOf(client, httpB, "/live/alice/160p/index.m3u8"))
+                            .map(all -> List.of(all.<String>resultAt(0), all.<String>resultAt(1), all.<String>resultAt(2))));
+                    return Future.all(publishing, fromB).map(all -> fromB.result());
+                })
+                .eventually(() -> Future.join(b.succeeded() ? b.result().stop() : Future.succeededFuture(),
+                        a.succeeded() ? a.result().stop() : Future.succeededFuture()))
+                .onComplete(test.succeeding(bodies -> test.verify(() -> {
+                    JsonObject stream = new JsonArray(bodies.get(0)).getJsonObject(0);
+                    assertThat(stream.getString("channel")).isEqualTo("alice");
+                    assertThat(stream.getString("node")).as("held by the other origin").endsWith(":" + a.result().port("http"));
+                    assertThat(PlaylistParser.parseMultivariant(bodies.get(1)).variants()).hasSize(2);
+                    assertThat(PlaylistParser.parseMedia(bodies.get(2)).segments()).isNotEmpty();
+                    test.completeNow();
+                })));
+    }
+
+    private static Future<String> bodyOf(WebClient client, int port, String path) {
+        return client.get(port, "127.0.0.1", path).send().map(response -> {
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            return response.bodyAsString();
+        });
+    }
+}

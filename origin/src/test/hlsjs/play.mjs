@@ -1,0 +1,28 @@
+import { chromium } from 'playwright-core';
+// Usage: node play.mjs MASTER_URL SECONDS -> prints one JSON line of per-second samples.
+const url = process.argv[2];
+const seconds = Number(process.argv[3] ?? 12);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+         '--no-first-run', '--autoplay-policy=no-user-gesture-required'] });
+const page = await browser.newPage();
+const errors = [];
+page.on('console', m => { if (m.text().startsWith('hls error')) errors.push(m.text()); });
+await page.setContent('<video id="v" muted playsinline></video>');
+await page.addScriptTag({ path: 'node_modules/hls.js/dist/hls.min.js' });
+await page.evaluate((src) => {
+  const video = document.getElementById('v');
+  const hls = new Hls({ lowLatencyMode: true });
+  window.hls = hls;
+  hls.on(Hls.Events.ERROR, (e, d) => console.log('hls error', d.type, d.details, d.fatal));
+  hls.loadSource(src); hls.attachMedia(video);
+  hls.on(Hls.Events.MANIFEST_PARSED, () => video.play());
+}, url);
+const samples = [];
+for (let i = 0; i < seconds; i++) {
+  await page.waitForTimeout(1000);
+  samples.push(await page.evaluate(() => ({ time: document.getElementById('v').currentTime,
+     latency: window.hls.latency, level: window.hls.currentLevel, height: document.getElementById('v').videoHeight })));
+}
+console.log(JSON.stringify({ samples, errors }));
+await browser.close();

@@ -1,0 +1,120 @@
+package dev.vcdn.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.vcdn.shared.testing.FreePorts;
+import dev.vcdn.shared.testing.JarLifecycle;
+import dev.vcdn.shared.testing.LaunchedJar;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The origin's LL-HLS played by hls.js (pinned in src/test/hlsjs, installed from the npm
+ * registry) in Debian's headless Chromium, driven by playwright-core: the picture advances
+ * second by second at low latency. {@code .ci/run} installs Chromium.
+ */
+class HlsJsPlaybackIT {
+
+    private static final Path JAR = Path.of("target/origin.jar");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHECK = Path.of("target/hlsjs-check");
+    private static final String ADMIN_TOKEN = "hlsjs-admin-token-0123456789";
+
+    @BeforeAll
+    static void needsChromiumAndNode() throws Exception {
+        List<Path> programs = List.of(CHROMIUM, Path.of("/usr/bin/ffmpeg"));
+        for (Path program : programs) {
+            if (System.getenv("CI") != null) {
+                assertThat(program).as("installed by .ci/run").isExecutable();
+            } else {
+                assumeThat(program).as("install it from Debian to run this test").isExecutable();
+            }
+        }
+        Files.createDirectories(CHECK);
+        for (String file : List.of("package.json", "package-lock.json", "play.mjs")) {
+            Files.copy(Path.of("src/test/hlsjs", file), CHECK.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.exists(CHECK.resolve("node_modules/hls.js"))) {
+            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(CHECK.toFile())
+                    .redirectErrorStream(true).start();
+            String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(install.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(install.exitValue()).as(output).isZero();
+        }
+    }
+
+    @Test
+    void hlsJsPlaysTheLiveStreamAtLowLatency(@TempDir Path dataDir) throws Exception {
+        try (LaunchedJar origin = LaunchedJar.start(JAR, Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
+                "VCDN_CLUSTER_NAME", "it-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())))) {
+            Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
+            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + ports.get("http") + "/api/channels"))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"alice\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            String key = new JsonObject(created.body()).getString("streamKey");
+            Process publisher = new ProcessBuilder("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine",
+                    "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-c:a", "aac", "-t", "40",
+                    "-f", "flv", "rtmp://127.0.0.1:" + ports.get("rtmp") + "/live/" + key).redirectErrorStream(true).start();
+            try {
+                String master = "http://127.0.0.1:" + ports.get("http") + "/live/alice/master.m3u8";
+                awaitPlaylist(master);
+                JsonObject result = play(master, 14);
+                JsonArray samples = result.getJsonArray("samples");
+                assertThat(result.getJsonArray("errors")).as("hls.js errors").isEmpty();
+                // The last ten seconds: one second of picture for each second of wall clock, no stall.
+                for (int i = samples.size() - 10; i < samples.size(); i++) {
+                    double advanced = samples.getJsonObject(i).getDouble("time") - samples.getJsonObject(i - 1).getDouble("time");
+                    assertThat(advanced).as("playback advanced during second %d", i).isBetween(0.8, 1.2);
+                }
+                JsonObject last = samples.getJsonObject(samples.size() - 1);
+                assertThat(last.getInteger("height")).isPositive();
+                assertThat(last.getDouble("latency")).as("hls.latency (now - PROGRAM-DATE-TIME)").isLessThan(2.0);
+            } finally {
+                publisher.destroy();
+            }
+        }
+    }
+
+    /** Waits (at most 20 s) until the multivariant playlist exists: the ladder starts after the first GOP. */
+    private static void awaitPlaylist(String master) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (client.send(HttpRequest.newBuilder(URI.create(master)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() != 200) {
+            assertThat(System.nanoTime()).as("master playlist within 20 s").isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    private static JsonObject play(String master, int seconds) throws IOException, InterruptedException {
+        Process node = new ProcessBuilder("node", "play.mjs", master, Integer.toString(seconds)).directory(CHECK.toFile())
+                .redirectErrorStream(true).start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.exitValue()).as(output).isZero();
+        String json = output.lines().filter(line -> line.startsWith("{")).reduce((a, b) -> b).orElseThrow(
+                () -> new AssertionError("no result from the browser:\n" + output));
+        return new JsonObject(json);
+    }
+}

@@ -92,7 +92,8 @@ class PackagingTest {
                         }))
                 .compose(url -> {
                     Future<Publisher.Result> publishing = vertx.executeBlocking(() -> Publisher.run(
-                            Publisher.testPattern(Publisher.bundledFfmpeg(), 16, url), 60), false);
+                            Publisher.testPattern(Publisher.bundledFfmpeg(), 24, url), 60), false);
+                    // 15 s in, the window holds enough segments for a delta update; 9 s of the publish remain.
                     return vertx.timer(15_000).compose(live -> checkWhileLive(vertx, checked))
                             .compose(done -> publishing)
                             .compose(result -> vertx.timer(1500).compose(x -> media("160p")))

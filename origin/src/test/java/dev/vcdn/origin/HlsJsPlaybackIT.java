@@ -47,6 +47,17 @@ class HlsJsPlaybackIT {
                 assumeThat(program).as("install it from Debian to run this test").isExecutable();
             }
         }
+        boolean hasNode;
+        try {
+            hasNode = new ProcessBuilder("npm", "--version").start().waitFor() == 0;
+        } catch (IOException e) {
+            hasNode = false;
+        }
+        if (System.getenv("CI") != null) {
+            assertThat(hasNode).as("node and npm, installed by .ci/run").isTrue();
+        } else {
+            assumeThat(hasNode).as("install Node.js and npm to run this test").isTrue();
+        }
         Files.createDirectories(CHECK);
         for (String file : List.of("package.json", "package-lock.json", "play.mjs")) {
             Files.copy(Path.of("src/test/hlsjs", file), CHECK.resolve(file), StandardCopyOption.REPLACE_EXISTING);

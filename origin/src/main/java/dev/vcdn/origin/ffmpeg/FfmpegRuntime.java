@@ -43,7 +43,8 @@ public final class FfmpegRuntime {
             String version = av_version_info().getString();
             String configuration = avcodec_configuration().getString();
             setLogCallback(LOG_CALLBACK);
-            av_log_set_level(AV_LOG_INFO);
+            // FFmpeg's informational lines (x264's statistics at every encoder close...) would flood the log.
+            av_log_set_level(AV_LOG_WARNING);
             List<String> missing = REQUIRED_ENCODERS.stream().filter(name -> findEncoder(name).isEmpty()).toList();
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("FFmpeg " + version + " lacks encoders " + missing

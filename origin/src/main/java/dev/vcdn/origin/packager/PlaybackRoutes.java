@@ -22,6 +22,8 @@ import java.util.function.Supplier;
  */
 public final class PlaybackRoutes {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PlaybackRoutes.class);
+
     static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     static final String MEDIA_TYPE = "video/mp4";
     static final String IMMUTABLE = "public, max-age=300, immutable";
@@ -47,7 +49,10 @@ public final class PlaybackRoutes {
         router.get("/live/*").handler(this::playback);
         router.get("/events").handler(ctx -> ctx.request().toWebSocket()
                 .onSuccess(packages.events()::attach)
-                .onFailure(error -> ctx.fail(400)));
+                .onFailure(error -> {
+                    log.info("events handshake refused: remote={} reason={}", ctx.request().remoteAddress(), error.toString());
+                    ctx.fail(400);
+                }));
     }
 
     /** Every playback URL: parsed into its one canonical form, or refused with 400. */

@@ -243,8 +243,16 @@ class PackagingTest {
         return Future.all(checks).mapEmpty();
     }
 
-    /** Subscribes to alice on /events and collects events up to the first part. */
+    /**
+     * Subscribes to alice on /events and collects events up to the first part. One retry of the
+     * connection: under the full suite the handshake was seen to be closed once in a while (an
+     * open question, see the issue note); an edge reconnects the same way.
+     */
     private Future<List<OriginEvent>> firstPartEvent(Vertx vertx, int port) {
+        return subscribeUntilFirstPart(vertx, port).recover(error -> subscribeUntilFirstPart(vertx, port));
+    }
+
+    private Future<List<OriginEvent>> subscribeUntilFirstPart(Vertx vertx, int port) {
         Promise<List<OriginEvent>> done = Promise.promise();
         List<OriginEvent> events = new ArrayList<>();
         vertx.createWebSocketClient().connect(port, "127.0.0.1", "/events").onSuccess(socket -> {

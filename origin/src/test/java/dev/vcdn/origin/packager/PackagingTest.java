@@ -249,7 +249,10 @@ class PackagingTest {
      * open question, see the issue note); an edge reconnects the same way.
      */
     private Future<List<OriginEvent>> firstPartEvent(Vertx vertx, int port) {
-        return subscribeUntilFirstPart(vertx, port).recover(error -> subscribeUntilFirstPart(vertx, port));
+        return subscribeUntilFirstPart(vertx, port).recover(error -> {
+            System.out.println("first /events connection to port " + port + " failed, retrying: " + error);
+            return subscribeUntilFirstPart(vertx, port);
+        });
     }
 
     private Future<List<OriginEvent>> subscribeUntilFirstPart(Vertx vertx, int port) {

@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ public final class IngestGate {
                 .description("Publish attempts by outcome").register(metrics);
         for (PublishRefusedException.Reason reason : PublishRefusedException.Reason.values()) {
             refused.put(reason, Counter.builder("vcdn.ingest.publishes")
-                    .tag("result", reason.name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("result", reason.name().toLowerCase(Locale.ROOT))
                     .description("Publish attempts by outcome").register(metrics));
         }
     }

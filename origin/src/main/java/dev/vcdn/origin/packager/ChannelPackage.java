@@ -13,6 +13,7 @@ import dev.vcdn.shared.stream.StreamId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,7 +49,7 @@ public final class ChannelPackage {
 
     OriginEvent.Init init(Rendition rendition) {
         RenditionInfo info = rendition.info();
-        return new OriginEvent.Init(channel, streamId, info.id(), info.kind().name().toLowerCase(java.util.Locale.ROOT),
+        return new OriginEvent.Init(channel, streamId, info.id(), info.kind().name().toLowerCase(Locale.ROOT),
                 info.codecString(), info.width(), info.height(), info.fps(), info.bitrateKbps() * 1000L,
                 info.maxBitrateKbps() * 1000L, rendition.window().initSegment().getBytes());
     }

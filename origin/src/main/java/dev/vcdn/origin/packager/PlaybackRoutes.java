@@ -3,8 +3,8 @@ package dev.vcdn.origin.packager;
 import dev.vcdn.origin.packager.ChannelPackage.Rendition;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.shared.hls.MediaPlaylist;
-import dev.vcdn.shared.http.PlaybackPath;
 import dev.vcdn.shared.hls.PlaylistWriter;
+import dev.vcdn.shared.http.PlaybackPath;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,6 +14,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The playback URLs of DESIGN.md, served from the {@link Packages} this origin holds: the
@@ -22,7 +24,7 @@ import java.util.function.Supplier;
  */
 public final class PlaybackRoutes {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PlaybackRoutes.class);
+    private static final Logger log = LoggerFactory.getLogger(PlaybackRoutes.class);
 
     static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     static final String MEDIA_TYPE = "video/mp4";

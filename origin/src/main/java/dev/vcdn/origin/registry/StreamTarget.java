@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A live stream as the origin cluster knows it: which node holds it and what it carries.
@@ -42,7 +43,7 @@ public record StreamTarget(ChannelName channel, StreamId streamId, String node, 
                 .put("startedAt", startedAt.toString())
                 .put("source", source.toJson())
                 .put("renditions", new JsonArray(renditions))
-                .put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+                .put("state", state.name().toLowerCase(Locale.ROOT));
     }
 
     public static StreamTarget fromJson(JsonObject json) {
@@ -55,6 +56,6 @@ public record StreamTarget(ChannelName channel, StreamId streamId, String node, 
                 Instant.parse(json.getString("startedAt")),
                 SourceInfo.fromJson(json.getJsonObject("source", new JsonObject())),
                 renditions,
-                State.valueOf(json.getString("state").toUpperCase(java.util.Locale.ROOT)));
+                State.valueOf(json.getString("state").toUpperCase(Locale.ROOT)));
     }
 }

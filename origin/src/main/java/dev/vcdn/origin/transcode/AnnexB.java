@@ -2,6 +2,7 @@ package dev.vcdn.origin.transcode;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ public final class AnnexB {
             }
         }
         if (start >= 0 && start < stream.length) {
-            units.add(java.util.Arrays.copyOfRange(stream, start, stream.length));
+            units.add(Arrays.copyOfRange(stream, start, stream.length));
         }
         return units;
     }
@@ -93,6 +94,6 @@ public final class AnnexB {
         while (end > from && stream[end - 1] == 0) {
             end--;
         }
-        return java.util.Arrays.copyOfRange(stream, from, end);
+        return Arrays.copyOfRange(stream, from, end);
     }
 }

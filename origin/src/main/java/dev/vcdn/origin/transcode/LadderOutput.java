@@ -2,6 +2,7 @@ package dev.vcdn.origin.transcode;
 
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.RenditionId;
+import java.time.Instant;
 
 /**
  * Where a stream's ladder goes (the packager). Called from the stream's decode thread and from
@@ -14,7 +15,7 @@ public interface LadderOutput {
      * Called once, before any rendition, when the stream's first packet reaches the transcoder:
      * the wall-clock time of media timestamp 0, from which PROGRAM-DATE-TIME is derived.
      */
-    default void mediaClock(java.time.Instant wallClockOfMediaZero) {
+    default void mediaClock(Instant wallClockOfMediaZero) {
     }
 
     /** A rendition starts: called once, before its first packet. */

@@ -12,9 +12,12 @@ import dev.vcdn.shared.media.TimeBase;
 import dev.vcdn.shared.stream.RenditionId;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
@@ -74,7 +77,7 @@ final class StreamTranscoder implements Runnable {
     private boolean replaying;
 
     StreamTranscoder(PublishGrant grant, PacketQueue input, LadderOutput output, LadderPlanner planner,
-                     List<FrameTap> taps, MeterRegistry metrics, boolean dropWhenBehind, java.time.Duration segment) {
+                     List<FrameTap> taps, MeterRegistry metrics, boolean dropWhenBehind, Duration segment) {
         this.grant = grant;
         this.input = input;
         this.output = output;
@@ -130,7 +133,7 @@ final class StreamTranscoder implements Runnable {
         if (!clockSet) {
             // The queue from ingest is short, so this is the publisher's clock within a frame or two.
             clockSet = true;
-            output.mediaClock(java.time.Instant.now().minusMillis(packet.dts()));
+            output.mediaClock(Instant.now().minusMillis(packet.dts()));
         }
         if (packet.kind() == MediaKind.AUDIO) {
             audio(packet);
@@ -232,7 +235,7 @@ final class StreamTranscoder implements Runnable {
     private void video(MediaPacket packet) {
         long started = System.nanoTime();
         decodeVideo(packet);
-        decodeTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        decodeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     private void decodeVideo(MediaPacket packet) {

@@ -1,6 +1,7 @@
 package dev.vcdn.origin.ingest.rtmp;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,7 +200,7 @@ public final class ChunkDecoder {
         int needed = stream.received + piece;
         if (needed > stream.message.length) {
             int grown = (int) Math.min(stream.length, Math.max(2L * stream.message.length, needed));
-            stream.message = java.util.Arrays.copyOf(stream.message, grown);
+            stream.message = Arrays.copyOf(stream.message, grown);
         }
         in.getBytes(from, stream.message, stream.received, piece);
         stream.received = needed;

@@ -1,6 +1,7 @@
 package dev.vcdn.origin.ingest.rtmp;
 
 import dev.vcdn.shared.media.Codec;
+import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.Payload;
 import dev.vcdn.shared.media.TimeBase;
@@ -66,7 +67,7 @@ public final class FlvMedia {
     private static Optional<MediaPacket> enhancedVideo(long dts, byte[] body, int frameType, int packetType) {
         require(body, 5, "enhanced video tag header");
         String fourCc = new String(body, 1, 4, StandardCharsets.US_ASCII);
-        Codec codec = Codec.fromFourCc(fourCc).filter(c -> c.kind() == dev.vcdn.shared.media.MediaKind.VIDEO)
+        Codec codec = Codec.fromFourCc(fourCc).filter(c -> c.kind() == MediaKind.VIDEO)
                 .orElseThrow(() -> new UnsupportedMediaException("video FourCC '" + printable(fourCc)
                         + "' is not supported; send avc1, hvc1, av01 or vp09"));
         if (frameType == COMMAND_FRAME) {
@@ -105,7 +106,7 @@ public final class FlvMedia {
         if (format == EX_AUDIO) {
             require(body, 5, "enhanced audio tag header");
             String fourCc = new String(body, 1, 4, StandardCharsets.US_ASCII);
-            Codec codec = Codec.fromFourCc(fourCc).filter(c -> c.kind() == dev.vcdn.shared.media.MediaKind.AUDIO)
+            Codec codec = Codec.fromFourCc(fourCc).filter(c -> c.kind() == MediaKind.AUDIO)
                     .orElseThrow(() -> new UnsupportedMediaException("audio FourCC '" + printable(fourCc)
                             + "' is not supported; send AAC (mp4a) or Opus"));
             int packetType = body[0] & 0x0F;

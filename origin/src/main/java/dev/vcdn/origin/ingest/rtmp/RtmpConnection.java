@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -391,7 +392,7 @@ final class RtmpConnection {
                 throw new RtmpProtocolException("aggregate message with a truncated tag");
             }
             base = base < 0 ? ts : base;
-            byte[] body = java.util.Arrays.copyOfRange(p, at + 11, at + 11 + size);
+            byte[] body = Arrays.copyOfRange(p, at + 11, at + 11 + size);
             long timestamp = (message.timestamp() + ts - base) & 0xFFFFFFFFL;
             if (type == MessageType.AUDIO || type == MessageType.VIDEO) {
                 onMedia(type, timestamp, body);

@@ -92,7 +92,7 @@ class HlsJsPlaybackIT {
                 awaitPlaylist(master);
                 JsonObject result = play(master, 14);
                 JsonArray samples = result.getJsonArray("samples");
-                assertThat(result.getJsonArray("errors")).as("hls.js errors").isEmpty();
+                assertThat(result.getJsonArray("errors")).as("fatal hls.js errors").isEmpty();
                 // The last ten seconds: one second of picture for each second of wall clock, no stall.
                 for (int i = samples.size() - 10; i < samples.size(); i++) {
                     double advanced = samples.getJsonObject(i).getDouble("time") - samples.getJsonObject(i - 1).getDouble("time");

@@ -1,8 +1,12 @@
 package dev.vcdn.origin.ffmpeg;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
+import dev.vcdn.shared.media.MediaPacket;
 import java.nio.charset.StandardCharsets;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
 
 /** Return-code handling and the few constants this build's Java globals do not expose by name. */
 public final class Ffmpeg {
@@ -21,6 +25,17 @@ public final class Ffmpeg {
             throw new FfmpegException(call, result);
         }
         return result;
+    }
+
+    /**
+     * Copies {@code input} into {@code packet} (bytes, timestamps, keyframe flag). The packet
+     * then owns a buffer: the caller unrefs it on every path.
+     */
+    public static void fill(AVPacket packet, MediaPacket input) {
+        byte[] bytes = input.payload().toByteArray();
+        check(av_new_packet(packet, bytes.length), "av_new_packet");
+        packet.data().put(bytes);
+        packet.pts(input.pts()).dts(input.dts()).flags(input.keyframe() ? AV_PKT_FLAG_KEY : 0);
     }
 
     static String errorText(int code) {

@@ -4,8 +4,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
-import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
@@ -138,13 +136,9 @@ public final class Fmp4Muxer implements AutoCloseable {
 
     /** Adds one packet to the fragment being built; {@code durationMillis} is the time to the next packet. */
     public void write(MediaPacket input, long durationMillis) {
-        byte[] bytes = input.payload().toByteArray();
-        Ffmpeg.check(av_new_packet(packet, bytes.length), "av_new_packet");
         try {
-            packet.data().put(bytes);
-            packet.pts(input.pts()).dts(input.dts()).duration(Math.max(1, durationMillis));
-            packet.flags(input.keyframe() ? AV_PKT_FLAG_KEY : 0);
-            packet.stream_index(0);
+            Ffmpeg.fill(packet, input);
+            packet.duration(Math.max(1, durationMillis)).stream_index(0);
             av_packet_rescale_ts(packet, MILLISECONDS, stream.time_base());
             Ffmpeg.check(av_write_frame(context, packet), "av_write_frame");
         } finally {

@@ -151,19 +151,17 @@ public final class PlaybackRoutes {
     }
 
     /** Names one immutable object: the stream (a new publish gets a new id) and the object's canonical path. */
-    private static Optional<String> etag(ChannelPackage channelPackage, PlaybackPath path) {
-        return Optional.of("\"" + channelPackage.streamId() + path.canonical().substring("/live".length()) + "\"");
+    private static String etag(ChannelPackage channelPackage, PlaybackPath path) {
+        return "\"" + channelPackage.streamId() + path.canonical().substring("/live".length()) + "\"";
     }
 
     /** Immutable objects carry an ETag and answer a matching If-None-Match with 304. */
-    private static void respondImmutable(RoutingContext ctx, Optional<String> etag, Buffer body) {
-        if (etag.isPresent()) {
-            ctx.response().putHeader(HttpHeaders.ETAG, etag.get());
-            if (etag.get().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
-                ctx.response().setStatusCode(304).putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE)
-                        .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*").end();
-                return;
-            }
+    private static void respondImmutable(RoutingContext ctx, String etag, Buffer body) {
+        ctx.response().putHeader(HttpHeaders.ETAG, etag);
+        if (etag.equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+            ctx.response().setStatusCode(304).putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*").end();
+            return;
         }
         respond(ctx, MEDIA_TYPE, IMMUTABLE, body);
     }

@@ -42,6 +42,10 @@ final class RenditionWindow {
             this.discontinuity = discontinuity;
         }
 
+        long size() {
+            return parts.stream().mapToLong(part -> part.bytes().length()).sum();
+        }
+
         Buffer bytes() {
             Buffer whole = Buffer.buffer();
             parts.forEach(part -> whole.appendBuffer(part.bytes()));
@@ -56,7 +60,6 @@ final class RenditionWindow {
     private final Buffer initSegment;
     private final ArrayDeque<StoredSegment> segments = new ArrayDeque<>();
     private final List<Waiter> waiters = new ArrayList<>();
-    private long bytesInWindow;
     private boolean ended;
     /** Added to the packager's segment numbers: a stream that follows another on the same channel continues its numbering. */
     private long msnOffset;
@@ -102,7 +105,6 @@ final class RenditionWindow {
         }
         segment.parts.add(new StoredPart(index, Buffer.buffer(bytes), durationMillis, independent));
         segment.durationMillis += durationMillis;
-        bytesInWindow += bytes.length;
         trim();
         wake();
     }
@@ -133,9 +135,7 @@ final class RenditionWindow {
         long keep = settings.window().toMillis();
         long total = segments.stream().mapToLong(s -> s.durationMillis).sum();
         while (segments.size() > 1 && total - segments.peekFirst().durationMillis >= keep) {
-            StoredSegment dropped = segments.removeFirst();
-            total -= dropped.durationMillis;
-            bytesInWindow -= dropped.parts.stream().mapToLong(p -> p.bytes().length()).sum();
+            total -= segments.removeFirst().durationMillis;
         }
     }
 
@@ -219,7 +219,7 @@ final class RenditionWindow {
         long millis = 0;
         for (StoredSegment segment : segments) {
             if (segment.complete) {
-                bytes += segment.parts.stream().mapToLong(p -> p.bytes().length()).sum();
+                bytes += segment.size();
                 millis += segment.durationMillis;
             }
         }
@@ -229,7 +229,7 @@ final class RenditionWindow {
     /** Highest bits per second of a complete segment in the window. */
     Optional<Long> peakBitrate() {
         return segments.stream().filter(s -> s.complete && s.durationMillis > 0)
-                .map(s -> s.parts.stream().mapToLong(p -> p.bytes().length()).sum() * 8_000 / s.durationMillis)
+                .map(s -> s.size() * 8_000 / s.durationMillis)
                 .max(Long::compare);
     }
 

@@ -6,8 +6,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
-import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
@@ -93,13 +91,8 @@ public final class MediaDecoder implements AutoCloseable {
 
     /** Decodes one frame packet; {@code out} sees every frame that becomes ready. */
     public void decode(MediaPacket input, Consumer<AVFrame> out) {
-        byte[] bytes = input.payload().toByteArray();
-        Ffmpeg.check(av_new_packet(packet, bytes.length), "av_new_packet");
         try {
-            packet.data().put(bytes);
-            packet.pts(input.pts());
-            packet.dts(input.dts());
-            packet.flags(input.keyframe() ? AV_PKT_FLAG_KEY : 0);
+            Ffmpeg.fill(packet, input);
             int sent = avcodec_send_packet(context, packet);
             if (sent < 0 && sent != Ffmpeg.EAGAIN) {
                 throw new FfmpegException("avcodec_send_packet", sent);

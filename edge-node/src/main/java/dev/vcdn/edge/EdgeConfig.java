@@ -5,6 +5,8 @@ import dev.vcdn.shared.config.ConfigException;
 import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.config.HttpServerConfig;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -16,8 +18,33 @@ import java.util.regex.Pattern;
  * @param originUrl the origin (or a load balancer in front of the origins)
  * @param region    the region this edge serves, as geo-config names it
  * @param cluster   the region's Hazelcast cluster; its default name is {@code vcdn-edge-<region>}
+ * @param publicUrl where viewers and the region's other edges reach this node; empty: the HTTP
+ *                  server's address (the cluster host when it binds every interface)
+ * @param cache     the memory cache of playback objects
  */
-public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, ClusterConfig cluster) {
+public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, ClusterConfig cluster, Optional<URI> publicUrl,
+                         Cache cache) {
+
+    /**
+     * @param maxBytes  bytes of objects held at most ({@code cache.max-bytes})
+     * @param objectTtl how long parts, segments and init segments are kept: longer than the
+     *                  origin's playlist window, so they stay while players may ask
+     *                  ({@code cache.object-ttl})
+     */
+    public record Cache(long maxBytes, Duration objectTtl) {
+
+        public static final long DEFAULT_MAX_BYTES = 512L << 20;
+        public static final Duration DEFAULT_OBJECT_TTL = Duration.ofSeconds(60);
+
+        public Cache {
+            Objects.requireNonNull(objectTtl, "objectTtl");
+        }
+
+        static Cache read(ConfigSource source) {
+            return new Cache(source.bytes("cache.max-bytes", DEFAULT_MAX_BYTES, 1L << 20, 1L << 40),
+                    source.duration("cache.object-ttl", DEFAULT_OBJECT_TTL, Duration.ofSeconds(1), Duration.ofHours(1)));
+        }
+    }
 
     public static final int DEFAULT_HTTP_PORT = 8081;
     public static final int DEFAULT_CLUSTER_PORT = 5801;
@@ -28,6 +55,8 @@ public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, Cl
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(originUrl, "originUrl");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        Objects.requireNonNull(cache, "cache");
         if (!REGION.matcher(region).matches()) {
             throw new IllegalArgumentException("region '" + region + "' does not match " + REGION);
         }
@@ -42,6 +71,8 @@ public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, Cl
                 HttpServerConfig.read(source, DEFAULT_HTTP_PORT),
                 source.httpUrl("origin.url").orElse(DEFAULT_ORIGIN_URL),
                 region,
-                ClusterConfig.read(source, "vcdn-edge-" + region, DEFAULT_CLUSTER_PORT));
+                ClusterConfig.read(source, "vcdn-edge-" + region, DEFAULT_CLUSTER_PORT),
+                source.httpUrl("public-url"),
+                Cache.read(source));
     }
 }

@@ -3,6 +3,8 @@ package dev.vcdn.origin.packager;
 import dev.vcdn.origin.transcode.RenditionInfo;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.hls.AudioRendition;
+import dev.vcdn.shared.hls.MediaPlaylist;
+import dev.vcdn.shared.hls.PlaylistWriter;
 import dev.vcdn.shared.hls.MultivariantPlaylist;
 import dev.vcdn.shared.hls.RenditionReport;
 import dev.vcdn.shared.hls.Variant;
@@ -11,6 +13,7 @@ import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
 import dev.vcdn.shared.stream.StreamId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,11 +57,12 @@ public final class ChannelPackage {
                 info.maxBitrateKbps() * 1000L, rendition.window().initSegment().getBytes());
     }
 
-    /** What a subscriber arriving now needs before the next part: the stream and every rendition's init. */
+    /** What a subscriber arriving now needs before the next part: the stream, every rendition's init and playlist. */
     List<OriginEvent> snapshot() {
         List<OriginEvent> events = new ArrayList<>();
         events.add(started());
         renditions.values().forEach(rendition -> events.add(init(rendition)));
+        renditions.values().forEach(rendition -> events.add(playlistUpdate(rendition)));
         return events;
     }
 
@@ -93,8 +97,30 @@ public final class ChannelPackage {
         renditions.values().forEach(r -> r.window().end());
     }
 
+    Collection<Rendition> renditions() {
+        return renditions.values();
+    }
+
     boolean ended() {
         return ended;
+    }
+
+    /** A rendition's media playlist as served now: whole, or as the delta update of {@code _HLS_skip}. */
+    String playlist(Rendition rendition, boolean delta) {
+        MediaPlaylist playlist = rendition.window().playlist(reportsFor(rendition.info().id()));
+        if (delta) {
+            playlist = playlist.skipOlderThan(6.0 * settings.targetDurationSeconds());
+        }
+        return PlaylistWriter.write(playlist);
+    }
+
+    /** The rendition's playlist as it is now, for the edges: they answer blocking reloads with it. */
+    OriginEvent.PlaylistUpdate playlistUpdate(Rendition rendition) {
+        RenditionWindow window = rendition.window();
+        long[] edge = window.lastPart().orElse(new long[] {-1, 0});
+        boolean segmentComplete = window.segment(edge[0]).map(s -> s.complete).orElse(false);
+        return new OriginEvent.PlaylistUpdate(channel, streamId, rendition.info().id(), edge[0], (int) edge[1],
+                segmentComplete, window.ended(), playlist(rendition, false), playlist(rendition, true));
     }
 
     /** Where every other rendition's live edge is, for EXT-X-RENDITION-REPORT. */

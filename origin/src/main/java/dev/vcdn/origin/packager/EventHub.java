@@ -101,6 +101,12 @@ public final class EventHub {
         }
     }
 
+    /** Whether any subscriber follows {@code channel}: events that cost work to make are made only then. */
+    boolean followed(ChannelName channel) {
+        Set<ServerWebSocket> following = subscribers.get(channel);
+        return following != null && !following.isEmpty();
+    }
+
     /** Sends {@code event} to everyone following its channel. */
     void publish(OriginEvent event) {
         Set<ServerWebSocket> following = subscribers.get(event.channel());
@@ -121,6 +127,11 @@ public final class EventHub {
     }
 
     private void send(ServerWebSocket socket, Buffer encoded) {
+        if (socket.isClosed()) {
+            // Closed under us (the close handler runs after this event): nothing to send to.
+            detach(socket);
+            return;
+        }
         if (socket.writeQueueFull()) {
             slowSubscribers.increment();
             log.warn("events subscriber cut off: remote={} reason=fell behind", socket.remoteAddress());

@@ -46,6 +46,7 @@ public final class PackagerOutput implements LadderOutput {
                     window.addPart(playlistMsn, index, bytes, durationMillis, independent, start);
                     events.publish(new OriginEvent.PartReady(channelPackage.channel(), channelPackage.streamId(), info.id(),
                             playlistMsn, index, independent, durationMillis, start, bytes));
+                    publishPlaylist(info.id());
                 });
             }
 
@@ -56,6 +57,7 @@ public final class PackagerOutput implements LadderOutput {
                     window.completeSegment(playlistMsn);
                     window.segment(playlistMsn).ifPresent(segment -> events.publish(new OriginEvent.SegmentComplete(
                             channelPackage.channel(), channelPackage.streamId(), info.id(), playlistMsn, segment.durationMillis)));
+                    publishPlaylist(info.id());
                 });
             }
         }, clockOrigin());
@@ -64,6 +66,14 @@ public final class PackagerOutput implements LadderOutput {
                 channelPackage.channel(), channelPackage.streamId(), info.id(), info.codecString(), info.width(),
                 info.height(), info.fps(), info.bitrateKbps());
         packages.context().runOnContext(ignored -> events.publish(channelPackage.add(info, window)));
+    }
+
+    /** On the event loop, after a change to the rendition's window. */
+    private void publishPlaylist(RenditionId rendition) {
+        EventHub events = packages.events();
+        if (events.followed(channelPackage.channel())) {
+            channelPackage.rendition(rendition).ifPresent(r -> events.publish(channelPackage.playlistUpdate(r)));
+        }
     }
 
     @Override

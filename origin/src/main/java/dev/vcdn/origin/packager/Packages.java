@@ -66,6 +66,9 @@ public final class Packages {
 
     void ended(ChannelPackage channelPackage) {
         channelPackage.end();
+        if (events.followed(channelPackage.channel())) {
+            channelPackage.renditions().forEach(rendition -> events.publish(channelPackage.playlistUpdate(rendition)));
+        }
         events.publish(new OriginEvent.StreamEnded(channelPackage.channel(), channelPackage.streamId()));
         Duration linger = settings.window();
         context.owner().setTimer(linger.toMillis(), id -> byChannel.remove(channelPackage.channel(), channelPackage));

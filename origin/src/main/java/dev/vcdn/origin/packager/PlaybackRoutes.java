@@ -2,8 +2,12 @@ package dev.vcdn.origin.packager;
 
 import dev.vcdn.origin.packager.ChannelPackage.Rendition;
 import dev.vcdn.origin.registry.StreamRegistry;
-import dev.vcdn.shared.hls.MediaPlaylist;
+import static dev.vcdn.shared.http.PlaybackHeaders.IMMUTABLE;
+import static dev.vcdn.shared.http.PlaybackHeaders.MEDIA_TYPE;
+import static dev.vcdn.shared.http.PlaybackHeaders.PLAYLIST_TYPE;
+
 import dev.vcdn.shared.hls.PlaylistWriter;
+import dev.vcdn.shared.http.PlaybackHeaders;
 import dev.vcdn.shared.http.PlaybackPath;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,9 +30,6 @@ public final class PlaybackRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(PlaybackRoutes.class);
 
-    static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
-    static final String MEDIA_TYPE = "video/mp4";
-    static final String IMMUTABLE = "public, max-age=300, immutable";
     /** How far ahead of the live edge a part may be asked for and waited on. */
     private static final int PARTS_AHEAD = 4;
 
@@ -98,20 +99,14 @@ public final class PlaybackRoutes {
 
     private static void master(RoutingContext ctx, ChannelPackage channelPackage) {
         channelPackage.multivariant().map(PlaylistWriter::write).ifPresentOrElse(
-                playlist -> respond(ctx, PLAYLIST_TYPE, "public, max-age=1", Buffer.buffer(playlist)),
+                playlist -> respond(ctx, PLAYLIST_TYPE, PlaybackHeaders.LIVE_PLAYLIST, Buffer.buffer(playlist)),
                 () -> ctx.fail(404));
     }
 
     private void media(RoutingContext ctx, ChannelPackage channelPackage, Rendition rendition, PlaybackPath path) {
         RenditionWindow window = rendition.window();
-        Runnable send = () -> {
-            MediaPlaylist playlist = window.playlist(channelPackage.reportsFor(rendition.info().id()));
-            if (path.skip().isPresent()) {
-                playlist = playlist.skipOlderThan(6.0 * channelPackage.settings().targetDurationSeconds());
-            }
-            respond(ctx, PLAYLIST_TYPE, path.msn().isEmpty() ? "public, max-age=1" : "public, max-age=4",
-                    Buffer.buffer(PlaylistWriter.write(playlist)));
-        };
+        Runnable send = () -> respond(ctx, PLAYLIST_TYPE, PlaybackHeaders.playlistCacheControl(path),
+                Buffer.buffer(channelPackage.playlist(rendition, path.skip().isPresent())));
         if (path.msn().isEmpty()) {
             send.run();
             return;
@@ -150,9 +145,8 @@ public final class PlaybackRoutes {
         });
     }
 
-    /** Names one immutable object: the stream (a new publish gets a new id) and the object's canonical path. */
     private static String etag(ChannelPackage channelPackage, PlaybackPath path) {
-        return "\"" + channelPackage.streamId() + path.canonical().substring("/live".length()) + "\"";
+        return PlaybackHeaders.etag(channelPackage.streamId(), path);
     }
 
     /** Immutable objects carry an ETag and answer a matching If-None-Match with 304. */

@@ -2,6 +2,7 @@ package dev.vcdn.shared.events;
 
 import dev.vcdn.shared.events.OriginEvent.Init;
 import dev.vcdn.shared.events.OriginEvent.PartReady;
+import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
 import dev.vcdn.shared.events.OriginEvent.SegmentComplete;
 import dev.vcdn.shared.events.OriginEvent.StreamEnded;
 import dev.vcdn.shared.events.OriginEvent.StreamStarted;
@@ -13,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +52,15 @@ public final class EventCodec {
         } else if (event instanceof SegmentComplete c) {
             header.put("type", "segment-complete").put("rendition", c.rendition().value()).put("msn", c.msn())
                     .put("duration", c.durationMillis());
+        } else if (event instanceof PlaylistUpdate u) {
+            byte[] whole = u.playlist().getBytes(StandardCharsets.UTF_8);
+            byte[] delta = u.deltaPlaylist().getBytes(StandardCharsets.UTF_8);
+            header.put("type", "playlist").put("rendition", u.rendition().value()).put("msn", u.lastMsn())
+                    .put("part", u.lastPart()).put("segmentComplete", u.segmentComplete()).put("ended", u.ended())
+                    .put("playlistBytes", whole.length);
+            body = new byte[whole.length + delta.length];
+            System.arraycopy(whole, 0, body, 0, whole.length);
+            System.arraycopy(delta, 0, body, whole.length, delta.length);
         } else if (event instanceof StreamEnded) {
             header.put("type", "stream-ended");
         }
@@ -57,8 +68,21 @@ public final class EventCodec {
         return Buffer.buffer(4 + json.length() + body.length).appendInt(json.length()).appendBuffer(json).appendBytes(body);
     }
 
-    /** @throws IllegalArgumentException on anything malformed */
-    public static OriginEvent decode(Buffer message) {
+    /**
+     * The channel an encoded event is about, read from its header alone: for relaying events
+     * without decoding their bytes.
+     *
+     * @throws IllegalArgumentException on anything malformed
+     */
+    public static ChannelName channelOf(Buffer message) {
+        try {
+            return ChannelName.of(header(message).getString("channel"));
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("malformed event header: " + e.getMessage());
+        }
+    }
+
+    private static JsonObject header(Buffer message) {
         if (message.length() < 4) {
             throw new IllegalArgumentException("event shorter than its header length");
         }
@@ -66,12 +90,17 @@ public final class EventCodec {
         if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || headerLength > message.length() - 4) {
             throw new IllegalArgumentException("event header length " + headerLength);
         }
-        JsonObject header;
         try {
-            header = new JsonObject(message.getBuffer(4, 4 + headerLength));
-        } catch (DecodeException e) {
-            throw new IllegalArgumentException("event header is not JSON");
+            return new JsonObject(message.getBuffer(4, 4 + headerLength));
+        } catch (DecodeException | ClassCastException e) {
+            throw new IllegalArgumentException("event header is not a JSON object");
         }
+    }
+
+    /** @throws IllegalArgumentException on anything malformed */
+    public static OriginEvent decode(Buffer message) {
+        JsonObject header = header(message);
+        int headerLength = message.getInt(0);
         byte[] body = message.getBytes(4 + headerLength, message.length());
         try {
             ChannelName channel = ChannelName.of(header.getString("channel"));
@@ -88,12 +117,24 @@ public final class EventCodec {
                         Instant.parse(header.getString("segmentStart")), body);
                 case "segment-complete" -> new SegmentComplete(channel, streamId, RenditionId.of(header.getString("rendition")),
                         header.getLong("msn"), header.getLong("duration"));
+                case "playlist" -> playlist(channel, streamId, header, body);
                 case "stream-ended" -> new StreamEnded(channel, streamId);
                 default -> throw new IllegalArgumentException("unknown event type '" + type + "'");
             };
         } catch (ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("malformed event header: " + e.getMessage());
         }
+    }
+
+    private static PlaylistUpdate playlist(ChannelName channel, StreamId streamId, JsonObject header, byte[] body) {
+        int wholeLength = header.getInteger("playlistBytes");
+        if (wholeLength < 0 || wholeLength > body.length) {
+            throw new IllegalArgumentException("playlist length " + wholeLength + " outside the event's " + body.length + " bytes");
+        }
+        return new PlaylistUpdate(channel, streamId, RenditionId.of(header.getString("rendition")), header.getLong("msn"),
+                header.getInteger("part"), header.getBoolean("segmentComplete"), header.getBoolean("ended"),
+                new String(body, 0, wholeLength, StandardCharsets.UTF_8),
+                new String(body, wholeLength, body.length - wholeLength, StandardCharsets.UTF_8));
     }
 
     public static String encode(Subscription subscription) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * What an origin tells the edges subscribed to a channel (DESIGN.md, "Origin -> edge events").
@@ -74,6 +75,46 @@ public sealed interface OriginEvent {
     /** Segment {@code msn} of a rendition has all its parts. */
     record SegmentComplete(ChannelName channel, StreamId streamId, RenditionId rendition, long msn, long durationMillis)
             implements OriginEvent {
+    }
+
+    /**
+     * A rendition's media playlist changed (a part landed, a segment completed, the stream
+     * ended): the playlist as the origin now serves it, whole and as a delta update, with the
+     * live edge it describes. An edge answers blocking reloads from it at once and byte for
+     * byte as the origin would.
+     *
+     * @param lastMsn          segment of the newest part, -1 before the first part
+     * @param lastPart         index of the newest part in {@code lastMsn}
+     * @param segmentComplete  whether segment {@code lastMsn} is complete
+     * @param ended            the playlist carries EXT-X-ENDLIST
+     * @param playlist         the playlist text
+     * @param deltaPlaylist    the playlist for {@code _HLS_skip} requests
+     */
+    record PlaylistUpdate(ChannelName channel, StreamId streamId, RenditionId rendition, long lastMsn, int lastPart,
+                          boolean segmentComplete, boolean ended, String playlist, String deltaPlaylist)
+            implements OriginEvent {
+
+        public PlaylistUpdate {
+            Objects.requireNonNull(rendition, "rendition");
+            Objects.requireNonNull(playlist, "playlist");
+            Objects.requireNonNull(deltaPlaylist, "deltaPlaylist");
+            if (lastMsn < -1 || lastPart < 0) {
+                throw new IllegalArgumentException("live edge " + lastMsn + "." + lastPart);
+            }
+        }
+
+        /**
+         * Whether a blocking reload for part {@code part} of segment {@code msn} is answered by
+         * this playlist (the LL-HLS rule: the part, or a later one, is in it). A part number past
+         * a complete segment's end means the next segment's first part; {@code part} empty asks
+         * for the whole segment.
+         */
+        public boolean satisfies(long msn, OptionalInt part) {
+            if (part.isEmpty()) {
+                return msn < lastMsn || (msn == lastMsn && segmentComplete);
+            }
+            return msn < lastMsn || (msn == lastMsn && part.getAsInt() <= lastPart);
+        }
     }
 
     /** The publisher left; playlists end with EXT-X-ENDLIST. */

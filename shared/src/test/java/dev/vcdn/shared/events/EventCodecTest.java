@@ -10,6 +10,7 @@ import dev.vcdn.shared.stream.StreamId;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
@@ -26,9 +27,12 @@ class EventCodecTest {
                 new OriginEvent.PartReady(ALICE, STREAM, RenditionId.of("720p"), 12, 3, false, 334,
                         Instant.parse("2026-11-24T05:00:00.123Z"), new byte[] {1, 2, 3}),
                 new OriginEvent.SegmentComplete(ALICE, STREAM, RenditionId.of("audio"), 12, 2005),
+                new OriginEvent.PlaylistUpdate(ALICE, STREAM, RenditionId.of("720p"), 12, 3, false, false,
+                        "#EXTM3U\n#EXT-X-PART:DURATION=0.334,URI=\"12.3.m4s\"\n", "#EXTM3U\n#EXT-X-SKIP:SKIPPED-SEGMENTS=2\n"),
                 new OriginEvent.StreamEnded(ALICE, STREAM));
         for (OriginEvent event : events) {
             assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+            assertThat(EventCodec.channelOf(EventCodec.encode(event))).isEqualTo(ALICE);
         }
     }
 
@@ -38,13 +42,36 @@ class EventCodecTest {
         assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer().appendInt(1 << 20).appendString("{}")))
                 .hasMessageContaining("header length");
         assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer().appendInt(2).appendString("{x")))
-                .hasMessage("event header is not JSON");
+                .hasMessage("event header is not a JSON object");
         String header = "{\"type\":\"part\",\"channel\":\"../etc\",\"streamId\":\"s\"}";
         assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer().appendInt(header.length()).appendString(header)))
                 .isInstanceOf(IllegalArgumentException.class);
         String unknown = "{\"type\":\"nope\",\"channel\":\"a\",\"streamId\":\"s\"}";
         assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer().appendInt(unknown.length()).appendString(unknown)))
                 .hasMessage("unknown event type 'nope'");
+    }
+
+    @Test
+    void aPlaylistLengthBeyondTheBodyIsRefused() {
+        String header = "{\"type\":\"playlist\",\"channel\":\"a\",\"streamId\":\"s\",\"rendition\":\"720p\",\"msn\":1,"
+                + "\"part\":0,\"segmentComplete\":false,\"ended\":false,\"playlistBytes\":99}";
+        assertThatThrownBy(() -> EventCodec.decode(Buffer.buffer().appendInt(header.length()).appendString(header).appendString("#EXTM3U")))
+                .hasMessageContaining("playlist length 99");
+    }
+
+    @Test
+    void aPlaylistSaysWhichBlockingReloadsItAnswers() {
+        OriginEvent.PlaylistUpdate midSegment = new OriginEvent.PlaylistUpdate(ALICE, STREAM, RenditionId.of("720p"), 12, 3,
+                false, false, "", "");
+        assertThat(midSegment.satisfies(12, OptionalInt.of(3))).isTrue();
+        assertThat(midSegment.satisfies(12, OptionalInt.of(4))).isFalse();
+        assertThat(midSegment.satisfies(11, OptionalInt.of(9))).isTrue();
+        assertThat(midSegment.satisfies(12, OptionalInt.empty())).isFalse();
+        assertThat(midSegment.satisfies(11, OptionalInt.empty())).isTrue();
+        OriginEvent.PlaylistUpdate segmentDone = new OriginEvent.PlaylistUpdate(ALICE, STREAM, RenditionId.of("720p"), 12, 5,
+                true, false, "", "");
+        assertThat(segmentDone.satisfies(12, OptionalInt.empty())).isTrue();
+        assertThat(segmentDone.satisfies(13, OptionalInt.of(0))).isFalse();
     }
 
     @Test

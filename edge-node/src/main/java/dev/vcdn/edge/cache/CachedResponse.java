@@ -1,0 +1,39 @@
+package dev.vcdn.edge.cache;
+
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One answer to a playback URL as the edge keeps and replays it: status, the headers a playback
+ * response carries, the body, and how long it may be served from memory.
+ *
+ * @param timeToLive how long the cache keeps it; zero means it is passed on but not kept
+ */
+public record CachedResponse(int status, Optional<String> contentType, Optional<String> cacheControl, Optional<String> etag,
+                             Buffer body, Duration timeToLive) {
+
+    public CachedResponse {
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(cacheControl, "cacheControl");
+        Objects.requireNonNull(etag, "etag");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(timeToLive, "timeToLive");
+    }
+
+    /** A 200 with every playback header present. */
+    public static CachedResponse ok(String contentType, String cacheControl, Optional<String> etag, Buffer body,
+                                    Duration timeToLive) {
+        return new CachedResponse(200, Optional.of(contentType), Optional.of(cacheControl), etag, body, timeToLive);
+    }
+
+    public boolean cacheable() {
+        return status == 200 && !timeToLive.isZero();
+    }
+
+    /** What the entry costs in memory, roughly: the body plus a fixed allowance for the rest. */
+    int weight() {
+        return body.length() + 256;
+    }
+}

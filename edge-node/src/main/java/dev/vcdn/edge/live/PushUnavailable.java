@@ -1,0 +1,23 @@
+package dev.vcdn.edge.live;
+
+/** Why a request held for a pushed object is let go without it. */
+public final class PushUnavailable extends RuntimeException {
+
+    public enum Reason {
+        /** The stream ended before the object existed: nothing more will come. */
+        ENDED,
+        /** Pushes stopped (owner gone, new stream, no more viewers): ask upstream instead. */
+        LOST
+    }
+
+    private final Reason reason;
+
+    public PushUnavailable(Reason reason) {
+        super(reason.name().toLowerCase(java.util.Locale.ROOT), null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

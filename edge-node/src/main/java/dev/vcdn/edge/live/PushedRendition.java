@@ -1,0 +1,148 @@
+package dev.vcdn.edge.live;
+
+import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/**
+ * What pushes have told this edge of one rendition: the newest playlist and the parts of the
+ * last few segments, with the requests waiting for a newer playlist or a part. Event-loop owned.
+ */
+public final class PushedRendition {
+
+    /** Segments whose parts are kept for assembling the whole segment. */
+    static final int SEGMENTS_ASSEMBLED = 3;
+
+    private record PlaylistWaiter(long msn, OptionalInt part, Promise<PlaylistUpdate> promise) {
+    }
+
+    private record PartWaiter(long msn, int part, Promise<Buffer> promise) {
+    }
+
+    /** Parts of one segment as pushed, from its first; broken once a part was missed. */
+    private static final class SegmentParts {
+        final List<Buffer> parts = new ArrayList<>();
+        boolean broken;
+    }
+
+    private final TreeMap<Long, SegmentParts> parts = new TreeMap<>();
+    private final List<PlaylistWaiter> playlistWaiters = new ArrayList<>();
+    private final List<PartWaiter> partWaiters = new ArrayList<>();
+    private PlaylistUpdate playlist;
+
+    /** The newest playlist pushed, empty before the first. */
+    public Optional<PlaylistUpdate> playlist() {
+        return Optional.ofNullable(playlist);
+    }
+
+    /** Takes a newer playlist; an older or equal one (a duplicate push) changes nothing. */
+    void update(PlaylistUpdate update) {
+        if (playlist != null && !isNewer(update, playlist)) {
+            return;
+        }
+        playlist = update;
+        Iterator<PlaylistWaiter> it = playlistWaiters.iterator();
+        while (it.hasNext()) {
+            PlaylistWaiter waiter = it.next();
+            if (update.satisfies(waiter.msn(), waiter.part())) {
+                it.remove();
+                waiter.promise().tryComplete(update);
+            } else if (update.ended()) {
+                it.remove();
+                waiter.promise().tryFail(new PushUnavailable(PushUnavailable.Reason.ENDED));
+            }
+        }
+        if (update.ended()) {
+            partWaiters.forEach(w -> w.promise().tryFail(new PushUnavailable(PushUnavailable.Reason.ENDED)));
+            partWaiters.clear();
+        }
+    }
+
+    private static boolean isNewer(PlaylistUpdate a, PlaylistUpdate b) {
+        if (a.lastMsn() != b.lastMsn()) {
+            return a.lastMsn() > b.lastMsn();
+        }
+        if (a.lastPart() != b.lastPart()) {
+            return a.lastPart() > b.lastPart();
+        }
+        return (a.segmentComplete() && !b.segmentComplete()) || (a.ended() && !b.ended());
+    }
+
+    /** A part arrived; returns false when it does not follow the parts before it (a part was missed). */
+    boolean addPart(long msn, int index, Buffer bytes) {
+        SegmentParts segment = parts.computeIfAbsent(msn, m -> new SegmentParts());
+        boolean inOrder = !segment.broken && index == segment.parts.size();
+        if (inOrder) {
+            segment.parts.add(bytes);
+        } else {
+            segment.broken = true;
+        }
+        while (parts.size() > SEGMENTS_ASSEMBLED) {
+            parts.pollFirstEntry();
+        }
+        Iterator<PartWaiter> it = partWaiters.iterator();
+        while (it.hasNext()) {
+            PartWaiter waiter = it.next();
+            if (waiter.msn() == msn && waiter.part() == index) {
+                it.remove();
+                waiter.promise().tryComplete(bytes);
+            }
+        }
+        return inOrder;
+    }
+
+    /** The whole segment, when every part of it was pushed here in order. */
+    Optional<Buffer> assemble(long msn) {
+        SegmentParts segment = parts.get(msn);
+        if (segment == null || segment.broken || segment.parts.isEmpty()) {
+            return Optional.empty();
+        }
+        Buffer whole = Buffer.buffer();
+        segment.parts.forEach(whole::appendBuffer);
+        return Optional.of(whole);
+    }
+
+    Future<PlaylistUpdate> awaitPlaylist(long msn, OptionalInt part) {
+        if (playlist != null && playlist.satisfies(msn, part)) {
+            return Future.succeededFuture(playlist);
+        }
+        Promise<PlaylistUpdate> promise = Promise.promise();
+        playlistWaiters.add(new PlaylistWaiter(msn, part, promise));
+        return promise.future();
+    }
+
+    Future<Buffer> awaitPart(long msn, int part) {
+        SegmentParts segment = parts.get(msn);
+        if (segment != null && !segment.broken && part < segment.parts.size()) {
+            return Future.succeededFuture(segment.parts.get(part));
+        }
+        Promise<Buffer> promise = Promise.promise();
+        partWaiters.add(new PartWaiter(msn, part, promise));
+        return promise.future();
+    }
+
+    /** Forgets a waiter that gave up (timeout or closed connection). */
+    void cancel(Future<?> waiting) {
+        playlistWaiters.removeIf(w -> w.promise().future() == waiting);
+        partWaiters.removeIf(w -> w.promise().future() == waiting);
+    }
+
+    int waiting() {
+        return playlistWaiters.size() + partWaiters.size();
+    }
+
+    /** Lets every waiter go without its object. */
+    void release(PushUnavailable.Reason reason) {
+        playlistWaiters.forEach(w -> w.promise().tryFail(new PushUnavailable(reason)));
+        partWaiters.forEach(w -> w.promise().tryFail(new PushUnavailable(reason)));
+        playlistWaiters.clear();
+        partWaiters.clear();
+    }
+}

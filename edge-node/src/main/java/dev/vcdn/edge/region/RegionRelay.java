@@ -1,0 +1,205 @@
+package dev.vcdn.edge.region;
+
+import dev.vcdn.edge.live.PushedStreams;
+import dev.vcdn.shared.events.EventCodec;
+import dev.vcdn.shared.stream.ChannelName;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The region's share of work for live channels. Every node tells a channel's owner, once a
+ * second, that it has viewers for it; the owner keeps one subscription to the origin's events
+ * for the channels someone in the region watches and publishes every event on the clustered
+ * event bus, where the nodes with viewers take it into their cache and playlists. Ownership is
+ * checked whenever the owner acts, so a node that lost a channel stops at its next event.
+ * Event-loop owned.
+ */
+public final class RegionRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(RegionRelay.class);
+    static final String EVENTS_ADDRESS = "vcdn.edge.events.";
+    static final String WATCH_ADDRESS = "vcdn.edge.watch.";
+
+    private final Vertx vertx;
+    private final ChannelOwnership ownership;
+    private final PushedStreams pushed;
+    private final EdgeDirectory directory;
+    private final URI origin;
+    private final Duration interestTimeout;
+    private final LongSupplier nanoTime;
+    private final OriginEvents originEvents;
+    /** Channels viewers of this node asked for, with when they last did. */
+    private final Map<ChannelName, Long> localInterest = new HashMap<>();
+    private final Map<ChannelName, MessageConsumer<Buffer>> consumers = new HashMap<>();
+    /** Channels this node owns that someone in the region watches, with when they last said so. */
+    private final Map<ChannelName, Long> regionInterest = new HashMap<>();
+    private MessageConsumer<String> watchConsumer;
+    private long relayed;
+    private long notOwned;
+
+    /** @param interestTimeout a channel no viewer asked for this long is let go */
+    public RegionRelay(Vertx vertx, ChannelOwnership ownership, PushedStreams pushed, EdgeDirectory directory, URI origin,
+                       Duration interestTimeout, LongSupplier nanoTime) {
+        this.vertx = vertx;
+        this.ownership = ownership;
+        this.pushed = pushed;
+        this.directory = directory;
+        this.origin = origin;
+        this.interestTimeout = interestTimeout;
+        this.nanoTime = nanoTime;
+        this.originEvents = new OriginEvents(vertx, origin, this::fromOrigin);
+    }
+
+    public Future<Void> start() {
+        watchConsumer = vertx.eventBus().consumer(WATCH_ADDRESS + ownership.self(), message -> watched(message.body()));
+        return watchConsumer.completion();
+    }
+
+    /** A viewer of this node asked for something of {@code channel}. */
+    public void touch(ChannelName channel) {
+        if (localInterest.put(channel, nanoTime.getAsLong()) == null) {
+            consumers.put(channel, vertx.eventBus().<Buffer>consumer(EVENTS_ADDRESS + channel.value(), this::pushedHere));
+            announce(Set.of(channel));
+        }
+    }
+
+    /** Where to fetch a miss of {@code channel}: the region's owner first, the origin when it fails or this node owns it. */
+    public List<URI> upstreams(ChannelName channel, boolean fromPeer) {
+        if (fromPeer) {
+            return List.of(origin);
+        }
+        return ownership.ownerOf(channel)
+                .filter(owner -> !owner.equals(ownership.self()))
+                .flatMap(directory::urlOf)
+                .map(peer -> List.of(peer, origin))
+                .orElse(List.of(origin));
+    }
+
+    /** Once a second: forget what no one watches, tell the owners what is watched, follow what this node owns. */
+    public void tick() {
+        long now = nanoTime.getAsLong();
+        Iterator<Map.Entry<ChannelName, Long>> it = localInterest.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<ChannelName, Long> entry = it.next();
+            if (now - entry.getValue() > interestTimeout.toNanos()) {
+                it.remove();
+                MessageConsumer<Buffer> consumer = consumers.remove(entry.getKey());
+                if (consumer != null) {
+                    consumer.unregister();
+                }
+                pushed.forget(entry.getKey());
+            }
+        }
+        regionInterest.values().removeIf(last -> now - last > interestTimeout.toNanos());
+        announce(localInterest.keySet());
+        pushed.dropStale();
+        follow();
+    }
+
+    /** Tells each owner which of its channels this node watches; a channel owned here is noted directly. */
+    private void announce(Set<ChannelName> channels) {
+        Map<String, List<ChannelName>> byOwner = channels.stream()
+                .filter(channel -> ownership.ownerOf(channel).isPresent())
+                .collect(Collectors.groupingBy(channel -> ownership.ownerOf(channel).orElseThrow()));
+        byOwner.forEach((owner, owned) -> {
+            if (owner.equals(ownership.self())) {
+                owned.forEach(this::watchedInRegion);
+            } else {
+                vertx.eventBus().send(WATCH_ADDRESS + owner,
+                        new JsonArray(owned.stream().map(ChannelName::value).toList()).encode());
+            }
+        });
+    }
+
+    private void watched(String message) {
+        try {
+            JsonArray channels = new JsonArray(message);
+            for (int i = 0; i < Math.min(channels.size(), EventCodec.MAX_CHANNELS); i++) {
+                watchedInRegion(ChannelName.of(channels.getString(i)));
+            }
+        } catch (RuntimeException e) {
+            log.warn("ignored watch message from a region peer: {}", e.getMessage());
+        }
+    }
+
+    private void watchedInRegion(ChannelName channel) {
+        if (regionInterest.put(channel, nanoTime.getAsLong()) == null) {
+            follow();
+        }
+    }
+
+    /** Subscribes to the origin for exactly the watched channels this node owns now. */
+    private void follow() {
+        originEvents.follow(regionInterest.keySet().stream().filter(ownership::ownedHere).collect(Collectors.toSet()));
+    }
+
+    private void fromOrigin(Buffer event) {
+        ChannelName channel;
+        try {
+            channel = EventCodec.channelOf(event);
+        } catch (IllegalArgumentException e) {
+            log.warn("malformed event from origin {}: {}", origin, e.getMessage());
+            return;
+        }
+        if (!ownership.ownedHere(channel) || !originEvents.follows(channel)) {
+            // Ownership moved since the subscription: the new owner relays it now.
+            notOwned++;
+            follow();
+            return;
+        }
+        relayed++;
+        vertx.eventBus().publish(EVENTS_ADDRESS + channel.value(), event);
+    }
+
+    private void pushedHere(io.vertx.core.eventbus.Message<Buffer> message) {
+        try {
+            pushed.apply(EventCodec.decode(message.body()));
+        } catch (IllegalArgumentException e) {
+            log.warn("malformed event from the region: {}", e.getMessage());
+        }
+    }
+
+    /** Channels this node's viewers watch. */
+    public int watchedChannels() {
+        return localInterest.size();
+    }
+
+    /** Channels this node relays from the origin to the region. */
+    public int ownedChannels() {
+        return (int) regionInterest.keySet().stream().filter(originEvents::follows).count();
+    }
+
+    public long relayedEvents() {
+        return relayed;
+    }
+
+    public long eventsNoLongerOwned() {
+        return notOwned;
+    }
+
+    public long originConnections() {
+        return originEvents.connections();
+    }
+
+    public void close() {
+        originEvents.close();
+        if (watchConsumer != null) {
+            watchConsumer.unregister();
+        }
+        consumers.values().forEach(MessageConsumer::unregister);
+    }
+}

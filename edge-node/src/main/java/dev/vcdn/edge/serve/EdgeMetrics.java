@@ -1,0 +1,111 @@
+package dev.vcdn.edge.serve;
+
+import dev.vcdn.edge.cache.ResponseCache;
+import dev.vcdn.edge.live.PushedStreams;
+import dev.vcdn.shared.http.PlaybackPath;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/** What an edge counts for {@code /metrics}: cache hits and misses, upstream fetches, pushes, bytes and viewers. */
+public final class EdgeMetrics {
+
+    public enum Source {
+        ORIGIN,
+        PEER
+    }
+
+    private final MeterRegistry registry;
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter bytesOut;
+    private final Counter answeredFromPush;
+    private final Timer pushToResponse;
+    /** The upstream kind of {@code /api/streams}; the others are the playback object kinds. */
+    static final String STREAMS_KIND = "streams";
+
+    private final Map<String, Map<Source, Counter>> upstream = new HashMap<>();
+    private final AtomicLong bytesOutTotal = new AtomicLong();
+
+    public EdgeMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.hits = Counter.builder("vcdn.edge.cache.hits").description("Playback requests answered from the cache").register(registry);
+        this.misses = Counter.builder("vcdn.edge.cache.misses").description("Playback requests the cache could not answer")
+                .register(registry);
+        this.bytesOut = Counter.builder("vcdn.edge.bytes.out").baseUnit("bytes")
+                .description("Playback body bytes sent to viewers and region peers").register(registry);
+        this.answeredFromPush = Counter.builder("vcdn.edge.blocking.answered")
+                .description("Blocking playlist and preload-hint requests answered from pushed state").register(registry);
+        this.pushToResponse = Timer.builder("vcdn.edge.push.to.response")
+                .description("From a pushed part's arrival to the answer of a request held for it").register(registry);
+        for (PlaybackPath.Kind kind : PlaybackPath.Kind.values()) {
+            upstream.put(kind.name().toLowerCase(Locale.ROOT), upstreamCounters(kind.name().toLowerCase(Locale.ROOT)));
+        }
+        upstream.put(STREAMS_KIND, upstreamCounters(STREAMS_KIND));
+    }
+
+    /** Meters read from live state: called once the state exists. */
+    public void watch(ResponseCache cache, PushedStreams pushed, ViewerCount viewers, Supplier<Number> collapsed) {
+        Gauge.builder("vcdn.edge.cache.bytes", cache, ResponseCache::weightedSize).baseUnit("bytes")
+                .description("Bytes held by the cache").register(registry);
+        Gauge.builder("vcdn.edge.cache.entries", cache, ResponseCache::size).description("Objects held by the cache")
+                .register(registry);
+        FunctionCounter.builder("vcdn.edge.pushed.parts", pushed, PushedStreams::partsReceived)
+                .description("Parts pushed to this edge before any viewer asked").register(registry);
+        FunctionCounter.builder("vcdn.edge.collapsed.requests", collapsed, c -> c.get().doubleValue())
+                .description("Requests that waited on another request's upstream fetch").register(registry);
+        Gauge.builder("vcdn.edge.blocking.held", pushed, PushedStreams::waiting)
+                .description("Blocking requests held for a pushed part now").register(registry);
+        Gauge.builder("vcdn.edge.viewers", viewers, ViewerCount::count)
+                .description("Distinct viewers that reloaded a playlist recently").register(registry);
+    }
+
+    void hit() {
+        hits.increment();
+    }
+
+    void miss() {
+        misses.increment();
+    }
+
+    private Map<Source, Counter> upstreamCounters(String kind) {
+        Map<Source, Counter> bySource = new EnumMap<>(Source.class);
+        for (Source source : Source.values()) {
+            bySource.put(source, Counter.builder("vcdn.edge.upstream.fetches")
+                    .description("Requests this edge made upstream, by object kind and by whom it asked")
+                    .tag("kind", kind).tag("source", source.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+        }
+        return bySource;
+    }
+
+    void upstream(PlaybackPath.Kind kind, Source source) {
+        upstream(kind.name().toLowerCase(Locale.ROOT), source);
+    }
+
+    void upstream(String kind, Source source) {
+        upstream.get(kind).get(source).increment();
+    }
+
+    void sent(long bytes) {
+        bytesOut.increment(bytes);
+        bytesOutTotal.addAndGet(bytes);
+    }
+
+    void answeredFromPush(long arrivalNanos, long nowNanos) {
+        answeredFromPush.increment();
+        pushToResponse.record(Math.max(0, nowNanos - arrivalNanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public long bytesOutTotal() {
+        return bytesOutTotal.get();
+    }
+}

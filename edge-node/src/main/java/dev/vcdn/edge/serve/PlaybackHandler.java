@@ -1,0 +1,255 @@
+package dev.vcdn.edge.serve;
+
+import dev.vcdn.edge.cache.CachedResponse;
+import dev.vcdn.edge.cache.Collapser;
+import dev.vcdn.edge.cache.ResponseCache;
+import dev.vcdn.edge.live.PushUnavailable;
+import dev.vcdn.edge.live.PushedRendition;
+import dev.vcdn.edge.live.PushedStreams;
+import dev.vcdn.edge.region.RegionRelay;
+import dev.vcdn.edge.upstream.Upstream;
+import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
+import dev.vcdn.shared.http.PlaybackHeaders;
+import dev.vcdn.shared.http.PlaybackPath;
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.RenditionId;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The playback URLs at the edge, answered like the origin would: from pushed state (playlists,
+ * blocking reloads, preload-hinted parts, the moment they exist), else from the cache, else by
+ * one collapsed fetch from the region's owner of the channel or the origin. Only canonical
+ * requests get past the first line. Event-loop owned, with the state it reads.
+ */
+public final class PlaybackHandler implements Handler<RoutingContext> {
+
+    private static final Logger log = LoggerFactory.getLogger(PlaybackHandler.class);
+    /** How far past the live edge a part may be asked for and waited on, as at the origin. */
+    static final int PARTS_AHEAD = 4;
+    /** A blocking reload this many segments past the live edge is refused, as at the origin. */
+    static final int SEGMENTS_AHEAD = 2;
+    static final String STREAMS = "/api/streams";
+
+    private final Vertx vertx;
+    private final ResponseCache cache;
+    private final PushedStreams pushed;
+    private final RegionRelay region;
+    private final Upstream upstream;
+    private final EdgeMetrics metrics;
+    private final ViewerCount viewers;
+    private final LongSupplier nanoTime;
+    private final Collapser<String, CachedResponse> collapser = new Collapser<>();
+    private final URI origin;
+
+    public PlaybackHandler(Vertx vertx, ResponseCache cache, PushedStreams pushed, RegionRelay region, Upstream upstream,
+                           EdgeMetrics metrics, ViewerCount viewers, URI origin, LongSupplier nanoTime) {
+        this.vertx = vertx;
+        this.cache = cache;
+        this.pushed = pushed;
+        this.region = region;
+        this.upstream = upstream;
+        this.metrics = metrics;
+        this.viewers = viewers;
+        this.nanoTime = nanoTime;
+        this.origin = origin;
+    }
+
+    public Collapser<String, CachedResponse> collapser() {
+        return collapser;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Optional<PlaybackPath> parsed = PlaybackPath.parse(ctx.request().uri());
+        if (parsed.isEmpty()) {
+            ctx.fail(400);
+            return;
+        }
+        PlaybackPath path = parsed.get();
+        boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
+        region.touch(path.channel());
+        switch (path.object()) {
+            case MEDIA_PLAYLIST -> {
+                if (!fromPeer) {
+                    viewers.seen(ctx.request().remoteAddress().hostAddress());
+                }
+                mediaPlaylist(ctx, path, fromPeer);
+            }
+            case PART -> part(ctx, path, fromPeer);
+            default -> cachedOrFetched(ctx, path, fromPeer);
+        }
+    }
+
+    private void mediaPlaylist(RoutingContext ctx, PlaybackPath path, boolean fromPeer) {
+        ChannelName channel = path.channel();
+        RenditionId rendition = path.rendition().orElseThrow();
+        Optional<PushedRendition> state = pushed.current(channel, rendition);
+        if (state.isEmpty()) {
+            cachedOrFetched(ctx, path, fromPeer);
+            return;
+        }
+        PlaylistUpdate latest = state.get().playlist().orElseThrow();
+        if (path.msn().isEmpty()) {
+            respond(ctx, playlistResponse(path, latest));
+            return;
+        }
+        long msn = path.msn().getAsLong();
+        if (msn > latest.lastMsn() + SEGMENTS_AHEAD) {
+            ctx.fail(400);
+            return;
+        }
+        Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(channel, rendition, msn, path.part());
+        hold(ctx, path, fromPeer, waiting).onSuccess(update -> respond(ctx, playlistResponse(path, update)));
+    }
+
+    private static CachedResponse playlistResponse(PlaybackPath path, PlaylistUpdate update) {
+        String text = path.skip().isPresent() ? update.deltaPlaylist() : update.playlist();
+        return CachedResponse.ok(PlaybackHeaders.PLAYLIST_TYPE, PlaybackHeaders.playlistCacheControl(path), Optional.empty(),
+                Buffer.buffer(text), Duration.ZERO);
+    }
+
+    /** A part: cached (pushed) already, or the preload-hinted next part held until it is pushed, or fetched. */
+    private void part(RoutingContext ctx, PlaybackPath path, boolean fromPeer) {
+        Optional<CachedResponse> cached = cache.get(path.canonical());
+        if (cached.isPresent()) {
+            metrics.hit();
+            respond(ctx, cached.get());
+            return;
+        }
+        ChannelName channel = path.channel();
+        RenditionId rendition = path.rendition().orElseThrow();
+        Optional<PlaylistUpdate> latest = pushed.current(channel, rendition).flatMap(PushedRendition::playlist);
+        long msn = path.msn().getAsLong();
+        int index = path.part().getAsInt();
+        if (latest.isEmpty() || !isNearTheLiveEdge(latest.get(), msn, index)) {
+            cachedOrFetched(ctx, path, fromPeer);
+            return;
+        }
+        hold(ctx, path, fromPeer, pushed.awaitPart(channel, rendition, msn, index)).onSuccess(bytes -> respond(ctx,
+                cache.get(path.canonical()).orElseGet(() -> CachedResponse.ok(PlaybackHeaders.MEDIA_TYPE,
+                        PlaybackHeaders.IMMUTABLE, Optional.empty(), bytes, Duration.ZERO))));
+    }
+
+    private static boolean isNearTheLiveEdge(PlaylistUpdate latest, long msn, int index) {
+        if (latest.ended()) {
+            return false;
+        }
+        if (latest.lastMsn() < 0) {
+            return msn == 0 && index < PARTS_AHEAD;
+        }
+        return (msn == latest.lastMsn() && index > latest.lastPart() && index <= latest.lastPart() + PARTS_AHEAD)
+                || (msn == latest.lastMsn() + 1 && index < PARTS_AHEAD);
+    }
+
+    /**
+     * Holds a request until the pushed object arrives: 503 after the origin's blocking timeout,
+     * 404 when the stream ends first, and upstream when pushes stop. Costs a promise, not a thread.
+     */
+    private <T> Future<T> hold(RoutingContext ctx, PlaybackPath path, boolean fromPeer, Future<T> waiting) {
+        if (waiting.isComplete() && waiting.succeeded()) {
+            return waiting;
+        }
+        ChannelName channel = path.channel();
+        RenditionId rendition = path.rendition().orElseThrow();
+        long timer = vertx.setTimer(pushed.blockingTimeout(channel).toMillis(), id -> {
+            pushed.cancel(channel, rendition, waiting);
+            if (!ctx.response().ended()) {
+                ctx.fail(503);
+            }
+        });
+        ctx.response().closeHandler(ignored -> pushed.cancel(channel, rendition, waiting));
+        return waiting.transform(done -> {
+            vertx.cancelTimer(timer);
+            if (done.succeeded()) {
+                metrics.answeredFromPush(pushed.lastEventNanos(channel), nanoTime.getAsLong());
+                return Future.succeededFuture(done.result());
+            }
+            if (done.cause() instanceof PushUnavailable unavailable && unavailable.reason() == PushUnavailable.Reason.LOST) {
+                cachedOrFetched(ctx, path, fromPeer);
+            } else if (!ctx.response().ended()) {
+                ctx.fail(404);
+            }
+            return Future.<T>failedFuture(done.cause());
+        });
+    }
+
+    /** From the cache, else one fetch upstream shared by everyone asking for the same object meanwhile. */
+    private void cachedOrFetched(RoutingContext ctx, PlaybackPath path, boolean fromPeer) {
+        cachedOrFetched(ctx, path.canonical(), () -> fetch(path, region.upstreams(path.channel(), fromPeer), 0));
+    }
+
+    private void cachedOrFetched(RoutingContext ctx, String key, Supplier<Future<CachedResponse>> fetch) {
+        Optional<CachedResponse> cached = cache.get(key);
+        if (cached.isPresent()) {
+            metrics.hit();
+            respond(ctx, cached.get());
+            return;
+        }
+        metrics.miss();
+        collapser.get(key, () -> fetch.get().map(response -> cache.put(key, response)))
+                .onSuccess(response -> respond(ctx, response))
+                .onFailure(error -> {
+                    if (!ctx.response().ended()) {
+                        ctx.fail(502);
+                    }
+                });
+    }
+
+    /** {@code /api/streams}: the origin's list of live channels, cached as briefly as it says. */
+    public void streams(RoutingContext ctx) {
+        cachedOrFetched(ctx, STREAMS, () -> {
+            metrics.upstream(EdgeMetrics.STREAMS_KIND, EdgeMetrics.Source.ORIGIN);
+            return upstream.fetch(origin, STREAMS, false);
+        });
+    }
+
+    /** Tries each upstream in turn: a peer that cannot be reached or fails is skipped for the origin. */
+    private Future<CachedResponse> fetch(PlaybackPath path, List<URI> upstreams, int index) {
+        URI base = upstreams.get(index);
+        boolean last = index == upstreams.size() - 1;
+        boolean peer = !last;
+        metrics.upstream(path.object(), peer ? EdgeMetrics.Source.PEER : EdgeMetrics.Source.ORIGIN);
+        return upstream.fetch(base, path.canonical(), peer).transform(done -> {
+            if (last || (done.succeeded() && done.result().status() < 500)) {
+                return done.succeeded() ? Future.succeededFuture(done.result()) : Future.failedFuture(done.cause());
+            }
+            log.info("region peer could not fill: channel={} peer={} reason={}", path.channel(), base,
+                    done.failed() ? done.cause().getMessage() : "status " + done.result().status());
+            return fetch(path, upstreams, index + 1);
+        });
+    }
+
+    private void respond(RoutingContext ctx, CachedResponse answer) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(answer.status());
+        answer.cacheControl().ifPresent(value -> response.putHeader(HttpHeaders.CACHE_CONTROL, value));
+        answer.etag().ifPresent(value -> response.putHeader(HttpHeaders.ETAG, value));
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        if (answer.status() == 200 && answer.etag().isPresent()
+                && answer.etag().get().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+            response.setStatusCode(304).end();
+            return;
+        }
+        answer.contentType().ifPresent(value -> response.putHeader(HttpHeaders.CONTENT_TYPE, value));
+        metrics.sent(answer.body().length());
+        response.end(answer.body());
+    }
+}

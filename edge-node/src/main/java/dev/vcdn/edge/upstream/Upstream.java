@@ -1,0 +1,97 @@
+package dev.vcdn.edge.upstream;
+
+import dev.vcdn.edge.cache.CachedResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fetches playback objects from the node above: the origin, or the region's owner of the
+ * channel. Bodies are bounded; an answer's Cache-Control says how long the edge may keep it.
+ */
+public final class Upstream {
+
+    /** Marks a request one edge makes of another, so that the owner never forwards it again. */
+    public static final String FILL_HEADER = "X-Vcdn-Fill";
+    /** Longer than the longest blocking request an upstream may hold. */
+    static final long TIMEOUT_MILLIS = 10_000;
+    private static final Pattern MAX_AGE = Pattern.compile("max-age=([0-9]{1,9})");
+
+    private final HttpClient client;
+    private final long maxBodyBytes;
+    private final Duration immutableTtl;
+
+    /**
+     * @param maxBodyBytes larger answers are refused (a segment is a few MB at most)
+     * @param immutableTtl how long immutable objects are kept, whatever max-age says
+     */
+    public Upstream(HttpClient client, long maxBodyBytes, Duration immutableTtl) {
+        this.client = client;
+        this.maxBodyBytes = maxBodyBytes;
+        this.immutableTtl = immutableTtl;
+    }
+
+    /** GET {@code base + target}; fails on a connection error, a timeout or an oversized body. */
+    public Future<CachedResponse> fetch(URI base, String target, boolean fromPeer) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(base.resolve(target).toString())
+                .setTimeout(TIMEOUT_MILLIS);
+        if (fromPeer) {
+            options.putHeader(FILL_HEADER, "1");
+        }
+        return client.request(options)
+                .compose(request -> request.send())
+                .compose(this::read);
+    }
+
+    private Future<CachedResponse> read(HttpClientResponse response) {
+        String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && length.length() < 19 && Long.parseLong(length) > maxBodyBytes) {
+            response.request().reset();
+            return Future.failedFuture("upstream body of " + length + " bytes over the " + maxBodyBytes + " limit");
+        }
+        Promise<CachedResponse> done = Promise.promise();
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() + chunk.length() > maxBodyBytes) {
+                response.request().reset();
+                done.tryFail("upstream body over the " + maxBodyBytes + " byte limit");
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        response.exceptionHandler(done::tryFail);
+        response.endHandler(ignored -> done.tryComplete(toCached(response, body)));
+        return done.future();
+    }
+
+    private CachedResponse toCached(HttpClientResponse response, Buffer body) {
+        Optional<String> cacheControl = Optional.ofNullable(response.getHeader(HttpHeaders.CACHE_CONTROL));
+        return new CachedResponse(response.statusCode(), Optional.ofNullable(response.getHeader(HttpHeaders.CONTENT_TYPE)),
+                cacheControl, Optional.ofNullable(response.getHeader(HttpHeaders.ETAG)), body,
+                timeToLive(cacheControl.orElse("")));
+    }
+
+    /** From Cache-Control: immutable objects for the configured time, others for their max-age; never what says no-store. */
+    Duration timeToLive(String cacheControl) {
+        if (cacheControl.contains("no-store") || cacheControl.contains("private") || cacheControl.contains("no-cache")) {
+            return Duration.ZERO;
+        }
+        Matcher m = MAX_AGE.matcher(cacheControl);
+        if (!m.find()) {
+            return Duration.ZERO;
+        }
+        Duration maxAge = Duration.ofSeconds(Long.parseLong(m.group(1)));
+        return cacheControl.contains("immutable") && maxAge.compareTo(immutableTtl) > 0 ? immutableTtl : maxAge;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.vcdn.edge.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vcdn.edge.live.PushedStreams;
+import dev.vcdn.shared.events.OriginEvent;
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.RenditionId;
+import dev.vcdn.shared.stream.StreamId;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ResponseCacheTest {
+
+    private final AtomicLong now = new AtomicLong();
+
+    @Test
+    void manyChannelsPushedIntoASmallCacheStayWithinItsBound() {
+        long limit = 4L << 20;
+        ResponseCache cache = new ResponseCache(limit, now::get);
+        PushedStreams pushed = new PushedStreams(cache, Duration.ofSeconds(60), Duration.ofSeconds(2), now::get);
+        byte[] part = new byte[50_000];
+        for (int channel = 0; channel < 300; channel++) {
+            ChannelName name = ChannelName.of("c" + channel);
+            StreamId stream = StreamId.of("s" + channel);
+            for (int msn = 0; msn < 2; msn++) {
+                for (int index = 0; index < 6; index++) {
+                    pushed.apply(new OriginEvent.PartReady(name, stream, RenditionId.of("720p"), msn, index, index == 0, 334,
+                            Instant.EPOCH, part));
+                }
+                pushed.apply(new OriginEvent.SegmentComplete(name, stream, RenditionId.of("720p"), msn, 2004));
+            }
+            cache.cleanUp();
+            assertThat(cache.weightedSize()).as("after channel %d", channel).isLessThanOrEqualTo(limit);
+        }
+        assertThat(pushed.partsReceived()).isEqualTo(300 * 12);
+        assertThat(cache.size()).as("something is kept").isPositive();
+    }
+
+    @Test
+    void entriesLiveAsLongAsTheySay() {
+        ResponseCache cache = new ResponseCache(1 << 20, now::get);
+        cache.put("/live/a/master.m3u8", CachedResponse.ok("application/vnd.apple.mpegurl", "public, max-age=1", Optional.empty(),
+                Buffer.buffer("#EXTM3U"), Duration.ofSeconds(1)));
+        cache.put("/live/a/720p/0.0.m4s", CachedResponse.ok("video/mp4", "public, max-age=300, immutable", Optional.empty(),
+                Buffer.buffer(new byte[100]), Duration.ofSeconds(60)));
+        cache.put("/live/a/720p/index.m3u8", new CachedResponse(404, Optional.empty(), Optional.empty(), Optional.empty(),
+                Buffer.buffer("gone"), Duration.ofSeconds(60)));
+        assertThat(cache.get("/live/a/720p/index.m3u8")).as("errors are passed on, not kept").isEmpty();
+        now.addAndGet(Duration.ofMillis(1500).toNanos());
+        assertThat(cache.get("/live/a/master.m3u8")).isEmpty();
+        assertThat(cache.get("/live/a/720p/0.0.m4s")).isPresent();
+        now.addAndGet(Duration.ofSeconds(60).toNanos());
+        assertThat(cache.get("/live/a/720p/0.0.m4s")).isEmpty();
+    }
+}

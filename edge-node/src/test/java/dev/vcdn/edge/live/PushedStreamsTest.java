@@ -1,0 +1,100 @@
+package dev.vcdn.edge.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vcdn.edge.cache.ResponseCache;
+import dev.vcdn.shared.events.OriginEvent;
+import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.RenditionId;
+import dev.vcdn.shared.stream.StreamId;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PushedStreamsTest {
+
+    private static final ChannelName ALICE = ChannelName.of("alice");
+    private static final StreamId STREAM = StreamId.of("s-1");
+    private static final RenditionId HD = RenditionId.of("720p");
+
+    private final AtomicLong now = new AtomicLong();
+    private final ResponseCache cache = new ResponseCache(64 << 20, now::get);
+    private final PushedStreams pushed = new PushedStreams(cache, Duration.ofSeconds(60), Duration.ofSeconds(2), now::get);
+
+    private static PlaylistUpdate playlist(StreamId stream, long msn, int part, boolean complete, boolean ended) {
+        return new PlaylistUpdate(ALICE, stream, HD, msn, part, complete, ended, "#EXTM3U\n#" + msn + "." + part, "#EXTM3U\n#skip");
+    }
+
+    private void part(long msn, int index, byte[] bytes) {
+        pushed.apply(new OriginEvent.PartReady(ALICE, STREAM, HD, msn, index, index == 0, 334, Instant.EPOCH, bytes));
+    }
+
+    @Test
+    void aBlockingReloadIsAnsweredByTheFirstPlaylistThatHasItsPart() {
+        pushed.apply(new OriginEvent.StreamStarted(ALICE, STREAM, 2, 0.334));
+        pushed.apply(playlist(STREAM, 4, 2, false, false));
+        Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(ALICE, HD, 4, OptionalInt.of(4));
+        assertThat(pushed.waiting()).isEqualTo(1);
+        pushed.apply(playlist(STREAM, 4, 3, false, false));
+        assertThat(waiting.isComplete()).isFalse();
+        pushed.apply(playlist(STREAM, 4, 4, false, false));
+        assertThat(waiting.result().playlist()).endsWith("#4.4");
+        assertThat(pushed.waiting()).isZero();
+        pushed.apply(playlist(STREAM, 4, 3, false, false));
+        assertThat(pushed.current(ALICE, HD).orElseThrow().playlist().orElseThrow().lastPart())
+                .as("a late duplicate does not go back").isEqualTo(4);
+        assertThat(pushed.blockingTimeout(ALICE)).isEqualTo(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void partsGoToTheCacheAndCompleteSegmentsAreAssembledFromThem() {
+        part(7, 0, new byte[] {1, 2});
+        Future<Buffer> next = pushed.awaitPart(ALICE, HD, 7, 1);
+        assertThat(next.isComplete()).as("no playlist yet: not current").isTrue();
+        pushed.apply(playlist(STREAM, 7, 0, false, false));
+        next = pushed.awaitPart(ALICE, HD, 7, 1);
+        assertThat(next.isComplete()).isFalse();
+        part(7, 1, new byte[] {3});
+        assertThat(next.result().getBytes()).containsExactly(3);
+        pushed.apply(new OriginEvent.SegmentComplete(ALICE, STREAM, HD, 7, 668));
+        assertThat(cache.get("/live/alice/720p/7.m4s").orElseThrow().body().getBytes()).containsExactly(1, 2, 3);
+        assertThat(cache.get("/live/alice/720p/7.1.m4s").orElseThrow().etag()).contains("\"s-1/alice/720p/7.1.m4s\"");
+    }
+
+    @Test
+    void aSegmentWithAMissedPartIsNotAssembled() {
+        part(3, 0, new byte[] {1});
+        part(3, 2, new byte[] {3});
+        pushed.apply(new OriginEvent.SegmentComplete(ALICE, STREAM, HD, 3, 1002));
+        assertThat(cache.get("/live/alice/720p/3.m4s")).isEmpty();
+        assertThat(cache.get("/live/alice/720p/3.2.m4s")).as("the part itself is fine").isPresent();
+    }
+
+    @Test
+    void waitersAreReleasedWhenTheStreamEndsOrPushesStop() {
+        pushed.apply(playlist(STREAM, 1, 0, false, false));
+        Future<PlaylistUpdate> ended = pushed.awaitPlaylist(ALICE, HD, 2, OptionalInt.of(0));
+        pushed.apply(playlist(STREAM, 1, 5, true, true));
+        assertThat(((PushUnavailable) ended.cause()).reason()).isEqualTo(PushUnavailable.Reason.ENDED);
+
+        pushed.apply(playlist(StreamId.of("s-2"), 1, 0, false, false));
+        Future<PlaylistUpdate> silent = pushed.awaitPlaylist(ALICE, HD, 3, OptionalInt.of(0));
+        now.addAndGet(Duration.ofSeconds(3).toNanos());
+        assertThat(pushed.current(ALICE, HD)).as("stale").isEmpty();
+        pushed.dropStale();
+        assertThat(((PushUnavailable) silent.cause()).reason()).isEqualTo(PushUnavailable.Reason.LOST);
+    }
+
+    @Test
+    void aNewStreamOnTheChannelSendsTheOldWaitersUpstream() {
+        pushed.apply(playlist(STREAM, 1, 0, false, false));
+        Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(ALICE, HD, 1, OptionalInt.of(3));
+        pushed.apply(new OriginEvent.StreamStarted(ALICE, StreamId.of("s-2"), 2, 0.334));
+        assertThat(((PushUnavailable) waiting.cause()).reason()).isEqualTo(PushUnavailable.Reason.LOST);
+    }
+}

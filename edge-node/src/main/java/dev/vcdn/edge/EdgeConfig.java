@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  * @param publicUrl where viewers and the region's other edges reach this node; empty: the HTTP
  *                  server's address (the cluster host when it binds every interface)
  * @param cache     the memory cache of playback objects
+ * @param httpEventLoops event loops serving viewers ({@code http.event-loops}); 0: one per CPU core
  */
 public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, ClusterConfig cluster, Optional<URI> publicUrl,
-                         Cache cache) {
+                         Cache cache, int httpEventLoops) {
 
     /**
      * @param maxBytes  bytes of objects held at most ({@code cache.max-bytes})
@@ -62,6 +63,11 @@ public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, Cl
         }
     }
 
+    /** The viewer-facing event loops to run on this machine. */
+    public int eventLoops() {
+        return httpEventLoops > 0 ? httpEventLoops : Runtime.getRuntime().availableProcessors();
+    }
+
     public static EdgeConfig read(ConfigSource source) {
         String region = source.string("region", "local");
         if (!REGION.matcher(region).matches()) {
@@ -73,6 +79,7 @@ public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, Cl
                 region,
                 ClusterConfig.read(source, "vcdn-edge-" + region, DEFAULT_CLUSTER_PORT),
                 source.httpUrl("public-url"),
-                Cache.read(source));
+                Cache.read(source),
+                source.integer("http.event-loops", 0, 0, 256));
     }
 }

@@ -9,9 +9,9 @@ import dev.vcdn.edge.region.RegionRelay;
 import dev.vcdn.edge.serve.EdgeMetrics;
 import dev.vcdn.edge.serve.PlaybackHandler;
 import dev.vcdn.edge.serve.ViewerCount;
+import dev.vcdn.edge.serve.ViewerServer;
 import dev.vcdn.edge.upstream.Upstream;
-import dev.vcdn.shared.http.OperationsRoutes;
-import dev.vcdn.shared.http.TargetGuard;
+import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.process.Endpoint;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessVerticle;
@@ -20,24 +20,20 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * The edge's root: the viewer-facing HTTP server (LL-HLS from cache and pushes, the player pages
- * from the player jar, {@code /api/streams}), the region relay and this node's entry in the
- * region's {@code edges} map. Everything here lives on this verticle's event loop.
+ * The edge's core: it owns the live state (cache fills, pushed playlists, held requests, the
+ * region relay, this node's entry in the region's {@code edges} map) on its event loop, and
+ * deploys the viewer-facing HTTP server on as many event loops as configured.
  */
 public final class EdgeVerticle extends ProcessVerticle {
 
-    /** Class-path folder of the player module's pages. */
-    static final String PLAYER_ROOT = "vcdn-player";
     /** Pushes stop being trusted after this silence (parts come every third of a second). */
     static final Duration PUSH_STALE_AFTER = Duration.ofSeconds(2);
     /** A channel no viewer of this node asked for in this long is let go. */
@@ -52,10 +48,10 @@ public final class EdgeVerticle extends ProcessVerticle {
 
     private final EdgeConfig config;
     private final ProcessContext process;
+    private final List<ViewerServer> servers = new ArrayList<>();
     private RegionRelay region;
     private EdgeDirectory directory;
     private HazelcastOwnership ownership;
-    private UUID membershipListener;
     private ResponseCache cache;
     private ViewerCount viewers;
     private EdgeMetrics metrics;
@@ -84,13 +80,8 @@ public final class EdgeVerticle extends ProcessVerticle {
                 config.originUrl(), System::nanoTime);
         metrics.watch(cache, pushed, viewers, () -> playback.collapser().collapsed());
 
-        Router router = OperationsRoutes.router(vertx, process);
-        router.route().order(-1).handler(new TargetGuard());
-        router.get("/live/*").handler(playback);
-        router.get("/api/streams").handler(playback::streams);
-        router.get("/*").handler(StaticHandler.create(PLAYER_ROOT).setCachingEnabled(true).setMaxAgeSeconds(300));
-        return listenHttp(config.http(), router)
-                .compose(server -> region.start())
+        return deployServers(playback)
+                .compose(ignored -> region.start())
                 .compose(ignored -> directory.start())
                 .onSuccess(ignored -> {
                     vertx.setPeriodic(TICK.toMillis(), id -> {
@@ -98,8 +89,19 @@ public final class EdgeVerticle extends ProcessVerticle {
                         viewers.expire();
                     });
                     // Ownership moves with the members: act on it now rather than at the next tick.
-                    membershipListener = ownership.onMembershipChange(() -> context.runOnContext(ignored2 -> region.tick()));
+                    ownership.onMembershipChange(() -> context.runOnContext(v -> region.tick()));
                 });
+    }
+
+    /** One viewer server per event loop, all on one port. */
+    private Future<Void> deployServers(PlaybackHandler playback) {
+        List<Future<String>> deployed = new ArrayList<>();
+        for (int i = 0; i < config.eventLoops(); i++) {
+            ViewerServer server = new ViewerServer(config.http(), process, cache, metrics, playback, context);
+            servers.add(server);
+            deployed.add(vertx.deployVerticle(server));
+        }
+        return Future.all(deployed).mapEmpty();
     }
 
     /** This node as the edges map shows it. */
@@ -118,8 +120,8 @@ public final class EdgeVerticle extends ProcessVerticle {
         if (config.publicUrl().isPresent()) {
             return config.publicUrl().get();
         }
-        Endpoint http = httpEndpoint();
-        String host = "0.0.0.0".equals(http.host()) ? config.cluster().host() : http.host();
+        Endpoint http = endpoints().get(0);
+        String host = HttpServerConfig.DEFAULT_HOST.equals(http.host()) ? config.cluster().host() : http.host();
         return URI.create("http://" + host + ":" + http.port());
     }
 
@@ -128,11 +130,11 @@ public final class EdgeVerticle extends ProcessVerticle {
         if (region != null) {
             region.close();
         }
-        return directory == null ? Future.succeededFuture() : directory.leave(ownership.self()).recover(error -> Future.succeededFuture());
+        return directory == null ? Future.succeededFuture() : directory.leave(ownership.self());
     }
 
     @Override
     public List<Endpoint> endpoints() {
-        return List.of(httpEndpoint());
+        return List.of(new Endpoint("http", config.http().host(), servers.get(0).actualPort()));
     }
 }

@@ -29,12 +29,14 @@ public final class ResponseCache {
         return Optional.ofNullable(entries.getIfPresent(key));
     }
 
-    /** Keeps {@code response} if it may be kept; returns it either way. */
+    /** Keeps {@code response} if it may be kept; returns what to send (the kept copy when kept). */
     public CachedResponse put(String key, CachedResponse response) {
-        if (response.cacheable()) {
-            entries.put(key, response);
+        if (!response.cacheable()) {
+            return response;
         }
-        return response;
+        CachedResponse kept = response.offHeap();
+        entries.put(key, kept);
+        return kept;
     }
 
     /** Bytes held now (bodies plus the per-entry allowance). */

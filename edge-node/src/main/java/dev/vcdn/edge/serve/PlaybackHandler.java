@@ -14,11 +14,9 @@ import dev.vcdn.shared.http.PlaybackPath;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.time.Duration;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * one collapsed fetch from the region's owner of the channel or the origin. Only canonical
  * requests get past the first line. Event-loop owned, with the state it reads.
  */
-public final class PlaybackHandler implements Handler<RoutingContext> {
+public final class PlaybackHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PlaybackHandler.class);
     /** How far past the live edge a part may be asked for and waited on, as at the origin. */
@@ -44,6 +42,7 @@ public final class PlaybackHandler implements Handler<RoutingContext> {
     /** A blocking reload this many segments past the live edge is refused, as at the origin. */
     static final int SEGMENTS_AHEAD = 2;
     static final String STREAMS = "/api/streams";
+    static final String FILL_HEADER = Upstream.FILL_HEADER;
 
     private final Vertx vertx;
     private final ResponseCache cache;
@@ -73,15 +72,9 @@ public final class PlaybackHandler implements Handler<RoutingContext> {
         return collapser;
     }
 
-    @Override
-    public void handle(RoutingContext ctx) {
-        Optional<PlaybackPath> parsed = PlaybackPath.parse(ctx.request().uri());
-        if (parsed.isEmpty()) {
-            ctx.fail(400);
-            return;
-        }
-        PlaybackPath path = parsed.get();
-        boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
+    /** A canonical playback request, on the core event loop (the connection may belong to another). */
+    void handle(RoutingContext ctx, PlaybackPath path) {
+        boolean fromPeer = ctx.request().getHeader(FILL_HEADER) != null;
         region.touch(path.channel());
         switch (path.object()) {
             case MEDIA_PLAYLIST -> {
@@ -172,7 +165,9 @@ public final class PlaybackHandler implements Handler<RoutingContext> {
                 ctx.fail(503);
             }
         });
-        ctx.response().closeHandler(ignored -> pushed.cancel(channel, rendition, waiting));
+        Context core = vertx.getOrCreateContext();
+        // The connection's own event loop reports the close: the waiter is forgotten on the core's.
+        ctx.response().closeHandler(ignored -> core.runOnContext(v -> pushed.cancel(channel, rendition, waiting)));
         return waiting.transform(done -> {
             vertx.cancelTimer(timer);
             if (done.succeeded()) {
@@ -235,21 +230,6 @@ public final class PlaybackHandler implements Handler<RoutingContext> {
     }
 
     private void respond(RoutingContext ctx, CachedResponse answer) {
-        HttpServerResponse response = ctx.response();
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        response.setStatusCode(answer.status());
-        answer.cacheControl().ifPresent(value -> response.putHeader(HttpHeaders.CACHE_CONTROL, value));
-        answer.etag().ifPresent(value -> response.putHeader(HttpHeaders.ETAG, value));
-        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        if (answer.status() == 200 && answer.etag().isPresent()
-                && answer.etag().get().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
-            response.setStatusCode(304).end();
-            return;
-        }
-        answer.contentType().ifPresent(value -> response.putHeader(HttpHeaders.CONTENT_TYPE, value));
-        metrics.sent(answer.body().length());
-        response.end(answer.body());
+        Responses.send(ctx, answer, metrics);
     }
 }

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -32,6 +33,8 @@ public final class PlaybackRoutes {
 
     /** How far ahead of the live edge a part may be asked for and waited on. */
     private static final int PARTS_AHEAD = 4;
+    /** Largest event relayed from another origin: a part with its bytes. */
+    private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
     private final Vertx vertx;
     private final Packages packages;
@@ -45,7 +48,11 @@ public final class PlaybackRoutes {
         this.vertx = vertx;
         this.packages = packages;
         this.holders = new HolderProxy(vertx.createHttpClient(), registry, self);
-        packages.events().relayFrom(new HolderEvents(vertx.createWebSocketClient(), registry, self, packages.events()::deliver));
+        // A part of a high rung is a few hundred KB: above the client's default message limit of 256 KB.
+        WebSocketClientOptions events = new WebSocketClientOptions().setMaxMessageSize(MAX_EVENT_BYTES)
+                .setMaxFrameSize(MAX_EVENT_BYTES);
+        packages.events().relayFrom(new HolderEvents(vertx.createWebSocketClient(events), registry, self,
+                packages.events()::deliver));
     }
 
     public void mount(Router router) {

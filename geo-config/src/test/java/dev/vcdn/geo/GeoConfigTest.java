@@ -41,6 +41,65 @@ class GeoConfigTest {
     }
 
     @Test
+    void theDefaultWorldHasTheSixRegionsOfTheDesign() {
+        GeoConfig config = read(ConfigSource.ofEnvironment(Map.of("VCDN_REGIONS_EU_EDGES", "127.0.0.2:8081")));
+        assertThat(config.world().regions()).containsOnlyKeys("eu", "na", "sa", "sea", "au", "af");
+        assertThat(config.world().regions().get("eu").edges()).as("set from the environment").containsExactly("127.0.0.2:8081");
+        assertThat(config.world().regions().get("na").clusterName()).isEqualTo("vcdn-edge-na");
+        assertThat(config.world().zone()).isEqualTo("live.vcdn.test");
+    }
+
+    @Test
+    void theIssuesListFormOfRegionsReads() {
+        GeoConfig config = read(ConfigSource.parse("""
+                zone: live.example.com
+                ttl: 20s
+                regions:
+                  - id: eu
+                    name: Europe
+                    continents: [EU]
+                    fallback: [na]
+                    edges: ["127.0.0.2:8081"]
+                    cluster: ["127.0.0.1:5701"]
+                  - id: na
+                    name: North America
+                    continents: [NA]
+                    fallback: [eu]
+                    edges: ["127.0.0.3:8081"]
+                """, "geo.yaml", Map.of()));
+        assertThat(config.world().regions().get("eu").cluster()).containsExactly("127.0.0.1:5701");
+        assertThat(config.world().regions().get("na").edges()).containsExactly("127.0.0.3:8081");
+        assertThat(config.world().searchOrder(config.world().regions().get("na")).get(1).id()).isEqualTo("eu");
+    }
+
+    @Test
+    void aBrokenWorldIsRefusedWithOneLine() {
+        assertThatThrownBy(() -> read(ConfigSource.parse("regions: []", "geo.yaml", Map.of())))
+                .hasMessage("regions: no regions: at least one is needed");
+        assertThatThrownBy(() -> read(ConfigSource.parse("""
+                default-region: eu
+                regions:
+                  eu: {continents: [EU], fallback: [mars]}
+                """, "geo.yaml", Map.of())))
+                .hasMessage("regions: region eu falls back to unknown region 'mars'");
+        assertThatThrownBy(() -> read(ConfigSource.parse("""
+                regions:
+                  eu: {countries: [FR]}
+                  na: {countries: [FR, US]}
+                """, "geo.yaml", Map.of())))
+                .hasMessage("regions: country FR is in two regions: eu and na");
+        assertThatThrownBy(() -> read(ConfigSource.parse("""
+                regions:
+                  eu: {continents: [EU], colour: blue}
+                """, "geo.yaml", Map.of())))
+                .hasMessageStartingWith("regions.eu.colour: unknown key");
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_DEFAULT_REGION", "mars"))))
+                .hasMessageStartingWith("regions: default region 'mars' is not one of");
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_DIRECTOR_TRUSTED_PROXIES", "10.0.0.0/99"))))
+                .hasMessageStartingWith("director.trusted-proxies:");
+    }
+
+    @Test
     void badValuesNameTheirKey() {
         assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_DNS_PORT", "5353x"))))
                 .isInstanceOf(ConfigException.class)

@@ -207,6 +207,52 @@ public final class ConfigSource {
         return List.copyOf(items);
     }
 
+    /**
+     * The names of the sections under {@code key}: a mapping of name to section, or a list of
+     * sections each naming itself with {@code idKey} (turned into the mapping, so that each
+     * section's keys read and override like any other: {@code regions.eu.fallback},
+     * {@code VCDN_REGIONS_EU_FALLBACK}). Empty when the key is absent; an empty list when the
+     * file gives an empty mapping or list.
+     */
+    public Optional<List<String>> sectionNames(String key, String idKey) {
+        readKeys.add(key);
+        Map<String, Object> parent = tree;
+        String[] parts = key.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (!(parent.get(parts[i]) instanceof Map<?, ?> child)) {
+                return Optional.empty();
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> next = (Map<String, Object>) child;
+            parent = next;
+        }
+        String last = parts[parts.length - 1];
+        Object node = parent.get(last);
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (node instanceof List<?> list) {
+            Map<String, Object> byId = new java.util.LinkedHashMap<>();
+            for (Object item : list) {
+                if (!(item instanceof Map<?, ?> section) || !(section.get(idKey) instanceof String id) || id.isBlank()) {
+                    throw new ConfigException(key, "each entry must be a mapping with an '" + idKey + "' (in " + sourceName + ")");
+                }
+                Map<String, Object> body = asStringMap(key + "." + id + ".", section, sourceName);
+                body.remove(idKey);
+                if (byId.put(id, body) != null) {
+                    throw new ConfigException(key, "'" + id + "' is listed twice (in " + sourceName + ")");
+                }
+            }
+            parent.put(last, byId);
+            node = byId;
+        }
+        if (!(node instanceof Map<?, ?> map)) {
+            throw new ConfigException(key, "expected a mapping or a list of sections (in " + sourceName + ")");
+        }
+        readKeys.remove(key);
+        return Optional.of(map.keySet().stream().map(String::valueOf).toList());
+    }
+
     /** A list of {@code host} or {@code host:port} entries (cluster members, static edges). */
     public List<String> hostPorts(String key, List<String> defaultValue) {
         List<String> entries = list(key, defaultValue);

@@ -1,0 +1,45 @@
+package dev.vcdn.geo.director;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** An address block such as {@code 10.0.0.0/8}, {@code 2001:db8::/32} or a single address. */
+public record Cidr(byte[] network, int prefixLength) {
+
+    public static Cidr parse(String text) {
+        int slash = text.indexOf('/');
+        String address = slash < 0 ? text : text.substring(0, slash);
+        if (!address.matches("[0-9A-Fa-f:.]+")) {
+            throw new IllegalArgumentException("'" + text + "' is not an address block");
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(address).getAddress();
+            int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
+            if (prefix < 0 || prefix > bytes.length * 8) {
+                throw new IllegalArgumentException("'" + text + "' has a prefix length out of range");
+            }
+            return new Cidr(bytes, prefix);
+        } catch (UnknownHostException | NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not an address block");
+        }
+    }
+
+    public boolean contains(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (bytes.length != network.length) {
+            return false;
+        }
+        int full = prefixLength / 8;
+        for (int i = 0; i < full; i++) {
+            if (bytes[i] != network[i]) {
+                return false;
+            }
+        }
+        int rest = prefixLength % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int mask = 0xff << (8 - rest) & 0xff;
+        return (bytes[full] & mask) == (network[full] & mask);
+    }
+}

@@ -12,7 +12,7 @@ class GeoJarIT {
 
     @Test
     void startsServesAndStopsOnSigterm() throws Exception {
-        JarLifecycle.startServeAndStop(JAR, "geo", Map.of());
+        JarLifecycle.startServeAndStop(JAR, "geo", Map.of("VCDN_DNS_HOST", "127.0.0.1", "VCDN_DNS_PORT", "0"));
     }
 
     @Test

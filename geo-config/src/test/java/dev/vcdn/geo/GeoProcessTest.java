@@ -17,7 +17,7 @@ class GeoProcessTest {
     void startsOnAnEphemeralPortAndServesOperationsEndpoints(Vertx vertx, VertxTestContext test) {
         GeoProcess geo = new GeoProcess();
         GeoConfig config = ProcessLauncher.readConfig(geo, Optional.empty(),
-                Map.of("VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0"));
+                Map.of("VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_DNS_HOST", "127.0.0.1", "VCDN_DNS_PORT", "0"));
         ProcessLauncher.start(geo, config)
                 .compose(running -> OperationsProbe.check(vertx, running, "geo").eventually(running::stop))
                 .onComplete(test.succeedingThenComplete());

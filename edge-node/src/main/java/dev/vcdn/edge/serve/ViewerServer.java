@@ -8,6 +8,7 @@ import dev.vcdn.shared.http.OperationsRoutes;
 import dev.vcdn.shared.http.PlaybackPath;
 import dev.vcdn.shared.http.TargetGuard;
 import dev.vcdn.shared.process.ProcessContext;
+import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,6 +30,7 @@ public final class ViewerServer extends VerticleBase {
     /** Class-path folder of the player module's pages. */
     public static final String PLAYER_ROOT = "vcdn-player";
     private static final int SHARED_RANDOM_PORT = -1;
+    static final String WATCH_PAGE = "/watch.html";
 
     private final HttpServerConfig http;
     private final ProcessContext process;
@@ -54,6 +56,7 @@ public final class ViewerServer extends VerticleBase {
         router.route().order(-1).handler(new TargetGuard());
         router.get("/live/*").handler(this::playback);
         router.get("/api/streams").handler(ctx -> core.runOnContext(ignored -> playback.streams(ctx)));
+        router.get("/watch/:channel").handler(this::watchPage);
         router.get("/*").handler(StaticHandler.create(PLAYER_ROOT).setCachingEnabled(true).setMaxAgeSeconds(300));
         // Servers on one port share it; port 0 would bind a new random port per instance, a
         // negative port is Vert.x's way of sharing one random port among them.
@@ -67,6 +70,15 @@ public final class ViewerServer extends VerticleBase {
 
     public int actualPort() {
         return server.actualPort();
+    }
+
+    /** Every channel's watch page is one page; it reads the channel from its own path. */
+    private void watchPage(RoutingContext ctx) {
+        if (!ChannelName.isValid(ctx.pathParam("channel"))) {
+            ctx.fail(400);
+            return;
+        }
+        ctx.reroute(WATCH_PAGE);
     }
 
     private void playback(RoutingContext ctx) {

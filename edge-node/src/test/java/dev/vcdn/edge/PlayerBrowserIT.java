@@ -1,0 +1,193 @@
+package dev.vcdn.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.vcdn.shared.process.ProcessLauncher;
+import dev.vcdn.shared.process.RunningProcess;
+import dev.vcdn.shared.testing.FreePorts;
+import dev.vcdn.shared.testing.JarLifecycle;
+import dev.vcdn.shared.testing.LaunchedJar;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The player as a viewer meets it: a real origin (the packaged jar) with a publish from Debian's
+ * ffmpeg, an edge, and Debian's headless Chromium driven by playwright-core through the
+ * directory, the watch page, the quality menu, an offline channel and the end of the stream.
+ * Screenshots are kept in target/player-screenshots (not committed).
+ */
+class PlayerBrowserIT {
+
+    private static final Path ORIGIN_JAR = Path.of("../origin/target/origin.jar");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
+    private static final Path CHECK = Path.of("target/player-check");
+    private static final Path SCREENSHOTS = Path.of("target/player-screenshots");
+    private static final String ADMIN_TOKEN = "player-admin-token-0123456789";
+
+    private LaunchedJar origin;
+    private RunningProcess edge;
+    private Process publisher;
+
+    @BeforeAll
+    static void needsChromiumFfmpegAndNode() throws Exception {
+        boolean hasNode;
+        try {
+            hasNode = new ProcessBuilder("npm", "--version").start().waitFor() == 0;
+        } catch (IOException e) {
+            hasNode = false;
+        }
+        for (Path program : List.of(CHROMIUM, FFMPEG)) {
+            if (System.getenv("CI") != null) {
+                assertThat(program).as("installed by .ci/run").isExecutable();
+            } else {
+                assumeThat(program).as("install it from Debian to run this test").isExecutable();
+            }
+        }
+        if (System.getenv("CI") != null) {
+            assertThat(hasNode).as("node and npm, installed by .ci/run").isTrue();
+        } else {
+            assumeThat(hasNode).as("install Node.js and npm to run this test").isTrue();
+        }
+        Files.createDirectories(CHECK);
+        Files.createDirectories(SCREENSHOTS);
+        for (String file : List.of("package.json", "package-lock.json", "player-check.mjs")) {
+            Files.copy(Path.of("src/test/browser", file), CHECK.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.exists(CHECK.resolve("node_modules/playwright-core"))) {
+            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(CHECK.toFile())
+                    .redirectErrorStream(true).start();
+            String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(install.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(install.exitValue()).as(output).isZero();
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (publisher != null) {
+            publisher.destroyForcibly();
+        }
+        if (edge != null) {
+            edge.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+        if (origin != null) {
+            origin.close();
+        }
+    }
+
+    @Test
+    void aViewerFindsTheChannelWatchesItLiveSwitchesQualityAndSeesItEnd(@TempDir Path dataDir) throws Exception {
+        origin = LaunchedJar.start(ORIGIN_JAR, Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
+                "VCDN_CLUSTER_NAME", "it-origin-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
+        Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
+        publisher = publish(ports.get("http"), ports.get("rtmp"));
+        EdgeProcess process = new EdgeProcess();
+        edge = ProcessLauncher.start(process, ProcessLauncher.readConfig(process, Optional.empty(), Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_ORIGIN_URL", "http://127.0.0.1:" + ports.get("http"),
+                "VCDN_CLUSTER_NAME", "it-edge-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next()))))
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        String edgeUrl = "http://127.0.0.1:" + edge.port("http");
+        awaitLive(edgeUrl + "/live/alice/master.m3u8");
+
+        JsonObject result = runBrowser(edgeUrl);
+        System.out.println("player check: " + result.encode());
+        assertThat(result.getJsonArray("errors")).as("script errors on the pages").isEmpty();
+
+        JsonObject directory = result.getJsonObject("directory");
+        assertThat(directory.getInteger("thumbnailWidth")).as("the thumbnail loaded").isPositive();
+        assertThat(directory.getString("href")).isEqualTo("/watch/alice");
+        assertThat(directory.getString("details")).startsWith("live for ");
+
+        JsonArray samples = result.getJsonObject("watch").getJsonArray("samples");
+        for (int i = 1; i < samples.size(); i++) {
+            double advanced = samples.getJsonObject(i).getDouble("time") - samples.getJsonObject(i - 1).getDouble("time");
+            assertThat(advanced).as("picture advanced during second %d (no stall)", i).isGreaterThan(0.5);
+        }
+        double worstLatency = 0;
+        for (int i = samples.size() - 10; i < samples.size(); i++) {
+            worstLatency = Math.max(worstLatency, samples.getJsonObject(i).getDouble("latency"));
+        }
+        System.out.printf("latency at the player over the last 10 s: worst %.2f s%n", worstLatency);
+        assertThat(worstLatency).as("now - PROGRAM-DATE-TIME of the playing frame, default settings").isLessThan(2.0);
+        assertThat(result.getJsonObject("watch").getJsonArray("options").getString(0)).isEqualTo("Auto");
+
+        JsonObject quality = result.getJsonObject("quality");
+        assertThat(quality.getInteger("wanted")).as("the ladder has another rung to choose").isNotNegative();
+        assertThat(quality.getBoolean("switched")).as("the menu switched the playing rung: " + quality.encode()).isTrue();
+        assertThat(quality.getJsonObject("after").getString("stored")).as("the choice sticks").isNotEqualTo("auto");
+
+        assertThat(result.getJsonObject("offline").getBoolean("shown")).as(result.getJsonObject("offline").encode()).isTrue();
+        assertThat(result.getJsonObject("ended").getBoolean("shown")).as(result.getJsonObject("ended").encode()).isTrue();
+    }
+
+    private Process publish(int originHttp, int rtmpPort) throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + originHttp + "/api/channels"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"alice\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        String key = new JsonObject(created.body()).getString("streamKey");
+        return new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine",
+                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-c:a", "aac", "-t", "300",
+                "-f", "flv", "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static void awaitLive(String master) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (client.send(HttpRequest.newBuilder(URI.create(master)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() != 200) {
+            assertThat(System.nanoTime()).as("live within 30 s").isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+    }
+
+    /** Runs the browser script; stops the publisher when it asks; returns its findings. */
+    private JsonObject runBrowser(String edgeUrl) throws Exception {
+        Process node = new ProcessBuilder("node", "player-check.mjs", edgeUrl, "alice", SCREENSHOTS.toAbsolutePath().toString())
+                .directory(CHECK.toFile()).redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.equals("STOP-PUBLISHER")) {
+                    // A clean end, as when a streamer stops: ffmpeg closes its RTMP session.
+                    publisher.toHandle().destroy();
+                }
+            }
+        }
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = String.join("\n", lines);
+        assertThat(node.exitValue()).as(output).isZero();
+        return new JsonObject(lines.stream().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no result from the browser:\n" + output)));
+    }
+}

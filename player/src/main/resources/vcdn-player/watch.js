@@ -1,0 +1,244 @@
+// The watch page: one channel in LL-HLS with hls.js (native HLS where the browser has it),
+// a quality menu that sticks, live statistics, and clear states for every way it can go wrong.
+'use strict';
+
+const QUALITY_KEY = 'vcdn.quality';
+const STATS_MS = 500;
+/** Behind the live edge by this much more than the player's own target: offer to go live. */
+const BEHIND_SECONDS = 3;
+
+const channel = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] || '');
+const master = '/live/' + encodeURIComponent(channel) + '/master.m3u8';
+const video = document.getElementById('video');
+const stateText = document.getElementById('state');
+const quality = document.getElementById('quality');
+const goLive = document.getElementById('go-live');
+const stats = document.getElementById('stats');
+let hls = null;
+let endlist = false;
+
+document.getElementById('title').textContent = channel;
+document.title = channel + ' · live';
+
+/** One visible state at a time: loading, offline, playing, paused, trouble, ended, unsupported. */
+function show(state, text) {
+  document.body.dataset.state = state;
+  stateText.textContent = text || '';
+  stateText.hidden = state === 'playing';
+}
+
+function backoff(attempt) {
+  return Math.min(10000, 1000 * 2 ** attempt);
+}
+
+async function waitForLive(attempt) {
+  try {
+    const response = await fetch(master, { cache: 'no-store' });
+    if (response.ok) {
+      start();
+      return;
+    }
+    if (response.status === 404) {
+      show('offline', 'This channel is offline. It starts here as soon as it goes live.');
+    } else {
+      show('trouble', 'The server answered ' + response.status + '; trying again.');
+    }
+  } catch (error) {
+    show('trouble', 'Network trouble; trying again in ' + backoff(attempt) / 1000 + ' s.');
+  }
+  setTimeout(() => waitForLive(Math.min(attempt + 1, 4)), backoff(attempt));
+}
+
+function start() {
+  if (window.Hls && Hls.isSupported()) {
+    startHlsJs();
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = master;
+    video.addEventListener('loadedmetadata', () => play(), { once: true });
+  } else {
+    show('unsupported', 'This browser cannot play live video: it has neither Media Source Extensions nor native HLS.');
+  }
+}
+
+function play() {
+  video.play().then(() => show('playing')).catch(() => show('paused', 'Press play to start.'));
+}
+
+function codecName(codecs) {
+  if (!codecs) return '';
+  if (codecs.startsWith('av01')) return 'AV1';
+  if (codecs.startsWith('vp09')) return 'VP9';
+  if (codecs.startsWith('avc1')) return 'H.264';
+  if (codecs.startsWith('hvc1') || codecs.startsWith('hev1')) return 'HEVC';
+  return codecs;
+}
+
+function decodable(level) {
+  return !level.videoCodec || !window.MediaSource
+    || MediaSource.isTypeSupported('video/mp4; codecs="' + level.videoCodec + '"');
+}
+
+function levelKey(level) {
+  return level.height + ':' + codecName(level.videoCodec);
+}
+
+function buildQualityMenu() {
+  quality.replaceChildren(new Option('Auto', 'auto'));
+  hls.levels.forEach((level, index) => {
+    if (!decodable(level)) return;
+    const label = level.height + 'p ' + codecName(level.videoCodec) + ' · ' + (level.bitrate / 1e6).toFixed(1) + ' Mb/s';
+    quality.append(new Option(label, String(index)));
+  });
+  const saved = localStorage.getItem(QUALITY_KEY);
+  const index = hls.levels.findIndex(level => levelKey(level) === saved);
+  quality.value = index >= 0 && decodable(hls.levels[index]) ? String(index) : 'auto';
+  hls.currentLevel = quality.value === 'auto' ? -1 : index;
+  quality.disabled = false;
+}
+
+quality.addEventListener('change', () => {
+  if (!hls) return;
+  if (quality.value === 'auto') {
+    localStorage.setItem(QUALITY_KEY, 'auto');
+    hls.currentLevel = -1;
+  } else {
+    const index = Number(quality.value);
+    localStorage.setItem(QUALITY_KEY, levelKey(hls.levels[index]));
+    hls.currentLevel = index;
+  }
+});
+
+function startHlsJs() {
+  hls = new Hls({ lowLatencyMode: true, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5 });
+  // For debugging and the browser tests.
+  window.hls = hls;
+  let networkAttempt = 0;
+  hls.on(Hls.Events.MANIFEST_PARSED, () => {
+    buildQualityMenu();
+    play();
+  });
+  hls.on(Hls.Events.FRAG_LOADED, () => {
+    networkAttempt = 0;
+    if (document.body.dataset.state === 'trouble') show('playing');
+  });
+  hls.on(Hls.Events.LEVEL_UPDATED, (event, data) => {
+    if (data.details && !data.details.live) endlist = true;
+  });
+  hls.on(Hls.Events.ERROR, (event, data) => {
+    if (!data.fatal) return;
+    if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+      hls.recoverMediaError();
+      return;
+    }
+    if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+      if (endlist) {
+        show('ended', 'The stream has ended.');
+        return;
+      }
+      const delay = backoff(networkAttempt);
+      networkAttempt = Math.min(networkAttempt + 1, 4);
+      show('trouble', 'Network trouble; retrying in ' + delay / 1000 + ' s.');
+      setTimeout(() => {
+        if (data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR) {
+          restart();
+        } else {
+          hls.startLoad();
+        }
+      }, delay);
+      return;
+    }
+    restart();
+  });
+  hls.loadSource(master);
+  hls.attachMedia(video);
+}
+
+function restart() {
+  if (hls) hls.destroy();
+  hls = null;
+  window.hls = null;
+  endlist = false;
+  quality.disabled = true;
+  waitForLive(0);
+}
+
+video.addEventListener('ended', () => show('ended', 'The stream has ended.'));
+video.addEventListener('playing', () => show('playing'));
+
+function behindLiveEdge() {
+  if (!hls || !hls.liveSyncPosition) return 0;
+  return hls.liveSyncPosition - video.currentTime;
+}
+
+function jumpToLive() {
+  if (hls && hls.liveSyncPosition) video.currentTime = hls.liveSyncPosition;
+  if (video.paused) play();
+}
+
+goLive.addEventListener('click', jumpToLive);
+
+// A hidden tab keeps little buffer and falls behind: back to live when it is seen again.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && behindLiveEdge() > BEHIND_SECONDS) jumpToLive();
+});
+
+function format(seconds) {
+  return seconds == null || !isFinite(seconds) ? '–' : seconds.toFixed(2) + ' s';
+}
+
+function updateStats() {
+  if (!hls) return;
+  const latency = hls.playingDate ? (Date.now() - hls.playingDate.getTime()) / 1000 : null;
+  let buffered = null;
+  for (let i = 0; i < video.buffered.length; i++) {
+    if (video.buffered.start(i) <= video.currentTime && video.currentTime <= video.buffered.end(i)) {
+      buffered = video.buffered.end(i) - video.currentTime;
+    }
+  }
+  const level = hls.levels[hls.currentLevel];
+  document.getElementById('stat-latency').textContent = format(latency);
+  document.getElementById('stat-buffer').textContent = format(buffered);
+  document.getElementById('stat-rung').textContent = level
+    ? level.height + 'p ' + codecName(level.videoCodec) + (hls.autoLevelEnabled ? ' (auto)' : '') : '–';
+  document.getElementById('stat-bandwidth').textContent = hls.bandwidthEstimate
+    ? (hls.bandwidthEstimate / 1e6).toFixed(1) + ' Mb/s' : '–';
+  const target = hls.targetLatency || 3;
+  goLive.hidden = endlist || latency == null || latency < target + BEHIND_SECONDS;
+  if (endlist && video.paused && buffered !== null && buffered < 0.1) show('ended', 'The stream has ended.');
+}
+setInterval(updateStats, STATS_MS);
+
+document.getElementById('stats-toggle').addEventListener('click', event => {
+  stats.hidden = !stats.hidden;
+  event.currentTarget.setAttribute('aria-expanded', String(!stats.hidden));
+});
+
+document.addEventListener('keydown', event => {
+  if (event.target instanceof HTMLSelectElement || event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey) {
+    return;
+  }
+  switch (event.key) {
+    case 'k':
+    case ' ':
+      if (event.target instanceof HTMLButtonElement) return;
+      event.preventDefault();
+      if (video.paused) play(); else video.pause();
+      break;
+    case 'm':
+      video.muted = !video.muted;
+      break;
+    case 'f':
+      if (document.fullscreenElement) document.exitFullscreen(); else video.requestFullscreen().catch(() => {});
+      break;
+    case 'l':
+      jumpToLive();
+      break;
+    default:
+  }
+});
+
+if (!/^[a-z0-9_-]{1,32}$/.test(channel)) {
+  show('offline', 'There is no channel by that name.');
+} else {
+  waitForLive(0);
+}

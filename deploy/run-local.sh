@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs the system on this machine on embedded defaults: one origin, one edge, geo-config.
-# Builds the jars first when they are missing (VCDN_REBUILD=1 forces it). Ctrl-C stops all.
+# Runs a small world on this machine on embedded defaults: one origin, an edge in each of two
+# regions (eu on 127.0.0.2, na on 127.0.0.3, each its own Hazelcast cluster), geo-config (DNS and
+# director) and a test-pattern publisher live on channel "demo". Prints what to open; Ctrl-C
+# stops everything. Builds the jars first when they are missing (VCDN_REBUILD=1 forces it);
+# state (admin token, channels, GeoIP database) stays in data/ for the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-jars=(origin/target/origin.jar edge-node/target/edge-node.jar geo-config/target/geo-config.jar)
+jars=(origin/target/origin.jar edge-node/target/edge-node.jar geo-config/target/geo-config.jar world/target/world.jar)
 for jar in "${jars[@]}"; do
   if [ ! -f "$jar" ] || [ -n "${VCDN_REBUILD:-}" ]; then
     mvn -B -q -DskipTests package
@@ -14,28 +17,4 @@ done
 
 # Native memory of the transcoders stays steady with a fixed number of malloc arenas.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-
-pids=()
-start() {
-  local name=$1
-  shift
-  # Each line prefixed with the process name; $! stays the java process so signals reach it.
-  # Ctrl-C reaches the whole process group: the prefixing sed ignores it so the stop is logged.
-  "$@" > >(trap '' INT TERM; exec sed -u "s/^/[$name] /") 2>&1 &
-  pids+=($!)
-}
-stop() {
-  trap - INT TERM
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
-}
-trap stop INT TERM
-
-start origin java -jar origin/target/origin.jar
-start edge java -jar edge-node/target/edge-node.jar
-start geo java -jar geo-config/target/geo-config.jar
-
-echo "origin http://127.0.0.1:8080 (RTMP rtmp://127.0.0.1:1935/live, admin token in data/admin-token)  edge http://127.0.0.1:8081  geo http://127.0.0.1:8053  (Ctrl-C stops all)"
-# Stop everything as soon as one process ends on its own.
-wait -n "${pids[@]}" || true
-stop
+exec java -jar world/target/world.jar "$@"

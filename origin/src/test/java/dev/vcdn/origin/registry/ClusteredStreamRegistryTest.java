@@ -38,7 +38,7 @@ class ClusteredStreamRegistryTest extends StreamRegistryContract {
 
     private static Future<Vertx> member(String name, int port, int peer) {
         ClusterConfig cluster = new ClusterConfig(name, "127.0.0.1", port, List.of("127.0.0.1:" + peer),
-                Duration.ofSeconds(1), Duration.ofSeconds(5));
+                Duration.ofSeconds(1), Duration.ofSeconds(5), java.util.Optional.empty());
         return Vertx.builder()
                 .withClusterManager(new HazelcastClusterManager(Clustering.hazelcastConfig(cluster)))
                 .buildClustered();

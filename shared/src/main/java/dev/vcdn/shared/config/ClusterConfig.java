@@ -3,6 +3,7 @@ package dev.vcdn.shared.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Membership of a Hazelcast cluster (the origins, or the edges of one region).
@@ -15,13 +16,17 @@ import java.util.Objects;
  * @param heartbeat      how often members ping each other ({@code cluster.heartbeat})
  * @param failureTimeout a member silent this long is declared dead and its channels move
  *                       ({@code cluster.failure-timeout})
+ * @param kubernetesServiceDns in Kubernetes: the headless Service whose DNS lists the members
+ *                       ({@code cluster.kubernetes-service-dns}, e.g. {@code origin-hz.vcdn.svc.cluster.local});
+ *                       replaces the member list when set
  */
 public record ClusterConfig(String name, String host, int port, List<String> members, Duration heartbeat,
-                            Duration failureTimeout) {
+                            Duration failureTimeout, Optional<String> kubernetesServiceDns) {
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(kubernetesServiceDns, "kubernetesServiceDns");
         members = List.copyOf(members);
         if (failureTimeout.compareTo(heartbeat.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("cluster.failure-timeout must be at least twice cluster.heartbeat");
@@ -46,6 +51,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
                 source.integer("cluster.port", defaultPort, 1, 65_535),
                 source.hostPorts("cluster.members", List.of()),
                 heartbeat,
-                failureTimeout);
+                failureTimeout,
+                source.optionalString("cluster.kubernetes-service-dns"));
     }
 }

@@ -35,7 +35,13 @@ public final class Clustering {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+        if (cluster.kubernetesServiceDns().isPresent()) {
+            // The members are the pods behind a headless Service, found by its DNS.
+            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.kubernetesServiceDns().get())
+                    .setProperty("service-port", Integer.toString(cluster.port()));
+        } else {
+            join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+        }
         return config;
     }
 

@@ -63,7 +63,7 @@ class ProcessLauncherTest {
 
     private static TestConfig clustered(String clusterName, int port, int peerPort) {
         return new TestConfig(new HttpServerConfig("127.0.0.1", 0), Optional.of(new ClusterConfig(clusterName, "127.0.0.1",
-                port, List.of("127.0.0.1:" + peerPort), Duration.ofSeconds(1), Duration.ofSeconds(5))));
+                port, List.of("127.0.0.1:" + peerPort), Duration.ofSeconds(1), Duration.ofSeconds(5), Optional.empty())));
     }
 
     @Test

@@ -1,0 +1,240 @@
+package dev.vcdn.world;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A small world on one machine, from the built jars: one origin, two regions (eu on 127.0.0.2,
+ * na on 127.0.0.3) with one edge each in their own Hazelcast cluster, geo-config (DNS and
+ * director) and a test-pattern publisher live on channel {@code demo}. Prints what to open and
+ * stops everything on Ctrl-C. Run from the repository root; state lives in {@code data/world}
+ * and is reused by the next run (admin token, channels, keys).
+ *
+ * <p>{@code --ephemeral} takes free ports everywhere (for tests); {@code --data DIR} moves the state.
+ */
+public final class WorldMain {
+
+    static final String DEMO_CHANNEL = "demo";
+    static final String OBS_CHANNEL = "studio";
+    static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration LIVE_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+    private final boolean ephemeral;
+    private final Path data;
+    private final List<Child> children = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile boolean stopping;
+
+    private WorldMain(boolean ephemeral, Path data) {
+        this.ephemeral = ephemeral;
+        this.data = data;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean ephemeral = false;
+        Path data = Path.of("data/world");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--ephemeral" -> ephemeral = true;
+                case "--data" -> data = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: world [--ephemeral] [--data DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        WorldMain world = new WorldMain(ephemeral, data);
+        Runtime.getRuntime().addShutdownHook(new Thread(world::stopAll, "world-stop"));
+        try {
+            world.run();
+        } catch (Exception e) {
+            if (!world.stopping) {
+                System.err.println("world: " + e.getMessage());
+                System.exit(1);
+            }
+        }
+    }
+
+    private void run() throws Exception {
+        for (Path jar : List.of(Jars.ORIGIN, Jars.EDGE, Jars.GEO)) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: build with mvn -DskipTests package (deploy/run-local.sh does)");
+            }
+        }
+        Files.createDirectories(data);
+        Path geoip = GeoIpFile.ensure(data.getParent() == null ? data : data.getParent());
+        String adminToken = adminToken();
+
+        Child origin = start("origin", Jars.ORIGIN, Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", port(8080),
+                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", port(1935),
+                "VCDN_DATA_DIR", data.resolve("origin").toString(), "VCDN_ADMIN_TOKEN", adminToken,
+                "VCDN_CLUSTER_NAME", "vcdn-world-origin", "VCDN_CLUSTER_PORT", clusterPort(5701)), List.of());
+        Map<String, Integer> originPorts = origin.awaitStarted(START_TIMEOUT);
+        String originUrl = "http://127.0.0.1:" + originPorts.get("http");
+
+        Region eu = new Region("eu", "127.0.0.2", Integer.parseInt(clusterPort(5801)));
+        Region na = new Region("na", "127.0.0.3", Integer.parseInt(clusterPort(5801)));
+        Map<String, Integer> euPorts = startEdge(eu, originUrl).awaitStarted(START_TIMEOUT);
+        Map<String, Integer> naPorts = startEdge(na, originUrl).awaitStarted(START_TIMEOUT);
+        String euUrl = "http://" + eu.host() + ":" + euPorts.get("http");
+        String naUrl = "http://" + na.host() + ":" + naPorts.get("http");
+
+        Path geoConfig = data.resolve("geo.yaml");
+        Files.writeString(geoConfig, GeoWorldFile.text(geoip, eu, na, ephemeral), StandardCharsets.UTF_8);
+        Map<String, Integer> geoPorts = start("geo", Jars.GEO, Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", port(8053),
+                "VCDN_DNS_HOST", "127.0.0.1", "VCDN_DNS_PORT", port(5353)), List.of("--config", geoConfig.toString()))
+                .awaitStarted(START_TIMEOUT);
+
+        String demoKey = streamKey(originUrl, adminToken, DEMO_CHANNEL);
+        String studioKey = streamKey(originUrl, adminToken, OBS_CHANNEL);
+        String rtmp = "rtmp://127.0.0.1:" + originPorts.get("rtmp") + "/live";
+        children.add(Child.start("publisher", List.of(Jars.java(), "-Xmx128m", "-cp", Jars.ORIGIN.toString(),
+                "dev.vcdn.origin.demo.TestPatternPublisher", rtmp + "/" + demoKey), Map.of()));
+
+        for (String edge : List.of(euUrl, naUrl)) {
+            awaitOk(edge + "/live/" + DEMO_CHANNEL + "/master.m3u8", LIVE_TIMEOUT);
+        }
+        String director = "http://127.0.0.1:" + geoPorts.get("http");
+        System.out.println(String.join("\n",
+                "",
+                "vcdn world is up; channel '" + DEMO_CHANNEL + "' is live.",
+                "  watch (director picks your region's edge): " + director + "/route?channel=" + DEMO_CHANNEL,
+                "  watch on the eu edge:                      " + euUrl + "/watch/" + DEMO_CHANNEL,
+                "  watch on the na edge:                      " + naUrl + "/watch/" + DEMO_CHANNEL,
+                "  channel directory:                         " + euUrl + "/",
+                "  geo-DNS:  dig @127.0.0.1 -p " + geoPorts.get("dns") + " live.vcdn.test A +subnet=8.8.8.0/24",
+                "  stream from OBS: server " + rtmp + "  stream key " + studioKey + "  (channel '" + OBS_CHANNEL + "')",
+                "  admin API: " + originUrl + "/api/channels  with  Authorization: Bearer " + adminToken,
+                "Ctrl-C stops everything.",
+                ""));
+        // One line for scripts and tests.
+        System.out.println("world: director=" + director + " eu=" + euUrl + " na=" + naUrl + " dns=" + geoPorts.get("dns")
+                + " pids=" + children.stream().map(c -> Long.toString(c.pid())).collect(Collectors.joining(",")));
+        watchChildren();
+    }
+
+    private Child startEdge(Region region, String originUrl) throws IOException {
+        return start("edge-" + region.id(), Jars.EDGE, Map.of(
+                "VCDN_REGION", region.id(), "VCDN_HTTP_HOST", region.host(), "VCDN_HTTP_PORT", port(8081),
+                "VCDN_ORIGIN_URL", originUrl, "VCDN_CLUSTER_HOST", region.host(),
+                "VCDN_CLUSTER_PORT", Integer.toString(region.clusterPort()),
+                "VCDN_CLUSTER_NAME", region.clusterName()), List.of());
+    }
+
+    private Child start(String name, Path jar, Map<String, String> env, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Jars.java(), "-Xmx512m", "-jar", jar.toString()));
+        command.addAll(args);
+        Child child = Child.start(name, command, env);
+        children.add(child);
+        return child;
+    }
+
+    /** Blocks until a process ends by itself, which ends the world. */
+    private void watchChildren() throws InterruptedException {
+        while (!stopping) {
+            for (Child child : children) {
+                if (!child.isAlive() && !child.name().equals("publisher") && !stopping) {
+                    throw new IllegalStateException(child.name() + " ended with status " + child.process().exitValue());
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+    }
+
+    /** Stops the publisher first, then geo, the edges and the origin, each within its grace time. */
+    private void stopAll() {
+        stopping = true;
+        List<Child> reversed = new ArrayList<>(children);
+        java.util.Collections.reverse(reversed);
+        reversed.sort((a, b) -> Boolean.compare(!a.name().equals("publisher"), !b.name().equals("publisher")));
+        for (Child child : reversed) {
+            try {
+                child.stop(STOP_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private String port(int fixed) {
+        return ephemeral ? "0" : Integer.toString(fixed);
+    }
+
+    private String clusterPort(int fixed) throws IOException {
+        if (!ephemeral) {
+            return Integer.toString(fixed);
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return Integer.toString(socket.getLocalPort());
+        }
+    }
+
+    /** The admin token of this world: made once, kept in the data folder, the same on every run. */
+    private String adminToken() throws IOException {
+        Path file = data.resolve("admin-token");
+        if (Files.isRegularFile(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String token = HexFormat.of().formatHex(random);
+        Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+        return token;
+    }
+
+    /** A stream key for the channel: created on the first run, a fresh key (rotated) on later ones. */
+    private String streamKey(String originUrl, String adminToken, String channel) throws Exception {
+        HttpResponse<String> created = post(originUrl + "/api/channels", adminToken, "{\"name\":\"" + channel + "\"}");
+        if (created.statusCode() == 409) {
+            created = post(originUrl + "/api/channels/" + channel + "/key", adminToken, "");
+        }
+        if (created.statusCode() / 100 != 2) {
+            throw new IllegalStateException("channel " + channel + ": the origin answered " + created.statusCode() + " " + created.body());
+        }
+        return new JsonObject(created.body()).getString("streamKey");
+    }
+
+    private HttpResponse<String> post(String url, String adminToken, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void awaitOk(String url, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // The edge is still starting.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(url + " not live within " + timeout);
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.vcdn.world;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The world as the run command starts it (on free ports): demo goes live, the director sends a
+ * European and a North American client to their own region's edge, both edges serve the
+ * stream, and a stop leaves no process behind.
+ */
+class WorldIT {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String EU_CLIENT = "193.0.6.139";
+    private static final String NA_CLIENT = "8.8.8.8";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Test
+    void theWorldRoutesEachRegionToItsEdgeAndStopsWithoutLeftovers(@TempDir Path data) throws Exception {
+        Path geoip = ROOT.resolve("geo-config/target/geoip/country.mmdb");
+        if (System.getenv("CI") == null) {
+            assumeThat(geoip).as("the geo-config tests fetch the GeoIP database first (needs npm)").isReadable();
+        }
+        // The world looks for DATA/../geoip: put the already fetched database there.
+        Path world = data.resolve("world");
+        Files.createDirectories(data.resolve("geoip"));
+        if (Files.isReadable(geoip)) {
+            Files.copy(geoip, data.resolve("geoip/country.mmdb"));
+        }
+        ProcessBuilder builder = new ProcessBuilder(Jars.java(), "-jar", ROOT.resolve("world/target/world.jar").toString(),
+                "--ephemeral", "--data", world.toString()).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
+        Process process = builder.start();
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    System.out.println("    | " + line);
+                    if (line.startsWith("world: director=")) {
+                        ready.complete(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // ended
+            }
+            ready.completeExceptionally(new AssertionError("the world ended before it was up"));
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            Map<String, String> world1 = fields(ready.get(4, TimeUnit.MINUTES));
+            String director = world1.get("director");
+            assertThat(location(director, EU_CLIENT)).startsWith(world1.get("eu") + "/watch/demo");
+            assertThat(location(director, NA_CLIENT)).startsWith(world1.get("na") + "/watch/demo");
+            for (String edge : List.of(world1.get("eu"), world1.get("na"))) {
+                HttpResponse<String> master = get(edge + "/live/demo/master.m3u8");
+                assertThat(master.statusCode()).isEqualTo(200);
+                String variant = master.body().lines().filter(l -> l.endsWith("index.m3u8")).findFirst().orElseThrow();
+                HttpResponse<String> media = get(edge + "/live/demo/" + variant);
+                assertThat(media.body()).contains("#EXT-X-PART:");
+                String part = media.body().lines().filter(l -> l.startsWith("#EXT-X-PART:")).reduce((a, b) -> b).orElseThrow()
+                        .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
+                String rendition = variant.substring(0, variant.indexOf('/'));
+                assertThat(get(edge + "/live/demo/" + rendition + "/" + part).statusCode()).isEqualTo(200);
+                assertThat(get(edge + "/watch/demo").body()).contains("hls.min.js");
+            }
+
+            long[] pids = Arrays.stream(world1.get("pids").split(",")).mapToLong(Long::parseLong).toArray();
+            assertThat(pids).hasSize(5);
+            process.toHandle().destroy();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the world stops on SIGTERM").isTrue();
+            for (long pid : pids) {
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("process %d left behind", pid)
+                        .isFalse();
+            }
+        } finally {
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    private static Map<String, String> fields(String line) {
+        Map<String, String> fields = new HashMap<>();
+        for (String field : line.substring("world: ".length()).split(" ")) {
+            int equals = field.indexOf('=');
+            fields.put(field.substring(0, equals), field.substring(equals + 1));
+        }
+        return fields;
+    }
+
+    private String location(String director, String client) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(director + "/route?channel=demo"))
+                .header("X-Forwarded-For", client).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(302);
+        return response.headers().firstValue("Location").orElseThrow();
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -40,7 +40,7 @@ public final class EdgeMetrics {
         this.hits = Counter.builder("vcdn.edge.cache.hits").description("Playback requests answered from the cache").register(registry);
         this.misses = Counter.builder("vcdn.edge.cache.misses").description("Playback requests the cache could not answer")
                 .register(registry);
-        this.bytesOut = Counter.builder("vcdn.edge.bytes.out").baseUnit("bytes")
+        this.bytesOut = Counter.builder("vcdn.edge.sent").baseUnit("bytes")
                 .description("Playback body bytes sent to viewers and region peers").register(registry);
         this.answeredFromPush = Counter.builder("vcdn.edge.blocking.answered")
                 .description("Blocking playlist and preload-hint requests answered from pushed state").register(registry);

@@ -128,6 +128,7 @@ public final class WorldMain {
                 ""));
         // One line for scripts and tests.
         System.out.println("world: director=" + director + " eu=" + euUrl + " na=" + naUrl + " dns=" + geoPorts.get("dns")
+                + " origin=" + originUrl
                 + " pids=" + children.stream().map(c -> Long.toString(c.pid())).collect(Collectors.joining(",")));
         watchChildren();
     }

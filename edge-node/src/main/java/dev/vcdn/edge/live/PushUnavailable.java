@@ -6,6 +6,8 @@ public final class PushUnavailable extends RuntimeException {
     public enum Reason {
         /** The stream ended before the object existed: nothing more will come. */
         ENDED,
+        /** The preload-hinted part never came: its segment ended before it (answered 404, as at the origin). */
+        ABSENT,
         /** Pushes stopped (owner gone, new stream, no more viewers): ask upstream instead. */
         LOST
     }

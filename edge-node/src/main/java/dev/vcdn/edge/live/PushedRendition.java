@@ -62,6 +62,20 @@ public final class PushedRendition {
         if (update.ended()) {
             partWaiters.forEach(w -> w.promise().tryFail(new PushUnavailable(PushUnavailable.Reason.ENDED)));
             partWaiters.clear();
+            return;
+        }
+        // A hint names the next part of the open segment; when the segment closes first, that part never exists.
+        Iterator<PartWaiter> parts = partWaiters.iterator();
+        while (parts.hasNext()) {
+            PartWaiter waiter = parts.next();
+            boolean closed = waiter.msn() < update.lastMsn() || (waiter.msn() == update.lastMsn() && update.segmentComplete());
+            if (closed) {
+                parts.remove();
+                SegmentParts segment = this.parts.get(waiter.msn());
+                // Only a segment seen whole from its first part proves the part absent; otherwise ask upstream.
+                boolean known = segment != null && !segment.broken;
+                waiter.promise().tryFail(new PushUnavailable(known ? PushUnavailable.Reason.ABSENT : PushUnavailable.Reason.LOST));
+            }
         }
     }
 

@@ -56,6 +56,14 @@ final class OriginEvents {
     void follow(Set<ChannelName> channels) {
         wanted.clear();
         wanted.addAll(channels);
+        if (wanted.isEmpty() && socket != null) {
+            // Nothing owned here any more: the origin need not keep a connection for this node.
+            WebSocket idle = socket;
+            socket = null;
+            subscribed.clear();
+            idle.close();
+            return;
+        }
         if (socket != null) {
             sendDifference();
         } else if (!wanted.isEmpty() && !connecting && !closed) {

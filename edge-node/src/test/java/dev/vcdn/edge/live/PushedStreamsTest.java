@@ -67,6 +67,21 @@ class PushedStreamsTest {
     }
 
     @Test
+    void aHintedPartThatNeverComesIsAbsentOnceItsSegmentCloses() {
+        part(5, 0, new byte[] {1});
+        pushed.apply(playlist(STREAM, 5, 0, false, false));
+        Future<Buffer> hinted = pushed.awaitPart(ALICE, HD, 5, 1);
+        pushed.apply(playlist(STREAM, 5, 0, true, false));
+        assertThat(((PushUnavailable) hinted.cause()).reason()).as("404, as the origin answers").isEqualTo(PushUnavailable.Reason.ABSENT);
+
+        Future<Buffer> unknown = pushed.awaitPart(ALICE, HD, 6, 2);
+        part(6, 1, new byte[] {2});
+        pushed.apply(playlist(STREAM, 7, 0, false, false));
+        assertThat(((PushUnavailable) unknown.cause()).reason()).as("joined mid-segment: ask upstream")
+                .isEqualTo(PushUnavailable.Reason.LOST);
+    }
+
+    @Test
     void aSegmentWithAMissedPartIsNotAssembled() {
         part(3, 0, new byte[] {1});
         part(3, 2, new byte[] {3});

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every benchmark under bench/, one after the other, each writing its own section of
+# BENCHMARKS.md. Needs what each one needs (nginx and wrk for edge-serve, Chromium and npm for
+# player-latency). Takes about 15 minutes on 2 cores. Run on an otherwise idle machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export MALLOC_ARENA_MAX=2
+mvn -B -q -DskipTests install
+bench/transcode/run.py --rounds 3 --seconds 20
+bench/llhls/run.sh 30
+bench/edge-serve/run.py --seconds 10 --rounds 2
+bench/edge-region/run.sh 30 100
+bench/player-latency/run.sh 30

@@ -22,6 +22,8 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from write_section import write_section  # noqa: E402
 JAR = ROOT / "edge-node" / "target" / "edge-node.jar"
 OBJECTS = {
     "part (200 KB)": "/live/bench/720p/12.3.m4s",
@@ -200,10 +202,7 @@ def main():
     table = "\n".join(lines + [""] + ratios) + "\n"
     print("\n" + table)
     (ROOT / "bench" / "edge-serve" / "results.md").write_text(table)
-    benchmarks = ROOT / "BENCHMARKS.md"
-    text = benchmarks.read_text()
-    section = re.compile(r"(<!-- edge-serve:begin -->\n).*?(<!-- edge-serve:end -->)", re.S)
-    benchmarks.write_text(section.sub(lambda m: m.group(1) + table + m.group(2), text))
+    write_section("edge-serve", table)
 
 
 if __name__ == "__main__":

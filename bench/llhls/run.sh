@@ -10,12 +10,4 @@ classpath="bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.tx
 result=$(MALLOC_ARENA_MAX=2 java -cp "$classpath" dev.vcdn.bench.LatencyBench "$seconds" 2>/dev/null | grep -E '^\||^- ')
 machine="Machine: $(nproc) cores, $(uname -m), $(uname -sr); ${seconds} s of 1280x720 at 30 fps published with -re."
 printf '%s\n\n%s\n' "$machine" "$result" | tee bench/llhls/results.md
-python3 - "$machine" "$result" <<'PY'
-import re, sys
-from pathlib import Path
-benchmarks = Path("BENCHMARKS.md")
-section = f"{sys.argv[1]}\n\n{sys.argv[2]}\n"
-text = benchmarks.read_text()
-benchmarks.write_text(re.sub(r"(<!-- llhls:begin -->\n).*?(<!-- llhls:end -->)",
-                             lambda m: m.group(1) + section + m.group(2), text, flags=re.S))
-PY
+printf '%s\n\n%s\n' "$machine" "$result" | bench/write_section.py llhls

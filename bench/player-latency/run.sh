@@ -53,12 +53,4 @@ print(f"\n- latency at the player, edge / origin = **{med['edge'] / med['origin'
 PY
 )
 printf '%s\n\n%s\n' "$machine" "$result" | tee bench/player-latency/results.md
-python3 - "$machine" "$result" <<'PY'
-import re, sys
-from pathlib import Path
-benchmarks = Path("BENCHMARKS.md")
-section = f"{sys.argv[1]}\n\n{sys.argv[2]}\n"
-text = benchmarks.read_text()
-benchmarks.write_text(re.sub(r"(<!-- player-latency:begin -->\n).*?(<!-- player-latency:end -->)",
-                             lambda m: m.group(1) + section + m.group(2), text, flags=re.S))
-PY
+printf '%s\n\n%s\n' "$machine" "$result" | bench/write_section.py player-latency

@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from write_section import write_section  # noqa: E402
 WORK = ROOT / "bench" / "target" / "transcode"
 LADDER = [("720p", 1280, 720, 3000), ("480p", 854, 480, 1400), ("360p", 640, 360, 800)]
 AV1 = ("480p-av1", 854, 480, 840)
@@ -124,10 +126,7 @@ def main():
     print("\n" + table)
 
     (ROOT / "bench" / "transcode" / "results.md").write_text(table)
-    benchmarks = ROOT / "BENCHMARKS.md"
-    text = benchmarks.read_text()
-    section = re.compile(r"(<!-- transcode:begin -->\n).*?(<!-- transcode:end -->)", re.S)
-    benchmarks.write_text(section.sub(lambda m: m.group(1) + table + m.group(2), text))
+    write_section("transcode", table)
 
 
 if __name__ == "__main__":

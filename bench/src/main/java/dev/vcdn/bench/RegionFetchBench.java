@@ -7,6 +7,7 @@ import dev.vcdn.shared.hls.MediaPlaylist;
 import dev.vcdn.shared.hls.PlaylistParser;
 import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
+import dev.vcdn.shared.testing.RecordingProxy;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
@@ -70,7 +71,7 @@ public final class RegionFetchBench {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
 
         Vertx proxyVertx = Vertx.vertx();
-        CountingProxy proxy = new CountingProxy(proxyVertx, originHttp);
+        RecordingProxy proxy = new RecordingProxy(proxyVertx, originHttp);
         int proxyPort = proxy.start().toCompletionStage().toCompletableFuture().get();
         String cluster = "bench-edge-" + System.nanoTime();
         int[] clusterPorts = {freePort(), freePort()};
@@ -101,12 +102,11 @@ public final class RegionFetchBench {
             threads.add(viewer);
         }
         TimeUnit.NANOSECONDS.sleep(countFrom - System.nanoTime());
-        proxy.requests.clear();
+        proxy.reset();
         for (Thread viewer : threads) {
             viewer.join();
         }
-        Map<String, Integer> counted = new java.util.TreeMap<>();
-        proxy.requests.forEach((target, count) -> counted.put(target, count.get()));
+        Map<String, Integer> counted = proxy.playbackRequests();
         int partFetches = 0;
         int playlistFetches = 0;
         int segmentFetches = 0;
@@ -125,7 +125,7 @@ public final class RegionFetchBench {
                 + "| failed | origin part fetches | origin playlist fetches | origin segment fetches | origin event streams |%n");
         System.out.printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |%n");
         System.out.printf("| %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |%n", viewers, EDGES, objects, requests.get(),
-                hintsNeverMade.get(), failures.get(), partFetches, playlistFetches, segmentFetches, proxy.openEventStreams.get());
+                hintsNeverMade.get(), failures.get(), partFetches, playlistFetches, segmentFetches, proxy.openEventStreams());
         double perObject = objects == 0 ? Double.NaN : (double) partFetches / objects;
         System.out.printf("%n- origin part fetches per part per region: %.2f (each part arrives once per region over the owner's "
                 + "event stream instead); a per-node caching proxy: %d.00; ratio region / per-node proxy = **%.2f**%n",

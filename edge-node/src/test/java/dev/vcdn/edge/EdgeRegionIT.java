@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.vcdn.edge.testing.RecordingProxy;
-import dev.vcdn.shared.config.ConfigSource;
+import dev.vcdn.edge.testing.LiveOrigin;
+import dev.vcdn.shared.testing.RecordingProxy;
 import dev.vcdn.shared.hls.MediaPlaylist;
 import dev.vcdn.shared.hls.PlaylistParser;
 import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
 import dev.vcdn.shared.testing.FreePorts;
-import dev.vcdn.shared.testing.JarLifecycle;
-import dev.vcdn.shared.testing.LaunchedJar;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,32 +43,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EdgeRegionIT {
 
-    private static final Path ORIGIN_JAR = Path.of("../origin/target/origin.jar");
-    private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
-    private static final String ADMIN_TOKEN = "edge-region-admin-token-0123456789";
     private static final int VIEWERS = 200;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<RunningProcess> edges = new ArrayList<>();
-    private LaunchedJar origin;
-    private Process publisher;
+    private LiveOrigin origin;
     private Vertx proxyVertx;
 
     @BeforeAll
     static void needsFfmpeg() {
         if (System.getenv("CI") != null) {
-            assertThat(FFMPEG).as("installed by .ci/run").isExecutable();
+            assertThat(LiveOrigin.FFMPEG).as("installed by .ci/run").isExecutable();
         } else {
-            assumeThat(FFMPEG).as("install Debian's ffmpeg to run this test").isExecutable();
+            assumeThat(LiveOrigin.FFMPEG).as("install Debian's ffmpeg to run this test").isExecutable();
         }
     }
 
     @AfterEach
     void stopEverything() throws Exception {
-        if (publisher != null) {
-            publisher.destroy();
-        }
         for (RunningProcess edge : edges) {
             edge.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         }
@@ -85,13 +75,8 @@ class EdgeRegionIT {
 
     @Test
     void aRegionFetchesOnceServesIdenticallyRefusesAttacksAndSurvivesItsOwner(@TempDir Path dataDir) throws Exception {
-        origin = LaunchedJar.start(ORIGIN_JAR, Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
-                "VCDN_CLUSTER_NAME", "it-origin-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
-        Map<String, Integer> originPorts = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
-        int originHttp = originPorts.get("http");
-        publish(originHttp, originPorts.get("rtmp"));
+        origin = LiveOrigin.start(dataDir, "alice", "426x240", 120);
+        int originHttp = origin.httpPort();
 
         proxyVertx = Vertx.vertx();
         RecordingProxy proxy = new RecordingProxy(proxyVertx, originHttp);
@@ -202,19 +187,6 @@ class EdgeRegionIT {
         TimeUnit.SECONDS.sleep(2);
         assertThat(metric(survivorUrl, "vcdn_edge_pushed_parts_total")).as("the survivor now owns and relays the channel")
                 .isGreaterThan(pushedBefore);
-    }
-
-    private void publish(int originHttp, int rtmpPort) throws Exception {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + originHttp + "/api/channels"))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"alice\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(created.statusCode()).isEqualTo(201);
-        String key = new JsonObject(created.body()).getString("streamKey");
-        publisher = new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-                "-f", "lavfi", "-i", "testsrc2=size=426x240:rate=30", "-f", "lavfi", "-i", "sine",
-                "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-c:a", "aac", "-t", "120",
-                "-f", "flv", "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private RunningProcess startEdge(String cluster, int port, int otherPort, int originPort) throws Exception {

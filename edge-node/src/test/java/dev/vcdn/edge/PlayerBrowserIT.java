@@ -3,11 +3,10 @@ package dev.vcdn.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.vcdn.edge.testing.LiveOrigin;
 import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
 import dev.vcdn.shared.testing.FreePorts;
-import dev.vcdn.shared.testing.JarLifecycle;
-import dev.vcdn.shared.testing.LaunchedJar;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlayerBrowserIT {
 
-    private static final Path ORIGIN_JAR = Path.of("../origin/target/origin.jar");
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
     private static final Path CHECK = Path.of("target/player-check");
     private static final Path SCREENSHOTS = Path.of("target/player-screenshots");
-    private static final String ADMIN_TOKEN = "player-admin-token-0123456789";
 
-    private LaunchedJar origin;
+    private LiveOrigin origin;
     private RunningProcess edge;
-    private Process publisher;
 
     @BeforeAll
     static void needsChromiumFfmpegAndNode() throws Exception {
@@ -60,7 +54,7 @@ class PlayerBrowserIT {
         } catch (IOException e) {
             hasNode = false;
         }
-        for (Path program : List.of(CHROMIUM, FFMPEG)) {
+        for (Path program : List.of(CHROMIUM, LiveOrigin.FFMPEG)) {
             if (System.getenv("CI") != null) {
                 assertThat(program).as("installed by .ci/run").isExecutable();
             } else {
@@ -88,9 +82,6 @@ class PlayerBrowserIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (publisher != null) {
-            publisher.destroyForcibly();
-        }
         if (edge != null) {
             edge.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         }
@@ -101,15 +92,10 @@ class PlayerBrowserIT {
 
     @Test
     void aViewerFindsTheChannelWatchesItLiveSwitchesQualityAndSeesItEnd(@TempDir Path dataDir) throws Exception {
-        origin = LaunchedJar.start(ORIGIN_JAR, Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
-                "VCDN_CLUSTER_NAME", "it-origin-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
-        Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
-        publisher = publish(ports.get("http"), ports.get("rtmp"));
+        origin = LiveOrigin.start(dataDir, "alice", "640x360", 300);
         EdgeProcess process = new EdgeProcess();
         edge = ProcessLauncher.start(process, ProcessLauncher.readConfig(process, Optional.empty(), Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_ORIGIN_URL", "http://127.0.0.1:" + ports.get("http"),
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_ORIGIN_URL", "http://127.0.0.1:" + origin.httpPort(),
                 "VCDN_CLUSTER_NAME", "it-edge-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next()))))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         String edgeUrl = "http://127.0.0.1:" + edge.port("http");
@@ -146,19 +132,6 @@ class PlayerBrowserIT {
         assertThat(result.getJsonObject("ended").getBoolean("shown")).as(result.getJsonObject("ended").encode()).isTrue();
     }
 
-    private Process publish(int originHttp, int rtmpPort) throws Exception {
-        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + originHttp + "/api/channels"))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"alice\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        String key = new JsonObject(created.body()).getString("streamKey");
-        return new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine",
-                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-c:a", "aac", "-t", "300",
-                "-f", "flv", "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
     private static void awaitLive(String master) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -180,7 +153,7 @@ class PlayerBrowserIT {
                 lines.add(line);
                 if (line.equals("STOP-PUBLISHER")) {
                     // A clean end, as when a streamer stops: ffmpeg closes its RTMP session.
-                    publisher.toHandle().destroy();
+                    origin.stopPublishing();
                 }
             }
         }

@@ -1,4 +1,4 @@
-package dev.vcdn.edge.testing;
+package dev.vcdn.shared.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,6 +29,7 @@ public final class RecordingProxy implements AutoCloseable {
     private final HttpClient client;
     private final WebSocketClient webSockets;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final AtomicInteger openEventStreams = new AtomicInteger();
     private HttpServer server;
 
     public RecordingProxy(Vertx vertx, int originPort) {
@@ -51,7 +52,11 @@ public final class RecordingProxy implements AutoCloseable {
         if ("/events".equals(request.path())) {
             request.pause();
             webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(originPort).setURI("/events"))
-                    .onSuccess(upstream -> request.toWebSocket().onSuccess(downstream -> pipe(downstream, upstream)))
+                    .onSuccess(upstream -> request.toWebSocket().onSuccess(downstream -> {
+                        openEventStreams.incrementAndGet();
+                        downstream.closeHandler(ignored -> openEventStreams.decrementAndGet());
+                        pipe(downstream, upstream);
+                    }))
                     .onFailure(error -> request.response().setStatusCode(502).end());
             return;
         }
@@ -76,7 +81,7 @@ public final class RecordingProxy implements AutoCloseable {
     private static void pipe(ServerWebSocket downstream, io.vertx.core.http.WebSocket upstream) {
         downstream.textMessageHandler(upstream::writeTextMessage);
         upstream.binaryMessageHandler(downstream::writeBinaryMessage);
-        downstream.closeHandler(ignored -> upstream.close());
+        downstream.endHandler(ignored -> upstream.close());
         upstream.closeHandler(ignored -> downstream.close());
     }
 
@@ -95,6 +100,11 @@ public final class RecordingProxy implements AutoCloseable {
             }
         });
         return copy;
+    }
+
+    /** Event WebSockets open through the proxy now. */
+    public int openEventStreams() {
+        return openEventStreams.get();
     }
 
     public void reset() {

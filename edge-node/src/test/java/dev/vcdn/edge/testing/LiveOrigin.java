@@ -1,0 +1,78 @@
+package dev.vcdn.edge.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vcdn.shared.testing.FreePorts;
+import dev.vcdn.shared.testing.JarLifecycle;
+import dev.vcdn.shared.testing.LaunchedJar;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The packaged origin with one channel live: Debian's ffmpeg publishes a test pattern with a tone
+ * over RTMP (x264 veryfast, 2 s keyframes, AAC), as a streamer would.
+ */
+public final class LiveOrigin implements AutoCloseable {
+
+    public static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
+    private static final Path JAR = Path.of("../origin/target/origin.jar");
+    private static final String ADMIN_TOKEN = "edge-tests-admin-token-0123456789";
+
+    private final LaunchedJar origin;
+    private final int httpPort;
+    private final Process publisher;
+
+    private LiveOrigin(LaunchedJar origin, int httpPort, Process publisher) {
+        this.origin = origin;
+        this.httpPort = httpPort;
+        this.publisher = publisher;
+    }
+
+    /** Starts the origin and publishes {@code channel} at {@code size} (e.g. 640x360) for {@code seconds}. */
+    public static LiveOrigin start(Path dataDir, String channel, String size, int seconds) throws Exception {
+        LaunchedJar origin = LaunchedJar.start(JAR, Map.of(
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
+                "VCDN_CLUSTER_NAME", "it-origin-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
+        try {
+            Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
+            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + ports.get("http") + "/api/channels"))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + channel + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).isEqualTo(201);
+            String key = new JsonObject(created.body()).getString("streamKey");
+            Process publisher = new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+                    "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi", "-i", "sine",
+                    "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-c:a", "aac",
+                    "-t", Integer.toString(seconds), "-f", "flv", "rtmp://127.0.0.1:" + ports.get("rtmp") + "/live/" + key)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return new LiveOrigin(origin, ports.get("http"), publisher);
+        } catch (Exception | AssertionError e) {
+            origin.close();
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** Ends the publish as a streamer does: ffmpeg closes its RTMP session. */
+    public void stopPublishing() {
+        publisher.toHandle().destroy();
+    }
+
+    @Override
+    public void close() {
+        publisher.destroyForcibly();
+        origin.close();
+    }
+}

@@ -24,6 +24,25 @@ public record Cidr(byte[] network, int prefixLength) {
         }
     }
 
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Cidr c && prefixLength == c.prefixLength && java.util.Arrays.equals(network, c.network);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Arrays.hashCode(network) + prefixLength;
+    }
+
+    @Override
+    public String toString() {
+        try {
+            return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
+        } catch (UnknownHostException e) {
+            return "?/" + prefixLength;
+        }
+    }
+
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (bytes.length != network.length) {

@@ -33,8 +33,11 @@ public final class RegionClusterWatch implements AutoCloseable {
     private final EdgeHealth health;
     private final Duration freshness;
     private final Clock clock;
+    /** The client connects in the background: a few failed polls right after the start are not news. */
+    static final int FAILURES_BEFORE_WARNING = 3;
+
     private volatile HazelcastInstance client;
-    private boolean warned;
+    private int failures;
 
     public RegionClusterWatch(Vertx vertx, Region region, EdgeHealth health, Duration freshness, Clock clock) {
         this.vertx = vertx;
@@ -48,11 +51,10 @@ public final class RegionClusterWatch implements AutoCloseable {
     public Future<Void> poll() {
         return vertx.executeBlocking(this::read, false).transform(done -> {
             if (done.succeeded()) {
-                warned = false;
+                failures = 0;
                 health.update(region.id(), EdgeHealth.Source.CLUSTER, done.result());
             } else {
-                if (!warned) {
-                    warned = true;
+                if (++failures == FAILURES_BEFORE_WARNING) {
                     log.warn("edges of region {} unknown: cluster {} at {} unreachable: {}", region.id(), region.clusterName(),
                             region.cluster(), done.cause().getMessage());
                 }

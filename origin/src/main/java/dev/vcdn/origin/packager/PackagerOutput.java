@@ -103,7 +103,8 @@ public final class PackagerOutput implements LadderOutput {
             try {
                 packager.finish();
             } catch (RuntimeException e) {
-                log.warn("last part of {} not written: {}", channelPackage.channel(), e.toString());
+                log.warn("last part not written: channel={} stream={} reason={}", channelPackage.channel(),
+                        channelPackage.streamId(), e.toString());
             } finally {
                 packager.close();
             }

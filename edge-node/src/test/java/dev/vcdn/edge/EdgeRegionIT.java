@@ -98,12 +98,16 @@ class EdgeRegionIT {
         assertThat(await(b + media, Duration.ofSeconds(10))).contains("#EXT-X-PART");
         TimeUnit.SECONDS.sleep(3);
 
-        // 200 blocking reloads for a coming part (the next segment's second, so that every request is
-        // held before it exists), and 200 requests for that part, over both edges.
+        // 200 blocking reloads for a coming part (far enough ahead that every request is held before
+        // it exists), and 200 requests for that part, over both edges.
         MediaPlaylist now = PlaylistParser.parseMedia(get(a + media).body());
-        long nextMsn = Long.parseLong(now.preloadHint().orElseThrow().split("\\.")[0]) + 1;
-        String blocking = media + "?_HLS_msn=" + nextMsn + "&_HLS_part=1";
-        String part = "/live/alice/" + rendition + "/" + nextMsn + ".1.m4s";
+        // Two or more parts ahead of the hint: the hint may already name the next segment's first part.
+        String[] hint = now.preloadHint().orElseThrow().split("\\.");
+        boolean hintStartsASegment = Integer.parseInt(hint[1]) == 0;
+        long targetMsn = Long.parseLong(hint[0]) + (hintStartsASegment ? 0 : 1);
+        int targetPart = hintStartsASegment ? 3 : 1;
+        String blocking = media + "?_HLS_msn=" + targetMsn + "&_HLS_part=" + targetPart;
+        String part = "/live/alice/" + rendition + "/" + targetMsn + "." + targetPart + ".m4s";
         proxy.reset();
         List<CompletableFuture<HttpResponse<byte[]>>> playlists = new ArrayList<>();
         List<CompletableFuture<HttpResponse<byte[]>>> parts = new ArrayList<>();

@@ -16,6 +16,7 @@ const goLive = document.getElementById('go-live');
 const stats = document.getElementById('stats');
 let hls = null;
 let endlist = false;
+let starvedAtEnd = 0;
 
 document.getElementById('title').textContent = channel;
 document.title = channel + ' · live';
@@ -204,7 +205,9 @@ function updateStats() {
     ? (hls.bandwidthEstimate / 1e6).toFixed(1) + ' Mb/s' : '–';
   const target = hls.targetLatency || 3;
   goLive.hidden = endlist || latency == null || latency < target + BEHIND_SECONDS;
-  if (endlist && video.paused && buffered !== null && buffered < 0.1) show('ended', 'The stream has ended.');
+  // The last frame played and nothing follows: ended, whether or not the browser fired 'ended'.
+  starvedAtEnd = endlist && (buffered === null || buffered < 0.1) ? starvedAtEnd + 1 : 0;
+  if (starvedAtEnd >= 2) show('ended', 'The stream has ended.');
 }
 setInterval(updateStats, STATS_MS);
 

@@ -51,12 +51,10 @@ public final class PushedRendition {
         Iterator<PlaylistWaiter> it = playlistWaiters.iterator();
         while (it.hasNext()) {
             PlaylistWaiter waiter = it.next();
-            if (update.satisfies(waiter.msn(), waiter.part())) {
+            // A playlist with EXT-X-ENDLIST answers every blocking reload: nothing newer will come.
+            if (update.satisfies(waiter.msn(), waiter.part()) || update.ended()) {
                 it.remove();
                 waiter.promise().tryComplete(update);
-            } else if (update.ended()) {
-                it.remove();
-                waiter.promise().tryFail(new PushUnavailable(PushUnavailable.Reason.ENDED));
             }
         }
         if (update.ended()) {
@@ -124,7 +122,7 @@ public final class PushedRendition {
     }
 
     Future<PlaylistUpdate> awaitPlaylist(long msn, OptionalInt part) {
-        if (playlist != null && playlist.satisfies(msn, part)) {
+        if (playlist != null && (playlist.satisfies(msn, part) || playlist.ended())) {
             return Future.succeededFuture(playlist);
         }
         Promise<PlaylistUpdate> promise = Promise.promise();

@@ -97,7 +97,8 @@ public final class PlaybackHandler {
             return;
         }
         PlaylistUpdate latest = state.get().playlist().orElseThrow();
-        if (path.msn().isEmpty()) {
+        // A playlist with EXT-X-ENDLIST never blocks, as at the origin.
+        if (path.msn().isEmpty() || latest.ended()) {
             respond(ctx, playlistResponse(path, latest));
             return;
         }

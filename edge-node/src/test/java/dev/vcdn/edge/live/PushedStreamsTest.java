@@ -94,8 +94,11 @@ class PushedStreamsTest {
     void waitersAreReleasedWhenTheStreamEndsOrPushesStop() {
         pushed.apply(playlist(STREAM, 1, 0, false, false));
         Future<PlaylistUpdate> ended = pushed.awaitPlaylist(ALICE, HD, 2, OptionalInt.of(0));
+        Future<Buffer> hinted = pushed.awaitPart(ALICE, HD, 2, 0);
         pushed.apply(playlist(STREAM, 1, 5, true, true));
-        assertThat(((PushUnavailable) ended.cause()).reason()).isEqualTo(PushUnavailable.Reason.ENDED);
+        assertThat(ended.result().ended()).as("the final playlist answers every blocking reload").isTrue();
+        assertThat(pushed.awaitPlaylist(ALICE, HD, 3, OptionalInt.of(1)).result().ended()).as("and never blocks").isTrue();
+        assertThat(((PushUnavailable) hinted.cause()).reason()).isEqualTo(PushUnavailable.Reason.ENDED);
 
         pushed.apply(playlist(StreamId.of("s-2"), 1, 0, false, false));
         Future<PlaylistUpdate> silent = pushed.awaitPlaylist(ALICE, HD, 3, OptionalInt.of(0));

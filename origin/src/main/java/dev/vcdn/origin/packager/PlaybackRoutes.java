@@ -114,7 +114,8 @@ public final class PlaybackRoutes {
         RenditionWindow window = rendition.window();
         Runnable send = () -> respond(ctx, PLAYLIST_TYPE, PlaybackHeaders.playlistCacheControl(path),
                 Buffer.buffer(channelPackage.playlist(rendition, path.skip().isPresent())));
-        if (path.msn().isEmpty()) {
+        // A playlist with EXT-X-ENDLIST never blocks: the player learns at once that the stream ended.
+        if (path.msn().isEmpty() || window.ended()) {
             send.run();
             return;
         }
@@ -125,15 +126,19 @@ public final class PlaybackRoutes {
             return;
         }
         int part = path.part().orElse(RenditionWindow.WHOLE_SEGMENT);
-        hold(ctx, window, channelPackage.settings(), msn, part).onSuccess(ready -> send.run());
+        hold(ctx, window, channelPackage.settings(), msn, part, send).onSuccess(ready -> send.run());
     }
 
-    /** Waits for the part (or segment) at most three target durations; 503 when it does not come. */
-    private Future<Void> hold(RoutingContext ctx, RenditionWindow window, PackagingSettings settings, long msn, int part) {
+    /**
+     * Waits for the part (or segment) at most three target durations; 503 when it does not come,
+     * {@code whenEnded} when the stream ends first.
+     */
+    private Future<Void> hold(RoutingContext ctx, RenditionWindow window, PackagingSettings settings, long msn, int part,
+                              Runnable whenEnded) {
         Future<Void> waiting = window.await(msn, part);
         if (waiting.isComplete()) {
             if (waiting.failed()) {
-                ctx.fail(404);
+                whenEnded.run();
             }
             return waiting;
         }
@@ -147,7 +152,7 @@ public final class PlaybackRoutes {
         return waiting.onComplete(done -> {
             vertx.cancelTimer(timer);
             if (done.failed() && !ctx.response().ended()) {
-                ctx.fail(404);
+                whenEnded.run();
             }
         });
     }
@@ -191,7 +196,7 @@ public final class PlaybackRoutes {
             return;
         }
         // The preload hint names the next part: hold the request until it is written.
-        hold(ctx, window, channelPackage.settings(), msn, index).onSuccess(ready -> storedPart(window, msn, index).ifPresentOrElse(
+        hold(ctx, window, channelPackage.settings(), msn, index, () -> ctx.fail(404)).onSuccess(ready -> storedPart(window, msn, index).ifPresentOrElse(
                 part -> respondImmutable(ctx, etag(channelPackage, path), part.bytes()),
                 () -> ctx.fail(404)));
     }

@@ -17,7 +17,8 @@ await page.setContent('<video id="v" muted playsinline></video>');
 await page.addScriptTag({ path: 'node_modules/hls.js/dist/hls.min.js' });
 await page.evaluate((src) => {
   const video = document.getElementById('v');
-  const hls = new Hls({ lowLatencyMode: true });
+  // The settings of the player's watch page: low-latency mode, catching up at up to 1.5x speed.
+  const hls = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 });
   window.hls = hls;
   hls.on(Hls.Events.ERROR, (e, d) => console.log('hls error', d.type, d.details, d.fatal));
   hls.loadSource(src); hls.attachMedia(video);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/player-latency: live latency at a real player (hls.js 1.7.4 with the watch page's
 # settings, in Debian's headless Chromium), watching the demo world's channel through the eu
-# edge against watching the origin directly: what the edge tier adds. Latency = now - PROGRAM-DATE-TIME of the playing frame.
+# edge against watching the origin directly: what the edge tier adds.
+# Latency = now - PROGRAM-DATE-TIME of the playing frame.
 # Usage (from the repository root): bench/player-latency/run.sh [SECONDS]. Writes the
 # player-latency section of BENCHMARKS.md. Needs chromium and npm.
 set -euo pipefail

@@ -26,7 +26,7 @@ WORK = ROOT / "bench" / "target" / "transcode"
 LADDER = [("720p", 1280, 720, 3000), ("480p", 854, 480, 1400), ("360p", 640, 360, 800)]
 AV1 = ("480p-av1", 854, 480, 840)
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "high", "-bf", "0",
-        "-g", "600", "-sc_threshold", "0"]
+        "-force_key_frames", "source", "-sc_threshold", "0"]
 
 
 def run(cmd, **kw):
@@ -55,7 +55,7 @@ def cli_command(ffmpeg, source, av1):
     for i, (name, _, _, kbps) in enumerate(rungs):
         cmd += ["-map", f"[o{i}]"]
         if name.endswith("av1"):
-            cmd += ["-c:v", "libsvtav1", "-preset", "10", "-svtav1-params", "rtc=1:rc=2:scd=0", "-g", "600"]
+            cmd += ["-c:v", "libsvtav1", "-preset", "10", "-svtav1-params", "rtc=1:rc=2:scd=0", "-force_key_frames", "source"]
         else:
             cmd += X264 + ["-maxrate", f"{kbps * 3 // 2}k", "-bufsize", f"{kbps * 3 // 2}k"]
         cmd += ["-b:v", f"{kbps}k", "-an", "-f", "null", "-"]

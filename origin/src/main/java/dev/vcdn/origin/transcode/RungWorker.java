@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,18 +20,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One rung's thread: scales and encodes the decoded frames it is handed. Frames arrive as
- * references to the decoder's buffers ({@code av_frame_clone}, no pixel copy) through a small
- * bounded queue. When the rung falls behind, frames that are not keyframes are dropped (and
- * counted); keyframes always get through so segment boundaries stay aligned across rungs.
+ * One rung's thread: scales and encodes the frames it is handed. Frames arrive as references
+ * ({@code av_frame_clone}, no pixel copy) through a small bounded queue, either from the decoder
+ * or, down the ladder, from the next larger rung's scaled picture: scaling 720p to 480p costs
+ * far less than 1080p to 480p, and each rung hands its picture to the ones it feeds before it
+ * encodes. When the rung falls behind, frames that are not keyframes are dropped (and counted);
+ * keyframes always get through so segment boundaries stay aligned across rungs.
  */
 final class RungWorker {
 
     private static final Logger log = LoggerFactory.getLogger(RungWorker.class);
     static final int QUEUE_FRAMES = 8;
-    private static final Item END = new Item(null, false);
+    private static final Item END = new Item(null, false, 0, false);
 
-    private record Item(AVFrame frame, boolean keyframe) {
+    /** A frame to scale and encode; {@code index} counts the source's frames, {@code mayDrop} says whether it may be skipped. */
+    private record Item(AVFrame frame, boolean keyframe, long index, boolean mayDrop) {
     }
 
     private final Rung rung;
@@ -41,10 +46,15 @@ final class RungWorker {
     private final Counter framesDropped;
     private final Timer encodeTime;
     private final DistributionSummary queueDepth;
+    private final boolean halfRate;
+    /** The smaller rungs scaled from this one's picture; set before the thread starts. */
+    private final List<RungWorker> feeds = new ArrayList<>();
     private volatile boolean failed;
 
-    RungWorker(Rung rung, String stream, LadderOutput output, MeterRegistry metrics) {
+    /** @param halfRate the rung runs at half the source's frame rate (every other frame, and every keyframe) */
+    RungWorker(Rung rung, String stream, LadderOutput output, MeterRegistry metrics, boolean halfRate) {
         this.rung = rung;
+        this.halfRate = halfRate;
         this.stream = stream;
         this.output = output;
         this.framesIn = Counter.builder("vcdn.transcode.frames").tag("rendition", rung.id().value())
@@ -63,22 +73,28 @@ final class RungWorker {
         return rung;
     }
 
+    /** This rung's scaled picture becomes {@code smaller}'s source. Before {@link #start()}. */
+    void feed(RungWorker smaller) {
+        feeds.add(smaller);
+    }
+
     void start() {
         thread.start();
     }
 
     /**
-     * Hands a frame over (a new reference; the caller keeps its own). Called from the decode thread.
+     * Hands frame {@code index} of the source over (a new reference; the caller keeps its own),
+     * unless this rung skips it (half rate). Called from the decode thread or the feeding rung's.
      * Blocks for keyframes, and for every frame when {@code mayDrop} is false (catching up on held
      * frames rather than falling behind live), and only while this rung works off its queue.
      */
-    void offer(AVFrame frame, boolean keyframe, boolean mayDrop) throws InterruptedException {
-        if (failed) {
+    void offer(AVFrame frame, boolean keyframe, long index, boolean mayDrop) throws InterruptedException {
+        if (failed || (halfRate && !keyframe && index % 2 != 0)) {
             return;
         }
         queueDepth.record(queue.size());
         AVFrame reference = av_frame_clone(frame);
-        Item item = new Item(reference, keyframe);
+        Item item = new Item(reference, keyframe, index, mayDrop);
         boolean queued = keyframe || !mayDrop ? queue.offer(item, 5, TimeUnit.SECONDS) : queue.offer(item);
         if (!queued) {
             av_frame_free(reference);
@@ -121,11 +137,15 @@ final class RungWorker {
         }
     }
 
-    private void encode(Scaler scaler, VideoEncoder encoder, Item item) {
+    private void encode(Scaler scaler, VideoEncoder encoder, Item item) throws InterruptedException {
         long started = System.nanoTime();
         try {
             framesIn.increment();
-            encoder.encode(scaler.scale(item.frame()), item.keyframe(), packet -> output.packet(rung.id(), packet));
+            AVFrame scaled = scaler.scale(item.frame());
+            for (RungWorker smaller : feeds) {
+                smaller.offer(scaled, item.keyframe(), item.index(), item.mayDrop());
+            }
+            encoder.encode(scaled, item.keyframe(), packet -> output.packet(rung.id(), packet));
         } finally {
             av_frame_free(item.frame());
             encodeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

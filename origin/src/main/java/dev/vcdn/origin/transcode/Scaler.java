@@ -4,7 +4,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_is_writable;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
@@ -26,7 +27,10 @@ public final class Scaler implements AutoCloseable {
     private final int height;
     private final int format;
     private SwsContext context;
-    /** Reused for every picture: the encoders copy what they are sent, so fresh buffers (and page faults) are not needed. */
+    /**
+     * Reused for every picture while no one else holds it: the encoders copy what they are sent,
+     * so fresh buffers (and page faults) are needed only when a smaller rung still has the last one.
+     */
     private AVFrame target;
     private int sourceWidth;
     private int sourceHeight;
@@ -54,11 +58,13 @@ public final class Scaler implements AutoCloseable {
         }
         if (target == null) {
             target = av_frame_alloc();
+        }
+        // A rung fed by this picture may still hold the last one: then a fresh buffer (no copy of the old).
+        if (target.buf(0) == null || av_frame_is_writable(target) == 0) {
+            av_frame_unref(target);
             target.width(width).height(height).format(format);
             Ffmpeg.check(av_frame_get_buffer(target, 0), "av_frame_get_buffer");
         }
-        // Copies the buffer first should anything still hold a reference to it.
-        Ffmpeg.check(av_frame_make_writable(target), "av_frame_make_writable");
         Ffmpeg.check(sws_scale_frame(context, target, source), "sws_scale_frame");
         target.pts(source.pts());
         target.duration(source.duration());

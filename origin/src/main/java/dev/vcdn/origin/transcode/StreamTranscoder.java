@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,8 @@ final class StreamTranscoder implements Runnable {
     private final List<TapWorker> tapWorkers = new ArrayList<>();
     private final List<MediaPacket> firstGop = new ArrayList<>();
     private final List<RungWorker> workers = new ArrayList<>();
+    /** The rungs scaled from the decoded source itself; the others are scaled from a larger rung. */
+    private final List<RungWorker> scaledFromSource = new ArrayList<>();
     /** Passed-through source packets that arrive before the decoder has shown the source's size. */
     private final List<MediaPacket> pendingSource = new ArrayList<>();
 
@@ -266,11 +269,8 @@ final class StreamTranscoder implements Runnable {
         long index = frameIndex++;
         tapWorkers.forEach(tap -> tap.offer(frame));
         try {
-            for (RungWorker worker : workers) {
-                boolean halfRate = worker.rung().fps() < sourceFps * 0.75;
-                if (keyframe || !halfRate || index % 2 == 0) {
-                    worker.offer(frame, keyframe, dropWhenBehind && !replaying);
-                }
+            for (RungWorker worker : scaledFromSource) {
+                worker.offer(frame, keyframe, index, dropWhenBehind && !replaying);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -291,6 +291,12 @@ final class StreamTranscoder implements Runnable {
             tap.open(grant).ifPresent(session -> tapWorkers.add(new TapWorker(session, "tap-" + grant.channel())));
         }
         for (Rung rung : rungs) {
+            if (!rung.passthrough()) {
+                workers.add(new RungWorker(rung, grant.channel().value(), output, metrics, rung.fps() < sourceFps * 0.75));
+            }
+        }
+        chainScaling();
+        for (Rung rung : rungs) {
             if (rung.passthrough()) {
                 output.rendition(new RenditionInfo(SOURCE, MediaKind.VIDEO, Codec.H264, CodecStrings.avc(videoConfig.payload().toByteArray()),
                         rung.width(), rung.height(), rung.fps(), rung.bitrateKbps(), rung.maxBitrateKbps(),
@@ -298,11 +304,25 @@ final class StreamTranscoder implements Runnable {
                 output.packet(SOURCE, videoConfig);
                 pendingSource.forEach(packet -> output.packet(SOURCE, packet));
                 pendingSource.clear();
-            } else {
-                RungWorker worker = new RungWorker(rung, grant.channel().value(), output, metrics);
-                workers.add(worker);
-                worker.start();
             }
+        }
+        workers.forEach(RungWorker::start);
+    }
+
+    /**
+     * Each rung is scaled from the smallest larger rung (its picture is already at hand and far
+     * closer in size than the source), the largest from the decoded source. Workers are kept
+     * largest first, so that at the end each one finishes (and hands on its last pictures)
+     * before the rungs it feeds are told to stop.
+     */
+    private void chainScaling() {
+        workers.sort(Comparator.comparingInt((RungWorker w) -> w.rung().height()).reversed());
+        for (int i = 0; i < workers.size(); i++) {
+            RungWorker rung = workers.get(i);
+            Optional<RungWorker> feeder = workers.subList(0, i).stream()
+                    .filter(larger -> larger.rung().height() > rung.rung().height() && larger.rung().width() >= rung.rung().width())
+                    .reduce((first, second) -> second);
+            feeder.ifPresentOrElse(larger -> larger.feed(rung), () -> scaledFromSource.add(rung));
         }
     }
 

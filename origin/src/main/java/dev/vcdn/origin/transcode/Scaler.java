@@ -26,6 +26,7 @@ public final class Scaler implements AutoCloseable {
     private final int width;
     private final int height;
     private final int format;
+    private final int algorithm;
     private SwsContext context;
     /**
      * Reused for every picture while no one else holds it: the encoders copy what they are sent,
@@ -37,14 +38,18 @@ public final class Scaler implements AutoCloseable {
     private int sourceFormat = -1;
 
     public Scaler(int width, int height) {
-        this(width, height, AV_PIX_FMT_YUV420P);
+        this(width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
     }
 
-    /** @param format the target pixel format ({@code AV_PIX_FMT_*}) */
-    public Scaler(int width, int height, int format) {
+    /**
+     * @param format    the target pixel format ({@code AV_PIX_FMT_*})
+     * @param algorithm the swscale algorithm ({@code SWS_BILINEAR}, {@code SWS_BICUBIC}, ...)
+     */
+    public Scaler(int width, int height, int format, int algorithm) {
         this.width = width;
         this.height = height;
         this.format = format;
+        this.algorithm = algorithm;
     }
 
     /**
@@ -74,7 +79,7 @@ public final class Scaler implements AutoCloseable {
     private void reset(AVFrame source) {
         freeContext();
         context = sws_getContext(source.width(), source.height(), source.format(), width, height, format,
-                SWS_BILINEAR, null, null, (DoublePointer) null);
+                algorithm, null, null, (DoublePointer) null);
         if (context == null || context.isNull()) {
             throw new FfmpegException("sws_getContext refused " + source.width() + "x" + source.height() + " format "
                     + source.format() + " -> " + width + "x" + height);

@@ -12,6 +12,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
@@ -86,7 +87,7 @@ public final class ThumbnailTap implements FrameTap {
                 throw new FfmpegException("no mjpeg encoder");
             }
             height = targetHeight;
-            scaler = new Scaler(WIDTH, targetHeight, AV_PIX_FMT_YUVJ420P);
+            scaler = new Scaler(WIDTH, targetHeight, AV_PIX_FMT_YUVJ420P, SWS_BILINEAR);
             encoder = avcodec_alloc_context3(codec);
             packet = av_packet_alloc();
             encoder.width(WIDTH).height(targetHeight).pix_fmt(AV_PIX_FMT_YUVJ420P).time_base(av_make_q(1, 1000))

@@ -3,12 +3,17 @@ package dev.vcdn.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.origin.testing.Publisher;
+import dev.vcdn.shared.events.EventCodec;
+import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.hls.PlaylistParser;
 import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
+import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.testing.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -41,6 +46,9 @@ class OriginClusterTest {
         return ProcessLauncher.start(definition, config);
     }
 
+    /** Kept here: Vert.x closes a client nothing refers to, with its connections. */
+    private WebSocketClient webSockets;
+
     @Test
     @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
     void anyOriginServesAStreamAnotherOriginHolds(Vertx vertx, VertxTestContext test, @TempDir Path dataDir) {
@@ -50,7 +58,16 @@ class OriginClusterTest {
         WebClient client = WebClient.create(vertx);
         Future<RunningProcess> a = origin(cluster, portA, portB, dataDir.resolve("a"));
         Future<RunningProcess> b = a.compose(ignored -> origin(cluster, portB, portA, dataDir.resolve("b")));
-        b.compose(ignored -> client.post(a.result().port("http"), "127.0.0.1", "/api/channels")
+        // An edge follows alice on origin B before alice goes live (on A): the events must still come.
+        List<OriginEvent> eventsViaB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(16 << 20));
+        b.compose(ignored -> webSockets.connect(b.result().port("http"), "127.0.0.1", "/events"))
+                .onSuccess(socket -> {
+                    socket.binaryMessageHandler(message -> eventsViaB.add(EventCodec.decode(message)));
+                    socket.writeTextMessage(EventCodec.encode(new OriginEvent.Subscription(
+                            List.of(ChannelName.of("alice")), List.of())));
+                })
+                .compose(ignored -> client.post(a.result().port("http"), "127.0.0.1", "/api/channels")
                         .bearerTokenAuthentication(ADMIN_TOKEN).sendJsonObject(new JsonObject().put("name", "alice")))
                 .compose(created -> {
                     String url = "rtmp://127.0.0.1:" + a.result().port("rtmp") + "/live/"
@@ -73,6 +90,8 @@ class OriginClusterTest {
                     assertThat(stream.getString("node")).as("held by the other origin").endsWith(":" + a.result().port("http"));
                     assertThat(PlaylistParser.parseMultivariant(bodies.get(1)).variants()).hasSize(2);
                     assertThat(PlaylistParser.parseMedia(bodies.get(2)).segments()).isNotEmpty();
+                    assertThat(eventsViaB).as("events of a channel followed on B before it went live on A")
+                            .anyMatch(OriginEvent.PartReady.class::isInstance);
                     test.completeNow();
                 })));
     }

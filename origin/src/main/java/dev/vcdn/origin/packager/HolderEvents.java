@@ -10,10 +10,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Events of channels another origin holds: one WebSocket per holder node, subscribed to the
- * channels local edges follow, whose messages are passed on unchanged. Event-loop owned.
+ * channels local edges follow, whose messages are passed on unchanged. A followed channel that
+ * is not live anywhere yet is looked for again every few seconds, so edges waiting on it get its
+ * events whichever origin it goes live on. Event-loop owned.
  */
 final class HolderEvents {
 
@@ -33,6 +38,8 @@ final class HolderEvents {
     private final BiConsumer<ChannelName, Buffer> deliver;
     private final Map<String, Future<WebSocket>> byNode = new HashMap<>();
     private final Map<ChannelName, String> nodeOfChannel = new HashMap<>();
+    /** Followed here, live nowhere yet: looked for again by {@link #lookAgain()}. */
+    private final Set<ChannelName> awaited = new HashSet<>();
 
     /** @param deliver hands a relayed, still encoded event to the local subscribers of its channel */
     HolderEvents(WebSocketClient client, StreamRegistry registry, Supplier<String> self, BiConsumer<ChannelName, Buffer> deliver) {
@@ -47,20 +54,30 @@ final class HolderEvents {
         if (nodeOfChannel.containsKey(channel)) {
             return;
         }
-        registry.live().onSuccess(streams -> streams.stream()
-                .filter(s -> s.channel().equals(channel))
-                .map(StreamTarget::node)
-                .filter(node -> !node.equals(self.get()))
-                .findFirst()
-                .ifPresent(node -> {
-                    nodeOfChannel.put(channel, node);
-                    connection(node).onSuccess(socket -> socket.writeTextMessage(
-                            EventCodec.encode(new OriginEvent.Subscription(List.of(channel), List.of()))));
-                }));
+        registry.live().onSuccess(streams -> {
+            Optional<String> holder = streams.stream().filter(s -> s.channel().equals(channel)).map(StreamTarget::node).findFirst();
+            if (holder.isEmpty()) {
+                awaited.add(channel);
+                return;
+            }
+            awaited.remove(channel);
+            // Held here: the local packages publish its events themselves.
+            if (!holder.get().equals(self.get()) && !nodeOfChannel.containsKey(channel)) {
+                nodeOfChannel.put(channel, holder.get());
+                connection(holder.get()).onSuccess(socket -> socket.writeTextMessage(
+                        EventCodec.encode(new OriginEvent.Subscription(List.of(channel), List.of()))));
+            }
+        });
+    }
+
+    /** Looks again for the followed channels that were not live anywhere; call every few seconds. */
+    void lookAgain() {
+        new ArrayList<>(awaited).forEach(this::follow);
     }
 
     /** No local subscriber follows {@code channel} any more. */
     void unfollow(ChannelName channel) {
+        awaited.remove(channel);
         String node = nodeOfChannel.remove(channel);
         if (node != null) {
             Optional.ofNullable(byNode.get(node)).ifPresent(connection -> connection.onSuccess(socket -> socket.writeTextMessage(

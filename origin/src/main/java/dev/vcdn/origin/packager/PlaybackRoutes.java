@@ -33,6 +33,8 @@ public final class PlaybackRoutes {
 
     /** How far ahead of the live edge a part may be asked for and waited on. */
     private static final int PARTS_AHEAD = 4;
+    /** How often channels that edges follow but that are live nowhere yet are looked for. */
+    private static final long LOOK_AGAIN_MILLIS = 2_000;
     /** Largest event relayed from another origin: a part with its bytes. */
     private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
@@ -51,8 +53,10 @@ public final class PlaybackRoutes {
         // A part of a high rung is a few hundred KB: above the client's default message limit of 256 KB.
         WebSocketClientOptions events = new WebSocketClientOptions().setMaxMessageSize(MAX_EVENT_BYTES)
                 .setMaxFrameSize(MAX_EVENT_BYTES);
-        packages.events().relayFrom(new HolderEvents(vertx.createWebSocketClient(events), registry, self,
-                packages.events()::deliver));
+        HolderEvents holderEvents = new HolderEvents(vertx.createWebSocketClient(events), registry, self,
+                packages.events()::deliver);
+        packages.events().relayFrom(holderEvents);
+        vertx.setPeriodic(LOOK_AGAIN_MILLIS, id -> holderEvents.lookAgain());
     }
 
     public void mount(Router router) {

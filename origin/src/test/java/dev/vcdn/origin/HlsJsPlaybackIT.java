@@ -93,10 +93,11 @@ class HlsJsPlaybackIT {
                 JsonObject result = play(master, 14);
                 JsonArray samples = result.getJsonArray("samples");
                 assertThat(result.getJsonArray("errors")).as("fatal hls.js errors").isEmpty();
-                // The last ten seconds: one second of picture for each second of wall clock, no stall.
+                // The last ten seconds: at least 0.8 s of picture for each second of wall clock (no stall),
+                // at most 1.5 s (the player catches up on the live edge at up to 1.5x speed).
                 for (int i = samples.size() - 10; i < samples.size(); i++) {
                     double advanced = samples.getJsonObject(i).getDouble("time") - samples.getJsonObject(i - 1).getDouble("time");
-                    assertThat(advanced).as("playback advanced during second %d", i).isBetween(0.8, 1.2);
+                    assertThat(advanced).as("playback advanced during second %d", i).isBetween(0.8, 1.55);
                 }
                 JsonObject last = samples.getJsonObject(samples.size() - 1);
                 assertThat(last.getInteger("height")).isPositive();

@@ -16,6 +16,7 @@ import dev.vcdn.shared.process.Endpoint;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessVerticle;
 import dev.vcdn.shared.region.EdgeStatus;
+import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -26,6 +27,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The edge's core: it owns the live state (cache fills, pushed playlists, held requests, the
@@ -34,6 +37,7 @@ import java.util.List;
  */
 public final class EdgeVerticle extends ProcessVerticle {
 
+    private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
     /** Pushes stop being trusted after this silence (parts come every third of a second). */
     static final Duration PUSH_STALE_AFTER = Duration.ofSeconds(2);
     /** A channel no viewer of this node asked for in this long is let go. */
@@ -68,7 +72,7 @@ public final class EdgeVerticle extends ProcessVerticle {
         HazelcastClusterManager clusterManager = (HazelcastClusterManager) ((VertxInternal) vertx).clusterManager();
         ownership = new HazelcastOwnership(clusterManager.getHazelcastInstance());
         Duration objectTtl = config.cache().objectTtl();
-        cache = new ResponseCache(config.cache().maxBytes(), Ticker.systemTicker());
+        cache = new ResponseCache(config.cache().maxBytes(), Ticker.systemTicker(), cacheFitsDirectMemory());
         PushedStreams pushed = new PushedStreams(cache, objectTtl, PUSH_STALE_AFTER, System::nanoTime);
         viewers = new ViewerCount(VIEWER_WINDOW, System::nanoTime);
         metrics = new EdgeMetrics(process.metrics());
@@ -91,6 +95,17 @@ public final class EdgeVerticle extends ProcessVerticle {
                     // Ownership moves with the members: act on it now rather than at the next tick.
                     ownership.onMembershipChange(() -> context.runOnContext(v -> region.tick()));
                 });
+    }
+
+    /** Whether cached bodies can live off-heap: the JVM's direct memory must hold the whole cache, with room for I/O. */
+    private boolean cacheFitsDirectMemory() {
+        long direct = PlatformDependent.maxDirectMemory();
+        boolean fits = config.cache().maxBytes() <= direct * 3 / 4;
+        if (!fits) {
+            log.warn("cache bodies kept on the heap: cache.max-bytes {} is over 3/4 of the JVM's direct memory ({} bytes); "
+                    + "raise -XX:MaxDirectMemorySize to serve them without a copy", config.cache().maxBytes(), direct);
+        }
+        return fits;
     }
 
     /** One viewer server per event loop, all on one port. */

@@ -34,13 +34,20 @@ public record CachedResponse(int status, Optional<String> contentType, Optional<
     /**
      * The same answer with its body in native memory: a socket write of it needs no copy into a
      * native buffer first, which matters when one part is sent to thousands of viewers. The JDK
-     * buffer is freed by the garbage collector like any object, nothing to release.
+     * buffer is freed by the garbage collector like any object, nothing to release. When the
+     * JVM's direct memory is full the heap copy is kept instead.
      */
     CachedResponse offHeap() {
         if (body.length() == 0) {
             return this;
         }
-        ByteBuffer direct = ByteBuffer.allocateDirect(body.length());
+        ByteBuffer direct;
+        try {
+            direct = ByteBuffer.allocateDirect(body.length());
+        } catch (OutOfMemoryError directMemoryFull) {
+            // -XX:MaxDirectMemorySize below cache.max-bytes: keep this one on the heap rather than fail the request.
+            return this;
+        }
         direct.put(((BufferInternal) body).getByteBuf().nioBuffer()).flip();
         return new CachedResponse(status, contentType, cacheControl, etag, BufferInternal.buffer(Unpooled.wrappedBuffer(direct)),
                 timeToLive);

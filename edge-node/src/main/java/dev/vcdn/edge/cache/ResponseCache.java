@@ -14,8 +14,15 @@ import java.util.Optional;
 public final class ResponseCache {
 
     private final Cache<String, CachedResponse> entries;
+    private final boolean offHeap;
 
     public ResponseCache(long maxBytes, Ticker ticker) {
+        this(maxBytes, ticker, true);
+    }
+
+    /** @param offHeap keep bodies in native memory (the JVM's direct memory must hold {@code maxBytes}) */
+    public ResponseCache(long maxBytes, Ticker ticker, boolean offHeap) {
+        this.offHeap = offHeap;
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((String key, CachedResponse value) -> value.weight() + key.length())
@@ -34,7 +41,7 @@ public final class ResponseCache {
         if (!response.cacheable()) {
             return response;
         }
-        CachedResponse kept = response.offHeap();
+        CachedResponse kept = offHeap ? response.offHeap() : response;
         entries.put(key, kept);
         return kept;
     }

@@ -109,7 +109,7 @@ public final class GeoVerticle extends ProcessVerticle {
             Name nameserver = Name.fromString(config.dns().nameserver().endsWith(".") ? config.dns().nameserver()
                     : config.dns().nameserver() + ".");
             return new DnsResponder(zone, names, nameserver,
-                    config.dns().nameserverAddress().flatMap(HealthyEdge::literalAddress), world.ttl().toSeconds(),
+                    config.dns().nameserverAddress().flatMap(IpLiteral::parse), world.ttl().toSeconds(),
                     config.dns().answers(), locator, chooser, System.currentTimeMillis() / 1000);
         } catch (TextParseException e) {
             throw new IllegalArgumentException("zone or name server is not a DNS name: " + e.getMessage(), e);

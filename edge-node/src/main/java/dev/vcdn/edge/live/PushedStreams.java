@@ -60,7 +60,6 @@ public final class PushedStreams {
     private final LongSupplier nanoTime;
     private final Map<ChannelName, PushedChannel> channels = new HashMap<>();
     private long partsReceived;
-    private long segmentsAssembled;
 
     /**
      * @param immutableTtl how long pushed parts and segments stay cached
@@ -89,11 +88,9 @@ public final class PushedStreams {
                     OptionalInt.of(part.part())), bytes);
             channel.rendition(part.rendition()).addPart(part.msn(), part.part(), bytes);
         } else if (event instanceof OriginEvent.SegmentComplete complete) {
-            channel.rendition(complete.rendition()).assemble(complete.msn()).ifPresent(whole -> {
-                segmentsAssembled++;
-                keep(event.streamId(), path(event.channel(), complete.rendition(), PlaybackPath.Kind.SEGMENT,
-                        OptionalLong.of(complete.msn()), OptionalInt.empty()), whole);
-            });
+            channel.rendition(complete.rendition()).assemble(complete.msn()).ifPresent(whole ->
+                    keep(event.streamId(), path(event.channel(), complete.rendition(), PlaybackPath.Kind.SEGMENT,
+                            OptionalLong.of(complete.msn()), OptionalInt.empty()), whole));
         } else if (event instanceof PlaylistUpdate update) {
             channel.rendition(update.rendition()).update(update);
         } else if (event instanceof OriginEvent.StreamEnded) {
@@ -193,9 +190,5 @@ public final class PushedStreams {
 
     public long partsReceived() {
         return partsReceived;
-    }
-
-    public long segmentsAssembled() {
-        return segmentsAssembled;
     }
 }

@@ -42,7 +42,6 @@ final class OriginEvents {
     private boolean connecting;
     private boolean closed;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
-    private long connections;
 
     OriginEvents(Vertx vertx, URI origin, Consumer<Buffer> onEvent) {
         this.vertx = vertx;
@@ -75,11 +74,6 @@ final class OriginEvents {
         return subscribed.contains(channel);
     }
 
-    /** Connections opened since the start (a reconnect counts). */
-    long connections() {
-        return connections;
-    }
-
     private void connect() {
         connecting = true;
         int port = origin.getPort() > 0 ? origin.getPort() : ("https".equals(origin.getScheme()) ? 443 : 80);
@@ -98,7 +92,6 @@ final class OriginEvents {
                 opened.close();
                 return;
             }
-            connections++;
             backoffMillis = MIN_BACKOFF_MILLIS;
             socket = opened;
             subscribed.clear();

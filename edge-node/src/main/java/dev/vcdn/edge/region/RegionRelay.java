@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -48,8 +49,6 @@ public final class RegionRelay {
     /** Channels this node owns that someone in the region watches, with when they last said so. */
     private final Map<ChannelName, Long> regionInterest = new HashMap<>();
     private MessageConsumer<String> watchConsumer;
-    private long relayed;
-    private long notOwned;
 
     /** @param interestTimeout a channel no viewer asked for this long is let go */
     public RegionRelay(Vertx vertx, ChannelOwnership ownership, PushedStreams pushed, EdgeDirectory directory, URI origin,
@@ -112,9 +111,10 @@ public final class RegionRelay {
 
     /** Tells each owner which of its channels this node watches; a channel owned here is noted directly. */
     private void announce(Set<ChannelName> channels) {
-        Map<String, List<ChannelName>> byOwner = channels.stream()
-                .filter(channel -> ownership.ownerOf(channel).isPresent())
-                .collect(Collectors.groupingBy(channel -> ownership.ownerOf(channel).orElseThrow()));
+        Map<String, List<ChannelName>> byOwner = new HashMap<>();
+        for (ChannelName channel : channels) {
+            ownership.ownerOf(channel).ifPresent(owner -> byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(channel));
+        }
         byOwner.forEach((owner, owned) -> {
             if (owner.equals(ownership.self())) {
                 owned.forEach(this::watchedInRegion);
@@ -157,11 +157,9 @@ public final class RegionRelay {
         }
         if (!ownership.ownedHere(channel) || !originEvents.follows(channel)) {
             // Ownership moved since the subscription: the new owner relays it now.
-            notOwned++;
             follow();
             return;
         }
-        relayed++;
         vertx.eventBus().publish(EVENTS_ADDRESS + channel.value(), event);
     }
 
@@ -171,28 +169,6 @@ public final class RegionRelay {
         } catch (IllegalArgumentException e) {
             log.warn("malformed event from the region: {}", e.getMessage());
         }
-    }
-
-    /** Channels this node's viewers watch. */
-    public int watchedChannels() {
-        return localInterest.size();
-    }
-
-    /** Channels this node relays from the origin to the region. */
-    public int ownedChannels() {
-        return (int) regionInterest.keySet().stream().filter(originEvents::follows).count();
-    }
-
-    public long relayedEvents() {
-        return relayed;
-    }
-
-    public long eventsNoLongerOwned() {
-        return notOwned;
-    }
-
-    public long originConnections() {
-        return originEvents.connections();
     }
 
     public void close() {

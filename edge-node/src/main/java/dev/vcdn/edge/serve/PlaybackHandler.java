@@ -22,7 +22,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,7 +41,6 @@ public final class PlaybackHandler {
     /** A blocking reload this many segments past the live edge is refused, as at the origin. */
     static final int SEGMENTS_AHEAD = 2;
     static final String STREAMS = "/api/streams";
-    static final String FILL_HEADER = Upstream.FILL_HEADER;
 
     private final Vertx vertx;
     private final ResponseCache cache;
@@ -74,7 +72,7 @@ public final class PlaybackHandler {
 
     /** A canonical playback request, on the core event loop (the connection may belong to another). */
     void handle(RoutingContext ctx, PlaybackPath path) {
-        boolean fromPeer = ctx.request().getHeader(FILL_HEADER) != null;
+        boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
         region.touch(path.channel());
         switch (path.object()) {
             case MEDIA_PLAYLIST -> {

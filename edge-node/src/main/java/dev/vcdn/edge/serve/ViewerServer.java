@@ -2,6 +2,7 @@ package dev.vcdn.edge.serve;
 
 import dev.vcdn.edge.cache.CachedResponse;
 import dev.vcdn.edge.cache.ResponseCache;
+import dev.vcdn.edge.upstream.Upstream;
 import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.http.HttpServers;
 import dev.vcdn.shared.http.OperationsRoutes;
@@ -88,7 +89,7 @@ public final class ViewerServer extends VerticleBase {
             return;
         }
         PlaybackPath path = parsed.get();
-        if (path.object() != PlaybackPath.Kind.MEDIA_PLAYLIST && ctx.request().getHeader(PlaybackHandler.FILL_HEADER) == null) {
+        if (path.object() != PlaybackPath.Kind.MEDIA_PLAYLIST && ctx.request().getHeader(Upstream.FILL_HEADER) == null) {
             Optional<CachedResponse> cached = cache.get(path.canonical());
             if (cached.isPresent()) {
                 metrics.hit();

@@ -1,5 +1,6 @@
 package dev.vcdn.geo.director;
 
+import dev.vcdn.geo.IpLiteral;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -8,20 +9,19 @@ public record Cidr(byte[] network, int prefixLength) {
 
     public static Cidr parse(String text) {
         int slash = text.indexOf('/');
-        String address = slash < 0 ? text : text.substring(0, slash);
-        if (!address.matches("[0-9A-Fa-f:.]+")) {
-            throw new IllegalArgumentException("'" + text + "' is not an address block");
-        }
+        byte[] bytes = IpLiteral.parse(slash < 0 ? text : text.substring(0, slash))
+                .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an address block"))
+                .getAddress();
+        int prefix;
         try {
-            byte[] bytes = InetAddress.getByName(address).getAddress();
-            int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
-            if (prefix < 0 || prefix > bytes.length * 8) {
-                throw new IllegalArgumentException("'" + text + "' has a prefix length out of range");
-            }
-            return new Cidr(bytes, prefix);
-        } catch (UnknownHostException | NumberFormatException e) {
+            prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
+        } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not an address block");
         }
+        if (prefix < 0 || prefix > bytes.length * 8) {
+            throw new IllegalArgumentException("'" + text + "' has a prefix length out of range");
+        }
+        return new Cidr(bytes, prefix);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.vcdn.geo.director;
 
+import dev.vcdn.geo.IpLiteral;
 import dev.vcdn.geo.health.EdgeChooser;
 import dev.vcdn.geo.health.HealthyEdge;
 import dev.vcdn.geo.locate.RegionLocator;
@@ -12,7 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 
@@ -88,7 +88,7 @@ public final class Director {
 
     /** The caller: the peer, or behind trusted proxies the nearest untrusted X-Forwarded-For entry. */
     Optional<InetAddress> client(RoutingContext ctx) {
-        Optional<InetAddress> peer = literal(ctx.request().remoteAddress().host());
+        Optional<InetAddress> peer = IpLiteral.parse(ctx.request().remoteAddress().host());
         if (peer.isEmpty() || !trusted(peer.get())) {
             return peer;
         }
@@ -98,7 +98,7 @@ public final class Director {
         }
         String[] hops = forwarded.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
-            Optional<InetAddress> hop = literal(hops[i].trim());
+            Optional<InetAddress> hop = IpLiteral.parse(hops[i].trim());
             if (hop.isEmpty()) {
                 return peer;
             }
@@ -111,16 +111,5 @@ public final class Director {
 
     private boolean trusted(InetAddress address) {
         return trustedProxies.stream().anyMatch(cidr -> cidr.contains(address));
-    }
-
-    private static Optional<InetAddress> literal(String text) {
-        if (text == null || text.length() > 45 || !text.matches("[0-9A-Fa-f:.]+")) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(text));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
     }
 }

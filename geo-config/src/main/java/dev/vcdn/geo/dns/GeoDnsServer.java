@@ -1,5 +1,6 @@
 package dev.vcdn.geo.dns;
 
+import dev.vcdn.geo.IpLiteral;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -13,10 +14,12 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.xbill.DNS.Rcode;
 
 /**
  * The geo-DNS sockets: UDP and TCP on one port (the TCP listener takes the port UDP got, so
@@ -37,6 +40,8 @@ public final class GeoDnsServer {
     private final Counter malformed;
     private final Counter truncated;
     private final Counter limited;
+    /** The queries counter of each transport and response code, registered once (not per query). */
+    private final Map<String, Counter> answered = new HashMap<>();
     private DatagramSocket udp;
     private NetServer tcp;
 
@@ -70,7 +75,7 @@ public final class GeoDnsServer {
             malformed.increment();
             return;
         }
-        Optional<InetAddress> source = address(packet.sender().host());
+        Optional<InetAddress> source = IpLiteral.parse(packet.sender().host());
         if (source.isEmpty()) {
             return;
         }
@@ -88,7 +93,7 @@ public final class GeoDnsServer {
     }
 
     private void onConnection(NetSocket socket) {
-        Optional<InetAddress> source = address(socket.remoteAddress().host());
+        Optional<InetAddress> source = IpLiteral.parse(socket.remoteAddress().host());
         if (source.isEmpty()) {
             socket.close();
             return;
@@ -131,24 +136,14 @@ public final class GeoDnsServer {
         if (answer.get().truncated()) {
             truncated.increment();
         }
-        Counter.builder("vcdn.geo.dns.queries").description("DNS queries answered, by transport and response code")
+        answered.computeIfAbsent(transport.name() + answer.get().rcode(), key -> Counter.builder("vcdn.geo.dns.queries")
+                .description("DNS queries answered, by transport and response code")
                 .tag("transport", transport.name().toLowerCase(Locale.ROOT))
-                .tag("rcode", org.xbill.DNS.Rcode.string(answer.get().rcode()).toLowerCase(Locale.ROOT))
-                .register(metrics).increment();
+                .tag("rcode", Rcode.string(answer.get().rcode()).toLowerCase(Locale.ROOT))
+                .register(metrics)).increment();
         return Optional.of(answer.get().wire());
     }
 
-    /** The peer's address from the literal Vert.x reports: never a name lookup. */
-    private static Optional<InetAddress> address(String literal) {
-        if (literal == null || !literal.matches("[0-9A-Fa-f:.]+")) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(literal));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
 
     public Future<Void> close() {
         Future<Void> udpClosed = udp == null ? Future.succeededFuture() : udp.close();

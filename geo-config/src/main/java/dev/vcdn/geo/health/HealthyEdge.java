@@ -20,21 +20,4 @@ public record HealthyEdge(String region, URI url, Optional<InetAddress> address,
         Objects.requireNonNull(address, "address");
     }
 
-    /** The address of an IP-literal host, without a DNS lookup; empty for names. */
-    public static Optional<InetAddress> literalAddress(String host) {
-        if (host == null) {
-            return Optional.empty();
-        }
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        boolean v4 = bare.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-        boolean v6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:.]+");
-        if (!v4 && !v6) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(bare));
-        } catch (java.net.UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
 }

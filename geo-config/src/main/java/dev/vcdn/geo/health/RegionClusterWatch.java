@@ -4,6 +4,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig;
 import com.hazelcast.core.HazelcastInstance;
+import dev.vcdn.geo.IpLiteral;
 import dev.vcdn.geo.world.Region;
 import dev.vcdn.shared.region.EdgeStatus;
 import io.vertx.core.Future;
@@ -73,7 +74,7 @@ public final class RegionClusterWatch implements AutoCloseable {
                 EdgeStatus status = EdgeStatus.fromJson(json);
                 if (status.heartbeat().isAfter(oldest)) {
                     URI url = status.url();
-                    fresh.add(new HealthyEdge(region.id(), url, HealthyEdge.literalAddress(url.getHost()), status.viewers()));
+                    fresh.add(new HealthyEdge(region.id(), url, IpLiteral.parse(url.getHost()), status.viewers()));
                 }
             } catch (IllegalArgumentException e) {
                 log.debug("ignored edges entry in region {}: {}", region.id(), e.getMessage());

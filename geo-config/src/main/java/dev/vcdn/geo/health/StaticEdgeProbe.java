@@ -1,5 +1,6 @@
 package dev.vcdn.geo.health;
 
+import dev.vcdn.geo.IpLiteral;
 import dev.vcdn.geo.world.Region;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,7 +40,7 @@ public final class StaticEdgeProbe {
             probes.add(client.request(ready)
                     .compose(request -> request.send())
                     .compose(response -> response.body().map(ignored -> response.statusCode() == 200))
-                    .map(up -> up ? Optional.of(new HealthyEdge(region.id(), url, HealthyEdge.literalAddress(url.getHost()), 0))
+                    .map(up -> up ? Optional.of(new HealthyEdge(region.id(), url, IpLiteral.parse(url.getHost()), 0))
                             : Optional.<HealthyEdge>empty())
                     .otherwise(Optional.empty()));
         }

@@ -36,10 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class PlaybackHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PlaybackHandler.class);
-    /** How far past the live edge a part may be asked for and waited on, as at the origin. */
-    static final int PARTS_AHEAD = 4;
-    /** A blocking reload this many segments past the live edge is refused, as at the origin. */
-    static final int SEGMENTS_AHEAD = 2;
     static final String STREAMS = "/api/streams";
 
     private final Vertx vertx;
@@ -101,7 +97,7 @@ public final class PlaybackHandler {
             return;
         }
         long msn = path.msn().getAsLong();
-        if (msn > latest.lastMsn() + SEGMENTS_AHEAD) {
+        if (latest.liveEdge().tooFarAhead(msn)) {
             ctx.fail(400);
             return;
         }
@@ -128,24 +124,13 @@ public final class PlaybackHandler {
         Optional<PlaylistUpdate> latest = pushed.current(channel, rendition).flatMap(PushedRendition::playlist);
         long msn = path.msn().getAsLong();
         int index = path.part().getAsInt();
-        if (latest.isEmpty() || !isNearTheLiveEdge(latest.get(), msn, index)) {
+        if (latest.isEmpty() || latest.get().ended() || !latest.get().liveEdge().mayHold(msn, index)) {
             cachedOrFetched(ctx, path, fromPeer);
             return;
         }
         hold(ctx, path, fromPeer, pushed.awaitPart(channel, rendition, msn, index)).onSuccess(bytes -> respond(ctx,
                 cache.get(path.canonical()).orElseGet(() -> CachedResponse.ok(PlaybackHeaders.MEDIA_TYPE,
                         PlaybackHeaders.IMMUTABLE, Optional.empty(), bytes, Duration.ZERO))));
-    }
-
-    private static boolean isNearTheLiveEdge(PlaylistUpdate latest, long msn, int index) {
-        if (latest.ended()) {
-            return false;
-        }
-        if (latest.lastMsn() < 0) {
-            return msn == 0 && index < PARTS_AHEAD;
-        }
-        return (msn == latest.lastMsn() && index > latest.lastPart() && index <= latest.lastPart() + PARTS_AHEAD)
-                || (msn == latest.lastMsn() + 1 && index < PARTS_AHEAD);
     }
 
     /**

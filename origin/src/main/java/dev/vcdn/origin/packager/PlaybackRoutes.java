@@ -6,6 +6,7 @@ import static dev.vcdn.shared.http.PlaybackHeaders.IMMUTABLE;
 import static dev.vcdn.shared.http.PlaybackHeaders.MEDIA_TYPE;
 import static dev.vcdn.shared.http.PlaybackHeaders.PLAYLIST_TYPE;
 
+import dev.vcdn.shared.hls.LiveEdge;
 import dev.vcdn.shared.hls.PlaylistWriter;
 import dev.vcdn.shared.http.PlaybackHeaders;
 import dev.vcdn.shared.http.PlaybackPath;
@@ -31,8 +32,6 @@ public final class PlaybackRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(PlaybackRoutes.class);
 
-    /** How far ahead of the live edge a part may be asked for and waited on. */
-    private static final int PARTS_AHEAD = 4;
     /** How often channels that edges follow but that are live nowhere yet are looked for. */
     private static final long LOOK_AGAIN_MILLIS = 2_000;
     /** Largest event relayed from another origin: a part with its bytes. */
@@ -124,8 +123,7 @@ public final class PlaybackRoutes {
             return;
         }
         long msn = path.msn().getAsLong();
-        long lastMsn = window.lastPart().map(edge -> edge[0]).orElse(-1L);
-        if (msn > lastMsn + 2) {
+        if (liveEdge(window).tooFarAhead(msn)) {
             ctx.fail(400);
             return;
         }
@@ -214,17 +212,11 @@ public final class PlaybackRoutes {
     }
 
     private static boolean isNearTheLiveEdge(RenditionWindow window, long msn, int index) {
-        if (window.ended()) {
-            return false;
-        }
-        Optional<long[]> edge = window.lastPart();
-        if (edge.isEmpty()) {
-            return msn == 0 && index < PARTS_AHEAD;
-        }
-        long lastMsn = edge.get()[0];
-        long lastPart = edge.get()[1];
-        return (msn == lastMsn && index > lastPart && index <= lastPart + PARTS_AHEAD)
-                || (msn == lastMsn + 1 && index < PARTS_AHEAD);
+        return !window.ended() && liveEdge(window).mayHold(msn, index);
+    }
+
+    private static LiveEdge liveEdge(RenditionWindow window) {
+        return window.lastPart().map(edge -> new LiveEdge(edge[0], (int) edge[1])).orElse(LiveEdge.NONE);
     }
 
     private static void respond(RoutingContext ctx, String type, String cacheControl, Buffer body) {

@@ -1,5 +1,6 @@
 package dev.vcdn.shared.events;
 
+import dev.vcdn.shared.hls.LiveEdge;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
 import dev.vcdn.shared.stream.StreamId;
@@ -101,6 +102,10 @@ public sealed interface OriginEvent {
             if (lastMsn < -1 || lastPart < 0) {
                 throw new IllegalArgumentException("live edge " + lastMsn + "." + lastPart);
             }
+        }
+
+        public LiveEdge liveEdge() {
+            return new LiveEdge(lastMsn, lastPart);
         }
 
         /**

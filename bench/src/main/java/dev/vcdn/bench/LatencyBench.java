@@ -1,15 +1,9 @@
 package dev.vcdn.bench;
 
-import dev.vcdn.origin.OriginConfig;
-import dev.vcdn.origin.OriginProcess;
 import dev.vcdn.shared.hls.MediaPlaylist;
 import dev.vcdn.shared.hls.Part;
 import dev.vcdn.shared.hls.PlaylistParser;
 import dev.vcdn.shared.hls.Segment;
-import dev.vcdn.shared.process.ProcessLauncher;
-import dev.vcdn.shared.process.RunningProcess;
-import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -62,25 +55,8 @@ public final class LatencyBench {
     }
 
     private static Samples lowLatency(String ffmpeg, int seconds) throws Exception {
-        Path data = Files.createTempDirectory("llhls-bench");
-        OriginProcess definition = new OriginProcess();
-        OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_DATA_DIR", data.toString(), "VCDN_CLUSTER_NAME", "bench-" + System.nanoTime(),
-                "VCDN_CLUSTER_PORT", Integer.toString(freePort())));
-        RunningProcess origin = ProcessLauncher.start(definition, config).toCompletionStage().toCompletableFuture().get();
-        int http = origin.port("http");
-        String token = config.adminToken().orElseThrow();
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/channels"))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String key = new JsonObject(created.body()).getString("streamKey");
-        Process publisher = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-                "-readrate_initial_burst", "0",
-                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine",
-                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-c:a", "aac",
-                "-t", Integer.toString(seconds + 8), "-f", "flv", "rtmp://127.0.0.1:" + origin.port("rtmp") + "/live/" + key)
-                .redirectErrorStream(true).start();
+        BenchOrigin origin = BenchOrigin.start(ffmpeg, "1280x720", seconds + 8, List.of("-readrate_initial_burst", "0"));
+        int http = origin.httpPort();
         List<Long> latencies = new ArrayList<>();
         List<Long> freshness = new ArrayList<>();
         String base = "http://127.0.0.1:" + http + "/live/bench/source/";
@@ -111,8 +87,7 @@ public final class LatencyBench {
             partEnd(after, Long.parseLong(numbers[0]), Integer.parseInt(numbers[1]))
                     .ifPresent(partEnd -> latencies.add(received.toEpochMilli() - partEnd.toEpochMilli()));
         }
-        publisher.destroy();
-        origin.stop().toCompletionStage().toCompletableFuture().get();
+        origin.close();
         return new Samples(latencies, freshness);
     }
 
@@ -192,12 +167,6 @@ public final class LatencyBench {
 
     private static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static long median(List<Long> values) {

@@ -1,22 +1,16 @@
 package dev.vcdn.bench;
 
 import dev.vcdn.edge.EdgeProcess;
-import dev.vcdn.origin.OriginConfig;
-import dev.vcdn.origin.OriginProcess;
 import dev.vcdn.shared.hls.MediaPlaylist;
 import dev.vcdn.shared.hls.PlaylistParser;
 import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
 import dev.vcdn.shared.testing.RecordingProxy;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,29 +46,14 @@ public final class RegionFetchBench {
         int viewers = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         String ffmpeg = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
 
-        Path data = Files.createTempDirectory("region-bench");
-        OriginProcess originProcess = new OriginProcess();
-        OriginConfig originConfig = ProcessLauncher.readConfig(originProcess, Optional.empty(), Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_DATA_DIR", data.toString(), "VCDN_CLUSTER_NAME", "bench-origin-" + System.nanoTime(),
-                "VCDN_CLUSTER_PORT", Integer.toString(freePort())));
-        RunningProcess origin = ProcessLauncher.start(originProcess, originConfig).toCompletionStage().toCompletableFuture().get();
-        int originHttp = origin.port("http");
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + originHttp + "/api/channels"))
-                .header("Authorization", "Bearer " + originConfig.adminToken().orElseThrow())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        String key = new JsonObject(created.body()).getString("streamKey");
-        Process publisher = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine",
-                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-c:a", "aac",
-                "-t", Integer.toString(seconds + 30), "-f", "flv", "rtmp://127.0.0.1:" + origin.port("rtmp") + "/live/" + key)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        BenchOrigin origin = BenchOrigin.start(ffmpeg, "640x360", seconds + 30, List.of());
+        int originHttp = origin.httpPort();
 
         Vertx proxyVertx = Vertx.vertx();
         RecordingProxy proxy = new RecordingProxy(proxyVertx, originHttp);
         int proxyPort = proxy.start().toCompletionStage().toCompletableFuture().get();
         String cluster = "bench-edge-" + System.nanoTime();
-        int[] clusterPorts = {freePort(), freePort()};
+        int[] clusterPorts = {BenchOrigin.freePort(), BenchOrigin.freePort()};
         List<RunningProcess> edges = new ArrayList<>();
         for (int i = 0; i < EDGES; i++) {
             EdgeProcess edgeProcess = new EdgeProcess();
@@ -131,12 +110,11 @@ public final class RegionFetchBench {
                 + "event stream instead); a per-node caching proxy: %d.00; ratio region / per-node proxy = **%.2f**%n",
                 perObject, EDGES, perObject / EDGES);
 
-        publisher.destroy();
         for (RunningProcess edge : edges) {
             edge.stop().toCompletionStage().toCompletableFuture().get();
         }
         proxyVertx.close();
-        origin.stop().toCompletionStage().toCompletableFuture().get();
+        origin.close();
         System.exit(0);
     }
 
@@ -197,9 +175,4 @@ public final class RegionFetchBench {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,26 +1,21 @@
 package dev.vcdn.world;
 
+import dev.vcdn.shared.process.StartLine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One process of the world: started with its environment, its output passed on with its name in
  * front, its start line read for the ports it bound, stopped with SIGTERM (then SIGKILL).
  */
 final class Child {
-
-    private static final Pattern STARTED = Pattern.compile(" started in \\d+ ms: (.*)$");
-    private static final Pattern ENDPOINT = Pattern.compile("(\\w[\\w-]*)=\\S+:(\\d+)");
 
     private final String name;
     private final Process process;
@@ -47,15 +42,7 @@ final class Child {
             String line;
             while ((line = in.readLine()) != null) {
                 System.out.println("[" + name + "] " + line);
-                Matcher m = STARTED.matcher(line);
-                if (m.find()) {
-                    Map<String, Integer> ports = new LinkedHashMap<>();
-                    Matcher endpoint = ENDPOINT.matcher(m.group(1));
-                    while (endpoint.find()) {
-                        ports.put(endpoint.group(1), Integer.parseInt(endpoint.group(2)));
-                    }
-                    started.complete(ports);
-                }
+                StartLine.endpoints(line).ifPresent(started::complete);
             }
         } catch (IOException ignored) {
             // The process ended.

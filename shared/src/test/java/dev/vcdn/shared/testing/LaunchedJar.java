@@ -1,5 +1,6 @@
 package dev.vcdn.shared.testing;
 
+import dev.vcdn.shared.process.StartLine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,16 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A process jar started as a user would ({@code java -jar X.jar}), with its output collected so
  * tests can wait for the start line and read the ports it names.
  */
 public final class LaunchedJar implements AutoCloseable {
-
-    private static final Pattern STARTED = Pattern.compile(" started in \\d+ ms: (.*)$");
 
     private final Process process;
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
@@ -60,10 +57,7 @@ public final class LaunchedJar implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 lines.add(line);
                 System.out.println("    | " + line);
-                Matcher m = STARTED.matcher(line);
-                if (m.find()) {
-                    started.complete(parseEndpoints(m.group(1)));
-                }
+                StartLine.endpoints(line).ifPresent(started::complete);
             }
         } catch (IOException ignored) {
             // The process ended.
@@ -78,15 +72,6 @@ public final class LaunchedJar implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("no start line (" + e.getMessage() + "):\n" + output());
         }
-    }
-
-    private static Map<String, Integer> parseEndpoints(String list) {
-        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
-        Matcher m = Pattern.compile("(\\w[\\w-]*)=\\S+:(\\d+)").matcher(list);
-        while (m.find()) {
-            ports.put(m.group(1), Integer.parseInt(m.group(2)));
-        }
-        return ports;
     }
 
     /** Sends SIGTERM and waits for the exit; returns the exit status. */

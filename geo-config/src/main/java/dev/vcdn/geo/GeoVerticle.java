@@ -63,9 +63,10 @@ public final class GeoVerticle extends ProcessVerticle {
     @Override
     public Future<?> start() {
         World world = config.world();
-        return vertx.executeBlocking(this::openGeoIp).compose(opened -> {
-            geoIp = opened;
-            RegionLocator locator = new RegionLocator(world, geoIp, Continents.bundled());
+        // Both read files: off the event loop.
+        return vertx.executeBlocking(() -> new Lookups(openGeoIp(), Continents.bundled())).compose(lookups -> {
+            geoIp = lookups.geoIp();
+            RegionLocator locator = new RegionLocator(world, geoIp, lookups.continents());
             EdgeChooser chooser = new EdgeChooser(world, health);
             Gauge.builder("vcdn.geo.healthy.edges", health, EdgeHealth::total)
                     .description("Edges answering now, over all regions").register(process.metrics());
@@ -80,6 +81,9 @@ public final class GeoVerticle extends ProcessVerticle {
                         return listenHttp(config.http(), router);
                     });
         });
+    }
+
+    private record Lookups(Optional<GeoIp> geoIp, Continents continents) {
     }
 
     private Optional<GeoIp> openGeoIp() {

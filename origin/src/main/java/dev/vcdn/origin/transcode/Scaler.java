@@ -54,9 +54,13 @@ public final class Scaler implements AutoCloseable {
 
     /**
      * The scaled picture, with the source's timestamps, in a frame this scaler owns and reuses:
-     * valid until the next call, never freed by the caller.
+     * valid until the next call, never freed by the caller. A source that already has the size
+     * and format comes back itself, untouched and still the caller's.
      */
     public AVFrame scale(AVFrame source) {
+        if (source.width() == width && source.height() == height && source.format() == format) {
+            return source;
+        }
         if (context == null || source.width() != sourceWidth || source.height() != sourceHeight
                 || source.format() != sourceFormat) {
             reset(source);

@@ -310,19 +310,26 @@ final class StreamTranscoder implements Runnable {
     }
 
     /**
-     * Each rung is scaled from the smallest larger rung (its picture is already at hand and far
-     * closer in size than the source), the largest from the decoded source. Workers are kept
-     * largest first, so that at the end each one finishes (and hands on its last pictures)
-     * before the rungs it feeds are told to stop.
+     * A rung of the same size as an earlier one (the AV1 or VP9 rung beside its H.264 twin) takes
+     * that rung's picture as it is, no scaling; any other is scaled from the smallest larger rung
+     * (its picture is already at hand and far closer in size than the source); the largest from
+     * the decoded source. Workers are kept largest first (H.264 before the other codecs at one
+     * size), so that at the end each one finishes (and hands on its last pictures) before the
+     * rungs it feeds are told to stop.
      */
     private void chainScaling() {
         workers.sort(Comparator.comparingInt((RungWorker w) -> w.rung().height()).reversed());
         for (int i = 0; i < workers.size(); i++) {
-            RungWorker rung = workers.get(i);
-            Optional<RungWorker> feeder = workers.subList(0, i).stream()
-                    .filter(larger -> larger.rung().height() > rung.rung().height() && larger.rung().width() >= rung.rung().width())
-                    .reduce((first, second) -> second);
-            feeder.ifPresentOrElse(larger -> larger.feed(rung), () -> scaledFromSource.add(rung));
+            RungWorker worker = workers.get(i);
+            Rung rung = worker.rung();
+            List<RungWorker> earlier = workers.subList(0, i);
+            Optional<RungWorker> twin = earlier.stream()
+                    .filter(w -> w.rung().width() == rung.width() && w.rung().height() == rung.height())
+                    .findFirst();
+            Optional<RungWorker> larger = earlier.stream()
+                    .filter(w -> w.rung().height() > rung.height() && w.rung().width() >= rung.width())
+                    .reduce((bigger, smaller) -> smaller.rung().height() < bigger.rung().height() ? smaller : bigger);
+            twin.or(() -> larger).ifPresentOrElse(feeder -> feeder.feed(worker), () -> scaledFromSource.add(worker));
         }
     }
 

@@ -42,6 +42,7 @@ final class BenchOrigin implements AutoCloseable {
         OriginProcess definition = new OriginProcess();
         OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
                 "VCDN_DATA_DIR", Files.createTempDirectory("bench-origin").toString(),
                 "VCDN_CLUSTER_NAME", "bench-" + System.nanoTime(), "VCDN_CLUSTER_PORT", Integer.toString(freePort())));
         RunningProcess origin = ProcessLauncher.start(definition, config).toCompletionStage().toCompletableFuture().get();

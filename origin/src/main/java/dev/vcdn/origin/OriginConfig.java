@@ -3,6 +3,7 @@ package dev.vcdn.origin;
 import dev.vcdn.origin.ingest.rtmp.RtmpLimits;
 import dev.vcdn.origin.packager.PackagingSettings;
 import dev.vcdn.origin.ingest.rtmp.RtmpSettings;
+import dev.vcdn.origin.ingest.srt.SrtSettings;
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.config.ConfigException;
 import dev.vcdn.shared.config.ConfigSource;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * Everything the origin is told at start. Keys, defaults and units are documented in
  * {@code origin/config/origin.yaml}; a test keeps that file and these defaults equal.
  */
-public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, Listener srt, Auth auth, Optional<String> adminToken,
+public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings srt, Auth auth, Optional<String> adminToken,
                            Path dataDir, ClusterConfig cluster, Hls hls) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -47,10 +48,6 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, Listener sr
     public record Hls(PackagingSettings standard, PackagingSettings lowLatency) {
     }
 
-    /** A TCP or UDP listener for an ingest protocol. */
-    public record Listener(String host, int port) {
-    }
-
     /**
      * The publish check.
      *
@@ -69,7 +66,13 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, Listener sr
         return new OriginConfig(
                 HttpServerConfig.read(source, DEFAULT_HTTP_PORT),
                 readRtmp(source),
-                new Listener(source.string("srt.host", "0.0.0.0"), source.port("srt.port", DEFAULT_SRT_PORT)),
+                new SrtSettings(
+                        source.string("srt.host", "0.0.0.0"),
+                        source.port("srt.port", DEFAULT_SRT_PORT),
+                        source.duration("srt.latency", Duration.ofMillis(120), Duration.ofMillis(20), Duration.ofSeconds(8)),
+                        source.duration("srt.idle-timeout", Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(10)),
+                        source.integer("srt.max-connections-per-address", 8, 1, 10_000),
+                        source.integer("srt.max-connections", 1000, 1, 100_000)),
                 new Auth(source.httpUrl("auth.url"),
                         source.duration("auth.timeout", Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofSeconds(30)),
                         source.optionalString("auth.token")),

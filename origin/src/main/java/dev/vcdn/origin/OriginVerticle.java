@@ -6,6 +6,7 @@ import dev.vcdn.origin.auth.ChannelStore;
 import dev.vcdn.origin.ingest.IngestGate;
 import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
+import dev.vcdn.origin.ingest.srt.SrtIngestVerticle;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.origin.packager.EventHub;
@@ -43,6 +44,7 @@ public final class OriginVerticle extends ProcessVerticle {
     private final ThumbnailStore thumbnails;
     private ChannelStore channelStore;
     private RtmpIngestVerticle rtmp;
+    private SrtIngestVerticle srt;
     /** This node's address in the stream registry: where the other origins relay playback of its streams. */
     private String node;
 
@@ -97,7 +99,8 @@ public final class OriginVerticle extends ProcessVerticle {
         IngestGate gate = new IngestGate(vertx, auth, registry, pipelineFactory, node,
                 Clock.systemUTC(), process.metrics());
         rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());
-        return vertx.deployVerticle(rtmp);
+        srt = new SrtIngestVerticle(config.srt(), gate, process.metrics());
+        return vertx.deployVerticle(rtmp).compose(ignored -> vertx.deployVerticle(srt));
     }
 
     private static void listStreams(RoutingContext ctx, StreamRegistry registry) {
@@ -127,6 +130,7 @@ public final class OriginVerticle extends ProcessVerticle {
     public List<Endpoint> endpoints() {
         List<Endpoint> endpoints = new ArrayList<>(List.of(httpEndpoint()));
         endpoints.addAll(rtmp.endpoints());
+        endpoints.addAll(srt.endpoints());
         return endpoints;
     }
 

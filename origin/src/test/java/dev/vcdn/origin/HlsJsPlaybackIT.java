@@ -75,6 +75,7 @@ class HlsJsPlaybackIT {
     void hlsJsPlaysTheLiveStreamAtLowLatency(@TempDir Path dataDir) throws Exception {
         try (LaunchedJar origin = LaunchedJar.start(JAR, Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
                 "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
                 "VCDN_CLUSTER_NAME", "it-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())))) {
             Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);

@@ -22,6 +22,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,11 +39,14 @@ class OriginClusterTest {
 
     private static Future<RunningProcess> origin(String cluster, int port, int peer, Path dataDir) {
         OriginProcess definition = new OriginProcess();
-        OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
                 "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
                 "VCDN_CLUSTER_NAME", cluster, "VCDN_CLUSTER_PORT", Integer.toString(port),
                 "VCDN_CLUSTER_MEMBERS", "127.0.0.1:" + peer));
+        env.put("VCDN_SRT_HOST", "127.0.0.1");
+        env.put("VCDN_SRT_PORT", "0");
+        OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), env);
         return ProcessLauncher.start(definition, config);
     }
 

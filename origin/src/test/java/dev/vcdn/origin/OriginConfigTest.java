@@ -30,6 +30,7 @@ class OriginConfigTest {
         assertThat(config.http().port()).isEqualTo(8080);
         assertThat(config.rtmp().port()).isEqualTo(1935);
         assertThat(config.srt().port()).isEqualTo(9000);
+        assertThat(config.srt().latency()).isEqualTo(java.time.Duration.ofMillis(120));
         assertThat(config.auth().url()).as("built-in auth service").isEmpty();
         assertThat(config.auth().timeout()).as("a refused publish is told within 2 s").isEqualTo(Duration.ofMillis(1500));
         assertThat(config.rtmp().port()).isEqualTo(1935);

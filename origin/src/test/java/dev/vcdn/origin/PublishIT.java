@@ -30,11 +30,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End to end against the packaged origin: Debian's ffmpeg and GStreamer's rtmp2sink go live,
- * hostile clients are cut off while a real stream stays live, and channels survive a restart.
- * {@code .ci/run} installs ffmpeg and GStreamer from Debian.
+ * End to end against the packaged origin: Debian's ffmpeg (over RTMP and SRT) and GStreamer's
+ * rtmp2sink go live and are transcoded into LL-HLS, hostile clients are cut off while the real
+ * streams stay live, and channels survive a restart. {@code .ci/run} installs ffmpeg and
+ * GStreamer from Debian.
  */
-class RtmpPublishIT {
+class PublishIT {
 
     private static final Path JAR = Path.of("target/origin.jar");
     private static final String ADMIN_TOKEN = "it-admin-token-0123456789";
@@ -60,6 +61,8 @@ class RtmpPublishIT {
                 "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
                 "VCDN_CLUSTER_NAME", "it-" + UUID.randomUUID(),
                 "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
+        env.put("VCDN_SRT_HOST", "127.0.0.1");
+        env.put("VCDN_SRT_PORT", "0");
         return LaunchedJar.start(JAR, env);
     }
 
@@ -109,6 +112,23 @@ class RtmpPublishIT {
                 "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-c:a", "aac", "-t", Integer.toString(seconds),
                 "-f", "flv", "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key)
                 .redirectErrorStream(true).start();
+    }
+
+    private static Process debianFfmpegOverSrt(int srtPort, String key, int seconds) throws IOException {
+        return new ProcessBuilder("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-c:a", "aac", "-t", Integer.toString(seconds),
+                "-f", "mpegts", "srt://127.0.0.1:" + srtPort + "?streamid=#!::r=live/" + key + ",m=publish")
+                .redirectErrorStream(true).start();
+    }
+
+    /** What Debian's ffprobe finds in a channel's LL-HLS: codec and height of each stream, once each. */
+    private static List<String> probe(int httpPort, String channel) throws Exception {
+        Process probe = new ProcessBuilder("/usr/bin/ffprobe", "-v", "error", "-show_entries", "stream=codec_name,height",
+                "-of", "csv=p=0", "http://127.0.0.1:" + httpPort + "/live/" + channel + "/master.m3u8").redirectErrorStream(true).start();
+        String probed = finish(probe, 30);
+        assertThat(probe.exitValue()).as(probed).isZero();
+        return probed.lines().distinct().toList();
     }
 
     private static Process gstreamer(int rtmpPort, String key, int seconds) throws IOException {
@@ -167,10 +187,13 @@ class RtmpPublishIT {
             int rtmp = ports.get("rtmp");
             aliceKey = createChannel(http, "alice");
             String bobKey = createChannel(http, "bob");
+            String carolKey = createChannel(http, "carol");
 
             Process ffmpeg = debianFfmpeg(rtmp, aliceKey, 8);
             Process gst = gstreamer(rtmp, bobKey, 6);
-            assertThat(awaitStreams(http, 2)).extracting(s -> ((JsonObject) s).getString("channel")).containsExactly("alice", "bob");
+            Process srt = debianFfmpegOverSrt(ports.get("srt"), carolKey, 8);
+            assertThat(awaitStreams(http, 3)).extracting(s -> ((JsonObject) s).getString("channel"))
+                    .containsExactlyInAnyOrder("alice", "bob", "carol");
             HttpResponse<byte[]> thumbnail = awaitThumbnail(http, "alice");
             assertThat(thumbnail.statusCode()).isEqualTo(200);
             assertThat(thumbnail.headers().firstValue("Content-Type")).contains("image/jpeg");
@@ -179,12 +202,9 @@ class RtmpPublishIT {
             assertThat(alice.getJsonArray("renditions")).as("the ladder of a 320x180 source")
                     .containsExactly("source", "160p");
             assertThat(alice.getJsonObject("source").getInteger("height")).isEqualTo(180);
-            Process probe = new ProcessBuilder("/usr/bin/ffprobe", "-v", "error", "-show_entries", "stream=codec_name,height",
-                    "-of", "csv=p=0", "http://127.0.0.1:" + http + "/live/alice/master.m3u8").redirectErrorStream(true).start();
-            String probed = finish(probe, 30);
-            assertThat(probe.exitValue()).as(probed).isZero();
-            assertThat(probed.lines().distinct().toList()).as("Debian's ffprobe reads the LL-HLS")
-                    .contains("aac", "h264,180", "h264,160");
+            assertThat(probe(http, "alice")).as("Debian's ffprobe reads the LL-HLS").contains("aac", "h264,180", "h264,160");
+            assertThat(awaitThumbnail(http, "carol").statusCode()).as("the SRT stream is transcoded too").isEqualTo(200);
+            assertThat(probe(http, "carol")).as("LL-HLS of the SRT publish").contains("aac", "h264,180", "h264,160");
 
             // Junk (an HTTP request), an absurd chunk size, an oversized message and a silent half-open handshake.
             try (Socket junk = new Socket("127.0.0.1", rtmp);
@@ -197,7 +217,7 @@ class RtmpPublishIT {
                 assertThat(closedByServer(oversized)).as("oversized message").isTrue();
                 assertThat(closedByServer(silent)).as("half-open handshake, after the 2 s handshake timeout").isTrue();
             }
-            assertThat(streams(http)).as("the real streams carried on").hasSize(2);
+            assertThat(streams(http)).as("the real streams carried on").hasSize(3);
 
             Process wrongKey = debianFfmpeg(rtmp, "sk_wrong", 1);
             assertThat(finish(wrongKey, 30)).contains("unknown stream key");
@@ -207,6 +227,8 @@ class RtmpPublishIT {
             assertThat(ffmpeg.exitValue()).as(ffmpegOutput).isZero();
             String gstOutput = finish(gst, 60);
             assertThat(gst.exitValue()).as(gstOutput).isZero();
+            String srtOutput = finish(srt, 60);
+            assertThat(srt.exitValue()).as(srtOutput).isZero();
             assertThat(origin.output()).contains("protocol error: Set Chunk Size 2147483647 outside",
                     "protocol error: message of 16777215 bytes", "not RTMP: first byte 0x47");
             origin.terminate(JarLifecycle.STOP_TIMEOUT);

@@ -49,7 +49,7 @@ class RtmpIngestTest {
     private Future<Void> deploy(Vertx vertx, Map<String, String> env) {
         Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0",
-                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0", "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
                 "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN));
         settings.putAll(env);
         OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(settings));

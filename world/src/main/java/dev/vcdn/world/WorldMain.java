@@ -85,6 +85,7 @@ public final class WorldMain {
         Child origin = start("origin", Jars.ORIGIN, Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", port(8080),
                 "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", port(1935),
+                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", port(9000),
                 "VCDN_DATA_DIR", data.resolve("origin").toString(), "VCDN_ADMIN_TOKEN", adminToken,
                 "VCDN_CLUSTER_NAME", "vcdn-world-origin", "VCDN_CLUSTER_PORT", clusterPort(5701)), List.of());
         Map<String, Integer> originPorts = origin.awaitStarted(START_TIMEOUT);

@@ -38,6 +38,7 @@ public final class LiveOrigin implements AutoCloseable {
     public static LiveOrigin start(Path dataDir, String channel, String size, int seconds) throws Exception {
         LaunchedJar origin = LaunchedJar.start(JAR, Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
+                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
                 "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
                 "VCDN_CLUSTER_NAME", "it-origin-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
         try {

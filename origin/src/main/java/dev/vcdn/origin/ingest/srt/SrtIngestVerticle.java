@@ -1,0 +1,287 @@
+package dev.vcdn.origin.ingest.srt;
+
+import dev.vcdn.origin.auth.PublishRefusedException;
+import dev.vcdn.origin.auth.PublishRequest;
+import dev.vcdn.origin.ingest.IngestGate;
+import dev.vcdn.origin.ingest.LiveStream;
+import dev.vcdn.shared.process.Endpoint;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SRT listener (caller-listener handshake v5, live mode, no encryption): one UDP socket for
+ * every publisher, connections told apart by our socket id. A caller proves its address with the
+ * SYN cookie before anything is kept for it; its stream id is checked with the auth server before
+ * the handshake completes, so a bad key is refused with an access-control code the caller shows
+ * (1401, 1409...).
+ */
+public final class SrtIngestVerticle extends VerticleBase {
+
+    private static final Logger log = LoggerFactory.getLogger(SrtIngestVerticle.class);
+    private static final long TICK_MILLIS = 5;
+    /** Handshake types of a rejection: 1000 + the reason (libsrt's SRT_REJ_* and the access-control SRT_REJX_*). */
+    static final int REJECT_UNSECURE = 1000 + 11;
+    static final int REJECT_VERSION = 1000 + 8;
+    static final int REJECT_BAD_REQUEST = 1000 + 1400;
+    static final int REJECT_UNAUTHORIZED = 1000 + 1401;
+    static final int REJECT_FORBIDDEN = 1000 + 1403;
+    static final int REJECT_BAD_MODE = 1000 + 1405;
+    static final int REJECT_CONFLICT = 1000 + 1409;
+    static final int REJECT_OVERLOAD = 1000 + 1402;
+    static final int REJECT_UNAVAILABLE = 1000 + 1503;
+    /** Flags of our HSRSP: TSBPD both ways, too-late packet drop, periodic NAK, retransmission flag. */
+    private static final int RESPONSE_FLAGS = 0x1 | 0x2 | 0x8 | 0x10 | 0x20;
+
+    private final SrtSettings settings;
+    private final IngestGate gate;
+    private final Counter rejected;
+    private final Counter lostPackets;
+    private final Counter droppedPackets;
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] cookieSecret = new byte[16];
+    private final int listenerSocket;
+    private final Map<Integer, SrtConnection> connections = new HashMap<>();
+    /** Callers whose stream id is with the auth server: "host/port/caller socket id". */
+    private final Set<String> authorizing = new HashSet<>();
+    private final Map<String, Integer> connectionsByAddress = new HashMap<>();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private DatagramSocket socket;
+    private long timer;
+
+    public SrtIngestVerticle(SrtSettings settings, IngestGate gate, MeterRegistry metrics) {
+        this.settings = settings;
+        this.gate = gate;
+        random.nextBytes(cookieSecret);
+        this.listenerSocket = random.nextInt() & 0x7FFFFFFF;
+        this.rejected = Counter.builder("vcdn.ingest.rejected.connections").tag("protocol", "srt")
+                .description("Connections closed at once: over the per-address or total limit").register(metrics);
+        this.lostPackets = Counter.builder("vcdn.ingest.srt.lost.packets")
+                .description("Data packets that did not arrive the first time (asked again with a NAK)").register(metrics);
+        this.droppedPackets = Counter.builder("vcdn.ingest.srt.dropped.packets")
+                .description("Data packets given up on: not retransmitted within the latency").register(metrics);
+        Gauge.builder("vcdn.ingest.connections", openConnections, AtomicInteger::get).tag("protocol", "srt")
+                .description("Open SRT connections").register(metrics);
+    }
+
+    @Override
+    public Future<?> start() {
+        socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(4 << 20));
+        socket.handler(this::received);
+        timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+        return socket.listen(settings.port(), settings.host())
+                .onSuccess(bound -> endpoints.add(new Endpoint("srt", settings.host(), bound.localAddress().port())));
+    }
+
+    /** Where it listens, once started. */
+    public List<Endpoint> endpoints() {
+        return List.copyOf(endpoints);
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(timer);
+        List.copyOf(connections.values()).forEach(connection -> close(connection, "server stopping", true));
+        return socket == null ? Future.succeededFuture() : socket.close();
+    }
+
+    private void received(DatagramPacket datagram) {
+        Buffer packet = datagram.data();
+        if (packet.length() < SrtPacket.HEADER) {
+            return;
+        }
+        int destination = SrtPacket.destination(packet);
+        if (destination == 0 && SrtPacket.isControl(packet) && SrtPacket.controlType(packet) == SrtPacket.HANDSHAKE) {
+            SrtHandshake.parse(packet).ifPresent(handshake -> handshake(handshake, datagram.sender()));
+            return;
+        }
+        SrtConnection connection = connections.get(destination);
+        if (connection == null || !connection.peer().equals(datagram.sender())) {
+            return; // not ours, or not from the address that connected
+        }
+        if (SrtPacket.isControl(packet) && SrtPacket.controlType(packet) == SrtPacket.SHUTDOWN) {
+            close(connection, "publisher closed", false);
+        } else {
+            connection.packet(packet);
+        }
+    }
+
+    private void handshake(SrtHandshake request, SocketAddress caller) {
+        if (request.type() == SrtHandshake.INDUCTION) {
+            SrtHandshake response = new SrtHandshake(5, 0, SrtHandshake.SRT_MAGIC, request.initialSequence(), request.mtu(),
+                    request.flowWindow(), SrtHandshake.INDUCTION, listenerSocket, cookie(caller, 0), Optional.empty(), 0, 0, false);
+            send(response.encode(0, request.socketId(), address(caller), Buffer.buffer()), caller);
+            return;
+        }
+        if (request.type() != SrtHandshake.CONCLUSION
+                || (request.cookie() != cookie(caller, 0) && request.cookie() != cookie(caller, -1))) {
+            return; // not a handshake we asked for: no state, no answer
+        }
+        String callerKey = caller.hostAddress() + "/" + caller.port() + "/" + request.socketId();
+        for (SrtConnection connection : connections.values()) {
+            if (connection.peer().equals(caller) && connection.peerSocket() == request.socketId()) {
+                connection.answerAgain();
+                return;
+            }
+        }
+        if (authorizing.contains(callerKey)) {
+            return; // a repeated conclusion while the auth server is asked
+        }
+        Optional<Integer> refusal = precheck(request, caller);
+        if (refusal.isPresent()) {
+            reject(request, caller, refusal.get());
+            return;
+        }
+        authorizing.add(callerKey);
+        SrtStreamId streamId = SrtStreamId.parse(request.streamId().orElseThrow()).orElseThrow();
+        gate.open(new PublishRequest("srt", streamId.app(), streamId.key(), caller.hostAddress())).onComplete(opened -> {
+            authorizing.remove(callerKey);
+            if (opened.failed()) {
+                reject(request, caller, rejection(opened.cause()));
+            } else {
+                accept(request, caller, opened.result());
+            }
+        });
+    }
+
+    /** What refuses the caller before the auth server is asked. */
+    private Optional<Integer> precheck(SrtHandshake request, SocketAddress caller) {
+        if (request.version() != 5 || request.peerVersion() == 0) {
+            return Optional.of(REJECT_VERSION);
+        }
+        if (request.keyMaterial()) {
+            log.info("srt publish refused: remote={} reason=encryption asked, not supported", caller.hostAddress());
+            return Optional.of(REJECT_UNSECURE);
+        }
+        Optional<SrtStreamId> streamId = request.streamId().flatMap(SrtStreamId::parse);
+        if (streamId.isEmpty()) {
+            log.info("srt publish refused: remote={} reason=stream id not #!::r=APP/KEY,m=publish", caller.hostAddress());
+            return Optional.of(REJECT_BAD_REQUEST);
+        }
+        if (!streamId.get().publishes()) {
+            return Optional.of(REJECT_BAD_MODE);
+        }
+        String host = caller.hostAddress();
+        long asking = authorizing.stream().filter(key -> key.startsWith(host + "/")).count();
+        if (connectionsByAddress.getOrDefault(host, 0) + asking >= settings.maxConnectionsPerAddress()
+                || connections.size() + authorizing.size() >= settings.maxConnections()) {
+            rejected.increment();
+            log.warn("srt connection refused: remote={} reason=too many connections", caller.hostAddress());
+            return Optional.of(REJECT_OVERLOAD);
+        }
+        return Optional.empty();
+    }
+
+    private static int rejection(Throwable error) {
+        if (error instanceof PublishRefusedException refusal) {
+            return switch (refusal.reason()) {
+                case BAD_KEY -> REJECT_UNAUTHORIZED;
+                case ALREADY_LIVE -> REJECT_CONFLICT;
+                case RATE_LIMITED -> REJECT_FORBIDDEN;
+                case AUTH_UNAVAILABLE -> REJECT_UNAVAILABLE;
+            };
+        }
+        return REJECT_UNAVAILABLE;
+    }
+
+    private void accept(SrtHandshake request, SocketAddress caller, LiveStream stream) {
+        int socketId;
+        do {
+            socketId = random.nextInt() & 0x7FFFFFFF;
+        } while (socketId == 0 || socketId == listenerSocket || connections.containsKey(socketId));
+        int latencyMillis = (int) Math.min(0xFFFF, Math.max(settings.latency().toMillis(), request.peerLatency()));
+        SrtHandshake response = new SrtHandshake(5, 0, SrtHandshake.EXTENSION_HSREQ, request.initialSequence(), request.mtu(),
+                Math.min(request.flowWindow(), SrtReceiver.CAPACITY), SrtHandshake.CONCLUSION, socketId, request.cookie(),
+                Optional.empty(), 0, 0, false);
+        Buffer answer = response.encode(0, request.socketId(), address(caller),
+                SrtHandshake.handshakeResponse(RESPONSE_FLAGS, latencyMillis));
+        SrtConnection connection = new SrtConnection(socketId, request.socketId(), caller, request.initialSequence(),
+                latencyMillis * 1000L, answer, stream, packet -> send(packet, caller));
+        connections.put(socketId, connection);
+        connectionsByAddress.merge(caller.hostAddress(), 1, Integer::sum);
+        openConnections.set(connections.size());
+        send(answer, caller);
+        log.info("srt publisher connected: channel={} stream={} remote={} latency={}ms", stream.grant().channel(),
+                stream.grant().streamId(), caller, latencyMillis);
+    }
+
+    private void reject(SrtHandshake request, SocketAddress caller, int type) {
+        SrtHandshake response = new SrtHandshake(5, 0, 0, request.initialSequence(), request.mtu(), request.flowWindow(), type,
+                listenerSocket, request.cookie(), Optional.empty(), 0, 0, false);
+        send(response.encode(0, request.socketId(), address(caller), Buffer.buffer()), caller);
+    }
+
+    private void tick() {
+        for (SrtConnection connection : List.copyOf(connections.values())) {
+            if (connection.idleMicros() > settings.idleTimeout().toNanos() / 1000) {
+                close(connection, "no packets for " + settings.idleTimeout().toSeconds() + " s", true);
+            } else {
+                connection.tick();
+            }
+        }
+    }
+
+    private void close(SrtConnection connection, String reason, boolean tellPeer) {
+        if (connections.remove(connection.socketId()) == null) {
+            return;
+        }
+        connectionsByAddress.computeIfPresent(connection.peer().hostAddress(), (a, n) -> n == 1 ? null : n - 1);
+        openConnections.set(connections.size());
+        connection.finish();
+        lostPackets.increment(connection.lostPackets());
+        droppedPackets.increment(connection.droppedPackets());
+        log.info("srt publisher gone: channel={} remote={} reason={} {}", connection.stream().grant().channel(),
+                connection.peer(), reason, connection.statistics());
+        connection.close(reason, tellPeer);
+    }
+
+    private void send(Buffer packet, SocketAddress to) {
+        socket.send(packet, to.port(), to.hostAddress());
+    }
+
+    /** 32 bits of a keyed hash of the caller's address and the minute ({@code minuteOffset} -1: the one before). */
+    private int cookie(SocketAddress caller, int minuteOffset) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(cookieSecret);
+            digest.update(caller.toString().getBytes(StandardCharsets.UTF_8));
+            digest.update(ByteBuffer.allocate(8).putLong(System.currentTimeMillis() / 60_000 + minuteOffset).array());
+            return ByteBuffer.wrap(digest.digest()).getInt();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] address(SocketAddress caller) {
+        try {
+            return InetAddress.getByName(caller.hostAddress()).getAddress();
+        } catch (UnknownHostException e) {
+            return new byte[4];
+        }
+    }
+}

@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.origin.ingest.RecordingPipeline;
 import dev.vcdn.origin.ingest.RecordingPipeline.Recording;
+import dev.vcdn.origin.testing.InProcessOrigin;
 import dev.vcdn.origin.testing.Publisher;
-import dev.vcdn.origin.transcode.tap.ThumbnailStore;
-import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
-import dev.vcdn.shared.process.ProcessContext;
-import dev.vcdn.shared.process.ProcessMetrics;
-import dev.vcdn.shared.process.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -34,85 +28,46 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class RtmpIngestTest {
 
-    private static final String ADMIN_TOKEN = "test-admin-token-0123456789";
-
-    private final RecordingPipeline pipeline = new RecordingPipeline();
-    private OriginVerticle origin;
-    private WebClient client;
-    private int httpPort;
-    private int rtmpPort;
+    private InProcessOrigin origin;
+    private RecordingPipeline pipeline;
 
     @TempDir
     Path dataDir;
 
-    /** Deploys an origin on ephemeral ports with a recording pipeline; {@code env} adds or overrides settings. */
     private Future<Void> deploy(Vertx vertx, Map<String, String> env) {
-        Map<String, String> settings = new java.util.HashMap<>(Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0",
-                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0", "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
-                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN));
-        settings.putAll(env);
-        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(settings));
-        ProcessContext context = new ProcessContext("origin", new ProcessMetrics("origin", "test").registry(), new Readiness());
-        origin = new OriginVerticle(config, context, packages -> pipeline, new ThumbnailStore());
-        client = WebClient.create(vertx);
-        return vertx.deployVerticle(origin).map(id -> {
-            httpPort = port("http");
-            rtmpPort = port("rtmp");
+        return InProcessOrigin.deploy(vertx, dataDir, env).map(deployed -> {
+            origin = deployed;
+            pipeline = deployed.pipeline();
             return null;
         });
     }
 
-    private int port(String endpoint) {
-        return origin.endpoints().stream().filter(e -> e.name().equals(endpoint)).findFirst().orElseThrow().port();
+    /** The bundled ffmpeg's test pattern over RTMP. */
+    private List<String> testPattern(String key, int seconds) {
+        return Publisher.testPattern(Publisher.bundledFfmpeg(), seconds, "rtmp://127.0.0.1:" + origin.port("rtmp") + "/live/" + key);
     }
 
-    private Future<String> createChannel(String name) {
-        return client.post(httpPort, "127.0.0.1", "/api/channels").bearerTokenAuthentication(ADMIN_TOKEN)
-                .sendJsonObject(new JsonObject().put("name", name))
-                .map(response -> {
-                    assertThat(response.statusCode()).isEqualTo(201);
-                    return response.bodyAsJsonObject().getString("streamKey");
-                });
-    }
-
-    private Future<Publisher.Result> publish(Vertx vertx, String key, int seconds) {
-        return publish(vertx, Publisher.testPattern(Publisher.bundledFfmpeg(), seconds, "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key));
-    }
-
-    private static Future<Publisher.Result> publish(Vertx vertx, List<String> command) {
-        return vertx.executeBlocking(() -> Publisher.run(command, 60), false);
-    }
-
-    private Future<JsonArray> streams() {
-        return client.get(httpPort, "127.0.0.1", "/api/streams").send().map(r -> r.bodyAsJsonArray());
+    private Future<Publisher.Result> publishTestPattern(Vertx vertx, String key, int seconds) {
+        return InProcessOrigin.publish(vertx, testPattern(key, seconds));
     }
 
     @Test
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void packetsArriveIntactAndTheStreamIsListedWhileLive(Vertx vertx, VertxTestContext test) {
-        deploy(vertx, Map.of()).compose(deployed -> createChannel("alice")).compose(key -> {
-            Future<Publisher.Result> publishing = publish(vertx, key, 4);
-            Future<JsonArray> whileLive = vertx.timer(2500).compose(ignored -> streams());
-            return Future.all(publishing, whileLive).map(done -> List.of(publishing.result(), whileLive.result()));
-        }).compose(results -> Future.fromCompletionStage(pipeline.recordings().get(0).ended())
-                .compose(ended -> streams()).map(after -> List.of(results.get(0), results.get(1), after)))
-                .onComplete(test.succeeding(results -> test.verify(() -> {
-                    Publisher.Result publisher = (Publisher.Result) results.get(0);
-                    assertThat(publisher.exitCode()).as(publisher.output()).isZero();
+        deploy(vertx, Map.of()).compose(deployed -> origin.publishOnNewChannel(vertx, "alice", key -> testPattern(key, 4)))
+                .onComplete(test.succeeding(publish -> test.verify(() -> {
+                    assertThat(publish.publisher().exitCode()).as(publish.publisher().output()).isZero();
 
-                    JsonObject live = ((JsonArray) results.get(1)).getJsonObject(0);
+                    JsonObject live = publish.whileLive().getJsonObject(0);
                     assertThat(live.getString("channel")).isEqualTo("alice");
                     assertThat(live.getString("state")).isEqualTo("live");
                     assertThat(live.getJsonObject("source").getInteger("width")).isEqualTo(320);
                     assertThat(live.getJsonObject("source").getInteger("height")).isEqualTo(180);
                     assertThat(live.getString("startedAt")).isNotBlank();
                     assertThat(live.getJsonArray("renditions")).contains("source");
-                    assertThat((JsonArray) results.get(2)).as("gone once the publisher left").isEmpty();
-
-                    Recording recording = pipeline.recordings().get(0);
-                    assertThat(recording.grant().channel().value()).isEqualTo("alice");
-                    assertPacketsIntact(recording.packets());
+                    assertThat(publish.after()).as("gone once the publisher left").isEmpty();
+                    assertThat(publish.recording().grant().channel().value()).isEqualTo("alice");
+                    assertPacketsIntact(publish.recording().packets());
                     test.completeNow();
                 })));
     }
@@ -143,10 +98,10 @@ class RtmpIngestTest {
     @Test
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void aWrongKeyAndASecondPublisherAreRefused(Vertx vertx, VertxTestContext test) {
-        deploy(vertx, Map.of()).compose(deployed -> createChannel("bob")).compose(key -> {
-            Future<Publisher.Result> first = publish(vertx, key, 4);
-            Future<Publisher.Result> second = vertx.timer(1500).compose(ignored -> publish(vertx, key, 1));
-            Future<Publisher.Result> wrong = publish(vertx, "sk_not-a-key", 1);
+        deploy(vertx, Map.of()).compose(deployed -> origin.createChannel("bob")).compose(key -> {
+            Future<Publisher.Result> first = publishTestPattern(vertx, key, 4);
+            Future<Publisher.Result> second = vertx.timer(1500).compose(ignored -> publishTestPattern(vertx, key, 1));
+            Future<Publisher.Result> wrong = publishTestPattern(vertx, "sk_not-a-key", 1);
             return Future.all(first, second, wrong).map(done -> List.of(first.result(), second.result(), wrong.result()));
         }).onComplete(test.succeeding(results -> test.verify(() -> {
             assertThat(results.get(0).exitCode()).as(results.get(0).output()).isZero();
@@ -163,12 +118,11 @@ class RtmpIngestTest {
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void aPublisherFasterThanRealTimeIsPacedNotBuffered(Vertx vertx, VertxTestContext test) {
         long[] started = new long[1];
-        deploy(vertx, Map.of()).compose(deployed -> createChannel("fast")).compose(key -> {
-            List<String> noRealTime = Publisher.testPattern(Publisher.bundledFfmpeg(), 8,
-                    "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key);
+        deploy(vertx, Map.of()).compose(deployed -> origin.createChannel("fast")).compose(key -> {
+            List<String> noRealTime = testPattern(key, 8);
             noRealTime.remove("-re");
             started[0] = System.nanoTime();
-            return publish(vertx, noRealTime);
+            return InProcessOrigin.publish(vertx, noRealTime);
         }).compose(result -> Future.fromCompletionStage(pipeline.recordings().get(0).ended()).map(result))
                 .onComplete(test.succeeding(result -> test.verify(() -> {
                     long tookMillis = (System.nanoTime() - started[0]) / 1_000_000;
@@ -188,9 +142,9 @@ class RtmpIngestTest {
         SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
         deploy(vertx, Map.of("VCDN_RTMPS_PORT", "0", "VCDN_RTMPS_CERTIFICATE", certificate.certificatePath(),
                 "VCDN_RTMPS_KEY", certificate.privateKeyPath()))
-                .compose(deployed -> createChannel("secure"))
-                .compose(key -> publish(vertx, Publisher.testPattern(Publisher.bundledFfmpeg(), 2,
-                        "rtmps://127.0.0.1:" + port("rtmps") + "/live/" + key)))
+                .compose(deployed -> origin.createChannel("secure"))
+                .compose(key -> InProcessOrigin.publish(vertx, Publisher.testPattern(Publisher.bundledFfmpeg(), 2,
+                        "rtmps://127.0.0.1:" + origin.port("rtmps") + "/live/" + key)))
                 .onComplete(test.succeeding(result -> test.verify(() -> {
                     assertThat(result.exitCode()).as(result.output()).isZero();
                     assertThat(pipeline.recordings()).singleElement().satisfies(recording -> {
@@ -204,11 +158,10 @@ class RtmpIngestTest {
     @Test
     @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
     void enhancedRtmpCarriesAv1AndVp9(Vertx vertx, VertxTestContext test) {
-        deploy(vertx, Map.of()).compose(deployed -> createChannel("modern")).compose(key -> {
-            String url = "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key;
-            return publish(vertx, withVideoEncoder(Publisher.testPattern(Publisher.bundledFfmpeg(), 2, url), "libsvtav1", "-preset", "12"))
+        deploy(vertx, Map.of()).compose(deployed -> origin.createChannel("modern")).compose(key -> {
+            return InProcessOrigin.publish(vertx, withVideoEncoder(testPattern(key, 2), "libsvtav1", "-preset", "12"))
                     .compose(av1 -> Future.fromCompletionStage(pipeline.recordings().get(0).ended()).map(av1))
-                    .compose(av1 -> publish(vertx, withVideoEncoder(Publisher.testPattern(Publisher.bundledFfmpeg(), 2, url),
+                    .compose(av1 -> InProcessOrigin.publish(vertx, withVideoEncoder(testPattern(key, 2),
                             "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8")).map(vp9 -> List.of(av1, vp9)));
         }).onComplete(test.succeeding(results -> test.verify(() -> {
             assertThat(results.get(0).exitCode()).as(results.get(0).output()).isZero();
@@ -244,8 +197,9 @@ class RtmpIngestTest {
     void connectionsPerAddressAreLimited(Vertx vertx, VertxTestContext test) {
         deploy(vertx, Map.of("VCDN_RTMP_MAX_CONNECTIONS_PER_ADDRESS", "2")).compose(deployed -> {
             var netClient = vertx.createNetClient();
-            return Future.all(netClient.connect(rtmpPort, "127.0.0.1"), netClient.connect(rtmpPort, "127.0.0.1"))
-                    .compose(two -> netClient.connect(rtmpPort, "127.0.0.1"))
+            int rtmp = origin.port("rtmp");
+            return Future.all(netClient.connect(rtmp, "127.0.0.1"), netClient.connect(rtmp, "127.0.0.1"))
+                    .compose(two -> netClient.connect(origin.port("rtmp"), "127.0.0.1"))
                     .compose(third -> {
                         io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
                         third.closeHandler(closed::complete);

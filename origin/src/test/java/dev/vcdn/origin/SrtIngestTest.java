@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.vcdn.origin.ingest.RecordingPipeline;
-import dev.vcdn.origin.ingest.RecordingPipeline.Recording;
 import dev.vcdn.origin.testing.LossyUdpProxy;
+import dev.vcdn.origin.testing.InProcessOrigin;
 import dev.vcdn.origin.testing.Publisher;
-import dev.vcdn.origin.transcode.tap.ThumbnailStore;
-import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
-import dev.vcdn.shared.process.ProcessContext;
-import dev.vcdn.shared.process.ProcessMetrics;
-import dev.vcdn.shared.process.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -39,47 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class SrtIngestTest {
 
-    private static final String ADMIN_TOKEN = "test-admin-token-0123456789";
-
-    private final RecordingPipeline pipeline = new RecordingPipeline();
-    private OriginVerticle origin;
-    private WebClient client;
-    private int httpPort;
+    private InProcessOrigin origin;
+    private RecordingPipeline pipeline;
+    /** Where the publishers send: the origin's SRT port, or a relay in front of it. */
     private int srtPort;
-    private ProcessContext context;
 
     @TempDir
     Path dataDir;
 
-    /** Deploys an origin on ephemeral ports with a recording pipeline; {@code env} adds or overrides settings. */
     private Future<Void> deploy(Vertx vertx, Map<String, String> env) {
-        Map<String, String> settings = new java.util.HashMap<>(Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0",
-                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0", "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
-                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN));
-        settings.putAll(env);
-        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(settings));
-        context = new ProcessContext("origin", new ProcessMetrics("origin", "test").registry(), new Readiness());
-        origin = new OriginVerticle(config, context, packages -> pipeline, new ThumbnailStore());
-        client = WebClient.create(vertx);
-        return vertx.deployVerticle(origin).map(id -> {
-            httpPort = port("http");
-            srtPort = port("srt");
+        return InProcessOrigin.deploy(vertx, dataDir, env).map(deployed -> {
+            origin = deployed;
+            pipeline = deployed.pipeline();
+            srtPort = deployed.port("srt");
             return null;
         });
-    }
-
-    private int port(String endpoint) {
-        return origin.endpoints().stream().filter(e -> e.name().equals(endpoint)).findFirst().orElseThrow().port();
-    }
-
-    private Future<String> createChannel(String name) {
-        return client.post(httpPort, "127.0.0.1", "/api/channels").bearerTokenAuthentication(ADMIN_TOKEN)
-                .sendJsonObject(new JsonObject().put("name", name))
-                .map(response -> {
-                    assertThat(response.statusCode()).isEqualTo(201);
-                    return response.bodyAsJsonObject().getString("streamKey");
-                });
     }
 
     /** A publisher from Debian: skipped on a developer machine without it; in CI (which installs it) its absence fails. */
@@ -101,36 +68,20 @@ class SrtIngestTest {
         return command;
     }
 
-    private static Future<Publisher.Result> publish(Vertx vertx, List<String> command) {
-        return vertx.executeBlocking(() -> Publisher.run(command, 60), false);
-    }
-
-    private Future<JsonArray> streams() {
-        return client.get(httpPort, "127.0.0.1", "/api/streams").send().map(r -> r.bodyAsJsonArray());
-    }
-
     @Test
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void packetsArriveIntactAndTheStreamIsListedWhileLive(Vertx vertx, VertxTestContext test) {
-        deploy(vertx, Map.of()).compose(deployed -> createChannel("alice")).compose(key -> {
-            Future<Publisher.Result> publishing = publish(vertx, srtPublish(Publisher.bundledFfmpeg(), key, 4));
-            Future<JsonArray> whileLive = vertx.timer(2500).compose(ignored -> streams());
-            return Future.all(publishing, whileLive).map(done -> List.of(publishing.result(), whileLive.result()));
-        }).compose(results -> Future.fromCompletionStage(pipeline.recordings().get(0).ended())
-                .compose(ended -> streams()).map(after -> List.of(results.get(0), results.get(1), after)))
-                .onComplete(test.succeeding(results -> test.verify(() -> {
-                    Publisher.Result publisher = (Publisher.Result) results.get(0);
-                    assertThat(publisher.exitCode()).as(publisher.output()).isZero();
+        deploy(vertx, Map.of()).compose(deployed -> origin.publishOnNewChannel(vertx, "alice", key -> srtPublish(Publisher.bundledFfmpeg(), key, 4)))
+                .onComplete(test.succeeding(publish -> test.verify(() -> {
+                    assertThat(publish.publisher().exitCode()).as(publish.publisher().output()).isZero();
 
-                    JsonObject live = ((JsonArray) results.get(1)).getJsonObject(0);
+                    JsonObject live = publish.whileLive().getJsonObject(0);
                     assertThat(live.getString("channel")).isEqualTo("alice");
                     assertThat(live.getString("state")).isEqualTo("live");
                     assertThat(live.getJsonObject("source").getString("videoCodec")).isEqualTo("avc1");
-                    assertThat((JsonArray) results.get(2)).as("gone once the publisher left").isEmpty();
-
-                    Recording recording = pipeline.recordings().get(0);
-                    assertThat(recording.grant().channel().value()).isEqualTo("alice");
-                    assertPacketsIntact(recording.packets());
+                    assertThat(publish.after()).as("gone once the publisher left").isEmpty();
+                    assertThat(publish.recording().grant().channel().value()).isEqualTo("alice");
+                    assertPacketsIntact(publish.recording().packets());
                     test.completeNow();
                 })));
     }
@@ -148,7 +99,8 @@ class SrtIngestTest {
         assertThat(video.get(0).isConfig()).as("AVC decoder configuration first").isTrue();
         assertThat(video.get(0).codec()).isEqualTo(Codec.H264);
         assertThat(video.get(0).payload().byteAt(0)).as("configurationVersion 1").isEqualTo((byte) 1);
-        assertThat(video.stream().filter(MediaPacket::isConfig).count()).as("one configuration: the repeated SPS/PPS are the same").isOne();
+        assertThat(video.stream().filter(MediaPacket::isConfig).count()).as("one configuration: the repeated SPS/PPS are the same")
+                .isOne();
         assertThat(audio.get(0).isConfig()).as("AudioSpecificConfig first").isTrue();
         assertThat(audio.get(0).codec()).isEqualTo(Codec.AAC);
 
@@ -173,10 +125,11 @@ class SrtIngestTest {
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void debiansFfmpegIsRefusedAWrongKeyAndASecondPublisher(Vertx vertx, VertxTestContext test) {
         Path debianFfmpeg = debianProgram("/usr/bin/ffmpeg");
-        deploy(vertx, Map.of()).compose(deployed -> createChannel("bob")).compose(key -> {
-            Future<Publisher.Result> first = publish(vertx, srtPublish(debianFfmpeg, key, 4));
-            Future<Publisher.Result> second = vertx.timer(1500).compose(ignored -> publish(vertx, srtPublish(debianFfmpeg, key, 1)));
-            Future<Publisher.Result> wrong = publish(vertx, srtPublish(debianFfmpeg, "sk_not-a-key", 1));
+        deploy(vertx, Map.of()).compose(deployed -> origin.createChannel("bob")).compose(key -> {
+            Future<Publisher.Result> first = InProcessOrigin.publish(vertx, srtPublish(debianFfmpeg, key, 4));
+            Future<Publisher.Result> second = vertx.timer(1500)
+                    .compose(ignored -> InProcessOrigin.publish(vertx, srtPublish(debianFfmpeg, key, 1)));
+            Future<Publisher.Result> wrong = InProcessOrigin.publish(vertx, srtPublish(debianFfmpeg, "sk_not-a-key", 1));
             return Future.all(first, second, wrong).map(done -> List.of(first.result(), second.result(), wrong.result()));
         }).onComplete(test.succeeding(results -> test.verify(() -> {
             assertThat(results.get(0).exitCode()).as(results.get(0).output()).isZero();
@@ -192,9 +145,9 @@ class SrtIngestTest {
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void packetsLostOnTheWayAreAskedForAgain(Vertx vertx, VertxTestContext test) {
         deploy(vertx, Map.of()).compose(deployed -> LossyUdpProxy.start(vertx, srtPort, 23, 250)).compose(proxy ->
-                createChannel("lossy").compose(key -> {
+                origin.createChannel("lossy").compose(key -> {
                     srtPort = proxy.port();
-                    return publish(vertx, srtPublish(Publisher.bundledFfmpeg(), key, 4));
+                    return InProcessOrigin.publish(vertx, srtPublish(Publisher.bundledFfmpeg(), key, 4));
                 }).map(result -> {
                     assertThat(proxy.dropped()).as("the proxy dropped first transmissions").isGreaterThan(5);
                     return result;
@@ -202,8 +155,9 @@ class SrtIngestTest {
                 .compose(result -> Future.fromCompletionStage(pipeline.recordings().get(0).ended()).map(result))
                 .onComplete(test.succeeding(result -> test.verify(() -> {
                     assertThat(result.exitCode()).as(result.output()).isZero();
-                    assertThat(context.metrics().counter("vcdn.ingest.srt.lost.packets").count()).as("gaps seen").isPositive();
-                    assertThat(context.metrics().counter("vcdn.ingest.srt.dropped.packets").count()).as("every gap filled").isZero();
+                    assertThat(origin.metrics().counter("vcdn.ingest.srt.lost.packets").count()).as("gaps seen").isPositive();
+                    assertThat(origin.metrics().counter("vcdn.ingest.srt.dropped.packets").count()).as("every gap filled")
+                            .isZero();
                     assertPacketsIntact(pipeline.recordings().get(0).packets());
                     test.completeNow();
                 })));
@@ -229,11 +183,11 @@ class SrtIngestTest {
             return Future.join(sent);
         }).compose(sent -> vertx.timer(500))
                 .compose(waited -> {
-                    assertThat(context.metrics().get("vcdn.ingest.connections").tag("protocol", "srt").gauge().value())
+                    assertThat(origin.metrics().get("vcdn.ingest.connections").tag("protocol", "srt").gauge().value())
                             .as("no connection from garbage").isZero();
-                    return createChannel("after");
+                    return origin.createChannel("after");
                 })
-                .compose(key -> publish(vertx, srtPublish(Publisher.bundledFfmpeg(), key, 2)))
+                .compose(key -> InProcessOrigin.publish(vertx, srtPublish(Publisher.bundledFfmpeg(), key, 2)))
                 .onComplete(test.succeeding(result -> test.verify(() -> {
                     assertThat(result.exitCode()).as(result.output()).isZero();
                     assertThat(pipeline.recordings()).singleElement()
@@ -251,17 +205,20 @@ class SrtIngestTest {
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void gstreamerPublishesToo(Vertx vertx, VertxTestContext test) {
         Path gstLaunch = debianProgram("/usr/bin/gst-launch-1.0");
-        deploy(vertx, Map.of()).compose(deployed -> createChannel("gst")).compose(key -> publish(vertx, List.of(
+        deploy(vertx, Map.of()).compose(deployed -> origin.createChannel("gst")).compose(key -> InProcessOrigin.publish(vertx, List.of(
                 gstLaunch.toString(), "-q", "-e",
                 "videotestsrc", "is-live=true", "num-buffers=75", "!", "video/x-raw,width=320,height=180,framerate=25/1", "!",
-                "x264enc", "tune=zerolatency", "key-int-max=25", "!", "h264parse", "config-interval=-1", "!", "mpegtsmux", "name=mux", "alignment=7", "!",
+                "x264enc", "tune=zerolatency", "key-int-max=25", "!", "h264parse", "config-interval=-1", "!",
+                "mpegtsmux", "name=mux", "alignment=7", "!",
                 "srtsink", "uri=srt://127.0.0.1:" + srtPort, "streamid=#!::r=live/" + key + ",m=publish",
-                "audiotestsrc", "is-live=true", "num-buffers=130", "!", "audioconvert", "!", "avenc_aac", "!", "aacparse", "!", "mux.")))
+                "audiotestsrc", "is-live=true", "num-buffers=130", "!", "audioconvert", "!", "avenc_aac", "!", "aacparse", "!",
+                "mux.")))
                 .compose(result -> Future.fromCompletionStage(pipeline.recordings().get(0).ended()).map(result))
                 .onComplete(test.succeeding(result -> test.verify(() -> {
                     assertThat(result.exitCode()).as(result.output()).isZero();
                     List<MediaPacket> packets = pipeline.recordings().get(0).packets();
-                    List<MediaPacket> frames = packets.stream().filter(p -> p.kind() == MediaKind.VIDEO && !p.isConfig()).toList();
+                    List<MediaPacket> frames = packets.stream()
+                            .filter(p -> p.kind() == MediaKind.VIDEO && !p.isConfig()).toList();
                     assertThat(frames).as("3 s at 25 fps, the end possibly cut").hasSizeBetween(60, 75);
                     assertThat(frames.get(0).keyframe()).isTrue();
                     assertThat(packets.stream().filter(p -> p.kind() == MediaKind.AUDIO && p.isConfig())).hasSize(1);

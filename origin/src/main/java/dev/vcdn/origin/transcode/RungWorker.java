@@ -52,7 +52,10 @@ final class RungWorker {
     private final boolean halfRate;
     /** The smaller rungs scaled from this one's picture; set before the thread starts. */
     private final List<RungWorker> feeds = new ArrayList<>();
-    /** Whether this rung takes its pictures from another rung (scaled, or as they are at the same size) rather than from the source; set before the thread starts. */
+    /**
+     * Whether this rung takes its pictures from another rung (scaled, or as they are at the same
+     * size) rather than from the source; set before the thread starts.
+     */
     private boolean fedByRung;
     private volatile boolean failed;
 

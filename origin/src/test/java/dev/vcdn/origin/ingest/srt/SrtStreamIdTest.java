@@ -13,8 +13,8 @@ class SrtStreamIdTest {
             assertThat(id.key()).isEqualTo("sk_abc");
             assertThat(id.publishes()).isTrue();
         });
-        assertThat(SrtStreamId.parse("#!::m=publish,u=alice,r=live/k")).hasValueSatisfying(id -> assertThat(id.key()).isEqualTo("k"));
-        assertThat(SrtStreamId.parse("#!::r=live/k")).hasValueSatisfying(id -> assertThat(id.publishes()).as("default mode: request").isFalse());
+        assertThat(SrtStreamId.parse("#!::m=publish,u=alice,r=live/k").orElseThrow().key()).isEqualTo("k");
+        assertThat(SrtStreamId.parse("#!::r=live/k").orElseThrow().publishes()).as("default mode: request").isFalse();
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +45,7 @@ public final class SrtIngestVerticle extends VerticleBase {
 
     private static final Logger log = LoggerFactory.getLogger(SrtIngestVerticle.class);
     private static final long TICK_MILLIS = 5;
+    private static final int REMEMBERED_REJECTIONS = 1024;
     /** Handshake types of a rejection: 1000 + the reason (libsrt's SRT_REJ_* and the access-control SRT_REJX_*). */
     static final int REJECT_UNSECURE = 1000 + 11;
     static final int REJECT_VERSION = 1000 + 8;
@@ -69,6 +71,13 @@ public final class SrtIngestVerticle extends VerticleBase {
     /** Callers whose stream id is with the auth server: "host/port/caller socket id". */
     private final Set<String> authorizing = new HashSet<>();
     private final Map<String, Integer> connectionsByAddress = new HashMap<>();
+    /** The last callers refused, so that a repeated conclusion gets the same answer without asking again. */
+    private final Map<String, Integer> recentRejections = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > REMEMBERED_REJECTIONS;
+        }
+    };
     private final AtomicInteger openConnections = new AtomicInteger();
     private final List<Endpoint> endpoints = new ArrayList<>();
     private DatagramSocket socket;
@@ -142,7 +151,7 @@ public final class SrtIngestVerticle extends VerticleBase {
                 || (request.cookie() != cookie(caller, 0) && request.cookie() != cookie(caller, -1))) {
             return; // not a handshake we asked for: no state, no answer
         }
-        String callerKey = caller.hostAddress() + "/" + caller.port() + "/" + request.socketId();
+        String callerKey = callerKey(caller, request);
         for (SrtConnection connection : connections.values()) {
             if (connection.peer().equals(caller) && connection.peerSocket() == request.socketId()) {
                 connection.answerAgain();
@@ -151,6 +160,11 @@ public final class SrtIngestVerticle extends VerticleBase {
         }
         if (authorizing.contains(callerKey)) {
             return; // a repeated conclusion while the auth server is asked
+        }
+        Integer refusedBefore = recentRejections.get(callerKey);
+        if (refusedBefore != null) {
+            reject(request, caller, refusedBefore); // a repeat that crossed our answer: the same answer, no new question
+            return;
         }
         Optional<Integer> refusal = precheck(request, caller);
         if (refusal.isPresent()) {
@@ -231,9 +245,14 @@ public final class SrtIngestVerticle extends VerticleBase {
     }
 
     private void reject(SrtHandshake request, SocketAddress caller, int type) {
+        recentRejections.put(callerKey(caller, request), type);
         SrtHandshake response = new SrtHandshake(5, 0, 0, request.initialSequence(), request.mtu(), request.flowWindow(), type,
                 listenerSocket, request.cookie(), Optional.empty(), 0, 0, false);
         send(response.encode(0, request.socketId(), address(caller), Buffer.buffer()), caller);
+    }
+
+    private static String callerKey(SocketAddress caller, SrtHandshake request) {
+        return caller.hostAddress() + "/" + caller.port() + "/" + request.socketId();
     }
 
     private void tick() {

@@ -204,6 +204,10 @@ class PublishIT {
             assertThat(alice.getJsonObject("source").getInteger("height")).isEqualTo(180);
             assertThat(probe(http, "alice")).as("Debian's ffprobe reads the LL-HLS").contains("aac", "h264,180", "h264,160");
             assertThat(awaitThumbnail(http, "carol").statusCode()).as("the SRT stream is transcoded too").isEqualTo(200);
+            JsonObject carol = streams(http).stream().map(JsonObject.class::cast)
+                    .filter(s -> s.getString("channel").equals("carol")).findFirst().orElseThrow();
+            assertThat(carol.getJsonObject("source").getInteger("height")).as("the size SRT does not state, from the decoder")
+                    .isEqualTo(180);
             assertThat(probe(http, "carol")).as("LL-HLS of the SRT publish").contains("aac", "h264,180", "h264,160");
 
             // Junk (an HTTP request), an absurd chunk size, an oversized message and a silent half-open handshake.

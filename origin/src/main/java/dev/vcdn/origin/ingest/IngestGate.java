@@ -84,7 +84,7 @@ public final class IngestGate {
         Context context = vertx.getOrCreateContext();
         LiveStream[] stream = new LiveStream[1];
         // The ladder is planned once media flows, so only after the stream below exists.
-        MediaSink sink = pipelines.start(grant, renditions -> context.runOnContext(ignored -> stream[0].ladderReady(renditions)));
+        MediaSink sink = pipelines.start(grant, ladder -> context.runOnContext(ignored -> stream[0].ladderReady(ladder)));
         stream[0] = new LiveStream(vertx, grant, target, new CountingSink(sink, metrics), registry, auth);
         return stream[0];
     }

@@ -7,7 +7,6 @@ import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.shared.stream.RenditionId;
 import io.vertx.core.Future;
-import java.util.List;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +53,18 @@ public final class LiveStream {
         refresh();
     }
 
-    /** The renditions the pipeline made for this stream, for /api/streams. */
-    void ladderReady(List<RenditionId> renditions) {
-        target = target.withRenditions(renditions.stream().map(RenditionId::value).toList());
+    /**
+     * The renditions the pipeline made for this stream, for /api/streams, and the picture's size
+     * and rate where the publisher did not say them (SRT has no metadata message).
+     */
+    void ladderReady(LadderStarted ladder) {
+        target = target.withRenditions(ladder.renditions().stream().map(RenditionId::value).toList());
+        SourceInfo said = target.source();
+        if (said.width() == 0 || said.height() == 0) {
+            target = target.with(new SourceInfo(said.videoCodec(), ladder.sourceWidth(), ladder.sourceHeight(),
+                    said.fps() > 0 ? said.fps() : Math.round(ladder.sourceFps() * 100) / 100.0, said.audioCodec()),
+                    StreamTarget.State.LIVE);
+        }
         refresh();
     }
 

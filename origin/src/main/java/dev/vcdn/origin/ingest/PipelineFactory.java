@@ -1,8 +1,6 @@
 package dev.vcdn.origin.ingest;
 
 import dev.vcdn.origin.auth.PublishGrant;
-import dev.vcdn.shared.stream.RenditionId;
-import java.util.List;
 import java.util.function.Consumer;
 
 /** Starts the media pipeline of a stream that has just been accepted. */
@@ -10,8 +8,9 @@ import java.util.function.Consumer;
 public interface PipelineFactory {
 
     /**
-     * @param ladderReady told, from a pipeline thread, which video renditions the stream got once
-     *                    the pipeline has seen the source and planned its ladder
+     * @param ladderReady told, from a pipeline thread, the source's picture and which video
+     *                    renditions the stream got, once the pipeline has seen the source and
+     *                    planned its ladder
      */
-    MediaSink start(PublishGrant grant, Consumer<List<RenditionId>> ladderReady);
+    MediaSink start(PublishGrant grant, Consumer<LadderStarted> ladderReady);
 }

@@ -1,6 +1,7 @@
 package dev.vcdn.origin.transcode;
 
 import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.ingest.LadderStarted;
 import dev.vcdn.origin.ingest.PacketQueue;
 import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.origin.transcode.tap.TapWorker;
@@ -56,7 +57,7 @@ final class StreamTranscoder implements Runnable {
     /** Keyframe interval forced when the source's own keyframes are not used; the segment target. */
     private final long segmentMillis;
     private final Timer decodeTime;
-    private Consumer<List<RenditionId>> ladderReady = renditions -> { };
+    private Consumer<LadderStarted> ladderReady = ladder -> { };
     private final List<TapWorker> tapWorkers = new ArrayList<>();
     private final List<MediaPacket> firstGop = new ArrayList<>();
     private final List<RungWorker> workers = new ArrayList<>();
@@ -94,7 +95,7 @@ final class StreamTranscoder implements Runnable {
     }
 
     /** Who is told the ladder once it is planned (called on this stream's decode thread). */
-    StreamTranscoder onLadder(Consumer<List<RenditionId>> listener) {
+    StreamTranscoder onLadder(Consumer<LadderStarted> listener) {
         this.ladderReady = listener;
         return this;
     }
@@ -286,7 +287,7 @@ final class StreamTranscoder implements Runnable {
         log.info("ladder of channel={} stream={}: source {}x{}@{} {} -> {}", grant.channel(), grant.streamId(),
                 first.width(), first.height(), Math.round(fps * 100) / 100.0,
                 passthrough ? "passed through" : "re-encoded", rungs.stream().map(r -> r.id().value()).toList());
-        ladderReady.accept(rungs.stream().map(Rung::id).toList());
+        ladderReady.accept(new LadderStarted(first.width(), first.height(), fps, rungs.stream().map(Rung::id).toList()));
         for (FrameTap tap : taps) {
             tap.open(grant).ifPresent(session -> tapWorkers.add(new TapWorker(session, "tap-" + grant.channel())));
         }

@@ -1,13 +1,13 @@
 package dev.vcdn.origin.transcode;
 
 import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.ingest.LadderStarted;
 import dev.vcdn.origin.ingest.MediaSink;
 import dev.vcdn.origin.ingest.PacketQueue;
 import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.shared.media.MediaPacket;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.vcdn.shared.stream.RenditionId;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -48,7 +48,7 @@ public final class Transcoder implements PipelineFactory {
     }
 
     @Override
-    public MediaSink start(PublishGrant grant, Consumer<List<RenditionId>> ladderReady) {
+    public MediaSink start(PublishGrant grant, Consumer<LadderStarted> ladderReady) {
         PacketQueue queue = new PacketQueue(QUEUE_PACKETS, QUEUE_BYTES);
         StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, true, segment)
                 .onLadder(ladderReady);

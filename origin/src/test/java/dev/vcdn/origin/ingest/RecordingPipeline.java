@@ -2,7 +2,6 @@ package dev.vcdn.origin.ingest;
 
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.shared.media.MediaPacket;
-import dev.vcdn.shared.stream.RenditionId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,7 +18,7 @@ public final class RecordingPipeline implements PipelineFactory {
     private final List<Recording> recordings = Collections.synchronizedList(new ArrayList<>());
 
     @Override
-    public MediaSink start(PublishGrant grant, Consumer<List<RenditionId>> ladderReady) {
+    public MediaSink start(PublishGrant grant, Consumer<LadderStarted> ladderReady) {
         PacketQueue queue = new PacketQueue(256, 16L << 20);
         Recording recording = new Recording(grant, Collections.synchronizedList(new ArrayList<>()), new CompletableFuture<>());
         recordings.add(recording);

@@ -11,11 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +45,8 @@ public final class SrtIngestVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SrtIngestVerticle.class);
     private static final long TICK_MILLIS = 5;
     private static final int REMEMBERED_REJECTIONS = 1024;
+    /** Kernel receive queue of the UDP socket: room for the keyframe bursts of many publishers at once. */
+    private static final int RECEIVE_QUEUE_BYTES = 4 << 20;
     /** Handshake types of a rejection: 1000 + the reason (libsrt's SRT_REJ_* and the access-control SRT_REJX_*). */
     static final int REJECT_UNSECURE = 1000 + 11;
     static final int REJECT_VERSION = 1000 + 8;
@@ -80,7 +81,7 @@ public final class SrtIngestVerticle extends VerticleBase {
     };
     private final AtomicInteger openConnections = new AtomicInteger();
     private final List<Endpoint> endpoints = new ArrayList<>();
-    private DatagramSocket socket;
+    private SrtSocket socket;
     private long timer;
 
     public SrtIngestVerticle(SrtSettings settings, IngestGate gate, MeterRegistry metrics) {
@@ -100,11 +101,11 @@ public final class SrtIngestVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(4 << 20));
-        socket.handler(this::received);
-        timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
-        return socket.listen(settings.port(), settings.host())
-                .onSuccess(bound -> endpoints.add(new Endpoint("srt", settings.host(), bound.localAddress().port())));
+        return SrtSocket.bind((ContextInternal) context, settings.host(), settings.port(), RECEIVE_QUEUE_BYTES, this::received)
+                .onSuccess(bound -> {
+                    socket = bound;
+                    endpoints.add(new Endpoint("srt", settings.host(), bound.port()));
+                });
     }
 
     /** Where it listens, once started. */
@@ -114,23 +115,21 @@ public final class SrtIngestVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        vertx.cancelTimer(timer);
         List.copyOf(connections.values()).forEach(connection -> close(connection, "server stopping", true));
         return socket == null ? Future.succeededFuture() : socket.close();
     }
 
-    private void received(DatagramPacket datagram) {
-        Buffer packet = datagram.data();
+    private void received(Buffer packet, SocketAddress sender) {
         if (packet.length() < SrtPacket.HEADER) {
             return;
         }
         int destination = SrtPacket.destination(packet);
         if (destination == 0 && SrtPacket.isControl(packet) && SrtPacket.controlType(packet) == SrtPacket.HANDSHAKE) {
-            SrtHandshake.parse(packet).ifPresent(handshake -> handshake(handshake, datagram.sender()));
+            SrtHandshake.parse(packet).ifPresent(handshake -> handshake(handshake, sender));
             return;
         }
         SrtConnection connection = connections.get(destination);
-        if (connection == null || !connection.peer().equals(datagram.sender())) {
+        if (connection == null || !connection.peer().equals(sender)) {
             return; // not ours, or not from the address that connected
         }
         if (SrtPacket.isControl(packet) && SrtPacket.controlType(packet) == SrtPacket.SHUTDOWN) {
@@ -234,8 +233,13 @@ public final class SrtIngestVerticle extends VerticleBase {
                 Optional.empty(), 0, 0, false);
         Buffer answer = response.encode(0, request.socketId(), address(caller),
                 SrtHandshake.handshakeResponse(RESPONSE_FLAGS, latencyMillis));
+        InetSocketAddress peer = new InetSocketAddress(caller.hostAddress(), caller.port());
         SrtConnection connection = new SrtConnection(socketId, request.socketId(), caller, request.initialSequence(),
-                latencyMillis * 1000L, answer, stream, packet -> send(packet, caller));
+                latencyMillis * 1000L, answer, stream, packet -> socket.send(packet, peer));
+        if (connections.isEmpty()) {
+            // The timers of every connection (ACK, NAK, delivery, idle) run only while there are some.
+            timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+        }
         connections.put(socketId, connection);
         connectionsByAddress.merge(caller.hostAddress(), 1, Integer::sum);
         openConnections.set(connections.size());
@@ -269,6 +273,9 @@ public final class SrtIngestVerticle extends VerticleBase {
         if (connections.remove(connection.socketId()) == null) {
             return;
         }
+        if (connections.isEmpty()) {
+            vertx.cancelTimer(timer);
+        }
         connectionsByAddress.computeIfPresent(connection.peer().hostAddress(), (a, n) -> n == 1 ? null : n - 1);
         openConnections.set(connections.size());
         connection.finish();
@@ -280,7 +287,7 @@ public final class SrtIngestVerticle extends VerticleBase {
     }
 
     private void send(Buffer packet, SocketAddress to) {
-        socket.send(packet, to.port(), to.hostAddress());
+        socket.send(packet, new InetSocketAddress(to.hostAddress(), to.port()));
     }
 
     /** 32 bits of a keyed hash of the caller's address and the minute ({@code minuteOffset} -1: the one before). */

@@ -105,6 +105,11 @@ public final class SrtIngestVerticle extends VerticleBase {
                 .onSuccess(bound -> {
                     socket = bound;
                     endpoints.add(new Endpoint("srt", settings.host(), bound.port()));
+                    if (bound.receiveQueue() < RECEIVE_QUEUE_BYTES) {
+                        log.warn("srt receive queue is {} bytes, asked {}: keyframe bursts of several publishers will be"
+                                + " lost and asked again; raise net.core.rmem_max (sysctl) to at least {}",
+                                bound.receiveQueue(), RECEIVE_QUEUE_BYTES, RECEIVE_QUEUE_BYTES);
+                    }
                 });
     }
 

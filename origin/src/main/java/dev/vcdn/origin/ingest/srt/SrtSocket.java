@@ -63,6 +63,11 @@ final class SrtSocket {
         }).map(new SrtSocket(context, channel));
     }
 
+    /** The receive queue the kernel granted (Linux reports twice what it keeps for data). */
+    int receiveQueue() {
+        return channel.config().getReceiveBufferSize();
+    }
+
     int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }

@@ -84,6 +84,25 @@ record SrtHandshake(int version, int encryption, int extension, int initialSeque
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
+    /** Our answer to an induction: version 5, the SRT magic and a cookie to echo. */
+    Buffer inductionResponse(int listenerSocket, int cookie, byte[] callerAddress) {
+        return new SrtHandshake(5, 0, SRT_MAGIC, initialSequence, mtu, flowWindow, INDUCTION, listenerSocket, cookie,
+                Optional.empty(), 0, 0, false).encode(0, socketId, callerAddress, Buffer.buffer());
+    }
+
+    /** Our answer to an accepted conclusion: the connection's socket id and HSRSP with the agreed latency. */
+    Buffer conclusionResponse(int connectionSocket, int flags, int latencyMillis, int maxFlowWindow, byte[] callerAddress) {
+        return new SrtHandshake(5, 0, EXTENSION_HSREQ, initialSequence, mtu, Math.min(flowWindow, maxFlowWindow), CONCLUSION,
+                connectionSocket, cookie, Optional.empty(), 0, 0, false)
+                .encode(0, socketId, callerAddress, handshakeResponse(flags, latencyMillis));
+    }
+
+    /** A refusal: the handshake type is the rejection code, no extensions. */
+    Buffer rejection(int listenerSocket, int rejectionType, byte[] callerAddress) {
+        return new SrtHandshake(5, 0, 0, initialSequence, mtu, flowWindow, rejectionType, listenerSocket, cookie,
+                Optional.empty(), 0, 0, false).encode(0, socketId, callerAddress, Buffer.buffer());
+    }
+
     /** The packet carrying this handshake to {@code destination}, with {@code extensions} after the CIF. */
     Buffer encode(int timestampMicros, int destination, byte[] peerAddress, Buffer extensions) {
         Buffer packet = SrtPacket.control(SrtPacket.HANDSHAKE, 0, timestampMicros, destination, CIF + extensions.length())

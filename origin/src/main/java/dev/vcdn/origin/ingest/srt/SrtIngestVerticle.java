@@ -16,10 +16,6 @@ import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +62,7 @@ public final class SrtIngestVerticle extends VerticleBase {
     private final Counter lostPackets;
     private final Counter droppedPackets;
     private final SecureRandom random = new SecureRandom();
-    private final byte[] cookieSecret = new byte[16];
+    private final SrtCookies cookies;
     private final int listenerSocket;
     private final Map<Integer, SrtConnection> connections = new HashMap<>();
     /** Callers whose stream id is with the auth server: "host/port/caller socket id". */
@@ -87,7 +83,7 @@ public final class SrtIngestVerticle extends VerticleBase {
     public SrtIngestVerticle(SrtSettings settings, IngestGate gate, MeterRegistry metrics) {
         this.settings = settings;
         this.gate = gate;
-        random.nextBytes(cookieSecret);
+        this.cookies = new SrtCookies(random);
         this.listenerSocket = random.nextInt() & 0x7FFFFFFF;
         this.rejected = Counter.builder("vcdn.ingest.rejected.connections").tag("protocol", "srt")
                 .description("Connections closed at once: over the per-address or total limit").register(metrics);
@@ -146,13 +142,10 @@ public final class SrtIngestVerticle extends VerticleBase {
 
     private void handshake(SrtHandshake request, SocketAddress caller) {
         if (request.type() == SrtHandshake.INDUCTION) {
-            SrtHandshake response = new SrtHandshake(5, 0, SrtHandshake.SRT_MAGIC, request.initialSequence(), request.mtu(),
-                    request.flowWindow(), SrtHandshake.INDUCTION, listenerSocket, cookie(caller, 0), Optional.empty(), 0, 0, false);
-            send(response.encode(0, request.socketId(), address(caller), Buffer.buffer()), caller);
+            send(request.inductionResponse(listenerSocket, cookies.current(caller), address(caller)), caller);
             return;
         }
-        if (request.type() != SrtHandshake.CONCLUSION
-                || (request.cookie() != cookie(caller, 0) && request.cookie() != cookie(caller, -1))) {
+        if (request.type() != SrtHandshake.CONCLUSION || !cookies.valid(caller, request.cookie())) {
             return; // not a handshake we asked for: no state, no answer
         }
         String callerKey = callerKey(caller, request);
@@ -233,11 +226,7 @@ public final class SrtIngestVerticle extends VerticleBase {
             socketId = random.nextInt() & 0x7FFFFFFF;
         } while (socketId == 0 || socketId == listenerSocket || connections.containsKey(socketId));
         int latencyMillis = (int) Math.min(0xFFFF, Math.max(settings.latency().toMillis(), request.peerLatency()));
-        SrtHandshake response = new SrtHandshake(5, 0, SrtHandshake.EXTENSION_HSREQ, request.initialSequence(), request.mtu(),
-                Math.min(request.flowWindow(), SrtReceiver.CAPACITY), SrtHandshake.CONCLUSION, socketId, request.cookie(),
-                Optional.empty(), 0, 0, false);
-        Buffer answer = response.encode(0, request.socketId(), address(caller),
-                SrtHandshake.handshakeResponse(RESPONSE_FLAGS, latencyMillis));
+        Buffer answer = request.conclusionResponse(socketId, RESPONSE_FLAGS, latencyMillis, SrtReceiver.CAPACITY, address(caller));
         InetSocketAddress peer = new InetSocketAddress(caller.hostAddress(), caller.port());
         SrtConnection connection = new SrtConnection(socketId, request.socketId(), caller, request.initialSequence(),
                 latencyMillis * 1000L, answer, stream, packet -> socket.send(packet, peer));
@@ -255,9 +244,7 @@ public final class SrtIngestVerticle extends VerticleBase {
 
     private void reject(SrtHandshake request, SocketAddress caller, int type) {
         recentRejections.put(callerKey(caller, request), type);
-        SrtHandshake response = new SrtHandshake(5, 0, 0, request.initialSequence(), request.mtu(), request.flowWindow(), type,
-                listenerSocket, request.cookie(), Optional.empty(), 0, 0, false);
-        send(response.encode(0, request.socketId(), address(caller), Buffer.buffer()), caller);
+        send(request.rejection(listenerSocket, type, address(caller)), caller);
     }
 
     private static String callerKey(SocketAddress caller, SrtHandshake request) {
@@ -293,19 +280,6 @@ public final class SrtIngestVerticle extends VerticleBase {
 
     private void send(Buffer packet, SocketAddress to) {
         socket.send(packet, new InetSocketAddress(to.hostAddress(), to.port()));
-    }
-
-    /** 32 bits of a keyed hash of the caller's address and the minute ({@code minuteOffset} -1: the one before). */
-    private int cookie(SocketAddress caller, int minuteOffset) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(cookieSecret);
-            digest.update(caller.toString().getBytes(StandardCharsets.UTF_8));
-            digest.update(ByteBuffer.allocate(8).putLong(System.currentTimeMillis() / 60_000 + minuteOffset).array());
-            return ByteBuffer.wrap(digest.digest()).getInt();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static byte[] address(SocketAddress caller) {

@@ -23,12 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
+from java_bench import build, run  # noqa: E402
 from write_section import write_section  # noqa: E402
 WORK = ROOT / "bench" / "target" / "srt-ingest"
-
-
-def run(cmd):
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, cwd=ROOT).stdout
 
 
 def anchor(ffmpeg, source, streams, first_port):
@@ -60,12 +57,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    run(["mvn", "-B", "-q", "-DskipTests", "install"])
-    WORK.mkdir(parents=True, exist_ok=True)
-    classpath_file = WORK / "classpath.txt"
-    run(["mvn", "-B", "-q", "-pl", "bench", "dependency:build-classpath", f"-Dmdep.outputFile={classpath_file}"])
-    classpath = f"{ROOT / 'bench/target/bench-0.1.0-SNAPSHOT.jar'}:{classpath_file.read_text().strip()}"
-    ffmpeg = run(["java", "-cp", classpath, "dev.vcdn.bench.TranscodeBench", "--ffmpeg-path"]).strip().splitlines()[-1]
+    classpath, ffmpeg = build(WORK)
     source = WORK / f"source-1080p30-6M-{args.seconds}s.ts"
     if not source.exists():
         run([ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",

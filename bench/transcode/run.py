@@ -25,16 +25,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
+from java_bench import build, run  # noqa: E402
 from write_section import write_section  # noqa: E402
 WORK = ROOT / "bench" / "target" / "transcode"
 LADDER = [("720p", 1280, 720, 3000), ("480p", 854, 480, 1400), ("360p", 640, 360, 800)]
 AV1 = ("480p-av1", 854, 480, 840)
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "high", "-bf", "0",
         "-force_key_frames", "source", "-sc_threshold", "0"]
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, cwd=ROOT, **kw).stdout
 
 
 def measured(cmd):
@@ -83,13 +80,8 @@ def main():
     args = parser.parse_args()
     lengths = {"short": args.seconds // 4, "long": args.seconds}
 
-    run(["mvn", "-B", "-q", "-DskipTests", "install"])
-    classpath_file = WORK / "classpath.txt"
-    WORK.mkdir(parents=True, exist_ok=True)
-    run(["mvn", "-B", "-q", "-pl", "bench", "dependency:build-classpath", f"-Dmdep.outputFile={classpath_file}"])
-    classpath = f"{ROOT / 'bench/target/bench-0.1.0-SNAPSHOT.jar'}:{classpath_file.read_text().strip()}"
+    classpath, ffmpeg = build(WORK)
     java = ["java", "-Xmx1g", "-cp", classpath, "dev.vcdn.bench.TranscodeBench"]
-    ffmpeg = run(java + ["--ffmpeg-path"]).strip().splitlines()[-1]
     version = run([ffmpeg, "-hide_banner", "-version"]).splitlines()[0]
     sources = {name: source_file(ffmpeg, seconds) for name, seconds in lengths.items()}
 

@@ -46,11 +46,7 @@ final class BenchOrigin implements AutoCloseable {
                 "VCDN_DATA_DIR", Files.createTempDirectory("bench-origin").toString(),
                 "VCDN_CLUSTER_NAME", "bench-" + System.nanoTime(), "VCDN_CLUSTER_PORT", Integer.toString(freePort())));
         RunningProcess origin = ProcessLauncher.start(definition, config).toCompletionStage().toCompletableFuture().get();
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + origin.port("http") + "/api/channels"))
-                .header("Authorization", "Bearer " + config.adminToken().orElseThrow())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        String key = new JsonObject(created.body()).getString("streamKey");
+        String key = createChannel(origin.port("http"), config.adminToken().orElseThrow(), "bench");
         List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-re"));
         command.addAll(inputOptions);
         command.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi", "-i", "sine",
@@ -59,6 +55,15 @@ final class BenchOrigin implements AutoCloseable {
         Process publisher = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return new BenchOrigin(origin, publisher);
+    }
+
+    /** Creates a channel through an origin's admin API; its stream key. */
+    static String createChannel(int httpPort, String adminToken, String name) throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/channels"))
+                .header("Authorization", "Bearer " + adminToken)
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", name).encode())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new JsonObject(created.body()).getString("streamKey");
     }
 
     int httpPort() {

@@ -13,12 +13,7 @@ import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessMetrics;
 import dev.vcdn.shared.process.Readiness;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +61,7 @@ public final class SrtIngestBench {
 
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
-            keys.add(createChannel(http, "srt" + i));
+            keys.add(BenchOrigin.createChannel(http, ADMIN_TOKEN, "srt" + i));
         }
         // Warm-up: the JIT compiles the receive path (about a second of CPU) before anything is measured,
         // as it long has in a running origin.
@@ -142,15 +137,6 @@ public final class SrtIngestBench {
 
     private static int port(OriginVerticle origin, String name) {
         return origin.endpoints().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow().port();
-    }
-
-    private static String createChannel(int http, String name) throws Exception {
-        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + http + "/api/channels"))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", name).encode())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new JsonObject(created.body()).getString("streamKey");
     }
 
     private static long processCpuNanos() {

@@ -51,17 +51,12 @@ class ClusteredStreamRegistryTest extends StreamRegistryContract {
     }
 
     @Override
-    StreamRegistry nodeA() {
-        return new StreamRegistry(a, TTL);
-    }
-
-    @Override
-    StreamRegistry nodeB() {
-        return new StreamRegistry(b, TTL);
-    }
-
-    @Override
-    Vertx vertx() {
+    Vertx vertxA() {
         return a;
+    }
+
+    @Override
+    Vertx vertxB() {
+        return b;
     }
 }

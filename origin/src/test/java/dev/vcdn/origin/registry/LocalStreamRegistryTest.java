@@ -10,26 +10,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LocalStreamRegistryTest extends StreamRegistryContract {
 
     private Vertx vertx;
-    private StreamRegistry registry;
 
     @BeforeEach
-    void create(Vertx vertx) {
+    void keep(Vertx vertx) {
         this.vertx = vertx;
-        this.registry = new StreamRegistry(vertx, TTL);
     }
 
     @Override
-    StreamRegistry nodeA() {
-        return registry;
+    Vertx vertxA() {
+        return vertx;
     }
 
     @Override
-    StreamRegistry nodeB() {
-        return registry;
-    }
-
-    @Override
-    Vertx vertx() {
+    Vertx vertxB() {
         return vertx;
     }
 }

@@ -5,6 +5,7 @@ import dev.vcdn.origin.OriginProcess;
 import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,13 +40,23 @@ final class BenchOrigin implements AutoCloseable {
      * @param seconds      how long the publisher runs
      * @param inputOptions ffmpeg options placed before the inputs (e.g. the initial read burst)
      */
+    /** Every listener on loopback and an ephemeral port, and a fresh data directory (mutable, for more settings). */
+    static Map<String, String> loopbackEnvironment(String dataPrefix) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        for (String listener : List.of("HTTP", "RTMP", "SRT", "WHIP")) {
+            env.put("VCDN_" + listener + "_HOST", "127.0.0.1");
+            env.put("VCDN_" + listener + "_PORT", "0");
+        }
+        env.put("VCDN_DATA_DIR", Files.createTempDirectory(dataPrefix).toString());
+        return env;
+    }
+
     static BenchOrigin start(String ffmpeg, String size, int seconds, List<String> inputOptions) throws Exception {
         OriginProcess definition = new OriginProcess();
-        OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
-                "VCDN_DATA_DIR", Files.createTempDirectory("bench-origin").toString(),
-                "VCDN_CLUSTER_NAME", "bench-" + System.nanoTime(), "VCDN_CLUSTER_PORT", Integer.toString(freePort())));
+        Map<String, String> env = loopbackEnvironment("bench-origin");
+        env.put("VCDN_CLUSTER_NAME", "bench-" + System.nanoTime());
+        env.put("VCDN_CLUSTER_PORT", Integer.toString(freePort()));
+        OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), env);
         RunningProcess origin = ProcessLauncher.start(definition, config).toCompletionStage().toCompletableFuture().get();
         String key = createChannel(origin.port("http"), config.adminToken().orElseThrow(), "bench");
         List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-re"));

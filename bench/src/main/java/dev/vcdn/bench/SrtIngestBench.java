@@ -48,11 +48,10 @@ public final class SrtIngestBench {
         PipelineFactory counting = (grant, ladderReady) -> countingSink(grant, frames, ended);
 
         Vertx vertx = Vertx.vertx();
-        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
-                "VCDN_SRT_MAX_CONNECTIONS_PER_ADDRESS", Integer.toString(Math.max(8, streams)),
-                "VCDN_DATA_DIR", Files.createTempDirectory("bench-srt").toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN)));
+        Map<String, String> env = BenchOrigin.loopbackEnvironment("bench-srt");
+        env.put("VCDN_SRT_MAX_CONNECTIONS_PER_ADDRESS", Integer.toString(Math.max(8, streams)));
+        env.put("VCDN_ADMIN_TOKEN", ADMIN_TOKEN);
+        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(env));
         ProcessContext context = new ProcessContext("origin", new ProcessMetrics("origin", "bench").registry(), new Readiness());
         OriginVerticle origin = new OriginVerticle(config, context, packages -> counting, new ThumbnailStore());
         vertx.deployVerticle(origin).toCompletionStage().toCompletableFuture().get();

@@ -4,6 +4,7 @@ import dev.vcdn.origin.ingest.rtmp.RtmpLimits;
 import dev.vcdn.origin.packager.PackagingSettings;
 import dev.vcdn.origin.ingest.rtmp.RtmpSettings;
 import dev.vcdn.origin.ingest.srt.SrtSettings;
+import dev.vcdn.origin.ingest.webrtc.WhipSettings;
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.config.ConfigException;
 import dev.vcdn.shared.config.ConfigSource;
@@ -11,6 +12,7 @@ import dev.vcdn.shared.config.HttpServerConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,13 +20,15 @@ import java.util.Optional;
  * Everything the origin is told at start. Keys, defaults and units are documented in
  * {@code origin/config/origin.yaml}; a test keeps that file and these defaults equal.
  */
-public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings srt, Auth auth, Optional<String> adminToken,
+public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings srt, WhipSettings whip, Auth auth,
+                           Optional<String> adminToken,
                            Path dataDir, ClusterConfig cluster, Hls hls) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_RTMP_PORT = 1935;
     public static final int DEFAULT_RTMPS_PORT = 1936;
     public static final int DEFAULT_SRT_PORT = 9000;
+    public static final int DEFAULT_WHIP_UDP_PORT = 8189;
     public static final int DEFAULT_CLUSTER_PORT = 5701;
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
@@ -32,6 +36,7 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(rtmp, "rtmp");
         Objects.requireNonNull(srt, "srt");
+        Objects.requireNonNull(whip, "whip");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(adminToken, "adminToken");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -63,6 +68,7 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
         if (adminToken.isPresent() && adminToken.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
             throw new ConfigException("admin.token", "must be at least " + MIN_ADMIN_TOKEN_LENGTH + " characters");
         }
+        Hls hls = readHls(source);
         return new OriginConfig(
                 HttpServerConfig.read(source, DEFAULT_HTTP_PORT),
                 readRtmp(source),
@@ -73,13 +79,22 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
                         source.duration("srt.idle-timeout", Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(10)),
                         source.integer("srt.max-connections-per-address", 8, 1, 10_000),
                         source.integer("srt.max-connections", 1000, 1, 100_000)),
+                new WhipSettings(
+                        source.string("whip.host", "0.0.0.0"),
+                        source.port("whip.port", DEFAULT_WHIP_UDP_PORT),
+                        source.list("whip.candidates", List.of()),
+                        source.duration("whip.jitter-delay", Duration.ofMillis(150), Duration.ofMillis(20), Duration.ofSeconds(2)),
+                        source.duration("whip.connect-timeout", Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(1)),
+                        source.duration("whip.idle-timeout", Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(10)),
+                        source.integer("whip.max-sessions", 1000, 1, 100_000),
+                        hls.standard().segmentTarget()),
                 new Auth(source.httpUrl("auth.url"),
                         source.duration("auth.timeout", Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofSeconds(30)),
                         source.optionalString("auth.token")),
                 adminToken,
                 source.path("data-dir", Path.of("data")),
                 ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT),
-                readHls(source));
+                hls);
     }
 
     private static Hls readHls(ConfigSource source) {
@@ -121,6 +136,6 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
     }
 
     public OriginConfig withAdminToken(String token) {
-        return new OriginConfig(http, rtmp, srt, auth, Optional.of(token), dataDir, cluster, hls);
+        return new OriginConfig(http, rtmp, srt, whip, auth, Optional.of(token), dataDir, cluster, hls);
     }
 }

@@ -7,6 +7,8 @@ import dev.vcdn.origin.ingest.IngestGate;
 import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
 import dev.vcdn.origin.ingest.srt.SrtIngestVerticle;
+import dev.vcdn.origin.ingest.webrtc.WhipIngestVerticle;
+import dev.vcdn.origin.ingest.webrtc.WhipRoutes;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.origin.packager.EventHub;
@@ -45,6 +47,7 @@ public final class OriginVerticle extends ProcessVerticle {
     private ChannelStore channelStore;
     private RtmpIngestVerticle rtmp;
     private SrtIngestVerticle srt;
+    private WhipIngestVerticle whip;
     /** This node's address in the stream registry: where the other origins relay playback of its streams. */
     private String node;
 
@@ -75,7 +78,7 @@ public final class OriginVerticle extends ProcessVerticle {
                 .compose(ignored -> listenHttp(config.http(), router))
                 .compose(server -> {
                     node = "http://" + config.cluster().host() + ":" + server.actualPort();
-                    return startIngest(registry, pipelines.apply(packages), server.actualPort());
+                    return startIngest(registry, pipelines.apply(packages), server.actualPort(), router);
                 });
     }
 
@@ -90,7 +93,7 @@ public final class OriginVerticle extends ProcessVerticle {
         });
     }
 
-    private Future<String> startIngest(StreamRegistry registry, PipelineFactory pipelineFactory, int httpPort) {
+    private Future<String> startIngest(StreamRegistry registry, PipelineFactory pipelineFactory, int httpPort, Router router) {
         String localHost = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
         URI authUrl = config.auth().url()
                 .orElse(URI.create("http://" + localHost + ":" + httpPort + BuiltInAuthService.AUTH_PATH));
@@ -100,7 +103,10 @@ public final class OriginVerticle extends ProcessVerticle {
                 Clock.systemUTC(), process.metrics());
         rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());
         srt = new SrtIngestVerticle(config.srt(), gate, process.metrics());
-        return vertx.deployVerticle(rtmp).compose(ignored -> vertx.deployVerticle(srt));
+        whip = new WhipIngestVerticle(config.whip(), gate, process.metrics());
+        return vertx.deployVerticle(rtmp).compose(ignored -> vertx.deployVerticle(srt))
+                .compose(ignored -> vertx.deployVerticle(whip))
+                .onSuccess(ignored -> new WhipRoutes(whip).mount(router));
     }
 
     private static void listStreams(RoutingContext ctx, StreamRegistry registry) {
@@ -131,6 +137,7 @@ public final class OriginVerticle extends ProcessVerticle {
         List<Endpoint> endpoints = new ArrayList<>(List.of(httpEndpoint()));
         endpoints.addAll(rtmp.endpoints());
         endpoints.addAll(srt.endpoints());
+        endpoints.addAll(whip.endpoints());
         return endpoints;
     }
 

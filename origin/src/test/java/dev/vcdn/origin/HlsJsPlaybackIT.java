@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.vcdn.shared.testing.FreePorts;
 import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.shared.testing.LaunchedJar;
+import dev.vcdn.shared.testing.OriginEnvironment;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -73,11 +74,8 @@ class HlsJsPlaybackIT {
 
     @Test
     void hlsJsPlaysTheLiveStreamAtLowLatency(@TempDir Path dataDir) throws Exception {
-        try (LaunchedJar origin = LaunchedJar.start(JAR, Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
-                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
-                "VCDN_CLUSTER_NAME", "it-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())))) {
+        try (LaunchedJar origin = LaunchedJar.start(JAR,
+                OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-" + UUID.randomUUID()))) {
             Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
             HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + ports.get("http") + "/api/channels"))

@@ -46,6 +46,8 @@ class OriginClusterTest {
                 "VCDN_CLUSTER_MEMBERS", "127.0.0.1:" + peer));
         env.put("VCDN_SRT_HOST", "127.0.0.1");
         env.put("VCDN_SRT_PORT", "0");
+        env.put("VCDN_WHIP_HOST", "127.0.0.1");
+        env.put("VCDN_WHIP_PORT", "0");
         OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), env);
         return ProcessLauncher.start(definition, config);
     }

@@ -16,7 +16,7 @@ class OriginJarIT {
     @Test
     void startsServesAndStopsOnSigterm(@TempDir Path dataDir) throws Exception {
         JarLifecycle.startServeAndStop(JAR, "origin", Map.of(
-                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0", "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
+                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0", "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0", "VCDN_WHIP_HOST", "127.0.0.1", "VCDN_WHIP_PORT", "0",
                 "VCDN_DATA_DIR", dataDir.toString(),
                 "VCDN_CLUSTER_NAME", "it-" + UUID.randomUUID(),
                 "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.vcdn.shared.testing.FreePorts;
 import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.shared.testing.LaunchedJar;
+import dev.vcdn.shared.testing.OriginEnvironment;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
@@ -54,15 +55,8 @@ class PublishIT {
     }
 
     private static LaunchedJar startOrigin(Path dataDir) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0",
-                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_RTMP_HANDSHAKE_TIMEOUT", "2s",
-                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
-                "VCDN_CLUSTER_NAME", "it-" + UUID.randomUUID(),
-                "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
-        env.put("VCDN_SRT_HOST", "127.0.0.1");
-        env.put("VCDN_SRT_PORT", "0");
+        Map<String, String> env = OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-" + UUID.randomUUID());
+        env.put("VCDN_RTMP_HANDSHAKE_TIMEOUT", "2s");
         return LaunchedJar.start(JAR, env);
     }
 

@@ -82,12 +82,13 @@ public final class WorldMain {
         Path geoip = GeoIpFile.ensure(data.getParent() == null ? data : data.getParent());
         String adminToken = adminToken();
 
-        Child origin = start("origin", Jars.ORIGIN, Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", port(8080),
-                "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", port(1935),
-                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", port(9000),
-                "VCDN_DATA_DIR", data.resolve("origin").toString(), "VCDN_ADMIN_TOKEN", adminToken,
-                "VCDN_CLUSTER_NAME", "vcdn-world-origin", "VCDN_CLUSTER_PORT", clusterPort(5701)), List.of());
+        Child origin = start("origin", Jars.ORIGIN, Map.ofEntries(
+                Map.entry("VCDN_HTTP_HOST", "127.0.0.1"), Map.entry("VCDN_HTTP_PORT", port(8080)),
+                Map.entry("VCDN_RTMP_HOST", "127.0.0.1"), Map.entry("VCDN_RTMP_PORT", port(1935)),
+                Map.entry("VCDN_SRT_HOST", "127.0.0.1"), Map.entry("VCDN_SRT_PORT", port(9000)),
+                Map.entry("VCDN_WHIP_HOST", "127.0.0.1"), Map.entry("VCDN_WHIP_PORT", port(8189)),
+                Map.entry("VCDN_DATA_DIR", data.resolve("origin").toString()), Map.entry("VCDN_ADMIN_TOKEN", adminToken),
+                Map.entry("VCDN_CLUSTER_NAME", "vcdn-world-origin"), Map.entry("VCDN_CLUSTER_PORT", clusterPort(5701))), List.of());
         Map<String, Integer> originPorts = origin.awaitStarted(START_TIMEOUT);
         String originUrl = "http://127.0.0.1:" + originPorts.get("http");
 

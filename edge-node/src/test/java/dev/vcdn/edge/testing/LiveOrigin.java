@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vcdn.shared.testing.FreePorts;
 import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.shared.testing.LaunchedJar;
+import dev.vcdn.shared.testing.OriginEnvironment;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,11 +37,8 @@ public final class LiveOrigin implements AutoCloseable {
 
     /** Starts the origin and publishes {@code channel} at {@code size} (e.g. 640x360) for {@code seconds}. */
     public static LiveOrigin start(Path dataDir, String channel, String size, int seconds) throws Exception {
-        LaunchedJar origin = LaunchedJar.start(JAR, Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
-                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN,
-                "VCDN_CLUSTER_NAME", "it-origin-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
+        LaunchedJar origin = LaunchedJar.start(JAR,
+                OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-origin-" + UUID.randomUUID()));
         try {
             Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
             HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

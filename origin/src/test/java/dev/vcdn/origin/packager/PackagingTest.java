@@ -67,7 +67,7 @@ class PackagingTest {
     private Future<OriginVerticle> deployOrigin(Vertx vertx, Path dataDir) {
         OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
+                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0", "VCDN_WHIP_HOST", "127.0.0.1", "VCDN_WHIP_PORT", "0",
                 "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN)));
         ProcessMetrics metrics = new ProcessMetrics("origin", "test");
         ProcessContext context = new ProcessContext("origin", metrics.registry(), new Readiness());

@@ -48,7 +48,7 @@ public final class InProcessOrigin {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0",
                 "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0",
+                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0", "VCDN_WHIP_HOST", "127.0.0.1", "VCDN_WHIP_PORT", "0",
                 "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN));
         settings.putAll(env);
         InProcessOrigin deployed = new InProcessOrigin(vertx, OriginConfig.read(ConfigSource.ofEnvironment(settings)));

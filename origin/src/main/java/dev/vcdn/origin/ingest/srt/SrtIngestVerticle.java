@@ -4,6 +4,7 @@ import dev.vcdn.origin.auth.PublishRefusedException;
 import dev.vcdn.origin.auth.PublishRequest;
 import dev.vcdn.origin.ingest.IngestGate;
 import dev.vcdn.origin.ingest.LiveStream;
+import dev.vcdn.origin.ingest.UdpSocket;
 import dev.vcdn.shared.process.Endpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -77,7 +78,7 @@ public final class SrtIngestVerticle extends VerticleBase {
     };
     private final AtomicInteger openConnections = new AtomicInteger();
     private final List<Endpoint> endpoints = new ArrayList<>();
-    private SrtSocket socket;
+    private UdpSocket socket;
     private long timer;
 
     public SrtIngestVerticle(SrtSettings settings, IngestGate gate, MeterRegistry metrics) {
@@ -97,7 +98,7 @@ public final class SrtIngestVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return SrtSocket.bind((ContextInternal) context, settings.host(), settings.port(), RECEIVE_QUEUE_BYTES, this::received)
+        return UdpSocket.bind((ContextInternal) context, settings.host(), settings.port(), RECEIVE_QUEUE_BYTES, this::received)
                 .onSuccess(bound -> {
                     socket = bound;
                     endpoints.add(new Endpoint("srt", settings.host(), bound.port()));

@@ -1,5 +1,6 @@
 package dev.vcdn.origin.ingest.ts;
 
+import dev.vcdn.origin.ingest.H264AccessUnits;
 import dev.vcdn.origin.transcode.AnnexB;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaPacket;
@@ -8,7 +9,6 @@ import dev.vcdn.shared.media.TimeBase;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -29,10 +29,6 @@ public final class TsDemuxer {
     static final int MAX_VIDEO_PES = 8 << 20;
     static final int MAX_AUDIO_PES = 256 << 10;
     private static final int MAX_SECTION = 1024;
-    private static final int NAL_IDR = 5;
-    private static final int NAL_SPS = 7;
-    private static final int NAL_PPS = 8;
-    private static final int NAL_AUD = 9;
     private static final long WRAP = 1L << 33;
     private static final long ORIGIN_MARGIN = 90_000;
     private static final int[] AAC_RATES = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350};
@@ -46,10 +42,11 @@ public final class TsDemuxer {
     private long lastTimestamp = Long.MIN_VALUE;
     private long wraps;
     private long skippedBytes;
-    private long framesWithoutParameterSets;
+    private final H264AccessUnits h264;
 
     public TsDemuxer(Consumer<MediaPacket> out) {
         this.out = out;
+        this.h264 = new H264AccessUnits(TimeBase.MILLISECONDS, out);
     }
 
     /**
@@ -57,7 +54,7 @@ public final class TsDemuxer {
      * (GStreamer's h264parse without config-interval=-1) and whose first keyframe was missed.
      */
     public long framesWithoutParameterSets() {
-        return framesWithoutParameterSets;
+        return h264.framesWithoutParameterSets();
     }
 
     /** Bytes that were not transport packets (resynchronisation); for the connection's log line. */
@@ -247,52 +244,13 @@ public final class TsDemuxer {
     /** H.264 access units: parameter sets become a config packet when they change, frames are length-prefixed. */
     private final class Video extends Elementary {
 
-        private byte[] configuration;
-
         Video() {
             super(MAX_VIDEO_PES);
         }
 
         @Override
         void unit(byte[] data, long dts, long pts) {
-            List<byte[]> units = AnnexB.nalUnits(data);
-            ByteArrayOutputStream headers = new ByteArrayOutputStream();
-            ByteArrayOutputStream sample = new ByteArrayOutputStream(data.length + 16);
-            boolean keyframe = false;
-            for (byte[] unit : units) {
-                if (unit.length == 0) {
-                    continue;
-                }
-                int type = unit[0] & 0x1F;
-                if (type == NAL_SPS || type == NAL_PPS) {
-                    headers.writeBytes(new byte[] {0, 0, 0, 1});
-                    headers.writeBytes(unit);
-                } else if (type != NAL_AUD) {
-                    keyframe |= type == NAL_IDR;
-                    sample.write(unit.length >>> 24);
-                    sample.write(unit.length >>> 16);
-                    sample.write(unit.length >>> 8);
-                    sample.write(unit.length);
-                    sample.writeBytes(unit);
-                }
-            }
-            if (headers.size() > 0) {
-                try {
-                    byte[] avcc = AnnexB.avcDecoderConfiguration(headers.toByteArray());
-                    if (!Arrays.equals(avcc, configuration)) {
-                        configuration = avcc;
-                        out.accept(MediaPacket.config(Codec.H264, dts, TimeBase.MILLISECONDS, Payload.copyOf(avcc)));
-                    }
-                } catch (IllegalArgumentException incomplete) {
-                    // an SPS without its PPS (or the reverse): the last complete set still holds
-                }
-            }
-            if (configuration == null && sample.size() > 0) {
-                framesWithoutParameterSets++;
-            } else if (sample.size() > 0) {
-                out.accept(MediaPacket.frame(Codec.H264, dts, Math.max(pts, dts), TimeBase.MILLISECONDS, keyframe,
-                        Payload.copyOf(sample.toByteArray())));
-            }
+            h264.accessUnit(AnnexB.nalUnits(data), dts, pts);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.vcdn.origin.ingest.srt;
+package dev.vcdn.origin.ingest;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,22 +17,22 @@ import java.net.InetSocketAddress;
 import java.util.function.BiConsumer;
 
 /**
- * The listener's UDP socket: a Netty channel on the verticle's own event loop, datagrams handed
- * to it on its context. Not Vert.x's {@code DatagramSocket}: that one sizes the buffer of every
- * read by the socket's receive queue, so the deep kernel queue SRT needs for keyframe bursts
- * (megabytes) would cost a buffer of that size per datagram (measured with a 4 MiB queue: 5.2 s
- * of CPU instead of 1.8 s for four 6 Mb/s publishers over 20 s). Here the queue is deep and each
- * read takes one datagram's room.
+ * A UDP listener's socket (SRT, WebRTC): a Netty channel on the verticle's own event loop,
+ * datagrams handed to it on its context. Not Vert.x's {@code DatagramSocket}: that one sizes the
+ * buffer of every read by the socket's receive queue, so the deep kernel queue needed for
+ * keyframe bursts (megabytes) would cost a buffer of that size per datagram (measured with a 4 MiB
+ * queue: 5.2 s of CPU instead of 1.8 s for four 6 Mb/s SRT publishers over 20 s). Here the queue
+ * is deep and each read takes one datagram's room.
  */
-final class SrtSocket {
+public final class UdpSocket {
 
-    /** Larger than any SRT packet (at most the 1500-byte MTU). */
+    /** Larger than any packet of ours (at most the 1500-byte MTU); a longer datagram is cut and then refused. */
     private static final int MAX_DATAGRAM = 2048;
 
     private final ContextInternal context;
     private final DatagramChannel channel;
 
-    private SrtSocket(ContextInternal context, DatagramChannel channel) {
+    private UdpSocket(ContextInternal context, DatagramChannel channel) {
         this.context = context;
         this.channel = channel;
     }
@@ -41,7 +41,7 @@ final class SrtSocket {
      * @param receiveQueue the kernel receive queue in bytes (SO_RCVBUF; capped by net.core.rmem_max)
      * @param handler      each datagram with its sender, on {@code context}
      */
-    static Future<SrtSocket> bind(ContextInternal context, String host, int port, int receiveQueue,
+    public static Future<UdpSocket> bind(ContextInternal context, String host, int port, int receiveQueue,
                                   BiConsumer<Buffer, SocketAddress> handler) {
         VertxInternal vertx = context.owner();
         DatagramChannel channel = vertx.transport().datagramChannel();
@@ -61,23 +61,23 @@ final class SrtSocket {
             PromiseInternal<Void> bound = context.promise();
             channel.bind(new InetSocketAddress(host, port)).addListener(bound);
             return bound;
-        }).map(new SrtSocket(context, channel));
+        }).map(new UdpSocket(context, channel));
     }
 
     /** The receive queue the kernel granted (Linux reports twice what it keeps for data). */
-    int receiveQueue() {
+    public int receiveQueue() {
         return channel.config().getReceiveBufferSize();
     }
 
-    int port() {
+    public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    void send(Buffer packet, InetSocketAddress to) {
+    public void send(Buffer packet, InetSocketAddress to) {
         channel.writeAndFlush(new DatagramPacket(((BufferInternal) packet).getByteBuf(), to));
     }
 
-    Future<Void> close() {
+    public Future<Void> close() {
         PromiseInternal<Void> closed = context.promise();
         channel.close().addListener(closed);
         return closed;

@@ -22,6 +22,7 @@ public final class RtpReorderBuffer {
     /** How often a missing packet is asked for again, and at most how many times. */
     private static final long NACK_INTERVAL_MILLIS = 40;
     private static final int MAX_NACKS = 3;
+    private static final long NEVER = Long.MIN_VALUE / 2;
 
     private final Output output;
     private final long maxDelayMillis;
@@ -37,6 +38,7 @@ public final class RtpReorderBuffer {
     public RtpReorderBuffer(long maxDelayMillis, Output output) {
         this.maxDelayMillis = maxDelayMillis;
         this.output = output;
+        java.util.Arrays.fill(lastNack, NEVER);
     }
 
     public long lostPackets() {
@@ -155,6 +157,6 @@ public final class RtpReorderBuffer {
         }
         slots[slot] = null;
         nacks[slot] = 0;
-        lastNack[slot] = 0;
+        lastNack[slot] = NEVER;
     }
 }

@@ -18,12 +18,19 @@ public final class TestSources {
     /** The same with another audio encoder ({@code libopus} gives enhanced-FLV Opus). */
     public static Path flv(Path directory, String name, String size, int fps, int gop, int seconds, String audioEncoder)
             throws Exception {
+        return flv(directory, name, size, fps, gop, seconds, audioEncoder, 2);
+    }
+
+    /** The same with {@code bFrames} B-frames between references (0: what WebRTC encoders send). */
+    public static Path flv(Path directory, String name, String size, int fps, int gop, int seconds, String audioEncoder,
+                           int bFrames) throws Exception {
         Path file = directory.resolve(name + ".flv");
         List<String> command = List.of(Publisher.bundledFfmpeg().toString(), "-hide_banner", "-loglevel", "error",
                 "-nostdin", "-y",
                 "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + fps,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                "-c:v", "libx264", "-preset", "ultrafast", "-g", Integer.toString(gop), "-bf", "2", "-pix_fmt", "yuv420p",
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", Integer.toString(gop), "-bf", Integer.toString(bFrames),
+                "-pix_fmt", "yuv420p",
                 "-c:a", audioEncoder, "-b:a", "96k", "-t", Integer.toString(seconds), "-f", "flv", file.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());

@@ -1,9 +1,8 @@
 package dev.vcdn.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.vcdn.shared.testing.FreePorts;
+import dev.vcdn.origin.testing.BrowserCheck;
 import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.testing.OriginEnvironment;
@@ -14,11 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -34,42 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 class HlsJsPlaybackIT {
 
     private static final Path JAR = Path.of("target/origin.jar");
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHECK = Path.of("target/hlsjs-check");
     private static final String ADMIN_TOKEN = "hlsjs-admin-token-0123456789";
 
     @BeforeAll
     static void needsChromiumAndNode() throws Exception {
-        List<Path> programs = List.of(CHROMIUM, Path.of("/usr/bin/ffmpeg"));
-        for (Path program : programs) {
-            if (System.getenv("CI") != null) {
-                assertThat(program).as("installed by .ci/run").isExecutable();
-            } else {
-                assumeThat(program).as("install it from Debian to run this test").isExecutable();
-            }
-        }
-        boolean hasNode;
-        try {
-            hasNode = new ProcessBuilder("npm", "--version").start().waitFor() == 0;
-        } catch (IOException e) {
-            hasNode = false;
-        }
-        if (System.getenv("CI") != null) {
-            assertThat(hasNode).as("node and npm, installed by .ci/run").isTrue();
-        } else {
-            assumeThat(hasNode).as("install Node.js and npm to run this test").isTrue();
-        }
-        Files.createDirectories(CHECK);
-        for (String file : List.of("package.json", "package-lock.json", "play.mjs")) {
-            Files.copy(Path.of("src/test/hlsjs", file), CHECK.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.exists(CHECK.resolve("node_modules/hls.js"))) {
-            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(CHECK.toFile())
-                    .redirectErrorStream(true).start();
-            String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(install.waitFor(300, TimeUnit.SECONDS)).isTrue();
-            assertThat(install.exitValue()).as(output).isZero();
-        }
+        BrowserCheck.prepare();
     }
 
     @Test
@@ -121,13 +85,6 @@ class HlsJsPlaybackIT {
     }
 
     private static JsonObject play(String master, int seconds) throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", "play.mjs", master, Integer.toString(seconds)).directory(CHECK.toFile())
-                .redirectErrorStream(true).start();
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(node.exitValue()).as(output).isZero();
-        String json = output.lines().filter(line -> line.startsWith("{")).reduce((a, b) -> b).orElseThrow(
-                () -> new AssertionError("no result from the browser:\n" + output));
-        return new JsonObject(json);
+        return BrowserCheck.result(BrowserCheck.start("play.mjs", master, Integer.toString(seconds)), 120);
     }
 }

@@ -20,9 +20,9 @@ final class AudioTrack extends ReceivedTrack {
     private boolean configured;
     private long droppedFrames;
 
-    AudioTrack(int payloadType, int channels, long jitterDelayMillis, LongSupplier sessionMillis,
+    AudioTrack(int payloadType, boolean retransmits, int channels, long jitterDelayMillis, LongSupplier sessionMillis,
                Predicate<MediaPacket> sink) {
-        super(payloadType, 48_000, jitterDelayMillis, sessionMillis);
+        super(payloadType, retransmits, 48_000, jitterDelayMillis, sessionMillis);
         this.channels = channels;
         this.sink = sink;
     }

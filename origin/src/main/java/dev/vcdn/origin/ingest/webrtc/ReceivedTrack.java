@@ -13,6 +13,8 @@ import java.util.function.LongSupplier;
 abstract class ReceivedTrack implements RtpReorderBuffer.Output {
 
     final int payloadType;
+    /** The sender retransmits on NACK (a=rtcp-fb:PT nack): browsers do for video, not for Opus. */
+    final boolean retransmits;
     private final int clockRate;
     private final RtpReorderBuffer reorder;
     private final LongSupplier sessionMillis;
@@ -29,8 +31,9 @@ abstract class ReceivedTrack implements RtpReorderBuffer.Output {
     private long lastArrivalMillis;
 
     /** @param sessionMillis milliseconds since the session's first media packet */
-    ReceivedTrack(int payloadType, int clockRate, long jitterDelayMillis, LongSupplier sessionMillis) {
+    ReceivedTrack(int payloadType, boolean retransmits, int clockRate, long jitterDelayMillis, LongSupplier sessionMillis) {
         this.payloadType = payloadType;
+        this.retransmits = retransmits;
         this.clockRate = clockRate;
         this.reorder = new RtpReorderBuffer(jitterDelayMillis, this);
         this.sessionMillis = sessionMillis;

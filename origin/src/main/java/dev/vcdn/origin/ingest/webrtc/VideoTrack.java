@@ -16,8 +16,9 @@ final class VideoTrack extends ReceivedTrack {
     private long lastKeyframeMillis;
 
     /** @param sink takes a media packet, or says false when the pipeline is full (the frame is dropped) */
-    VideoTrack(int payloadType, long jitterDelayMillis, LongSupplier sessionMillis, Predicate<MediaPacket> sink) {
-        super(payloadType, 90_000, jitterDelayMillis, sessionMillis);
+    VideoTrack(int payloadType, boolean retransmits, long jitterDelayMillis, LongSupplier sessionMillis,
+               Predicate<MediaPacket> sink) {
+        super(payloadType, retransmits, 90_000, jitterDelayMillis, sessionMillis);
         this.frames = new H264AccessUnits(TimeBase.MILLISECONDS, packet -> {
             if (!sink.test(packet) && !packet.isConfig()) {
                 damaged(); // later frames reference this one: wait for the next keyframe

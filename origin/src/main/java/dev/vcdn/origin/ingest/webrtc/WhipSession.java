@@ -86,9 +86,14 @@ final class WhipSession {
         this.nowMillis = nowMillis;
         this.lastHeardMillis = nowMillis;
         long jitter = settings.jitterDelay().toMillis();
-        this.video = new VideoTrack(negotiated.video().codec().payloadType(), jitter, this::sessionMillis, this::deliver);
-        this.audio = negotiated.audio().map(track -> new AudioTrack(track.codec().payloadType(),
+        this.video = new VideoTrack(negotiated.video().codec().payloadType(), retransmits(negotiated.video()), jitter,
+                this::sessionMillis, this::deliver);
+        this.audio = negotiated.audio().map(track -> new AudioTrack(track.codec().payloadType(), retransmits(track),
                 Math.max(1, track.codec().channels()), jitter, this::sessionMillis, this::deliver));
+    }
+
+    private static boolean retransmits(SdpAnswer.Track track) {
+        return track.codec().feedback().contains("nack");
     }
 
     String id() {
@@ -222,7 +227,7 @@ final class WhipSession {
         }
         for (ReceivedTrack track : tracks()) {
             List<Integer> missing = track.tick(now);
-            if (!missing.isEmpty()) {
+            if (!missing.isEmpty() && track.retransmits) {
                 stats.nacked(missing.size());
                 sendRtcp(Rtcp.nack(senderSsrc, track.ssrc(), missing));
             }

@@ -19,6 +19,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
 
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
@@ -42,6 +43,7 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 public final class AudioTranscoder implements AutoCloseable {
 
     static final int AAC_BITRATE = 128_000;
+    static final long MAX_SILENCE_MILLIS = 2000;
 
     private final MediaDecoder decoder;
     private AVCodecContext encoder;
@@ -50,6 +52,9 @@ public final class AudioTranscoder implements AutoCloseable {
     private byte[] configuration;
     private long firstMillis = Long.MIN_VALUE;
     private long samplesQueued;
+    /** Samples put into the FIFO so far, silence included: where the next input should start. */
+    private long samplesIn;
+    private long silenceFilled;
     private boolean closed;
 
     public AudioTranscoder(Codec codec, byte[] configuration) {
@@ -62,13 +67,52 @@ public final class AudioTranscoder implements AutoCloseable {
     }
 
     public void transcode(MediaPacket input, Consumer<MediaPacket> out) {
+        long inputMillis = input.timeBase().rescale(input.pts(), TimeBase.MILLISECONDS);
         decoder.decode(input, frame -> {
             if (encoder == null) {
-                open(frame, input.pts());
+                open(frame, inputMillis);
             }
+            keepOnTime(inputMillis, frame.nb_samples());
             Ffmpeg.check(av_audio_fifo_write(fifo, frame.extended_data(), frame.nb_samples()), "av_audio_fifo_write");
+            samplesIn += frame.nb_samples();
             drain(encoder.frame_size(), out);
         });
+    }
+
+    /**
+     * Output timestamps count samples, so input that did not come (a packet lost on the network, a
+     * sender that paused) would pull all later audio early, out of sync with the picture: a gap of
+     * half a frame or more is filled with silence, one longer than {@value #MAX_SILENCE_MILLIS} ms
+     * moves the timeline instead (the audio has a hole, as the input had).
+     */
+    private void keepOnTime(long inputMillis, int frameSamples) {
+        long rate = encoder.sample_rate();
+        long gapSamples = (inputMillis - firstMillis) * rate / 1000 - samplesIn;
+        if (gapSamples < frameSamples / 2) {
+            return;
+        }
+        if (gapSamples * 1000 / rate > MAX_SILENCE_MILLIS) {
+            firstMillis += gapSamples * 1000 / rate;
+            return;
+        }
+        AVFrame silence = av_frame_alloc();
+        try {
+            silence.nb_samples((int) gapSamples).format(AV_SAMPLE_FMT_FLTP).sample_rate((int) rate);
+            av_channel_layout_copy(silence.ch_layout(), encoder.ch_layout());
+            Ffmpeg.check(av_frame_get_buffer(silence, 0), "av_frame_get_buffer(silence)");
+            av_samples_set_silence(silence.extended_data(), 0, (int) gapSamples, encoder.ch_layout().nb_channels(),
+                    AV_SAMPLE_FMT_FLTP);
+            Ffmpeg.check(av_audio_fifo_write(fifo, silence.extended_data(), (int) gapSamples), "av_audio_fifo_write(silence)");
+            samplesIn += gapSamples;
+            silenceFilled += gapSamples;
+        } finally {
+            av_frame_free(silence);
+        }
+    }
+
+    /** Samples of silence put where input was missing. */
+    public long silenceFilled() {
+        return silenceFilled;
     }
 
     /** Encodes what is left, the last frame short, then drains the encoder. */

@@ -126,6 +126,7 @@ public final class WorldMain {
                 "  geo-DNS:  dig @127.0.0.1 -p " + geoPorts.get("dns") + " live.vcdn.test A +subnet=8.8.8.0/24",
                 "  stream from OBS: server " + rtmp + "  stream key " + studioKey + "  (channel '" + OBS_CHANNEL + "')",
                 "    or over SRT:   srt://127.0.0.1:" + originPorts.get("srt") + "?streamid=#!::r=live/" + studioKey + ",m=publish",
+                "    or WebRTC:     WHIP " + originUrl + "/whip/live  bearer token " + studioKey,
                 "  admin API: " + originUrl + "/api/channels  with  Authorization: Bearer " + adminToken,
                 "Ctrl-C stops everything.",
                 ""));

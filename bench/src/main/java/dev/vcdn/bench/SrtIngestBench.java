@@ -14,7 +14,6 @@ import dev.vcdn.shared.process.ProcessMetrics;
 import dev.vcdn.shared.process.Readiness;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

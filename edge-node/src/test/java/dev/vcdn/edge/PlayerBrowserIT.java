@@ -1,16 +1,15 @@
 package dev.vcdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.vcdn.edge.testing.LiveOrigin;
 import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
+import dev.vcdn.shared.testing.BrowserScripts;
 import dev.vcdn.shared.testing.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlayerBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHECK = Path.of("target/player-check");
     private static final Path SCREENSHOTS = Path.of("target/player-screenshots");
 
@@ -48,36 +45,9 @@ class PlayerBrowserIT {
 
     @BeforeAll
     static void needsChromiumFfmpegAndNode() throws Exception {
-        boolean hasNode;
-        try {
-            hasNode = new ProcessBuilder("npm", "--version").start().waitFor() == 0;
-        } catch (IOException e) {
-            hasNode = false;
-        }
-        for (Path program : List.of(CHROMIUM, LiveOrigin.FFMPEG)) {
-            if (System.getenv("CI") != null) {
-                assertThat(program).as("installed by .ci/run").isExecutable();
-            } else {
-                assumeThat(program).as("install it from Debian to run this test").isExecutable();
-            }
-        }
-        if (System.getenv("CI") != null) {
-            assertThat(hasNode).as("node and npm, installed by .ci/run").isTrue();
-        } else {
-            assumeThat(hasNode).as("install Node.js and npm to run this test").isTrue();
-        }
-        Files.createDirectories(CHECK);
+        BrowserScripts.prepare(Path.of("src/test/browser"), CHECK,
+                List.of("package.json", "package-lock.json", "player-check.mjs"), List.of(LiveOrigin.FFMPEG));
         Files.createDirectories(SCREENSHOTS);
-        for (String file : List.of("package.json", "package-lock.json", "player-check.mjs")) {
-            Files.copy(Path.of("src/test/browser", file), CHECK.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.exists(CHECK.resolve("node_modules/playwright-core"))) {
-            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(CHECK.toFile())
-                    .redirectErrorStream(true).start();
-            String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(install.waitFor(300, TimeUnit.SECONDS)).isTrue();
-            assertThat(install.exitValue()).as(output).isZero();
-        }
     }
 
     @AfterEach

@@ -2,8 +2,9 @@ package dev.vcdn.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vcdn.origin.testing.BrowserCheck;
 import dev.vcdn.shared.testing.JarLifecycle;
+import dev.vcdn.origin.testing.HlsjsScripts;
+import dev.vcdn.shared.testing.BrowserScripts;
 import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.testing.OriginEnvironment;
 import io.vertx.core.json.JsonArray;
@@ -31,9 +32,11 @@ class HlsJsPlaybackIT {
     private static final Path JAR = Path.of("target/origin.jar");
     private static final String ADMIN_TOKEN = "hlsjs-admin-token-0123456789";
 
+    private static BrowserScripts browser;
+
     @BeforeAll
     static void needsChromiumAndNode() throws Exception {
-        BrowserCheck.prepare();
+        browser = HlsjsScripts.prepare();
     }
 
     @Test
@@ -85,6 +88,6 @@ class HlsJsPlaybackIT {
     }
 
     private static JsonObject play(String master, int seconds) throws IOException, InterruptedException {
-        return BrowserCheck.result(BrowserCheck.start("play.mjs", master, Integer.toString(seconds)), 120);
+        return BrowserScripts.result(browser.start("play.mjs", master, Integer.toString(seconds)), 120);
     }
 }

@@ -2,8 +2,9 @@ package dev.vcdn.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vcdn.origin.testing.BrowserCheck;
 import dev.vcdn.shared.testing.JarLifecycle;
+import dev.vcdn.origin.testing.HlsjsScripts;
+import dev.vcdn.shared.testing.BrowserScripts;
 import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.testing.OriginEnvironment;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,9 +35,11 @@ class WhipPublishIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
+    private static BrowserScripts browser;
+
     @BeforeAll
     static void needsChromiumAndNode() throws Exception {
-        BrowserCheck.prepare();
+        browser = HlsjsScripts.prepare();
     }
 
     @Test
@@ -49,7 +52,7 @@ class WhipPublishIT {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"browser\"}")).build(), HttpResponse.BodyHandlers.ofString());
             String key = new JsonObject(created.body()).getString("streamKey");
             // A page of the origin's own (loopback is a secure context, so the page may use the camera).
-            Process browser = BrowserCheck.start("whip.mjs", base + "/health", base + "/whip/live", key,
+            Process publisher = browser.start("whip.mjs", base + "/health", base + "/whip/live", key,
                     Integer.toString(PUBLISH_SECONDS));
             JsonObject live = awaitLive(base, 20);
             assertThat(live.getJsonObject("source").getInteger("height")).isEqualTo(360);
@@ -60,7 +63,7 @@ class WhipPublishIT {
             assertThat(probe(base + "/live/browser/master.m3u8")).as("Debian's ffprobe reads the LL-HLS")
                     .contains("aac", "h264,360");
 
-            JsonObject result = BrowserCheck.result(browser, 120);
+            JsonObject result = BrowserScripts.result(publisher, 120);
             assertThat(result.getInteger("status")).as(result.encode()).isEqualTo(201);
             assertThat(result.getString("contentType")).isEqualTo("application/sdp");
             assertThat(result.getJsonArray("states").getList()).contains("connected").doesNotContain("failed");
@@ -100,7 +103,7 @@ class WhipPublishIT {
     }
 
     /** Codec and height of each stream Debian's ffprobe finds, once each. */
-    private static java.util.List<String> probe(String url) throws Exception {
+    private static List<String> probe(String url) throws Exception {
         Process probe = new ProcessBuilder("/usr/bin/ffprobe", "-v", "error", "-show_entries", "stream=codec_name,height",
                 "-of", "csv=p=0", url).redirectErrorStream(true).start();
         String probed = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -2,7 +2,6 @@ package dev.vcdn.edge.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vcdn.shared.testing.FreePorts;
 import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.testing.OriginEnvironment;

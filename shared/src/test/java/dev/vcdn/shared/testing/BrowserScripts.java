@@ -1,4 +1,4 @@
-package dev.vcdn.origin.testing;
+package dev.vcdn.shared.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -14,23 +14,29 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The scripts in src/test/hlsjs that drive Debian's headless Chromium with playwright-core
- * (pinned there, installed from the npm registry into target/hlsjs-check once). Without Chromium
- * or Node.js a test is skipped on a developer machine and fails in CI, which installs both.
+ * Node scripts that drive Debian's headless Chromium with playwright-core (pinned in the
+ * scripts' package.json, installed from the npm registry into a folder under target/ once).
+ * Without Chromium, Node.js or the other programs a test needs, it is skipped on a developer
+ * machine and fails in CI, which installs them all.
  */
-public final class BrowserCheck {
+public final class BrowserScripts {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path SOURCES = Path.of("src/test/hlsjs");
-    private static final Path CHECK = Path.of("target/hlsjs-check");
-    private static final List<String> FILES = List.of("package.json", "package-lock.json", "play.mjs", "whip.mjs");
 
-    private BrowserCheck() {
+    private final Path check;
+
+    private BrowserScripts(Path check) {
+        this.check = check;
     }
 
-    /** Checks for Chromium, ffmpeg and Node.js, copies the scripts and installs their packages. */
-    public static void prepare() throws Exception {
-        for (Path program : List.of(CHROMIUM, Path.of("/usr/bin/ffmpeg"))) {
+    /**
+     * Checks for Chromium, Node.js and {@code programs}, copies {@code files} from {@code sources}
+     * to {@code check} and installs their packages there.
+     */
+    public static BrowserScripts prepare(Path sources, Path check, List<String> files, List<Path> programs) throws Exception {
+        List<Path> needed = new ArrayList<>(programs);
+        needed.add(CHROMIUM);
+        for (Path program : needed) {
             if (System.getenv("CI") != null) {
                 assertThat(program).as("installed by .ci/run").isExecutable();
             } else {
@@ -48,24 +54,25 @@ public final class BrowserCheck {
         } else {
             assumeThat(hasNode).as("install Node.js and npm to run this test").isTrue();
         }
-        Files.createDirectories(CHECK);
-        for (String file : FILES) {
-            Files.copy(SOURCES.resolve(file), CHECK.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(check);
+        for (String file : files) {
+            Files.copy(sources.resolve(file), check.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.exists(CHECK.resolve("node_modules/playwright-core"))) {
-            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(CHECK.toFile())
+        if (!Files.exists(check.resolve("node_modules/playwright-core"))) {
+            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(check.toFile())
                     .redirectErrorStream(true).start();
             String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(install.waitFor(300, TimeUnit.SECONDS)).isTrue();
             assertThat(install.exitValue()).as(output).isZero();
         }
+        return new BrowserScripts(check);
     }
 
-    /** Starts {@code node SCRIPT ARGS...} in the check directory, output and errors together. */
-    public static Process start(String script, String... arguments) throws IOException {
+    /** Starts {@code node SCRIPT ARGS...} in the check folder, output and errors together. */
+    public Process start(String script, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(List.of(arguments));
-        return new ProcessBuilder(command).directory(CHECK.toFile()).redirectErrorStream(true).start();
+        return new ProcessBuilder(command).directory(check.toFile()).redirectErrorStream(true).start();
     }
 
     /** Waits for a script started by {@link #start} and returns the last JSON line it printed. */

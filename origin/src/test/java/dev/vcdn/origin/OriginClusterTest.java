@@ -102,6 +102,51 @@ class OriginClusterTest {
                 })));
     }
 
+    @Test
+    @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
+    void aWhipSessionAnsweredByOneOriginIsEndedThroughAnother(Vertx vertx, VertxTestContext test, @TempDir Path dataDir) {
+        String cluster = "origins-" + UUID.randomUUID();
+        int portA = FreePorts.next();
+        int portB = FreePorts.next();
+        WebClient client = WebClient.create(vertx);
+        Future<RunningProcess> a = origin(cluster, portA, portB, dataDir.resolve("a"));
+        Future<RunningProcess> b = a.compose(ignored -> origin(cluster, portB, portA, dataDir.resolve("b")));
+        b.compose(ignored -> client.post(a.result().port("http"), "127.0.0.1", "/api/channels")
+                        .bearerTokenAuthentication(ADMIN_TOKEN).sendJsonObject(new JsonObject().put("name", "carol")))
+                .compose(created -> client.post(a.result().port("http"), "127.0.0.1", "/whip/live")
+                        .putHeader("Content-Type", "application/sdp")
+                        .bearerTokenAuthentication(created.bodyAsJsonObject().getString("streamKey"))
+                        .sendBuffer(io.vertx.core.buffer.Buffer.buffer(chromiumOffer())))
+                .compose(answered -> {
+                    assertThat(answered.statusCode()).as(answered.bodyAsString()).isEqualTo(201);
+                    String location = answered.getHeader("Location");
+                    int httpB = b.result().port("http");
+                    // A load balancer sends the publisher's DELETE (or PATCH) to origin B.
+                    return client.patch(httpB, "127.0.0.1", location).putHeader("Content-Type", "application/trickle-ice-sdpfrag")
+                            .sendBuffer(io.vertx.core.buffer.Buffer.buffer("a=end-of-candidates\r\n"))
+                            .compose(patched -> client.delete(httpB, "127.0.0.1", location).send()
+                                    .compose(deleted -> client.delete(httpB, "127.0.0.1", "/whip/live/" + "0".repeat(32)).send()
+                                            .map(unknown -> List.of(patched.statusCode(), deleted.statusCode(), unknown.statusCode()))));
+                })
+                .compose(statuses -> vertx.timer(500).compose(waited -> bodyOf(client, a.result().port("http"), "/api/streams"))
+                        .map(streams -> List.of(statuses, streams)))
+                .eventually(() -> Future.join(b.succeeded() ? b.result().stop() : Future.succeededFuture(),
+                        a.succeeded() ? a.result().stop() : Future.succeededFuture()))
+                .onComplete(test.succeeding(results -> test.verify(() -> {
+                    assertThat(results.get(0)).as("PATCH, DELETE through B; DELETE of no session").isEqualTo(List.of(204, 200, 404));
+                    assertThat(new JsonArray((String) results.get(1))).as("the stream on A ended").isEmpty();
+                    test.completeNow();
+                })));
+    }
+
+    private static String chromiumOffer() {
+        try (java.io.InputStream in = OriginClusterTest.class.getResourceAsStream("/webrtc/chromium-offer.sdp")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Future<String> bodyOf(WebClient client, int port, String path) {
         return client.get(port, "127.0.0.1", path).send().map(response -> {
             assertThat(response.statusCode()).as(path).isEqualTo(200);

@@ -10,8 +10,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -39,6 +44,12 @@ public final class WhipIngestVerticle extends VerticleBase {
     private static final long TICK_MILLIS = 10;
     private static final int RECEIVE_QUEUE_BYTES = 4 << 20;
     private static final int REMEMBERED_SESSIONS = 1024;
+    /** Each origin's address for DELETE and PATCH of its sessions that reached another origin's HTTP port. */
+    private static final String CONTROL_ADDRESS = "vcdn.whip.sessions.";
+    private static final long FORWARD_TIMEOUT_MILLIS = 3000;
+    /** Session ids: this origin's 8 hex digits, then 24 random ones. */
+    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
+    private static final int NODE_ID_LENGTH = 8;
 
     /** The answer to an accepted offer. */
     public record Answer(String sessionId, String sdp, String etag) {
@@ -48,6 +59,7 @@ public final class WhipIngestVerticle extends VerticleBase {
     private final IngestGate gate;
     private final MeterRegistry metrics;
     private final SecureRandom random = new SecureRandom();
+    private final String nodeId = HexFormat.of().formatHex(randomBytes(NODE_ID_LENGTH / 2));
     private final Map<String, WhipSession> sessions = new HashMap<>();
     private final Map<String, WhipSession> byUfrag = new HashMap<>();
     private final Map<InetSocketAddress, WhipSession> byAddress = new HashMap<>();
@@ -83,6 +95,7 @@ public final class WhipIngestVerticle extends VerticleBase {
         }).onSuccess(bound -> {
             socket = bound;
             endpoints.add(new Endpoint("whip", settings.host(), bound.port()));
+            vertx.eventBus().<JsonObject>consumer(CONTROL_ADDRESS + nodeId, this::controlled);
         });
     }
 
@@ -123,7 +136,7 @@ public final class WhipIngestVerticle extends VerticleBase {
                         return Future.succeededFuture();
                     })
                     .map(stream -> {
-                        String id = HexFormat.of().formatHex(randomBytes(16));
+                        String id = nodeId + HexFormat.of().formatHex(randomBytes(12));
                         IceCredentials ice = IceCredentials.random(random);
                         WhipSession session = new WhipSession(id, ice, offer, negotiated, stream,
                                 new WhipSession.Environment(settings, identity, random, this::send,
@@ -143,37 +156,69 @@ public final class WhipIngestVerticle extends VerticleBase {
         });
     }
 
-    /** Ends a session (DELETE of its resource); false when there is none. */
-    public Future<Boolean> delete(String sessionId) {
-        return onOwnContext(() -> {
-            WhipSession session = sessions.get(sessionId);
-            if (session == null) {
-                return Future.succeededFuture(recentlyEnded.containsKey(sessionId));
-            }
-            session.close("publisher deleted the session");
-            return Future.succeededFuture(true);
-        });
+    /**
+     * Ends a session (DELETE of its resource), on whichever origin holds it.
+     *
+     * @return the HTTP status: 200, or 404 when no origin has (or lately had) it
+     */
+    public Future<Integer> delete(String sessionId) {
+        return control(sessionId, new JsonObject().put("op", "delete"));
     }
 
     /**
-     * A PATCH of a session's resource (RFC 9725 section 4.3): trickled candidates are taken and not
-     * needed (an ICE-lite agent only answers checks); an ICE restart is refused with 422.
+     * A PATCH of a session's resource (RFC 9725 section 4.3), on whichever origin holds it:
+     * trickled candidates are taken and not needed (an ICE-lite agent only answers checks); an ICE
+     * restart is refused with 422.
      *
      * @return the HTTP status to answer
      */
     public Future<Integer> patch(String sessionId, Optional<String> ifMatch, String fragment) {
-        return onOwnContext(() -> {
-            WhipSession session = sessions.get(sessionId);
+        JsonObject request = new JsonObject().put("op", "patch").put("fragment", fragment);
+        ifMatch.ifPresent(value -> request.put("ifMatch", value));
+        return control(sessionId, request);
+    }
+
+    private Future<Integer> control(String sessionId, JsonObject request) {
+        if (!SESSION_ID.matcher(sessionId).matches()) {
+            return Future.succeededFuture(404);
+        }
+        String holder = sessionId.substring(0, NODE_ID_LENGTH);
+        if (holder.equals(nodeId)) {
+            return onOwnContext(() -> Future.succeededFuture(controlHere(sessionId, request)));
+        }
+        // The POST reached another origin behind the same load balancer: that one holds the session.
+        return vertx.eventBus().<Integer>request(CONTROL_ADDRESS + holder, request.put("id", sessionId),
+                        new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MILLIS))
+                .map(Message::body)
+                .recover(error -> Future.succeededFuture(error instanceof ReplyException reply
+                        && reply.failureType() == ReplyFailure.NO_HANDLERS ? 404 : 503));
+    }
+
+    private void controlled(Message<JsonObject> message) {
+        String sessionId = message.body().getString("id", "");
+        message.reply(SESSION_ID.matcher(sessionId).matches() ? controlHere(sessionId, message.body()) : 404);
+    }
+
+    /** On this verticle's event loop. */
+    private int controlHere(String sessionId, JsonObject request) {
+        WhipSession session = sessions.get(sessionId);
+        if (request.getString("op").equals("delete")) {
             if (session == null) {
-                return Future.succeededFuture(404);
+                return recentlyEnded.containsKey(sessionId) ? 200 : 404;
             }
-            if (ifMatch.isPresent() && !ifMatch.get().equals("*") && !ifMatch.get().equals(etag(session.ice()))) {
-                return Future.succeededFuture(412);
-            }
-            boolean restart = fragment.lines().map(String::trim).anyMatch(line -> line.startsWith("a=ice-ufrag:")
-                    && !line.substring("a=ice-ufrag:".length()).equals(session.offerUfrag()));
-            return Future.succeededFuture(restart ? 422 : 204);
-        });
+            session.close("publisher deleted the session");
+            return 200;
+        }
+        if (session == null) {
+            return 404;
+        }
+        String ifMatch = request.getString("ifMatch");
+        if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(etag(session.ice()))) {
+            return 412;
+        }
+        boolean restart = request.getString("fragment", "").lines().map(String::trim).anyMatch(line ->
+                line.startsWith("a=ice-ufrag:") && !line.substring("a=ice-ufrag:".length()).equals(session.offerUfrag()));
+        return restart ? 422 : 204;
     }
 
     private static String etag(IceCredentials ice) {

@@ -82,8 +82,10 @@ public final class WhipRoutes {
                 fail(ctx, status.cause());
             } else if (status.result() == 422) {
                 refuse(ctx, 422, "ICE restarts are not supported: publish again");
+            } else if (status.result() == 412) {
+                refuse(ctx, 412, "ETag does not match");
             } else if (status.result() >= 400) {
-                refuse(ctx, status.result(), status.result() == 404 ? "no such session" : "ETag does not match");
+                refuse(ctx, status.result(), status.result() == 404 ? "no such session" : "the session's origin did not answer");
             } else {
                 ctx.response().setStatusCode(status.result()).end();
             }
@@ -91,13 +93,13 @@ public final class WhipRoutes {
     }
 
     private void delete(RoutingContext ctx) {
-        whip.delete(ctx.pathParam("session")).onComplete(deleted -> {
-            if (deleted.failed()) {
-                fail(ctx, deleted.cause());
-            } else if (deleted.result()) {
+        whip.delete(ctx.pathParam("session")).onComplete(status -> {
+            if (status.failed()) {
+                fail(ctx, status.cause());
+            } else if (status.result() == 200) {
                 ctx.response().setStatusCode(200).end();
             } else {
-                refuse(ctx, 404, "no such session");
+                refuse(ctx, status.result(), "no such session");
             }
         });
     }

@@ -27,6 +27,7 @@ final class WhipSession {
     /** Above any rung we make from it: lets the sender's rate control climb to a good picture. */
     private static final long REMB_BITS_PER_SECOND = 8_000_000;
     private static final long REPORT_INTERVAL_MILLIS = 1000;
+    private static final int MAX_ADDRESSES = 8;
     /** How often a keyframe is asked for again while none has come (lost PLI, slow encoder). */
     private static final long PLI_RETRY_MILLIS = 500;
     /** The sender's first keyframe comes unasked: the first request waits this long after its first packet. */
@@ -132,10 +133,13 @@ final class WhipSession {
             socket.accept(request.unauthorizedResponse(), from);
             return false;
         }
-        lastHeardMillis = nowMillis;
-        if (!checkedAddresses.contains(from) && checkedAddresses.size() < 8) {
+        if (!checkedAddresses.contains(from)) {
+            if (checkedAddresses.size() >= MAX_ADDRESSES) {
+                return false; // a publisher has a handful of candidate addresses, never this many
+            }
             checkedAddresses.add(from);
         }
+        lastHeardMillis = nowMillis;
         if (request.useCandidate() || selected == null) {
             selected = from; // ICE-lite: the controlling peer's nomination decides; until then its first working pair
         }

@@ -82,6 +82,7 @@ class WhipIngestTest {
             }
             Recording recording = origin.pipeline().recordings().get(0);
             recording.ended().get(10, TimeUnit.SECONDS);
+            awaitNoDtlsThreads();
             JsonArray after = origin.streams().toCompletionStage().toCompletableFuture().get();
             return List.of(sent, recording, nacksAnswered, whileLive, after);
         }).onComplete(test.succeeding(results -> test.verify(() -> {
@@ -165,6 +166,7 @@ class WhipIngestTest {
 
             // Nobody connects: the session is dropped after whip.connect-timeout and the channel is free again.
             origin.pipeline().recordings().get(0).ended().get(10, TimeUnit.SECONDS);
+            awaitNoDtlsThreads();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!origin.streams().toCompletionStage().toCompletableFuture().get().isEmpty()) {
                 assertThat(System.nanoTime()).as("registry entry released").isLessThan(deadline);
@@ -193,6 +195,15 @@ class WhipIngestTest {
             forged = java.util.Arrays.copyOf(forged, forged.length + 10);
             forged[1] = (byte) WhipTestPublisher.VIDEO_PT;
             publisher.sendRaw(forged);
+        }
+    }
+
+    /** Each session's DTLS thread ends with it. */
+    private static void awaitNoDtlsThreads() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("whip-dtls-"))) {
+            assertThat(System.nanoTime()).as("DTLS threads ended").isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 

@@ -38,10 +38,6 @@ public final class H264AccessUnits {
         return framesWithoutParameterSets;
     }
 
-    public static boolean isKeyframe(byte[] unit) {
-        return unit.length > 0 && (unit[0] & 0x1F) == NAL_IDR;
-    }
-
     /** One access unit's NAL units (without start codes or lengths), in decoding order. */
     public void accessUnit(List<byte[]> units, long dts, long pts) {
         ByteArrayOutputStream headers = new ByteArrayOutputStream();

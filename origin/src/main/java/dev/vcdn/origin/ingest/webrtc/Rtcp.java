@@ -3,7 +3,6 @@ package dev.vcdn.origin.ingest.webrtc;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The RTCP a receiving-only peer sends (RFC 3550, RFC 4585, draft-alvestrand-rmcat-remb) and the
@@ -103,10 +102,6 @@ final class Rtcp {
                 .putShort((short) mantissa);
         mediaSsrcs.forEach(ssrc -> out.putInt(ssrc.intValue()));
         return out.array();
-    }
-
-    static Optional<Long> senderSsrc(byte[] packet) {
-        return packet.length >= 8 ? Optional.of(ByteBuffer.wrap(packet, 4, 4).getInt() & 0xFFFFFFFFL) : Optional.empty();
     }
 
     /** A packet of {@code bodyWords} 32-bit words after its 4-byte header. */

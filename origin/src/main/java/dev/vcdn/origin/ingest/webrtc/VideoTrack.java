@@ -21,7 +21,7 @@ final class VideoTrack extends ReceivedTrack {
         super(payloadType, retransmits, 90_000, jitterDelayMillis, sessionMillis);
         this.frames = new H264AccessUnits(TimeBase.MILLISECONDS, packet -> {
             if (!sink.test(packet) && !packet.isConfig()) {
-                damaged(); // later frames reference this one: wait for the next keyframe
+                skipToNextKeyframe(); // later frames reference this one
             }
         });
         this.depacketizer = new H264Depacketizer(unit -> {
@@ -48,7 +48,7 @@ final class VideoTrack extends ReceivedTrack {
         depacketizer.lost();
     }
 
-    private void damaged() {
+    private void skipToNextKeyframe() {
         depacketizer.lost();
     }
 

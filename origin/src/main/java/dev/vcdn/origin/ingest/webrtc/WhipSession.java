@@ -105,14 +105,6 @@ final class WhipSession {
         return ice;
     }
 
-    LiveStream stream() {
-        return stream;
-    }
-
-    State state() {
-        return state;
-    }
-
     /** The publisher's ICE ufrag, from its offer. */
     String offerUfrag() {
         return offer.iceUfrag();
@@ -128,7 +120,8 @@ final class WhipSession {
         if (state == State.CLOSED) {
             return false;
         }
-        if (!request.username().equals(ice.ufrag() + ":" + offer.iceUfrag()) || !request.integrityMatches(datagram, ice.password())) {
+        boolean ours = request.username().equals(ice.ufrag() + ":" + offer.iceUfrag());
+        if (!ours || !request.integrityMatches(datagram, ice.password())) {
             stats.refusedStun();
             socket.accept(request.unauthorizedResponse(), from);
             return false;

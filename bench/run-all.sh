@@ -8,6 +8,7 @@ export MALLOC_ARENA_MAX=2
 mvn -B -q -DskipTests install
 bench/transcode/run.py --rounds 5 --seconds 40
 bench/srt-ingest/run.py --streams 4 --seconds 20 --rounds 3
+bench/whip-ingest/run.py --streams 4 --seconds 20 --short 5 --rounds 3
 bench/llhls/run.sh 30
 bench/edge-serve/run.py --seconds 10 --rounds 2
 bench/edge-region/run.sh 30 100

@@ -2,6 +2,7 @@ package dev.vcdn.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vcdn.origin.ingest.webrtc.WhipTestPublisher;
 import dev.vcdn.origin.testing.Publisher;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent;
@@ -140,8 +141,8 @@ class OriginClusterTest {
     }
 
     private static String chromiumOffer() {
-        try (java.io.InputStream in = OriginClusterTest.class.getResourceAsStream("/webrtc/chromium-offer.sdp")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return WhipTestPublisher.chromiumOffer();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

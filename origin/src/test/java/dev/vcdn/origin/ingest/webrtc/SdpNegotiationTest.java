@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vcdn.origin.ingest.webrtc.SdpOffer.InvalidOfferException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Chromium's offer (captured from Debian's Chromium 156 with a fake camera and microphone) and our answer to it. */
 class SdpNegotiationTest {
 
-    static String chromiumOffer() throws IOException {
-        try (InputStream in = SdpNegotiationTest.class.getResourceAsStream("/webrtc/chromium-offer.sdp")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private static String chromiumOffer() throws IOException {
+        return WhipTestPublisher.chromiumOffer();
     }
 
     @Test

@@ -56,7 +56,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * RFC 7587), protected with the client's SRTP keys. It answers NACKs by resending, as browsers
  * do. Blocking: runs on a test's worker thread.
  */
-final class WhipTestPublisher implements AutoCloseable {
+public final class WhipTestPublisher implements AutoCloseable {
 
     static final int VIDEO_PT = 108;
     static final int AUDIO_PT = 111;
@@ -78,25 +78,32 @@ final class WhipTestPublisher implements AutoCloseable {
     private int videoSequence = 1000;
     private int audioSequence = 5000;
 
-    WhipTestPublisher() throws IOException {
+    public WhipTestPublisher() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
     }
 
+    /** The offer Chromium 156 made with a fake camera and microphone (test resource). */
+    public static String chromiumOffer() throws IOException {
+        try (java.io.InputStream in = WhipTestPublisher.class.getResourceAsStream("/webrtc/chromium-offer.sdp")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /** Chromium's captured offer with this publisher's ICE credentials and certificate fingerprint. */
-    String offer() throws IOException {
+    public String offer() throws IOException {
         String fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(identity.fingerprint());
-        return SdpNegotiationTest.chromiumOffer()
+        return chromiumOffer()
                 .replaceAll("a=ice-ufrag:[^\r\n]*", "a=ice-ufrag:" + ice.ufrag())
                 .replaceAll("a=ice-pwd:[^\r\n]*", "a=ice-pwd:" + Matcher.quoteReplacement(ice.password()))
                 .replaceAll("a=fingerprint:sha-256 [^\r\n]*", "a=fingerprint:sha-256 " + fingerprint);
     }
 
-    int nacksAnswered() {
+    public int nacksAnswered() {
         return nacksAnswered.get();
     }
 
     /** The connectivity check and the DTLS handshake against the answer's candidate. */
-    void connect(String answer) throws IOException {
+    public void connect(String answer) throws IOException {
         String ufrag = attribute(answer, "ice-ufrag");
         String password = attribute(answer, "ice-pwd");
         byte[] fingerprint = HexFormat.of().parseHex(attribute(answer, "fingerprint").split(" ")[1].replace(":", "")
@@ -110,7 +117,15 @@ final class WhipTestPublisher implements AutoCloseable {
         socket.connect(server);
         DtlsClient client = new DtlsClient(new BcTlsCrypto(random), fingerprint);
         new DTLSClientProtocol().connect(client, new UDPTransport(socket, 1200));
-        SrtpKeys keys = client.keys;
+        useKeys(server, client.keys);
+    }
+
+    /**
+     * Skips ICE and DTLS: sends SRTP with keys agreed otherwise (SDES, as an SDP's a=crypto
+     * gives them to ffmpeg), to {@code receiver}.
+     */
+    public void useKeys(InetSocketAddress receiver, SrtpKeys keys) {
+        server = receiver;
         outbound = new SrtpContext(keys.clientKey(), keys.clientSalt());
         inbound = new SrtpContext(keys.serverKey(), keys.serverSalt());
         feedbackReader = new Thread(this::answerFeedback, "whip-test-feedback");
@@ -127,7 +142,7 @@ final class WhipTestPublisher implements AutoCloseable {
      * Sends the packets as RTP, paced by their timestamps; {@code dropFirstTransmission} decides
      * by video packet index which ones the network "loses" the first time (they come on NACK).
      */
-    void stream(List<MediaPacket> packets, IntPredicate dropFirstTransmission) throws IOException, InterruptedException {
+    public void stream(List<MediaPacket> packets, IntPredicate dropFirstTransmission) throws IOException, InterruptedException {
         byte[] parameterSets = new byte[0];
         long started = System.nanoTime();
         long firstMillis = -1;

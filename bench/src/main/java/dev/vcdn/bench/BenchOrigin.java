@@ -4,16 +4,12 @@ import dev.vcdn.origin.OriginConfig;
 import dev.vcdn.origin.OriginProcess;
 import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
-import io.vertx.core.json.JsonObject;
+import dev.vcdn.shared.testing.AdminApi;
+import dev.vcdn.shared.testing.OriginEnvironment;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +21,7 @@ import java.util.Optional;
  */
 final class BenchOrigin implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String ADMIN_TOKEN = "bench-admin-token-0123456789";
 
     private final RunningProcess origin;
     private final Process publisher;
@@ -40,25 +36,13 @@ final class BenchOrigin implements AutoCloseable {
      * @param seconds      how long the publisher runs
      * @param inputOptions ffmpeg options placed before the inputs (e.g. the initial read burst)
      */
-    /** Every listener on loopback and an ephemeral port, and a fresh data directory (mutable, for more settings). */
-    static Map<String, String> loopbackEnvironment(String dataPrefix) throws IOException {
-        Map<String, String> env = new HashMap<>();
-        for (String listener : List.of("HTTP", "RTMP", "SRT", "WHIP")) {
-            env.put("VCDN_" + listener + "_HOST", "127.0.0.1");
-            env.put("VCDN_" + listener + "_PORT", "0");
-        }
-        env.put("VCDN_DATA_DIR", Files.createTempDirectory(dataPrefix).toString());
-        return env;
-    }
-
     static BenchOrigin start(String ffmpeg, String size, int seconds, List<String> inputOptions) throws Exception {
         OriginProcess definition = new OriginProcess();
-        Map<String, String> env = loopbackEnvironment("bench-origin");
-        env.put("VCDN_CLUSTER_NAME", "bench-" + System.nanoTime());
-        env.put("VCDN_CLUSTER_PORT", Integer.toString(freePort()));
+        Map<String, String> env = OriginEnvironment.loopback(Files.createTempDirectory("bench-origin"), ADMIN_TOKEN,
+                "bench-" + System.nanoTime());
         OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), env);
         RunningProcess origin = ProcessLauncher.start(definition, config).toCompletionStage().toCompletableFuture().get();
-        String key = createChannel(origin.port("http"), config.adminToken().orElseThrow(), "bench");
+        String key = AdminApi.createChannel(origin.port("http"), ADMIN_TOKEN, "bench");
         List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-re"));
         command.addAll(inputOptions);
         command.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi", "-i", "sine",
@@ -67,15 +51,6 @@ final class BenchOrigin implements AutoCloseable {
         Process publisher = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return new BenchOrigin(origin, publisher);
-    }
-
-    /** Creates a channel through an origin's admin API; its stream key. */
-    static String createChannel(int httpPort, String adminToken, String name) throws Exception {
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/channels"))
-                .header("Authorization", "Bearer " + adminToken)
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", name).encode())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new JsonObject(created.body()).getString("streamKey");
     }
 
     int httpPort() {

@@ -11,8 +11,11 @@ import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessMetrics;
 import dev.vcdn.shared.process.Readiness;
+import dev.vcdn.shared.testing.AdminApi;
+import dev.vcdn.shared.testing.OriginEnvironment;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +32,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * publish, and over as long an idle stretch after it.
  */
 final class CountingOrigin implements AutoCloseable {
-
-    private static final String ADMIN_TOKEN = "bench-admin-token-0123456789";
 
     /** What one measured publish cost. */
     record Measurement(long cpuNanos, long wallNanos, long idleCpuNanos) {
@@ -55,8 +56,8 @@ final class CountingOrigin implements AutoCloseable {
 
     /** @param settings more settings (environment variable names) for the origin */
     CountingOrigin(String name, Map<String, String> settings) throws Exception {
-        Map<String, String> env = BenchOrigin.loopbackEnvironment("bench-" + name);
-        env.put("VCDN_ADMIN_TOKEN", ADMIN_TOKEN);
+        Map<String, String> env = OriginEnvironment.loopback(Files.createTempDirectory("bench-" + name),
+                BenchOrigin.ADMIN_TOKEN, "bench-" + name);
         env.putAll(settings);
         OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(env));
         origin = new OriginVerticle(config, context, packages -> (grant, ladderReady) -> countingSink(grant),
@@ -72,7 +73,7 @@ final class CountingOrigin implements AutoCloseable {
     List<String> createChannels(String prefix, int count) throws Exception {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            keys.add(BenchOrigin.createChannel(port("http"), ADMIN_TOKEN, prefix + i));
+            keys.add(AdminApi.createChannel(port("http"), BenchOrigin.ADMIN_TOKEN, prefix + i));
         }
         return keys;
     }

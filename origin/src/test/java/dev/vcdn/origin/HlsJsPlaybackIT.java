@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.origin.testing.HlsjsScripts;
 import dev.vcdn.shared.testing.BrowserScripts;
+import dev.vcdn.shared.testing.AdminApi;
 import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.testing.OriginEnvironment;
 import io.vertx.core.json.JsonArray;
@@ -44,11 +45,7 @@ class HlsJsPlaybackIT {
         try (LaunchedJar origin = LaunchedJar.start(JAR,
                 OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-" + UUID.randomUUID()))) {
             Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
-            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + ports.get("http") + "/api/channels"))
-                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"alice\"}")).build(), HttpResponse.BodyHandlers.ofString());
-            String key = new JsonObject(created.body()).getString("streamKey");
+            String key = AdminApi.createChannel(ports.get("http"), ADMIN_TOKEN, "alice");
             Process publisher = new ProcessBuilder("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
                     "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine",
                     "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-c:a", "aac", "-t", "40",

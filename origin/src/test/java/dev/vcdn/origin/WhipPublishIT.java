@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.origin.testing.HlsjsScripts;
 import dev.vcdn.shared.testing.BrowserScripts;
+import dev.vcdn.shared.testing.AdminApi;
 import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.testing.OriginEnvironment;
 import io.vertx.core.json.JsonArray;
@@ -46,11 +47,9 @@ class WhipPublishIT {
     void chromiumPublishesOverWhipAndTheChannelGoesLive(@TempDir Path dataDir) throws Exception {
         try (LaunchedJar origin = LaunchedJar.start(JAR,
                 OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-" + UUID.randomUUID()))) {
-            String base = "http://127.0.0.1:" + origin.awaitStarted(JarLifecycle.START_TIMEOUT).get("http");
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/channels"))
-                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"browser\"}")).build(), HttpResponse.BodyHandlers.ofString());
-            String key = new JsonObject(created.body()).getString("streamKey");
+            int httpPort = origin.awaitStarted(JarLifecycle.START_TIMEOUT).get("http");
+            String base = "http://127.0.0.1:" + httpPort;
+            String key = AdminApi.createChannel(httpPort, ADMIN_TOKEN, "browser");
             // A page of the origin's own (loopback is a secure context, so the page may use the camera).
             Process publisher = browser.start("whip.mjs", base + "/health", base + "/whip/live", key,
                     Integer.toString(PUBLISH_SECONDS));

@@ -3,13 +3,9 @@ package dev.vcdn.edge.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.shared.testing.JarLifecycle;
+import dev.vcdn.shared.testing.AdminApi;
 import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.testing.OriginEnvironment;
-import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -40,13 +36,7 @@ public final class LiveOrigin implements AutoCloseable {
                 OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-origin-" + UUID.randomUUID()));
         try {
             Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
-            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + ports.get("http") + "/api/channels"))
-                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + channel + "\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(created.statusCode()).isEqualTo(201);
-            String key = new JsonObject(created.body()).getString("streamKey");
+            String key = AdminApi.createChannel(ports.get("http"), ADMIN_TOKEN, channel);
             Process publisher = new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
                     "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi", "-i", "sine",
                     "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-c:a", "aac",

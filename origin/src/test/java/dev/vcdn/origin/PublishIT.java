@@ -185,6 +185,10 @@ class PublishIT {
             Process srt = debianFfmpegOverSrt(ports.get("srt"), carolKey, 8);
             assertThat(awaitStreams(http, 3)).extracting(s -> ((JsonObject) s).getString("channel"))
                     .containsExactlyInAnyOrder("alice", "bob", "carol");
+            // GStreamer's publish first (it is the shortest): it once repeated an audio timestamp, which ended its
+            // rendition, and with it the channel's transcoding, while the channel stayed listed.
+            assertThat(awaitThumbnail(http, "bob").statusCode()).as("the GStreamer stream is transcoded").isEqualTo(200);
+            assertThat(probe(http, "bob")).as("LL-HLS of the GStreamer publish").contains("aac", "h264,180", "h264,160");
             HttpResponse<byte[]> thumbnail = awaitThumbnail(http, "alice");
             assertThat(thumbnail.statusCode()).isEqualTo(200);
             assertThat(thumbnail.headers().firstValue("Content-Type")).contains("image/jpeg");

@@ -5,6 +5,8 @@ import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import java.time.Instant;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 /**
  * Cuts one rendition into LL-HLS parts and segments on the thread that produces its packets:
  * a part ends before the packet that would take it past PART-TARGET, a segment ends before a
@@ -13,6 +15,8 @@ import java.time.Instant;
  * duration, so a part is out one frame after its last frame was encoded.
  */
 final class RenditionPackager implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RenditionPackager.class);
 
     /** Where finished parts go (the window, on its event loop). Called on the producer thread. */
     interface Sink {
@@ -28,6 +32,7 @@ final class RenditionPackager implements AutoCloseable {
     private final Instant wallClockOfZero;
 
     private MediaPacket held;
+    private long nudged;
     private long heldDuration = 33;
     private long msn = -1;
     private int partIndex;
@@ -46,14 +51,39 @@ final class RenditionPackager implements AutoCloseable {
         this.wallClockOfZero = wallClockOfZero;
     }
 
+    /**
+     * The packet, its decode time moved to just after the held one's where it does not come later:
+     * a publisher's rounded or repeated timestamps (seen from GStreamer's RTMP audio) would
+     * otherwise make the muxer refuse the rendition for good. Nothing is dropped; the next packet
+     * with a later time puts the timeline back.
+     */
+    private MediaPacket increasing(MediaPacket packet) {
+        if (held == null || packet.dts() > held.dts()) {
+            return packet;
+        }
+        if (nudged++ == 0) {
+            log.warn("rendition {}: timestamps not increasing ({} ms after {} ms); moved forward, warned once",
+                    info.id(), packet.dts(), held.dts());
+        }
+        long dts = held.dts() + 1;
+        return MediaPacket.frame(packet.codec(), dts, Math.max(packet.pts(), dts), packet.timeBase(), packet.keyframe(),
+                packet.payload());
+    }
+
+    /** Packets whose decode time had to be moved forward. */
+    long nudgedPackets() {
+        return nudged;
+    }
+
     byte[] initSegment() {
         return muxer.initSegment();
     }
 
-    void packet(MediaPacket packet) {
-        if (packet.isConfig()) {
+    void packet(MediaPacket input) {
+        if (input.isConfig()) {
             return; // the init segment carries the configuration
         }
+        MediaPacket packet = increasing(input);
         if (held == null) {
             if (info.kind() == MediaKind.VIDEO && !packet.keyframe()) {
                 return; // a rendition starts on a keyframe

@@ -11,6 +11,7 @@ import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.junit5.Timeout;
@@ -112,6 +113,23 @@ class RtmpIngestTest {
             assertThat(pipeline.recordings()).as("only the first publisher got a pipeline").hasSize(1);
             test.completeNow();
         })));
+    }
+
+    @Test
+    @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+    void aPipelineThatFailsEndsThePublishInsteadOfLeavingTheChannelListed(Vertx vertx, VertxTestContext test) {
+        deploy(vertx, Map.of()).compose(deployed -> {
+            pipeline.failAfter(20);
+            return origin.createChannel("broken");
+        }).compose(key -> publishTestPattern(vertx, key, 8))
+                .compose(result -> origin.streams().map(streams -> List.of(result, streams)))
+                .onComplete(test.succeeding(results -> test.verify(() -> {
+                    Publisher.Result publisher = (Publisher.Result) results.get(0);
+                    assertThat(publisher.exitCode()).as("the server closed the connection: " + publisher.output()).isNotZero();
+                    assertThat((JsonArray) results.get(1)).as("the channel is no longer listed").isEmpty();
+                    assertThat(pipeline.recordings().get(0).ended()).isCompleted();
+                    test.completeNow();
+                })));
     }
 
     @Test

@@ -84,7 +84,17 @@ public final class IngestGate {
         Context context = vertx.getOrCreateContext();
         LiveStream[] stream = new LiveStream[1];
         // The ladder is planned once media flows, so only after the stream below exists.
-        MediaSink sink = pipelines.start(grant, ladder -> context.runOnContext(ignored -> stream[0].ladderReady(ladder)));
+        MediaSink sink = pipelines.start(grant, new PipelineListener() {
+            @Override
+            public void ladderStarted(LadderStarted ladder) {
+                context.runOnContext(ignored -> stream[0].ladderReady(ladder));
+            }
+
+            @Override
+            public void failed(String reason) {
+                context.runOnContext(ignored -> stream[0].pipelineFailed(reason));
+            }
+        });
         stream[0] = new LiveStream(vertx, grant, target, new CountingSink(sink, metrics), registry, auth);
         return stream[0];
     }

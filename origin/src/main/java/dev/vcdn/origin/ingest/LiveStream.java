@@ -8,6 +8,7 @@ import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.shared.stream.RenditionId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ public final class LiveStream {
     private final long refreshTimer;
     private StreamTarget target;
     private boolean ended;
+    private Consumer<String> onPipelineFailure = reason -> end(reason);
 
     LiveStream(Vertx vertx, PublishGrant grant, StreamTarget target, MediaSink sink, StreamRegistry registry,
                AuthClient auth) {
@@ -66,6 +68,21 @@ public final class LiveStream {
                     StreamTarget.State.LIVE);
         }
         refresh();
+    }
+
+    /**
+     * What the ingest connection does when the pipeline fails: close itself (and so end this
+     * stream), so that the publisher sees the failure and reconnects. Without one, the stream ends.
+     */
+    public void onPipelineFailure(Consumer<String> handler) {
+        this.onPipelineFailure = handler;
+    }
+
+    void pipelineFailed(String reason) {
+        if (!ended) {
+            log.warn("pipeline of {} stream {} failed; ending the publish: {}", grant.channel(), grant.streamId(), reason);
+            onPipelineFailure.accept(reason);
+        }
     }
 
     private void refresh() {

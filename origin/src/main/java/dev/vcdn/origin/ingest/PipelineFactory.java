@@ -1,16 +1,14 @@
 package dev.vcdn.origin.ingest;
 
 import dev.vcdn.origin.auth.PublishGrant;
-import java.util.function.Consumer;
 
 /** Starts the media pipeline of a stream that has just been accepted. */
 @FunctionalInterface
 public interface PipelineFactory {
 
     /**
-     * @param ladderReady told, from a pipeline thread, the source's picture and which video
-     *                    renditions the stream got, once the pipeline has seen the source and
-     *                    planned its ladder
+     * @param listener told, from a pipeline thread, the source's picture and which video
+     *                 renditions the stream got once the ladder is planned, and a failure
      */
-    MediaSink start(PublishGrant grant, Consumer<LadderStarted> ladderReady);
+    MediaSink start(PublishGrant grant, PipelineListener listener);
 }

@@ -3,6 +3,7 @@ package dev.vcdn.origin.transcode;
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.ingest.LadderStarted;
 import dev.vcdn.origin.ingest.PacketQueue;
+import dev.vcdn.origin.ingest.PipelineListener;
 import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.origin.transcode.tap.TapWorker;
 import dev.vcdn.shared.media.Codec;
@@ -20,7 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +57,15 @@ final class StreamTranscoder implements Runnable {
     /** Keyframe interval forced when the source's own keyframes are not used; the segment target. */
     private final long segmentMillis;
     private final Timer decodeTime;
-    private Consumer<LadderStarted> ladderReady = ladder -> { };
+    private PipelineListener listener = new PipelineListener() {
+        @Override
+        public void ladderStarted(LadderStarted ladder) {
+        }
+
+        @Override
+        public void failed(String reason) {
+        }
+    };
     private final List<TapWorker> tapWorkers = new ArrayList<>();
     private final List<MediaPacket> firstGop = new ArrayList<>();
     private final List<RungWorker> workers = new ArrayList<>();
@@ -94,9 +102,9 @@ final class StreamTranscoder implements Runnable {
                 .description("Decoding a source packet and handing its pictures to the rungs").register(metrics);
     }
 
-    /** Who is told the ladder once it is planned (called on this stream's decode thread). */
-    StreamTranscoder onLadder(Consumer<LadderStarted> listener) {
-        this.ladderReady = listener;
+    /** Who is told the ladder once it is planned, and a failure (called on this stream's decode thread). */
+    StreamTranscoder listener(PipelineListener listener) {
+        this.listener = listener;
         return this;
     }
 
@@ -121,6 +129,7 @@ final class StreamTranscoder implements Runnable {
         } catch (RuntimeException e) {
             log.error("transcoding failed: channel={} stream={} error={}", grant.channel(), grant.streamId(), e.toString(), e);
             input.close();
+            listener.failed("transcoding failed: " + e.getMessage());
         } finally {
             finishWorkers();
             if (decoder != null) {
@@ -287,7 +296,7 @@ final class StreamTranscoder implements Runnable {
         log.info("ladder of channel={} stream={}: source {}x{}@{} {} -> {}", grant.channel(), grant.streamId(),
                 first.width(), first.height(), Math.round(fps * 100) / 100.0,
                 passthrough ? "passed through" : "re-encoded", rungs.stream().map(r -> r.id().value()).toList());
-        ladderReady.accept(new LadderStarted(first.width(), first.height(), fps, rungs.stream().map(Rung::id).toList()));
+        listener.ladderStarted(new LadderStarted(first.width(), first.height(), fps, rungs.stream().map(Rung::id).toList()));
         for (FrameTap tap : taps) {
             tap.open(grant).ifPresent(session -> tapWorkers.add(new TapWorker(session, "tap-" + grant.channel())));
         }

@@ -1,16 +1,15 @@
 package dev.vcdn.origin.transcode;
 
 import dev.vcdn.origin.auth.PublishGrant;
-import dev.vcdn.origin.ingest.LadderStarted;
 import dev.vcdn.origin.ingest.MediaSink;
 import dev.vcdn.origin.ingest.PacketQueue;
+import dev.vcdn.origin.ingest.PipelineListener;
 import dev.vcdn.origin.ingest.PipelineFactory;
 import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.shared.media.MediaPacket;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The pipeline factory of the origin: each accepted stream gets a decode thread and one thread per rung. */
@@ -48,10 +47,10 @@ public final class Transcoder implements PipelineFactory {
     }
 
     @Override
-    public MediaSink start(PublishGrant grant, Consumer<LadderStarted> ladderReady) {
+    public MediaSink start(PublishGrant grant, PipelineListener listener) {
         PacketQueue queue = new PacketQueue(QUEUE_PACKETS, QUEUE_BYTES);
         StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, true, segment)
-                .onLadder(ladderReady);
+                .listener(listener);
         Thread thread = new Thread(transcoder, "decode-" + grant.channel());
         thread.start();
         return queue;

@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /** A test pipeline: keeps every packet of every stream, in order, on its own thread like a real one. */
 public final class RecordingPipeline implements PipelineFactory {
@@ -16,9 +15,15 @@ public final class RecordingPipeline implements PipelineFactory {
     }
 
     private final List<Recording> recordings = Collections.synchronizedList(new ArrayList<>());
+    private volatile int failAfter = Integer.MAX_VALUE;
+
+    /** From now on each stream's pipeline fails (like a transcoder error) after {@code packets} packets. */
+    public void failAfter(int packets) {
+        failAfter = packets;
+    }
 
     @Override
-    public MediaSink start(PublishGrant grant, Consumer<LadderStarted> ladderReady) {
+    public MediaSink start(PublishGrant grant, PipelineListener listener) {
         PacketQueue queue = new PacketQueue(256, 16L << 20);
         Recording recording = new Recording(grant, Collections.synchronizedList(new ArrayList<>()), new CompletableFuture<>());
         recordings.add(recording);
@@ -27,6 +32,11 @@ public final class RecordingPipeline implements PipelineFactory {
                 while (!queue.isClosedAndEmpty()) {
                     Optional<MediaPacket> packet = queue.take(100);
                     packet.ifPresent(recording.packets()::add);
+                    if (recording.packets().size() >= failAfter) {
+                        queue.close();
+                        listener.failed("test failure after " + failAfter + " packets");
+                        break;
+                    }
                 }
                 recording.ended().complete(null);
             } catch (InterruptedException e) {

@@ -252,6 +252,7 @@ final class RtmpConnection {
             }
             if (result.succeeded()) {
                 live = result.result();
+                live.onPipelineFailure(reason -> close("pipeline failed: " + reason));
                 lastActivity = System.nanoTime();
                 send(RtmpCommands.userControl(RtmpCommands.USER_CONTROL_STREAM_BEGIN, MEDIA_STREAM_ID));
                 send(RtmpCommands.onStatus(MEDIA_STREAM_ID, "status", "NetStream.Publish.Start",

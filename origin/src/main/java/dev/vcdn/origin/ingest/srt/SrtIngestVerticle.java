@@ -236,6 +236,7 @@ public final class SrtIngestVerticle extends VerticleBase {
             timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
         }
         connections.put(socketId, connection);
+        stream.onPipelineFailure(reason -> close(connection, "pipeline failed: " + reason, true));
         connectionsByAddress.merge(caller.hostAddress(), 1, Integer::sum);
         openConnections.set(connections.size());
         send(answer, caller);

@@ -142,6 +142,7 @@ public final class WhipIngestVerticle extends VerticleBase {
                                 new WhipSession.Environment(settings, identity, random, this::send,
                                         task -> context.runOnContext(ignored -> task.run()), stats, this::forget),
                                 System.currentTimeMillis());
+                        stream.onPipelineFailure(reason -> session.close("pipeline failed: " + reason));
                         sessions.put(id, session);
                         byUfrag.put(ice.ufrag(), session);
                         sessionCount = sessions.size();

@@ -1,0 +1,14 @@
+package dev.vcdn.origin.ingest;
+
+/** What a stream's pipeline tells its ingest, from a pipeline thread. */
+public interface PipelineListener {
+
+    /** The pipeline has seen the source and planned its ladder. */
+    void ladderStarted(LadderStarted ladder);
+
+    /**
+     * The pipeline stopped on an error and takes nothing more: the publish must end (the encoder
+     * reconnects and gets a new pipeline) rather than stay listed without output.
+     */
+    void failed(String reason);
+}

@@ -38,6 +38,24 @@ class OriginClusterTest {
 
     private static final String ADMIN_TOKEN = "cluster-admin-token-0123456789";
 
+    /** Origins A and B in a new cluster of their own, B started once A runs. */
+    private record TwoOrigins(Future<RunningProcess> a, Future<RunningProcess> b) {
+
+        static TwoOrigins start(Path dataDir) {
+            String cluster = "origins-" + UUID.randomUUID();
+            int portA = FreePorts.next();
+            int portB = FreePorts.next();
+            Future<RunningProcess> a = origin(cluster, portA, portB, dataDir.resolve("a"));
+            return new TwoOrigins(a, a.compose(ignored -> origin(cluster, portB, portA, dataDir.resolve("b"))));
+        }
+
+        /** Stops whichever started. */
+        Future<Void> stop() {
+            return Future.join(b.succeeded() ? b.result().stop() : Future.succeededFuture(),
+                    a.succeeded() ? a.result().stop() : Future.succeededFuture()).mapEmpty();
+        }
+    }
+
     private static Future<RunningProcess> origin(String cluster, int port, int peer, Path dataDir) {
         OriginProcess definition = new OriginProcess();
         Map<String, String> env = new HashMap<>(Map.of(
@@ -59,12 +77,10 @@ class OriginClusterTest {
     @Test
     @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
     void anyOriginServesAStreamAnotherOriginHolds(Vertx vertx, VertxTestContext test, @TempDir Path dataDir) {
-        String cluster = "origins-" + UUID.randomUUID();
-        int portA = FreePorts.next();
-        int portB = FreePorts.next();
         WebClient client = WebClient.create(vertx);
-        Future<RunningProcess> a = origin(cluster, portA, portB, dataDir.resolve("a"));
-        Future<RunningProcess> b = a.compose(ignored -> origin(cluster, portB, portA, dataDir.resolve("b")));
+        TwoOrigins origins = TwoOrigins.start(dataDir);
+        Future<RunningProcess> a = origins.a();
+        Future<RunningProcess> b = origins.b();
         // An edge follows alice on origin B before alice goes live (on A): the events must still come.
         List<OriginEvent> eventsViaB = new java.util.concurrent.CopyOnWriteArrayList<>();
         webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(16 << 20));
@@ -89,8 +105,7 @@ class OriginClusterTest {
                             .map(all -> List.of(all.<String>resultAt(0), all.<String>resultAt(1), all.<String>resultAt(2))));
                     return Future.all(publishing, fromB).map(all -> fromB.result());
                 })
-                .eventually(() -> Future.join(b.succeeded() ? b.result().stop() : Future.succeededFuture(),
-                        a.succeeded() ? a.result().stop() : Future.succeededFuture()))
+                .eventually(origins::stop)
                 .onComplete(test.succeeding(bodies -> test.verify(() -> {
                     JsonObject stream = new JsonArray(bodies.get(0)).getJsonObject(0);
                     assertThat(stream.getString("channel")).isEqualTo("alice");
@@ -106,12 +121,10 @@ class OriginClusterTest {
     @Test
     @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
     void aWhipSessionAnsweredByOneOriginIsEndedThroughAnother(Vertx vertx, VertxTestContext test, @TempDir Path dataDir) {
-        String cluster = "origins-" + UUID.randomUUID();
-        int portA = FreePorts.next();
-        int portB = FreePorts.next();
         WebClient client = WebClient.create(vertx);
-        Future<RunningProcess> a = origin(cluster, portA, portB, dataDir.resolve("a"));
-        Future<RunningProcess> b = a.compose(ignored -> origin(cluster, portB, portA, dataDir.resolve("b")));
+        TwoOrigins origins = TwoOrigins.start(dataDir);
+        Future<RunningProcess> a = origins.a();
+        Future<RunningProcess> b = origins.b();
         b.compose(ignored -> client.post(a.result().port("http"), "127.0.0.1", "/api/channels")
                         .bearerTokenAuthentication(ADMIN_TOKEN).sendJsonObject(new JsonObject().put("name", "carol")))
                 .compose(created -> client.post(a.result().port("http"), "127.0.0.1", "/whip/live")
@@ -131,8 +144,7 @@ class OriginClusterTest {
                 })
                 .compose(statuses -> vertx.timer(500).compose(waited -> bodyOf(client, a.result().port("http"), "/api/streams"))
                         .map(streams -> List.of(statuses, streams)))
-                .eventually(() -> Future.join(b.succeeded() ? b.result().stop() : Future.succeededFuture(),
-                        a.succeeded() ? a.result().stop() : Future.succeededFuture()))
+                .eventually(origins::stop)
                 .onComplete(test.succeeding(results -> test.verify(() -> {
                     assertThat(results.get(0)).as("PATCH, DELETE through B; DELETE of no session").isEqualTo(List.of(204, 200, 404));
                     assertThat(new JsonArray((String) results.get(1))).as("the stream on A ended").isEmpty();

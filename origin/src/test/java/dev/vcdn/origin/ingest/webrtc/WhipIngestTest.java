@@ -1,6 +1,7 @@
 package dev.vcdn.origin.ingest.webrtc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vcdn.origin.ingest.RecordingPipeline.Recording;
 import dev.vcdn.origin.ingest.rtmp.FlvFile;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -124,6 +126,25 @@ class WhipIngestTest {
             assertThat(origin.metrics().counter("vcdn.ingest.whip.nacked.packets").count()).isPositive();
             assertThat(origin.metrics().counter("vcdn.ingest.whip.refused.packets").count()).as("forged SRTP").isPositive();
             assertThat(origin.metrics().counter("vcdn.ingest.whip.lost.packets").count()).isZero();
+            test.completeNow();
+        })));
+    }
+
+    @Test
+    void aPublisherWhoseCertificateIsNotTheOffersIsRefusedInTheHandshake(Vertx vertx, VertxTestContext test) {
+        vertx.executeBlocking(() -> {
+            String key = origin.createChannel("impostor").toCompletionStage().toCompletableFuture().get();
+            try (WhipTestPublisher impostor = new WhipTestPublisher().advertisingAnotherCertificate()) {
+                HttpResponse<String> answer = post(key, "application/sdp", impostor.offer());
+                assertThat(answer.statusCode()).isEqualTo(201);
+                assertThatThrownBy(() -> impostor.connect(answer.body())).as("DTLS refused").isInstanceOf(IOException.class);
+            }
+            origin.pipeline().recordings().get(0).ended().get(10, TimeUnit.SECONDS);
+            awaitNoDtlsThreads();
+            return origin.streams().toCompletionStage().toCompletableFuture().get();
+        }).onComplete(test.succeeding(after -> test.verify(() -> {
+            assertThat(after).as("the session ended with the handshake, the channel is free").isEmpty();
+            assertThat(origin.pipeline().recordings().get(0).packets()).isEmpty();
             test.completeNow();
         })));
     }

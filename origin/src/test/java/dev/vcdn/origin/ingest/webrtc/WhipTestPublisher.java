@@ -66,6 +66,8 @@ public final class WhipTestPublisher implements AutoCloseable {
 
     private final SecureRandom random = new SecureRandom();
     private final DtlsIdentity identity = DtlsIdentity.generate(random);
+    /** The certificate the offer names: our own, unless the test has us lie about it. */
+    private DtlsIdentity advertised = identity;
     private final IceCredentials ice = IceCredentials.random(random);
     private final DatagramSocket socket;
     private final Map<Integer, byte[]> sentVideo = new ConcurrentHashMap<>();
@@ -91,11 +93,17 @@ public final class WhipTestPublisher implements AutoCloseable {
 
     /** Chromium's captured offer with this publisher's ICE credentials and certificate fingerprint. */
     public String offer() throws IOException {
-        String fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(identity.fingerprint());
+        String fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(advertised.fingerprint());
         return chromiumOffer()
                 .replaceAll("a=ice-ufrag:[^\r\n]*", "a=ice-ufrag:" + ice.ufrag())
                 .replaceAll("a=ice-pwd:[^\r\n]*", "a=ice-pwd:" + Matcher.quoteReplacement(ice.password()))
                 .replaceAll("a=fingerprint:sha-256 [^\r\n]*", "a=fingerprint:sha-256 " + fingerprint);
+    }
+
+    /** The offer will name another certificate than the one the DTLS handshake presents (an impostor). */
+    public WhipTestPublisher advertisingAnotherCertificate() {
+        advertised = DtlsIdentity.generate(random);
+        return this;
     }
 
     public int nacksAnswered() {

@@ -49,6 +49,20 @@ class SdpNegotiationTest {
     }
 
     @Test
+    void takesIceCredentialsAndFingerprintAtSessionLevelAsSomeClientsWriteThem() throws Exception {
+        String offer = chromiumOffer();
+        String ufrag = offer.replaceAll("(?s).*?(a=ice-ufrag:[^\r\n]*\r\n).*", "$1");
+        String pwd = offer.replaceAll("(?s).*?(a=ice-pwd:[^\r\n]*\r\n).*", "$1");
+        String fingerprint = offer.replaceAll("(?s).*?(a=fingerprint:[^\r\n]*\r\n).*", "$1");
+        String sessionLevel = offer.replace(ufrag, "").replace(pwd, "").replace(fingerprint, "")
+                .replace("t=0 0\r\n", "t=0 0\r\n" + ufrag + pwd + fingerprint);
+        SdpOffer parsed = SdpOffer.parse(sessionLevel);
+        assertThat("a=ice-ufrag:" + parsed.iceUfrag() + "\r\n").isEqualTo(ufrag);
+        assertThat(parsed.fingerprintSha256()).isEqualTo(SdpOffer.parse(offer).fingerprintSha256());
+        assertThat(SdpAnswer.negotiate(parsed).audio()).isPresent();
+    }
+
+    @Test
     void rejectsOffersItCannotAnswer() throws Exception {
         String offer = chromiumOffer();
         assertThatThrownBy(() -> SdpOffer.parse("hello")).isInstanceOf(InvalidOfferException.class);

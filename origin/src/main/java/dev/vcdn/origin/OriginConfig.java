@@ -3,6 +3,7 @@ package dev.vcdn.origin;
 import dev.vcdn.origin.ingest.rtmp.RtmpLimits;
 import dev.vcdn.origin.packager.PackagingSettings;
 import dev.vcdn.origin.ingest.rtmp.RtmpSettings;
+import dev.vcdn.origin.ingest.srt.SrtCrypto;
 import dev.vcdn.origin.ingest.srt.SrtSettings;
 import dev.vcdn.origin.ingest.webrtc.WhipSettings;
 import dev.vcdn.shared.config.ClusterConfig;
@@ -78,7 +79,8 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
                         source.duration("srt.latency", Duration.ofMillis(120), Duration.ofMillis(20), Duration.ofSeconds(8)),
                         source.duration("srt.idle-timeout", Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(10)),
                         source.integer("srt.max-connections-per-address", 8, 1, 10_000),
-                        source.integer("srt.max-connections", 1000, 1, 100_000)),
+                        source.integer("srt.max-connections", 1000, 1, 100_000),
+                        srtPassphrase(source)),
                 new WhipSettings(
                         source.string("whip.host", "0.0.0.0"),
                         source.port("whip.port", DEFAULT_WHIP_UDP_PORT),
@@ -95,6 +97,15 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
                 source.path("data-dir", Path.of("data")),
                 ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT),
                 hls);
+    }
+
+    private static Optional<String> srtPassphrase(ConfigSource source) {
+        Optional<String> passphrase = source.optionalString("srt.passphrase");
+        if (passphrase.isPresent() && !SrtCrypto.isUsablePassphrase(passphrase.get())) {
+            throw new ConfigException("srt.passphrase", "must be " + SrtCrypto.MIN_PASSPHRASE + " to "
+                    + SrtCrypto.MAX_PASSPHRASE + " bytes, as libsrt takes it");
+        }
+        return passphrase;
     }
 
     private static Hls readHls(ConfigSource source) {

@@ -62,10 +62,48 @@ class SrtIngestTest {
 
     /** An SRT publish of the test pattern in MPEG-TS, as OBS or ffmpeg send it. */
     private List<String> srtPublish(Path ffmpegProgram, String key, int seconds) {
+        return srtPublish(ffmpegProgram, key, seconds, "");
+    }
+
+    /** The same with more of libsrt's URL options ({@code &passphrase=...&pbkeylen=32}). */
+    private List<String> srtPublish(Path ffmpegProgram, String key, int seconds, String options) {
         List<String> command = Publisher.testPattern(ffmpegProgram, seconds,
-                "srt://127.0.0.1:" + srtPort + "?streamid=#!::r=live/" + key + ",m=publish");
+                "srt://127.0.0.1:" + srtPort + "?streamid=#!::r=live/" + key + ",m=publish" + options);
         command.set(command.indexOf("flv"), "mpegts");
         return command;
+    }
+
+    @Test
+    @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+    void withAPassphraseCallersMustEncryptWithIt(Vertx vertx, VertxTestContext test) {
+        // No characters that need escaping in a URL: Debian's ffmpeg 5.1 takes the option undecoded.
+        String passphrase = "correct-horse-battery";
+        deploy(vertx, Map.of("VCDN_SRT_PASSPHRASE", passphrase)).compose(deployed -> origin.createChannel("secret"))
+                .compose(key -> {
+                    // The bundled libsrt with AES-256 and a new key every 128 packets (sent in-stream, taken while
+                    // the old one still decrypts), then a wrong passphrase and no encryption at all, both refused
+                    // in the handshake.
+                    Future<Publisher.Result> encrypted = InProcessOrigin.publish(vertx, srtPublish(Publisher.bundledFfmpeg(),
+                            key, 4, "&passphrase=" + passphrase + "&pbkeylen=32&kmrefreshrate=128&kmpreannounce=32"));
+                    // Debian's libsrt (1.5.1) with its default AES-128.
+                    Future<Publisher.Result> debian = encrypted.compose(done -> InProcessOrigin.publish(vertx,
+                            srtPublish(debianProgram("/usr/bin/ffmpeg"), key, 4, "&passphrase=" + passphrase)));
+                    Future<Publisher.Result> wrong = debian.compose(done -> InProcessOrigin.publish(vertx,
+                            srtPublish(Publisher.bundledFfmpeg(), key, 1, "&passphrase=another-passphrase")));
+                    Future<Publisher.Result> clear = wrong.compose(done -> InProcessOrigin.publish(vertx,
+                            srtPublish(Publisher.bundledFfmpeg(), key, 1)));
+                    return Future.all(encrypted, debian, wrong, clear).map(done -> List.of(encrypted.result(), wrong.result(),
+                            clear.result(), debian.result()));
+                }).onComplete(test.succeeding(results -> test.verify(() -> {
+                    assertThat(results.get(0).exitCode()).as(results.get(0).output()).isZero();
+                    assertThat(results.get(1).exitCode()).as("wrong passphrase").isNotZero();
+                    assertThat(results.get(2).exitCode()).as("not encrypted").isNotZero();
+                    assertThat(results.get(3).exitCode()).as(results.get(3).output()).isZero();
+                    assertThat(pipeline.recordings()).as("only the encrypted publishers got a pipeline").hasSize(2);
+                    assertPacketsIntact(pipeline.recordings().get(0).packets());
+                    assertPacketsIntact(pipeline.recordings().get(1).packets());
+                    test.completeNow();
+                })));
     }
 
     @Test

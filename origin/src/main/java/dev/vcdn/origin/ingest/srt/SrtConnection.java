@@ -8,6 +8,7 @@ import dev.vcdn.shared.media.MediaPacket;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ final class SrtConnection {
     private final SocketAddress peer;
     private final Buffer conclusion;
     private final LiveStream stream;
+    private final Optional<SrtCrypto> crypto;
     private final SrtReceiver receiver;
     private final TsDemuxer demuxer;
     private final Consumer<Buffer> send;
@@ -39,9 +41,11 @@ final class SrtConnection {
     private boolean closed;
 
     /** @param conclusion our conclusion response, sent again when the caller repeats its request */
+    /** @param crypto the caller's keys when it encrypts */
     SrtConnection(int socketId, int peerSocket, SocketAddress peer, int initialSequence, long latencyMicros, Buffer conclusion,
-                  LiveStream stream, Consumer<Buffer> send) {
+                  LiveStream stream, Optional<SrtCrypto> crypto, Consumer<Buffer> send) {
         this.socketId = socketId;
+        this.crypto = crypto;
         this.peerSocket = peerSocket;
         this.peer = peer;
         this.conclusion = conclusion;
@@ -81,8 +85,9 @@ final class SrtConnection {
         long now = now();
         lastHeard = now;
         if (!SrtPacket.isControl(packet)) {
-            if (SrtPacket.encryptionFlags(packet) == 0) {
-                receiver.data(packet, now);
+            Buffer clear = clear(packet);
+            if (clear != null) {
+                receiver.data(clear, now);
                 deliver(now);
             }
             return;
@@ -96,9 +101,42 @@ final class SrtConnection {
                 }
             }
             case SrtPacket.HANDSHAKE -> answerAgain();
+            case SrtPacket.USER_DEFINED -> keyRefresh(packet);
             default -> {
                 // keepalive (lastHeard is enough), shutdown (the listener closes us), others ignored
             }
+        }
+    }
+
+    /**
+     * A data packet in the clear: as it came when neither side encrypts, decrypted when both do;
+     * null (dropped) when it is encrypted and we have no key for it, or clear and we expect keys.
+     */
+    private Buffer clear(Buffer packet) {
+        int keyFlags = SrtPacket.encryptionFlags(packet);
+        if (crypto.isEmpty()) {
+            return keyFlags == 0 ? packet : null;
+        }
+        return keyFlags == 0 ? null : crypto.get().decrypt(packet, keyFlags);
+    }
+
+    /**
+     * The caller's in-stream KMREQ (a new key, by default after 2^24 packets): installed and
+     * echoed as KMRSP, as libsrt's listener does; anything else user-defined is ignored.
+     */
+    private void keyRefresh(Buffer packet) {
+        if (crypto.isEmpty() || SrtPacket.subtype(packet) != SrtPacket.EXT_KMREQ
+                || packet.length() - SrtPacket.HEADER > SrtCrypto.MAX_KM_BYTES) {
+            return;
+        }
+        byte[] message = packet.getBytes(SrtPacket.HEADER, packet.length());
+        try {
+            crypto.get().refresh(message);
+            log.info("srt key refreshed: channel={} remote={}", stream.grant().channel(), peer);
+            send.accept(SrtPacket.control(SrtPacket.USER_DEFINED, 0, (int) now(), peerSocket, message.length)
+                    .setUnsignedShort(2, SrtPacket.EXT_KMRSP).appendBytes(message));
+        } catch (SrtCrypto.KeyMaterialException e) {
+            log.warn("srt key refresh refused: channel={} remote={} reason={}", stream.grant().channel(), peer, e.getMessage());
         }
     }
 

@@ -13,10 +13,11 @@ import java.util.Optional;
  * @param peerVersion the caller's SRT version from HSREQ, 0 without one
  * @param peerLatency the caller's sender TSBPD delay in ms (its latency), 0 without HSREQ
  * @param keyMaterial the caller offered encryption (KMREQ or a key length)
+ * @param keyMaterialMessage the caller's first KMREQ, as the raw KM message
  */
 record SrtHandshake(int version, int encryption, int extension, int initialSequence, int mtu, int flowWindow, int type,
                     int socketId, int cookie, Optional<String> streamId, int peerVersion, int peerLatency,
-                    boolean keyMaterial) {
+                    boolean keyMaterial, Optional<byte[]> keyMaterialMessage) {
 
     static final int CIF = 48;
     /** The SRT version we answer with: 1.5.6, the first without the 2026 pre-authentication overflows. */
@@ -25,6 +26,7 @@ record SrtHandshake(int version, int encryption, int extension, int initialSeque
     static final int CONCLUSION = -1;
     static final int SRT_MAGIC = 0x4A17;
     static final int EXTENSION_HSREQ = 0x1;
+    static final int EXTENSION_KMREQ = 0x2;
     static final int MAX_STREAM_ID = 512;
     /** A rejection is sent as handshake type 1000 + reason. */
     static final int REJECTION_BASE = 1000;
@@ -32,6 +34,7 @@ record SrtHandshake(int version, int encryption, int extension, int initialSeque
     private static final int CMD_HSREQ = 1;
     private static final int CMD_HSRSP = 2;
     private static final int CMD_KMREQ = 3;
+    private static final int CMD_KMRSP = 4;
     private static final int CMD_SID = 5;
     private static final int MAX_EXTENSIONS = 16;
 
@@ -45,6 +48,7 @@ record SrtHandshake(int version, int encryption, int extension, int initialSeque
         int peerVersion = 0;
         int peerLatency = 0;
         boolean keyMaterial = packet.getUnsignedShort(at + 4) != 0;
+        Optional<byte[]> keyMaterialMessage = Optional.empty();
         int position = at + CIF;
         for (int count = 0; position + 4 <= packet.length() && count < MAX_EXTENSIONS; count++) {
             int command = packet.getUnsignedShort(position);
@@ -58,6 +62,10 @@ record SrtHandshake(int version, int encryption, int extension, int initialSeque
                 peerLatency = packet.getUnsignedShort(content + 10);
             } else if (command == CMD_KMREQ) {
                 keyMaterial = true;
+                if (keyMaterialMessage.isEmpty() && bytes <= SrtCrypto.MAX_KM_BYTES) {
+                    // The KM message travels as a byte string in its natural order (libsrt cancels the word swap).
+                    keyMaterialMessage = Optional.of(packet.getBytes(content, content + bytes));
+                }
             } else if (command == CMD_SID) {
                 if (bytes > MAX_STREAM_ID) {
                     return Optional.empty();
@@ -68,7 +76,8 @@ record SrtHandshake(int version, int encryption, int extension, int initialSeque
         }
         return Optional.of(new SrtHandshake(packet.getInt(at), packet.getUnsignedShort(at + 4), packet.getUnsignedShort(at + 6),
                 packet.getInt(at + 8), packet.getInt(at + 12), packet.getInt(at + 16), packet.getInt(at + 20),
-                packet.getInt(at + 24), packet.getInt(at + 28), streamId, peerVersion, peerLatency, keyMaterial));
+                packet.getInt(at + 24), packet.getInt(at + 28), streamId, peerVersion, peerLatency, keyMaterial,
+                keyMaterialMessage));
     }
 
     /** libsrt writes the stream id as 32-bit words in little-endian order: each group of four bytes is reversed. */
@@ -87,20 +96,28 @@ record SrtHandshake(int version, int encryption, int extension, int initialSeque
     /** Our answer to an induction: version 5, the SRT magic and a cookie to echo. */
     Buffer inductionResponse(int listenerSocket, int cookie, byte[] callerAddress) {
         return new SrtHandshake(5, 0, SRT_MAGIC, initialSequence, mtu, flowWindow, INDUCTION, listenerSocket, cookie,
-                Optional.empty(), 0, 0, false).encode(0, socketId, callerAddress, Buffer.buffer());
+                Optional.empty(), 0, 0, false, Optional.empty()).encode(0, socketId, callerAddress, Buffer.buffer());
     }
 
-    /** Our answer to an accepted conclusion: the connection's socket id and HSRSP with the agreed latency. */
-    Buffer conclusionResponse(int connectionSocket, int flags, int latencyMillis, int maxFlowWindow, byte[] callerAddress) {
-        return new SrtHandshake(5, 0, EXTENSION_HSREQ, initialSequence, mtu, Math.min(flowWindow, maxFlowWindow), CONCLUSION,
-                connectionSocket, cookie, Optional.empty(), 0, 0, false)
-                .encode(0, socketId, callerAddress, handshakeResponse(flags, latencyMillis));
+    /**
+     * Our answer to an accepted conclusion: the connection's socket id, HSRSP with the agreed
+     * latency, and when the caller encrypts, its KM message echoed as KMRSP (libsrt's "keys taken").
+     */
+    Buffer conclusionResponse(int connectionSocket, int flags, int latencyMillis, int maxFlowWindow, byte[] callerAddress,
+                              Optional<byte[]> acceptedKeyMaterial) {
+        Buffer extensions = handshakeResponse(flags, latencyMillis);
+        acceptedKeyMaterial.ifPresent(message -> extensions.appendUnsignedShort(CMD_KMRSP)
+                .appendUnsignedShort(message.length / 4).appendBytes(message));
+        int extensionFlags = EXTENSION_HSREQ | (acceptedKeyMaterial.isPresent() ? EXTENSION_KMREQ : 0);
+        return new SrtHandshake(5, 0, extensionFlags, initialSequence, mtu, Math.min(flowWindow, maxFlowWindow), CONCLUSION,
+                connectionSocket, cookie, Optional.empty(), 0, 0, false, Optional.empty())
+                .encode(0, socketId, callerAddress, extensions);
     }
 
     /** A refusal: the handshake type is the rejection code, no extensions. */
     Buffer rejection(int listenerSocket, int rejectionType, byte[] callerAddress) {
         return new SrtHandshake(5, 0, 0, initialSequence, mtu, flowWindow, rejectionType, listenerSocket, cookie,
-                Optional.empty(), 0, 0, false).encode(0, socketId, callerAddress, Buffer.buffer());
+                Optional.empty(), 0, 0, false, Optional.empty()).encode(0, socketId, callerAddress, Buffer.buffer());
     }
 
     /** The packet carrying this handshake to {@code destination}, with {@code extensions} after the CIF. */

@@ -46,6 +46,7 @@ public final class SrtIngestVerticle extends VerticleBase {
     private static final int RECEIVE_QUEUE_BYTES = 4 << 20;
     /** Handshake types of a rejection: 1000 + the reason (libsrt's SRT_REJ_* and the access-control SRT_REJX_*). */
     static final int REJECT_UNSECURE = 1000 + 11;
+    static final int REJECT_BAD_SECRET = 1000 + 10;
     static final int REJECT_VERSION = 1000 + 8;
     static final int REJECT_BAD_REQUEST = 1000 + 1400;
     static final int REJECT_UNAUTHORIZED = 1000 + 1401;
@@ -171,14 +172,49 @@ public final class SrtIngestVerticle extends VerticleBase {
         }
         authorizing.add(callerKey);
         SrtStreamId streamId = SrtStreamId.parse(request.streamId().orElseThrow()).orElseThrow();
-        gate.open(new PublishRequest("srt", streamId.app(), streamId.key(), caller.hostAddress())).onComplete(opened -> {
-            authorizing.remove(callerKey);
-            if (opened.failed()) {
-                reject(request, caller, rejection(opened.cause()));
-            } else {
-                accept(request, caller, opened.result());
+        keys(request, caller).compose(crypto -> gate.open(new PublishRequest("srt", streamId.app(), streamId.key(),
+                        caller.hostAddress())).map(stream -> new Accepted(stream, crypto)))
+                .onComplete(opened -> {
+                    authorizing.remove(callerKey);
+                    if (opened.failed()) {
+                        reject(request, caller, rejection(opened.cause()));
+                    } else {
+                        accept(request, caller, opened.result().stream(), opened.result().crypto());
+                    }
+                });
+    }
+
+    /** An authorised caller and, when it encrypts, the keys it sent. */
+    private record Accepted(LiveStream stream, Optional<SrtCrypto> crypto) {
+    }
+
+    /** A refusal decided before or without the auth server, as a handshake rejection code. */
+    private static final class Refused extends RuntimeException {
+        private final int type;
+
+        Refused(int type) {
+            super(null, null, false, false);
+            this.type = type;
+        }
+    }
+
+    /**
+     * The caller's keys, unwrapped with our passphrase (PBKDF2, so on a worker thread), before the
+     * auth server is asked: a wrong passphrase is refused with 1010 without spending an auth call.
+     */
+    private Future<Optional<SrtCrypto>> keys(SrtHandshake request, SocketAddress caller) {
+        if (settings.passphrase().isEmpty()) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        byte[] message = request.keyMaterialMessage().orElseThrow();
+        return vertx.executeBlocking(() -> {
+            try {
+                return Optional.of(SrtCrypto.fromKeyMaterial(message, settings.passphrase().get()));
+            } catch (SrtCrypto.KeyMaterialException e) {
+                log.info("srt publish refused: remote={} reason={}", caller.hostAddress(), e.getMessage());
+                throw new Refused(e.wrongPassphrase() ? REJECT_BAD_SECRET : REJECT_UNSECURE);
             }
-        });
+        }, false);
     }
 
     /** What refuses the caller before the auth server is asked. */
@@ -186,8 +222,13 @@ public final class SrtIngestVerticle extends VerticleBase {
         if (request.version() != 5 || request.peerVersion() == 0) {
             return Optional.of(REJECT_VERSION);
         }
-        if (request.keyMaterial()) {
-            log.info("srt publish refused: remote={} reason=encryption asked, not supported", caller.hostAddress());
+        if (settings.passphrase().isEmpty() && request.keyMaterial()) {
+            log.info("srt publish refused: remote={} reason=encryption asked, no srt.passphrase set", caller.hostAddress());
+            return Optional.of(REJECT_UNSECURE);
+        }
+        if (settings.passphrase().isPresent() && request.keyMaterialMessage().isEmpty()) {
+            log.info("srt publish refused: remote={} reason=srt.passphrase set, the caller does not encrypt",
+                    caller.hostAddress());
             return Optional.of(REJECT_UNSECURE);
         }
         Optional<SrtStreamId> streamId = request.streamId().flatMap(SrtStreamId::parse);
@@ -210,6 +251,9 @@ public final class SrtIngestVerticle extends VerticleBase {
     }
 
     private static int rejection(Throwable error) {
+        if (error instanceof Refused refused) {
+            return refused.type;
+        }
         if (error instanceof PublishRefusedException refusal) {
             return switch (refusal.reason()) {
                 case BAD_KEY -> REJECT_UNAUTHORIZED;
@@ -221,16 +265,17 @@ public final class SrtIngestVerticle extends VerticleBase {
         return REJECT_UNAVAILABLE;
     }
 
-    private void accept(SrtHandshake request, SocketAddress caller, LiveStream stream) {
+    private void accept(SrtHandshake request, SocketAddress caller, LiveStream stream, Optional<SrtCrypto> crypto) {
         int socketId;
         do {
             socketId = random.nextInt() & 0x7FFFFFFF;
         } while (socketId == 0 || socketId == listenerSocket || connections.containsKey(socketId));
         int latencyMillis = (int) Math.min(0xFFFF, Math.max(settings.latency().toMillis(), request.peerLatency()));
-        Buffer answer = request.conclusionResponse(socketId, RESPONSE_FLAGS, latencyMillis, SrtReceiver.CAPACITY, address(caller));
+        Buffer answer = request.conclusionResponse(socketId, RESPONSE_FLAGS, latencyMillis, SrtReceiver.CAPACITY, address(caller),
+                crypto.flatMap(ignored -> request.keyMaterialMessage()));
         InetSocketAddress peer = new InetSocketAddress(caller.hostAddress(), caller.port());
         SrtConnection connection = new SrtConnection(socketId, request.socketId(), caller, request.initialSequence(),
-                latencyMillis * 1000L, answer, stream, packet -> socket.send(packet, peer));
+                latencyMillis * 1000L, answer, stream, crypto, packet -> socket.send(packet, peer));
         if (connections.isEmpty()) {
             // The timers of every connection (ACK, NAK, delivery, idle) run only while there are some.
             timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());

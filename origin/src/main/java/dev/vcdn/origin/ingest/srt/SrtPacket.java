@@ -18,6 +18,10 @@ final class SrtPacket {
     static final int SHUTDOWN = 0x0005;
     static final int ACKACK = 0x0006;
     static final int DROPREQ = 0x0007;
+    /** UMSG_EXT: its subtype (the header's low 16 bits) says which; SRT carries key refreshes in it. */
+    static final int USER_DEFINED = 0x7FFF;
+    static final int EXT_KMREQ = 3;
+    static final int EXT_KMRSP = 4;
 
     private SrtPacket() {
     }
@@ -28,6 +32,11 @@ final class SrtPacket {
 
     static int controlType(Buffer packet) {
         return (packet.getUnsignedShort(0)) & 0x7FFF;
+    }
+
+    /** A control packet's subtype: the low 16 bits of its first word. */
+    static int subtype(Buffer packet) {
+        return packet.getUnsignedShort(2);
     }
 
     static int sequence(Buffer packet) {

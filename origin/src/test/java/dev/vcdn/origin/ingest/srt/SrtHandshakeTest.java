@@ -12,7 +12,7 @@ class SrtHandshakeTest {
     /** A caller's conclusion as libsrt writes it: HSREQ, then the stream id in byte-swapped 32-bit words. */
     private static Buffer conclusion(String streamId, boolean keyMaterial) {
         SrtHandshake fields = new SrtHandshake(5, 0, 0x5, 1234, 1500, 8192, SrtHandshake.CONCLUSION, 777, 42,
-                Optional.empty(), 0, 0, false);
+                Optional.empty(), 0, 0, false, Optional.empty());
         Buffer extensions = Buffer.buffer()
                 .appendUnsignedShort(1).appendUnsignedShort(3)
                 .appendInt(0x010506).appendInt(0xBF).appendUnsignedShort(0).appendUnsignedShort(250);

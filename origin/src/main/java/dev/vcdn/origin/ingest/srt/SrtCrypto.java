@@ -52,6 +52,8 @@ public final class SrtCrypto {
     private final String passphrase;
     private SecretKeySpec evenKey;
     private SecretKeySpec oddKey;
+    /** Derived once: a refresh keeps the salt, so the event loop never runs PBKDF2 for it. */
+    private SecretKeySpec keyEncryptingKey;
 
     private SrtCrypto(byte[] salt, String passphrase) {
         this.salt = salt;
@@ -145,11 +147,15 @@ public final class SrtCrypto {
 
     /** KEK = PBKDF2-HMAC-SHA1(passphrase, the salt's last 8 bytes, 2048 iterations, key length). */
     private SecretKeySpec keyEncryptingKey(int keyLength) {
+        if (keyEncryptingKey != null && keyEncryptingKey.getEncoded().length == keyLength) {
+            return keyEncryptingKey;
+        }
         try {
             byte[] pbkdf2Salt = Arrays.copyOfRange(salt, salt.length - PBKDF2_SALT, salt.length);
             PBEKeySpec spec = new PBEKeySpec(passphrase.toCharArray(), pbkdf2Salt, PBKDF2_ITERATIONS, keyLength * 8);
             byte[] kek = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA1").generateSecret(spec).getEncoded();
-            return new SecretKeySpec(kek, "AES");
+            keyEncryptingKey = new SecretKeySpec(kek, "AES");
+            return keyEncryptingKey;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA1 is part of every JRE", e);
         }

@@ -151,7 +151,11 @@ final class StreamTranscoder implements Runnable {
         if (packet.kind() == MediaKind.AUDIO) {
             audio(packet);
         } else if (packet.isConfig()) {
+            boolean changed = decoder != null && !packet.payload().equals(videoConfig.payload());
             videoConfig = packet;
+            if (changed) {
+                restartDecoder(packet);
+            }
             if (ladderStarted && passthrough) {
                 output.packet(SOURCE, packet);
             }
@@ -160,6 +164,21 @@ final class StreamTranscoder implements Runnable {
         } else {
             video(packet);
         }
+    }
+
+    /**
+     * New parameter sets mid-stream (a WebRTC sender adapting its resolution, an encoder restarted
+     * behind the same connection): ingest takes them out of the frames, so the decoder must start
+     * again from them, or it decodes the new pictures with the old ones. The rungs scale whatever
+     * size comes.
+     */
+    private void restartDecoder(MediaPacket configuration) {
+        log.info("source changed its decoder configuration mid-stream: channel={} stream={}; decoder restarted",
+                grant.channel(), grant.streamId());
+        decoder.flush(this::dispatch);
+        decoder.close();
+        decoder = null;
+        decoder = new MediaDecoder(configuration.codec(), configuration.payload().toByteArray());
     }
 
     private void audio(MediaPacket packet) {

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vcdn.origin.auth.ChannelFeatures;
 import dev.vcdn.origin.auth.PublishGrant;
 import dev.vcdn.origin.ingest.PacketQueue;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import java.util.Optional;
+import java.time.Duration;
+import dev.vcdn.origin.transcode.tap.FrameTapSession;
+import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.origin.ingest.rtmp.FlvFile;
 import dev.vcdn.origin.testing.TestSources;
 import dev.vcdn.shared.media.MediaKind;
@@ -67,14 +72,17 @@ class TranscoderTest {
     }
 
     private static Recorder transcode(Path flv, ChannelFeatures features) throws Exception {
-        List<MediaPacket> input = FlvFile.packets(flv);
+        return transcode(FlvFile.packets(flv), features, List.of());
+    }
+
+    private static Recorder transcode(List<MediaPacket> input, ChannelFeatures features, List<FrameTap> taps) throws Exception {
         PacketQueue queue = new PacketQueue(input.size() + 1, 1L << 30);
         Thread publisher = new Thread(() -> publishInRealTime(input, queue), "publisher");
         publisher.start();
         Recorder recorder = new Recorder();
         PublishGrant grant = new PublishGrant(ChannelName.of("test"), StreamId.random(), features);
         Thread decode = new Thread(new StreamTranscoder(grant, queue, recorder,
-                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), java.util.List.of(), new SimpleMeterRegistry(), true, java.time.Duration.ofSeconds(2)));
+                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), taps, new SimpleMeterRegistry(), true, java.time.Duration.ofSeconds(2)));
         decode.start();
         assertThat(recorder.ended.await(120, TimeUnit.SECONDS)).isTrue();
         return recorder;
@@ -106,6 +114,44 @@ class TranscoderTest {
             decoder.flush(frame -> sizes.add(frame.width() + "x" + frame.height()));
         }
         return sizes;
+    }
+
+    @Test
+    void aSourceThatChangesItsPictureSizeMidStreamKeepsEveryRungGoing() throws Exception {
+        // What a WebRTC sender does under bandwidth pressure: the same stream, new SPS/PPS at a smaller size.
+        List<MediaPacket> first = FlvFile.packets(TestSources.flv(files, "before", "640x360", 25, 25, 3, "aac", 0));
+        List<MediaPacket> second = FlvFile.packets(TestSources.flv(files, "after", "320x180", 25, 25, 3, "aac", 0));
+        List<MediaPacket> input = new ArrayList<>(first.stream().filter(p -> p.kind() == MediaKind.VIDEO).toList());
+        for (MediaPacket packet : second) {
+            if (packet.kind() == MediaKind.VIDEO) {
+                input.add(new MediaPacket(packet.codec(), packet.type(), packet.dts() + 3000, packet.pts() + 3000,
+                        packet.timeBase(), packet.keyframe(), packet.payload()));
+            }
+        }
+        List<String> decoded = Collections.synchronizedList(new ArrayList<>());
+        FrameTap sizes = grant -> Optional.of(new FrameTapSession() {
+            @Override
+            public Duration interval() {
+                return Duration.ZERO;
+            }
+
+            @Override
+            public void onFrame(AVFrame frame) {
+                decoded.add(frame.width() + "x" + frame.height());
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        Recorder ladder = transcode(input, ChannelFeatures.standard(), List.of(sizes));
+
+        assertThat(decoded).as("the source decoded with its new parameter sets after the change")
+                .contains("640x360", "320x180").endsWith("320x180");
+        assertThat(decoded.indexOf("320x180")).isGreaterThan(decoded.lastIndexOf("640x360"));
+        List<String> rung = decodedSizes(ladder, "160p");
+        assertThat(rung).as("the 160p rung decodes at its own size throughout").containsOnly("284x160");
+        assertThat(rung.size()).as("every source frame, before and after the change").isBetween(145, 150);
     }
 
     @Test

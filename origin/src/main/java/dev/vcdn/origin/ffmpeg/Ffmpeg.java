@@ -7,6 +7,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 import dev.vcdn.shared.media.MediaPacket;
 import java.nio.charset.StandardCharsets;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.javacpp.Pointer;
 
 /** Return-code handling and the few constants this build's Java globals do not expose by name. */
 public final class Ffmpeg {
@@ -25,6 +26,17 @@ public final class Ffmpeg {
             throw new FfmpegException(call, result);
         }
         return result;
+    }
+
+    /**
+     * Returns what an allocating call gave, or throws naming the call when it gave NULL (out of
+     * memory, or an argument it refused): a NULL used as an object crashes the JVM.
+     */
+    public static <P extends Pointer> P allocated(P pointer, String call) {
+        if (pointer == null || pointer.isNull()) {
+            throw new FfmpegException(call + " returned NULL");
+        }
+        return pointer;
     }
 
     /**

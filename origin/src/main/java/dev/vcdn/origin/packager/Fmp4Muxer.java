@@ -32,6 +32,8 @@ import dev.vcdn.origin.transcode.RenditionInfo;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -46,9 +48,13 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * CMAF for one rendition, written by FFmpeg's own mp4 muxer into memory: the init segment
  * ({@code ftyp}+{@code moov}) once, then one fragment ({@code moof}+{@code mdat}) per
- * {@link #cutFragment()}, which is one LL-HLS part. Owned by the thread that feeds the
+ * {@link #cutFragment()}, which is one LL-HLS part. Fed by the thread that produces the
  * rendition. Packets need their duration, so the caller writes each packet once the next one
  * is known (or with the last duration at the end).
+ *
+ * <p>Every method holds the muxer's lock, so a {@link #close()} from another thread (a stream
+ * ending while its producer is still stuck) waits for the write under way, and every later write
+ * is refused: FFmpeg's memory is never touched after it was freed.
  */
 public final class Fmp4Muxer implements AutoCloseable {
 
@@ -57,17 +63,31 @@ public final class Fmp4Muxer implements AutoCloseable {
     private static final int IO_BUFFER_SIZE = 64 * 1024;
     private static final AVRational MILLISECONDS = av_make_q(1, 1000);
 
-    private final ByteArrayOutputStream written = new ByteArrayOutputStream(64 * 1024);
-    /** Held in a field for as long as the AVIOContext lives: a collected callback crashes the JVM. */
-    private final Write_packet_Pointer_BytePointer_int writeCallback = new Write_packet_Pointer_BytePointer_int() {
+    /**
+     * The one write callback of every muxer, never collected. A JavaCPP callback class has a few
+     * native slots only (10 for this one in this build): a callback per muxer left the 11th muxer
+     * writing nothing. The callback finds its muxer by the {@code opaque} pointer, as JavaCV does.
+     */
+    private static final WriteCallback WRITE_CALLBACK = new WriteCallback().retainReference();
+    /** Open muxers by the address of their format context, which is the callback's {@code opaque}. */
+    private static final Map<Long, Fmp4Muxer> OPEN = new ConcurrentHashMap<>();
+
+    private static final class WriteCallback extends Write_packet_Pointer_BytePointer_int {
         @Override
         public int call(Pointer opaque, BytePointer buffer, int size) {
+            Fmp4Muxer muxer = OPEN.get(opaque.address());
+            if (muxer == null || size < 0) {
+                return -1; // AVERROR(EPERM): nobody to write for
+            }
             byte[] bytes = new byte[size];
             buffer.get(bytes, 0, size);
-            written.write(bytes, 0, size);
+            muxer.written.write(bytes, 0, size);
             return size;
         }
-    };
+    }
+
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream(64 * 1024);
+    private final String name;
     private final AVFormatContext context;
     private final AVIOContext io;
     private final AVStream stream;
@@ -76,15 +96,31 @@ public final class Fmp4Muxer implements AutoCloseable {
     private boolean closed;
 
     public Fmp4Muxer(RenditionInfo rendition) {
+        name = rendition.id().value();
         context = new AVFormatContext(null);
         Ffmpeg.check(avformat_alloc_output_context2(context, null, "mp4", null), "avformat_alloc_output_context2(mp4)");
-        BytePointer ioBuffer = new BytePointer(av_malloc(IO_BUFFER_SIZE));
-        io = avio_alloc_context(ioBuffer, IO_BUFFER_SIZE, 1, null, null, writeCallback, null);
-        packet = av_packet_alloc();
+        OPEN.put(context.address(), this);
+        AVIOContext ioContext = null;
+        AVPacket packetOfMuxer = null;
+        try {
+            BytePointer ioBuffer = new BytePointer(Ffmpeg.allocated(av_malloc(IO_BUFFER_SIZE), "av_malloc(io buffer)"));
+            ioContext = avio_alloc_context(ioBuffer, IO_BUFFER_SIZE, 1, context, null, WRITE_CALLBACK, null);
+            if (ioContext == null || ioContext.isNull()) {
+                av_free(ioBuffer);
+                ioContext = null;
+                throw new FfmpegException("avio_alloc_context returned NULL");
+            }
+            packetOfMuxer = Ffmpeg.allocated(av_packet_alloc(), "av_packet_alloc");
+        } catch (RuntimeException e) {
+            freeNative(ioContext, packetOfMuxer);
+            throw e;
+        }
+        io = ioContext;
+        packet = packetOfMuxer;
         try {
             context.pb(io);
             context.flags(context.flags() | FLAG_CUSTOM_IO);
-            stream = avformat_new_stream(context, null);
+            stream = Ffmpeg.allocated(avformat_new_stream(context, null), "avformat_new_stream");
             describe(stream.codecpar(), rendition);
             stream.time_base(rendition.kind() == MediaKind.VIDEO
                     ? av_make_q(1, 90_000)
@@ -123,7 +159,8 @@ public final class Fmp4Muxer implements AutoCloseable {
         }
         rendition.configuration().ifPresent(config -> {
             byte[] bytes = config.toByteArray();
-            BytePointer extradata = new BytePointer(av_mallocz(bytes.length + 64)).capacity(bytes.length + 64);
+            BytePointer extradata = new BytePointer(Ffmpeg.allocated(av_mallocz(bytes.length + 64), "av_mallocz(extradata)"))
+                    .capacity(bytes.length + 64);
             extradata.put(bytes);
             parameters.extradata(extradata).extradata_size(bytes.length);
         });
@@ -135,7 +172,8 @@ public final class Fmp4Muxer implements AutoCloseable {
     }
 
     /** Adds one packet to the fragment being built; {@code durationMillis} is the time to the next packet. */
-    public void write(MediaPacket input, long durationMillis) {
+    public synchronized void write(MediaPacket input, long durationMillis) {
+        refuseWhenClosed();
         try {
             Ffmpeg.fill(packet, input);
             packet.duration(Math.max(1, durationMillis)).stream_index(0);
@@ -147,7 +185,8 @@ public final class Fmp4Muxer implements AutoCloseable {
     }
 
     /** Ends the fragment: returns its bytes ({@code moof} + {@code mdat}), one part. */
-    public byte[] cutFragment() {
+    public synchronized byte[] cutFragment() {
+        refuseWhenClosed();
         Ffmpeg.check(av_write_frame(context, null), "av_write_frame(flush fragment)");
         avio_flush(io);
         byte[] fragment = takeWritten();
@@ -163,18 +202,33 @@ public final class Fmp4Muxer implements AutoCloseable {
         return bytes;
     }
 
+    private void refuseWhenClosed() {
+        if (closed) {
+            throw new IllegalStateException("the muxer of rendition " + name + " is closed");
+        }
+    }
+
+    /** Frees FFmpeg's objects; idempotent, and waits for a write under way on another thread. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
         // No trailer: it would write an mfra box, which is no part of a live stream.
-        av_packet_free(packet);
-        if (io != null) {
-            av_free(io.buffer());
-            avio_context_free(io);
+        freeNative(io, packet);
+    }
+
+    private void freeNative(AVIOContext ioContext, AVPacket packetOfMuxer) {
+        closed = true;
+        if (packetOfMuxer != null) {
+            av_packet_free(packetOfMuxer);
         }
+        if (ioContext != null) {
+            av_free(ioContext.buffer());
+            avio_context_free(ioContext);
+        }
+        OPEN.remove(context.address());
         avformat_free_context(context);
     }
 }

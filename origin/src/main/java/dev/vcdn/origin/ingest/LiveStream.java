@@ -61,12 +61,8 @@ public final class LiveStream {
      */
     void ladderReady(LadderStarted ladder) {
         target = target.withRenditions(ladder.renditions().stream().map(RenditionId::value).toList());
-        SourceInfo said = target.source();
-        if (said.width() == 0 || said.height() == 0) {
-            target = target.with(new SourceInfo(said.videoCodec(), ladder.sourceWidth(), ladder.sourceHeight(),
-                    said.fps() > 0 ? said.fps() : Math.round(ladder.sourceFps() * 100) / 100.0, said.audioCodec()),
-                    StreamTarget.State.LIVE);
-        }
+        target = target.with(target.source().orPicture(ladder.sourceWidth(), ladder.sourceHeight(), ladder.sourceFps()),
+                StreamTarget.State.LIVE);
         refresh();
     }
 

@@ -54,8 +54,8 @@ final class HolderEvents {
         if (nodeOfChannel.containsKey(channel)) {
             return;
         }
-        registry.live().onSuccess(streams -> {
-            Optional<String> holder = streams.stream().filter(s -> s.channel().equals(channel)).map(StreamTarget::node).findFirst();
+        registry.holder(channel).onSuccess(stream -> {
+            Optional<String> holder = stream.map(StreamTarget::node);
             if (holder.isEmpty()) {
                 awaited.add(channel);
                 return;

@@ -69,11 +69,7 @@ final class HolderProxy {
     }
 
     private Future<Optional<String>> holder(ChannelName channel) {
-        return registry.live().map(streams -> streams.stream()
-                .filter(stream -> stream.channel().equals(channel))
-                .map(StreamTarget::node)
-                .filter(node -> !node.equals(self.get()))
-                .findFirst());
+        return registry.holder(channel).map(stream -> stream.map(StreamTarget::node).filter(node -> !node.equals(self.get())));
     }
 
     private static void copy(HttpClientResponse from, RoutingContext to) {

@@ -10,6 +10,11 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live streams of the origin cluster: a map shared by every origin (a Hazelcast IMap when
@@ -18,12 +23,18 @@ import java.util.List;
  */
 public final class StreamRegistry {
 
+    private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
+
     public static final String MAP_NAME = "vcdn.streams";
     /** How long an entry outlives its last refresh; the holder refreshes three times as often. */
     public static final Duration DEFAULT_ENTRY_TTL = Duration.ofSeconds(15);
 
+    /** Malformed entries already warned about; more are left out silently. */
+    private static final int MAX_REPORTED = 1000;
+
     private final Vertx vertx;
     private final Duration entryTtl;
+    private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
 
     public StreamRegistry(Vertx vertx) {
         this(vertx, DEFAULT_ENTRY_TTL);
@@ -72,11 +83,34 @@ public final class StreamRegistry {
                 : Future.succeededFuture()));
     }
 
+    /** Every live stream of the cluster, by channel name; an entry that cannot be read is left out (logged once). */
     public Future<List<StreamTarget>> live() {
         return map().compose(AsyncMap::values).map(values -> values.stream()
-                .map(StreamTarget::fromJson)
+                .map(this::readable)
+                .flatMap(Optional::stream)
                 .sorted(Comparator.comparing(t -> t.channel().value()))
                 .toList());
+    }
+
+    /** The channel's live stream, wherever it is held: one lookup, not a scan of the cluster's streams. */
+    public Future<Optional<StreamTarget>> holder(ChannelName channel) {
+        return map().compose(map -> map.get(channel.value())).map(entry -> entry == null ? Optional.empty() : readable(entry));
+    }
+
+    /**
+     * A malformed entry (written by another version, or damaged) costs its own channel only, never
+     * the listing of every other one.
+     */
+    private Optional<StreamTarget> readable(JsonObject entry) {
+        try {
+            return Optional.of(StreamTarget.fromJson(entry));
+        } catch (IllegalArgumentException e) {
+            String key = String.valueOf(entry.getValue("channel")) + "/" + entry.getValue("streamId");
+            if (reportedMalformed.size() < MAX_REPORTED && reportedMalformed.add(key)) {
+                log.warn("stream registry entry left out: {} ({}); warned once", key, e.getMessage());
+            }
+            return Optional.empty();
+        }
     }
 
     private static boolean isSameStream(JsonObject entry, StreamId streamId) {

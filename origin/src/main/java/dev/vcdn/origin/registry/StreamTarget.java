@@ -1,6 +1,7 @@
 package dev.vcdn.origin.registry;
 
 import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.RenditionId;
 import dev.vcdn.shared.stream.StreamId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * A live stream as the origin cluster knows it: which node holds it and what it carries.
@@ -23,8 +25,21 @@ public record StreamTarget(ChannelName channel, StreamId streamId, String node, 
         LIVE
     }
 
+    /** More renditions than any ladder has (six rungs, three codecs, audio). */
+    static final int MAX_RENDITIONS = 32;
+
     public StreamTarget {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(streamId, "streamId");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(state, "state");
         renditions = List.copyOf(renditions);
+        if (renditions.size() > MAX_RENDITIONS) {
+            throw new IllegalArgumentException(renditions.size() + " renditions, more than " + MAX_RENDITIONS);
+        }
+        renditions.forEach(RenditionId::of);
     }
 
     public StreamTarget with(SourceInfo newSource, State newState) {
@@ -46,16 +61,21 @@ public record StreamTarget(ChannelName channel, StreamId streamId, String node, 
                 .put("state", state.name().toLowerCase(Locale.ROOT));
     }
 
+    /** @throws IllegalArgumentException on an entry that is not one this class wrote */
     public static StreamTarget fromJson(JsonObject json) {
-        List<String> renditions = new ArrayList<>();
-        json.getJsonArray("renditions", new JsonArray()).forEach(r -> renditions.add(String.valueOf(r)));
-        return new StreamTarget(
-                ChannelName.of(json.getString("channel")),
-                StreamId.of(json.getString("streamId")),
-                json.getString("node"),
-                Instant.parse(json.getString("startedAt")),
-                SourceInfo.fromJson(json.getJsonObject("source", new JsonObject())),
-                renditions,
-                State.valueOf(json.getString("state").toUpperCase(Locale.ROOT)));
+        try {
+            List<String> renditions = new ArrayList<>();
+            json.getJsonArray("renditions", new JsonArray()).forEach(r -> renditions.add(String.valueOf(r)));
+            return new StreamTarget(
+                    ChannelName.of(json.getString("channel")),
+                    StreamId.of(json.getString("streamId")),
+                    json.getString("node"),
+                    Instant.parse(json.getString("startedAt")),
+                    SourceInfo.fromJson(json.getJsonObject("source", new JsonObject())),
+                    renditions,
+                    State.valueOf(json.getString("state").toUpperCase(Locale.ROOT)));
+        } catch (RuntimeException e) { // ClassCastException, NullPointerException, DateTimeParseException...
+            throw new IllegalArgumentException("malformed stream entry: " + e, e);
+        }
     }
 }

@@ -7,10 +7,12 @@ import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.StreamId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +98,32 @@ abstract class StreamRegistryContract {
                 .compose(v -> nodeB().live())
                 .onComplete(test.succeeding(live -> test.verify(() -> {
                     assertThat(live).as("a node that died stops refreshing; its streams go").isEmpty();
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void aMalformedEntryCostsOnlyItsOwnChannel(VertxTestContext test) {
+        StreamId good = StreamId.random();
+        // What a publisher's NaN frame rate once put into the map, and entries of no known shape.
+        JsonObject nanRate = target("bad", StreamId.random(), "b").toJson();
+        nanRate.getJsonObject("source").put("fps", "NaN");
+        JsonObject noState = target("nostate", StreamId.random(), "b").toJson();
+        noState.remove("state");
+        JsonObject notAName = target("odd", StreamId.random(), "b").toJson().put("channel", "../../etc");
+        vertxB().sharedData().<String, JsonObject>getAsyncMap(StreamRegistry.MAP_NAME)
+                .compose(map -> map.put("bad", nanRate).compose(v -> map.put("nostate", noState))
+                        .compose(v -> map.put("odd", notAName)))
+                .compose(v -> nodeA().claim(target("good", good, "a")))
+                .compose(v -> Future.all(nodeA().live(), nodeA().holder(ChannelName.of("good")),
+                        nodeA().holder(ChannelName.of("bad")), nodeA().holder(ChannelName.of("nobody"))))
+                .onComplete(test.succeeding(all -> test.verify(() -> {
+                    List<StreamTarget> live = all.resultAt(0);
+                    assertThat(live).extracting(StreamTarget::streamId).containsExactly(good);
+                    Optional<StreamTarget> holderOfGood = all.resultAt(1);
+                    assertThat(holderOfGood).map(StreamTarget::node).contains("a");
+                    assertThat(all.<Optional<StreamTarget>>resultAt(2)).isEmpty();
+                    assertThat(all.<Optional<StreamTarget>>resultAt(3)).isEmpty();
                     test.completeNow();
                 })));
     }

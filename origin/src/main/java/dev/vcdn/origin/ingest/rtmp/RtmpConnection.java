@@ -299,10 +299,10 @@ final class RtmpConnection {
                 || !name.value().equals("onMetaData") || !(values.get(at + 1) instanceof AmfObject metadata)) {
             return;
         }
-        live.describeSource(new SourceInfo(
+        live.describeSource(SourceInfo.said(
                 codecName(metadata, "videocodecid", 7, "avc1"),
-                metadata.number("width").orElse(0.0).intValue(),
-                metadata.number("height").orElse(0.0).intValue(),
+                metadata.number("width").orElse(0.0),
+                metadata.number("height").orElse(0.0),
                 metadata.number("framerate").orElse(0.0),
                 codecName(metadata, "audiocodecid", 10, "mp4a")));
     }

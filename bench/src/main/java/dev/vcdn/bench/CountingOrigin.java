@@ -2,8 +2,8 @@ package dev.vcdn.bench;
 
 import dev.vcdn.origin.OriginConfig;
 import dev.vcdn.origin.OriginVerticle;
-import dev.vcdn.origin.auth.PublishGrant;
-import dev.vcdn.origin.ingest.MediaSink;
+import dev.vcdn.origin.pipeline.PublishGrant;
+import dev.vcdn.origin.pipeline.MediaSink;
 import dev.vcdn.origin.transcode.tap.ThumbnailStore;
 import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.media.MediaKind;

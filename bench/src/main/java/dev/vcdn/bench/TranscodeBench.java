@@ -1,12 +1,12 @@
 package dev.vcdn.bench;
 
-import dev.vcdn.origin.auth.ChannelFeatures;
-import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.pipeline.ChannelFeatures;
+import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.ffmpeg.FfmpegRuntime;
 import dev.vcdn.origin.ingest.rtmp.FlvFile;
-import dev.vcdn.origin.transcode.LadderOutput;
+import dev.vcdn.origin.pipeline.LadderOutput;
 import dev.vcdn.origin.transcode.LadderPlanner;
-import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.origin.transcode.Transcoder;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.ChannelName;

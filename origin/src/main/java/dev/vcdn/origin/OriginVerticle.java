@@ -4,16 +4,16 @@ import dev.vcdn.origin.auth.AuthClient;
 import dev.vcdn.origin.auth.BuiltInAuthService;
 import dev.vcdn.origin.auth.ChannelStore;
 import dev.vcdn.origin.ingest.IngestGate;
-import dev.vcdn.origin.ingest.PipelineFactory;
+import dev.vcdn.origin.pipeline.PipelineFactory;
 import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
 import dev.vcdn.origin.ingest.srt.SrtIngestVerticle;
 import dev.vcdn.origin.ingest.webrtc.WhipIngestVerticle;
 import dev.vcdn.origin.ingest.webrtc.WhipRoutes;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
-import dev.vcdn.origin.packager.EventHub;
+import dev.vcdn.origin.serve.EventHub;
 import dev.vcdn.origin.packager.Packages;
-import dev.vcdn.origin.packager.PlaybackRoutes;
+import dev.vcdn.origin.serve.PlaybackRoutes;
 import dev.vcdn.origin.transcode.tap.ThumbnailStore;
 import dev.vcdn.shared.http.OperationsRoutes;
 import dev.vcdn.shared.stream.ChannelName;
@@ -70,9 +70,9 @@ public final class OriginVerticle extends ProcessVerticle {
         Router router = OperationsRoutes.router(vertx, process);
         StreamRegistry registry = new StreamRegistry(vertx);
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
-        Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
-                new EventHub(process.metrics()));
-        new PlaybackRoutes(vertx, packages, registry, () -> node).mount(router);
+        EventHub events = new EventHub(process.metrics());
+        Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(), events);
+        new PlaybackRoutes(vertx, packages, events, registry, () -> node).mount(router);
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)
                 .compose(ignored -> listenHttp(config.http(), router))

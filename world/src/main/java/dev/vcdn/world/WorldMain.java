@@ -110,7 +110,7 @@ public final class WorldMain {
         String studioKey = streamKey(originUrl, adminToken, OBS_CHANNEL);
         String rtmp = "rtmp://127.0.0.1:" + originPorts.get("rtmp") + "/live";
         children.add(Child.start("publisher", List.of(Jars.java(), "-Xmx128m", "-cp", Jars.ORIGIN.toString(),
-                "dev.vcdn.origin.demo.TestPatternPublisher", rtmp + "/" + demoKey), Map.of()));
+                "dev.vcdn.origin.tools.TestPatternPublisher", rtmp + "/" + demoKey), Map.of()));
 
         for (String edge : List.of(euUrl, naUrl)) {
             awaitOk(edge + "/live/" + DEMO_CHANNEL + "/master.m3u8", LIVE_TIMEOUT);

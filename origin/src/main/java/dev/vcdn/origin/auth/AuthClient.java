@@ -1,5 +1,7 @@
 package dev.vcdn.origin.auth;
 
+import dev.vcdn.origin.pipeline.PublishGrant;
+
 import dev.vcdn.origin.auth.PublishRefusedException.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

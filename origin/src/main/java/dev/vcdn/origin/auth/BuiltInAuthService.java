@@ -1,5 +1,8 @@
 package dev.vcdn.origin.auth;
 
+import dev.vcdn.origin.pipeline.PublishGrant;
+import dev.vcdn.origin.pipeline.ChannelFeatures;
+
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.StreamId;
 import io.vertx.core.Future;

@@ -1,5 +1,7 @@
 package dev.vcdn.origin.auth;
 
+import dev.vcdn.origin.pipeline.ChannelFeatures;
+
 import dev.vcdn.shared.stream.ChannelName;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,5 +1,7 @@
 package dev.vcdn.origin.ingest;
 
+import dev.vcdn.origin.pipeline.MediaSink;
+
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import io.micrometer.core.instrument.Counter;

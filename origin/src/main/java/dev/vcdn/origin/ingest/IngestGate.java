@@ -1,7 +1,12 @@
 package dev.vcdn.origin.ingest;
 
+import dev.vcdn.origin.pipeline.MediaSink;
+import dev.vcdn.origin.pipeline.PipelineFactory;
+import dev.vcdn.origin.pipeline.PipelineListener;
+import dev.vcdn.origin.pipeline.LadderStarted;
+
 import dev.vcdn.origin.auth.AuthClient;
-import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.auth.PublishRefusedException;
 import dev.vcdn.origin.auth.PublishRequest;
 import dev.vcdn.origin.registry.SourceInfo;

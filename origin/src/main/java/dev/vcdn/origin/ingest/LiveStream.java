@@ -1,7 +1,10 @@
 package dev.vcdn.origin.ingest;
 
+import dev.vcdn.origin.pipeline.MediaSink;
+import dev.vcdn.origin.pipeline.LadderStarted;
+
 import dev.vcdn.origin.auth.AuthClient;
-import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.registry.SourceInfo;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;

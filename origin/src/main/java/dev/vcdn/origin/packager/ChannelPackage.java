@@ -1,6 +1,6 @@
 package dev.vcdn.origin.packager;
 
-import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.hls.AudioRendition;
 import dev.vcdn.shared.hls.MediaPlaylist;
@@ -25,7 +25,7 @@ public final class ChannelPackage {
 
     static final String AUDIO_GROUP = "audio";
 
-    record Rendition(RenditionInfo info, RenditionWindow window) {
+    public record Rendition(RenditionInfo info, RenditionWindow window) {
     }
 
     private final ChannelName channel;
@@ -42,7 +42,7 @@ public final class ChannelPackage {
         this.settings = settings;
     }
 
-    PackagingSettings settings() {
+    public PackagingSettings settings() {
         return settings;
     }
 
@@ -88,7 +88,7 @@ public final class ChannelPackage {
         return init(rendition);
     }
 
-    Optional<Rendition> rendition(RenditionId id) {
+    public Optional<Rendition> rendition(RenditionId id) {
         return Optional.ofNullable(renditions.get(id));
     }
 
@@ -101,12 +101,12 @@ public final class ChannelPackage {
         return renditions.values();
     }
 
-    boolean ended() {
+    public boolean ended() {
         return ended;
     }
 
     /** A rendition's media playlist as served now: whole, or as the delta update of {@code _HLS_skip}. */
-    String playlist(Rendition rendition, boolean delta) {
+    public String playlist(Rendition rendition, boolean delta) {
         MediaPlaylist playlist = rendition.window().playlist(reportsFor(rendition.info().id()));
         if (delta) {
             playlist = playlist.skipOlderThan(6.0 * settings.targetDurationSeconds());
@@ -136,7 +136,7 @@ public final class ChannelPackage {
     }
 
     /** Empty until at least one video rendition has published its first part. */
-    Optional<MultivariantPlaylist> multivariant() {
+    public Optional<MultivariantPlaylist> multivariant() {
         Optional<Rendition> audio = renditions.values().stream()
                 .filter(r -> r.info().kind() == MediaKind.AUDIO && r.window().lastPart().isPresent()).findFirst();
         long audioBitrate = audio.flatMap(a -> a.window().averageBitrate()).orElse(128_000L);

@@ -1,5 +1,7 @@
 package dev.vcdn.origin.packager;
 
+import dev.vcdn.origin.codec.AudioSpecificConfig;
+
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
@@ -28,7 +30,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
-import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,9 @@
 package dev.vcdn.origin.packager;
 
-import dev.vcdn.origin.auth.PublishGrant;
-import dev.vcdn.origin.transcode.LadderOutput;
-import dev.vcdn.origin.transcode.RenditionInfo;
+
+import dev.vcdn.origin.pipeline.PublishGrant;
+import dev.vcdn.origin.pipeline.LadderOutput;
+import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.RenditionId;
@@ -37,7 +38,7 @@ public final class PackagerOutput implements LadderOutput {
         Fmp4Muxer muxer = new Fmp4Muxer(info);
         PackagingSettings settings = channelPackage.settings();
         RenditionWindow window = new RenditionWindow(settings, muxer.initSegment());
-        EventHub events = packages.events();
+        PackageEvents events = packages.events();
         RenditionPackager packager = new RenditionPackager(info, muxer, settings, new RenditionPackager.Sink() {
             @Override
             public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant start) {
@@ -70,7 +71,7 @@ public final class PackagerOutput implements LadderOutput {
 
     /** On the event loop, after a change to the rendition's window. */
     private void publishPlaylist(RenditionId rendition) {
-        EventHub events = packages.events();
+        PackageEvents events = packages.events();
         if (events.followed(channelPackage.channel())) {
             channelPackage.rendition(rendition).ifPresent(r -> events.publish(channelPackage.playlistUpdate(r)));
         }

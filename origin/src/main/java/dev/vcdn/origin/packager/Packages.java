@@ -1,5 +1,6 @@
 package dev.vcdn.origin.packager;
 
+
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Context;
@@ -20,17 +21,24 @@ public final class Packages {
     private final PackagingSettings settings;
     private final PackagingSettings lowLatency;
     private final Map<ChannelName, ChannelPackage> byChannel = new HashMap<>();
-    private final EventHub events;
+    private final PackageEvents events;
 
-    public Packages(Context context, PackagingSettings settings, PackagingSettings lowLatency, EventHub events) {
+    public Packages(Context context, PackagingSettings settings, PackagingSettings lowLatency, PackageEvents events) {
         this.context = context;
         this.settings = settings;
         this.lowLatency = lowLatency;
         this.events = events;
-        events.snapshotFrom(channel -> get(channel).filter(p -> !p.ended()).map(ChannelPackage::snapshot).orElse(List.of()));
     }
 
-    EventHub events() {
+    /**
+     * What a new follower of {@code channel} needs before the next part (the stream, every
+     * rendition's init and playlist); empty when the channel is not live here. On the event loop.
+     */
+    public List<OriginEvent> snapshot(ChannelName channel) {
+        return get(channel).filter(p -> !p.ended()).map(ChannelPackage::snapshot).orElse(List.of());
+    }
+
+    PackageEvents events() {
         return events;
     }
 

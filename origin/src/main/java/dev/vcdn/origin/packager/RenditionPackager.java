@@ -1,6 +1,6 @@
 package dev.vcdn.origin.packager;
 
-import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import java.time.Instant;

@@ -20,21 +20,30 @@ import java.util.Optional;
  * of segments, with the waiters of blocking requests. Owned by one event loop: the packager
  * thread hands parts over with runOnContext.
  */
-final class RenditionWindow {
+public final class RenditionWindow {
 
     /** Segments whose parts are listed in the playlist, counting back from the live edge. */
     static final int SEGMENTS_WITH_PARTS = 3;
 
-    record StoredPart(int index, Buffer bytes, long durationMillis, boolean independent) {
+    public record StoredPart(int index, Buffer bytes, long durationMillis, boolean independent) {
     }
 
-    static final class StoredSegment {
+    public static final class StoredSegment {
         final long msn;
         final Instant programDateTime;
         final boolean discontinuity;
         final List<StoredPart> parts = new ArrayList<>();
         long durationMillis;
         boolean complete;
+
+        public boolean complete() {
+            return complete;
+        }
+
+        /** Its parts so far; read on the window's event loop only. */
+        public List<StoredPart> parts() {
+            return parts;
+        }
 
         StoredSegment(long msn, Instant programDateTime, boolean discontinuity) {
             this.msn = msn;
@@ -46,7 +55,7 @@ final class RenditionWindow {
             return parts.stream().mapToLong(part -> part.bytes().length()).sum();
         }
 
-        Buffer bytes() {
+        public Buffer bytes() {
             Buffer whole = Buffer.buffer();
             parts.forEach(part -> whole.appendBuffer(part.bytes()));
             return whole;
@@ -70,7 +79,7 @@ final class RenditionWindow {
         this.initSegment = Buffer.buffer(initSegment);
     }
 
-    Buffer initSegment() {
+    public Buffer initSegment() {
         return initSegment;
     }
 
@@ -127,7 +136,7 @@ final class RenditionWindow {
         waiters.clear();
     }
 
-    boolean ended() {
+    public boolean ended() {
         return ended;
     }
 
@@ -140,7 +149,7 @@ final class RenditionWindow {
     }
 
     /** The live edge: msn and part of the newest part, or empty before the first one. */
-    Optional<long[]> lastPart() {
+    public Optional<long[]> lastPart() {
         StoredSegment last = segments.peekLast();
         if (last == null || last.parts.isEmpty()) {
             return Optional.empty();
@@ -148,12 +157,12 @@ final class RenditionWindow {
         return Optional.of(new long[] {last.msn, last.parts.size() - 1L});
     }
 
-    Optional<Long> firstMsn() {
+    public Optional<Long> firstMsn() {
         return Optional.ofNullable(segments.peekFirst()).map(s -> s.msn);
     }
 
     /** Part number meaning "the whole segment" in {@link #has} and {@link #await}. */
-    static final int WHOLE_SEGMENT = -1;
+    public static final int WHOLE_SEGMENT = -1;
 
     /**
      * True when part {@code part} of segment {@code msn} exists (a part past a complete
@@ -181,7 +190,7 @@ final class RenditionWindow {
     }
 
     /** Completes when the part exists (at once if it does); fails when the stream ends first. */
-    Future<Void> await(long msn, int part) {
+    public Future<Void> await(long msn, int part) {
         if (has(msn, part)) {
             return Future.succeededFuture();
         }
@@ -194,7 +203,7 @@ final class RenditionWindow {
     }
 
     /** Forgets a waiter that gave up (timeout or closed connection). */
-    void cancel(Future<Void> waiting) {
+    public void cancel(Future<Void> waiting) {
         waiters.removeIf(w -> w.promise().future() == waiting);
     }
 
@@ -209,7 +218,7 @@ final class RenditionWindow {
         }
     }
 
-    Optional<StoredSegment> segment(long msn) {
+    public Optional<StoredSegment> segment(long msn) {
         return segments.stream().filter(s -> s.msn == msn).findFirst();
     }
 

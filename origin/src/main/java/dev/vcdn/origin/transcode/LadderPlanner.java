@@ -1,6 +1,6 @@
 package dev.vcdn.origin.transcode;
 
-import dev.vcdn.origin.auth.ChannelFeatures;
+import dev.vcdn.origin.pipeline.ChannelFeatures;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.stream.RenditionId;
 import java.util.ArrayList;

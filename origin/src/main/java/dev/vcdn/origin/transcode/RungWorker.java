@@ -1,5 +1,9 @@
 package dev.vcdn.origin.transcode;
 
+import dev.vcdn.origin.pipeline.LadderOutput;
+import dev.vcdn.origin.pipeline.RenditionInfo;
+import dev.vcdn.origin.ffmpeg.Scaler;
+
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;

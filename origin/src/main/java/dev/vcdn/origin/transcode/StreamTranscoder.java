@@ -1,9 +1,13 @@
 package dev.vcdn.origin.transcode;
 
-import dev.vcdn.origin.auth.PublishGrant;
-import dev.vcdn.origin.ingest.LadderStarted;
-import dev.vcdn.origin.ingest.PacketQueue;
-import dev.vcdn.origin.ingest.PipelineListener;
+import dev.vcdn.origin.pipeline.LadderOutput;
+import dev.vcdn.origin.pipeline.RenditionInfo;
+import dev.vcdn.origin.codec.CodecStrings;
+
+import dev.vcdn.origin.pipeline.PublishGrant;
+import dev.vcdn.origin.pipeline.LadderStarted;
+import dev.vcdn.origin.pipeline.PacketQueue;
+import dev.vcdn.origin.pipeline.PipelineListener;
 import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.origin.transcode.tap.TapWorker;
 import dev.vcdn.shared.media.Codec;

@@ -1,10 +1,12 @@
 package dev.vcdn.origin.transcode;
 
-import dev.vcdn.origin.auth.PublishGrant;
-import dev.vcdn.origin.ingest.MediaSink;
-import dev.vcdn.origin.ingest.PacketQueue;
-import dev.vcdn.origin.ingest.PipelineListener;
-import dev.vcdn.origin.ingest.PipelineFactory;
+import dev.vcdn.origin.pipeline.LadderOutput;
+
+import dev.vcdn.origin.pipeline.PublishGrant;
+import dev.vcdn.origin.pipeline.MediaSink;
+import dev.vcdn.origin.pipeline.PacketQueue;
+import dev.vcdn.origin.pipeline.PipelineListener;
+import dev.vcdn.origin.pipeline.PipelineFactory;
 import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.shared.media.MediaPacket;
 import io.micrometer.core.instrument.MeterRegistry;

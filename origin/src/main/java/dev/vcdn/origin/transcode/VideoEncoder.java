@@ -1,5 +1,8 @@
 package dev.vcdn.origin.transcode;
 
+import dev.vcdn.origin.codec.AnnexB;
+import dev.vcdn.origin.codec.CodecStrings;
+
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;

@@ -1,5 +1,8 @@
 package dev.vcdn.origin.auth;
 
+import dev.vcdn.origin.pipeline.PublishGrant;
+import dev.vcdn.origin.pipeline.ChannelFeatures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;

@@ -1,5 +1,7 @@
 package dev.vcdn.origin.auth;
 
+import dev.vcdn.origin.pipeline.ChannelFeatures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.shared.stream.ChannelName;

@@ -1,6 +1,11 @@
 package dev.vcdn.origin.ingest;
 
-import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.pipeline.MediaSink;
+import dev.vcdn.origin.pipeline.PacketQueue;
+import dev.vcdn.origin.pipeline.PipelineFactory;
+import dev.vcdn.origin.pipeline.PipelineListener;
+
+import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.shared.media.MediaPacket;
 import java.util.ArrayList;
 import java.util.Collections;

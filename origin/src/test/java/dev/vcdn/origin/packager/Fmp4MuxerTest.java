@@ -3,7 +3,7 @@ package dev.vcdn.origin.packager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vcdn.origin.transcode.RenditionInfo;
+import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;

@@ -2,7 +2,7 @@ package dev.vcdn.origin.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vcdn.origin.auth.ChannelFeatures;
+import dev.vcdn.origin.pipeline.ChannelFeatures;
 import dev.vcdn.shared.media.Codec;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,13 @@
 package dev.vcdn.origin.transcode;
 
+import dev.vcdn.origin.pipeline.LadderOutput;
+import dev.vcdn.origin.pipeline.RenditionInfo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vcdn.origin.auth.ChannelFeatures;
-import dev.vcdn.origin.auth.PublishGrant;
-import dev.vcdn.origin.ingest.PacketQueue;
+import dev.vcdn.origin.pipeline.ChannelFeatures;
+import dev.vcdn.origin.pipeline.PublishGrant;
+import dev.vcdn.origin.pipeline.PacketQueue;
 import dev.vcdn.origin.ingest.rtmp.FlvFile;
 import dev.vcdn.origin.testing.TestSources;
 import dev.vcdn.origin.transcode.tap.ThumbnailStore;

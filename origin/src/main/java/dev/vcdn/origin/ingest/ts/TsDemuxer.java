@@ -1,7 +1,7 @@
 package dev.vcdn.origin.ingest.ts;
 
-import dev.vcdn.origin.ingest.H264AccessUnits;
-import dev.vcdn.origin.transcode.AnnexB;
+import dev.vcdn.origin.codec.H264AccessUnits;
+import dev.vcdn.origin.codec.AnnexB;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.Payload;

@@ -1,6 +1,6 @@
 package dev.vcdn.origin.ingest.webrtc;
 
-import dev.vcdn.origin.ingest.H264AccessUnits;
+import dev.vcdn.origin.codec.H264AccessUnits;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.TimeBase;
 import java.util.function.LongSupplier;

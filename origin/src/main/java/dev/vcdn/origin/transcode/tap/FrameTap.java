@@ -1,6 +1,6 @@
 package dev.vcdn.origin.transcode.tap;
 
-import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.pipeline.PublishGrant;
 import java.util.Optional;
 
 /**

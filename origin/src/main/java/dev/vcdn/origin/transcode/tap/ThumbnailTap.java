@@ -14,10 +14,10 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 
-import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
-import dev.vcdn.origin.transcode.Scaler;
+import dev.vcdn.origin.ffmpeg.Scaler;
 import java.time.Duration;
 import java.util.Optional;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;

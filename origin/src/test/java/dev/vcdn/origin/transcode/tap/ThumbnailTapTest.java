@@ -2,8 +2,8 @@ package dev.vcdn.origin.transcode.tap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vcdn.origin.auth.ChannelFeatures;
-import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.pipeline.ChannelFeatures;
+import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.ingest.rtmp.FlvFile;
 import dev.vcdn.origin.testing.TestSources;
 import dev.vcdn.origin.transcode.MediaDecoder;

@@ -1,6 +1,6 @@
-package dev.vcdn.origin.ingest;
+package dev.vcdn.origin.pipeline;
 
-import dev.vcdn.origin.auth.PublishGrant;
+import dev.vcdn.origin.pipeline.PublishGrant;
 
 /** Starts the media pipeline of a stream that has just been accepted. */
 @FunctionalInterface

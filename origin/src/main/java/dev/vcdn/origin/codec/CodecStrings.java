@@ -1,4 +1,4 @@
-package dev.vcdn.origin.transcode;
+package dev.vcdn.origin.codec;
 
 import java.util.Locale;
 

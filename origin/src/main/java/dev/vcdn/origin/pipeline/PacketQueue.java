@@ -1,4 +1,4 @@
-package dev.vcdn.origin.ingest;
+package dev.vcdn.origin.pipeline;
 
 import dev.vcdn.shared.media.MediaPacket;
 import io.vertx.core.Context;

@@ -1,6 +1,6 @@
-package dev.vcdn.origin.ingest;
+package dev.vcdn.origin.codec;
 
-import dev.vcdn.origin.transcode.AnnexB;
+import dev.vcdn.origin.codec.AnnexB;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.Payload;

@@ -1,4 +1,4 @@
-package dev.vcdn.origin.demo;
+package dev.vcdn.origin.tools;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * RTMP until stopped. It runs the {@code ffmpeg} program shipped in the origin jar (the same
  * FFmpeg build as the origin's own transcoder) and starts it again if it ends.
  *
- * <p>Usage: {@code java -cp origin.jar dev.vcdn.origin.demo.TestPatternPublisher RTMP_URL}
+ * <p>Usage: {@code java -cp origin.jar dev.vcdn.origin.tools.TestPatternPublisher RTMP_URL}
  */
 public final class TestPatternPublisher {
 

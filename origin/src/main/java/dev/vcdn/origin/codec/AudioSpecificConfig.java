@@ -1,7 +1,7 @@
-package dev.vcdn.origin.packager;
+package dev.vcdn.origin.codec;
 
 /** The two fields of an MPEG-4 AudioSpecificConfig the mp4 muxer needs beside the bytes themselves. */
-final class AudioSpecificConfig {
+public final class AudioSpecificConfig {
 
     private static final int EXPLICIT_RATE = 15;
     private static final int[] SAMPLE_RATES = {96_000, 88_200, 64_000, 48_000, 44_100, 32_000, 24_000, 22_050, 16_000,
@@ -17,7 +17,7 @@ final class AudioSpecificConfig {
         return ((config[0] & 0x07) << 1) | ((config[1] & 0x80) >>> 7);
     }
 
-    static int sampleRate(byte[] config) {
+    public static int sampleRate(byte[] config) {
         int index = rateIndex(config);
         if (index == EXPLICIT_RATE) {
             if (config.length < 5) {
@@ -32,7 +32,7 @@ final class AudioSpecificConfig {
     }
 
     /** Channel count from channelConfiguration (7 means 7.1, i.e. 8); 0 (given elsewhere) counts as stereo. */
-    static int channels(byte[] config) {
+    public static int channels(byte[] config) {
         int channelConfig = rateIndex(config) == EXPLICIT_RATE
                 ? (config[4] >>> 3) & 0x0F
                 : (config[1] >>> 3) & 0x0F;

@@ -1,4 +1,4 @@
-package dev.vcdn.origin.auth;
+package dev.vcdn.origin.pipeline;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

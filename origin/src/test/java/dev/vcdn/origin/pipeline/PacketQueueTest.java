@@ -1,4 +1,4 @@
-package dev.vcdn.origin.ingest;
+package dev.vcdn.origin.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

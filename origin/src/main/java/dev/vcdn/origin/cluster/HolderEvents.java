@@ -1,4 +1,4 @@
-package dev.vcdn.origin.packager;
+package dev.vcdn.origin.cluster;
 
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * is not live anywhere yet is looked for again every few seconds, so edges waiting on it get its
  * events whichever origin it goes live on. Event-loop owned.
  */
-final class HolderEvents {
+public final class HolderEvents {
 
     private static final Logger log = LoggerFactory.getLogger(HolderEvents.class);
 
@@ -42,7 +42,7 @@ final class HolderEvents {
     private final Set<ChannelName> awaited = new HashSet<>();
 
     /** @param deliver hands a relayed, still encoded event to the local subscribers of its channel */
-    HolderEvents(WebSocketClient client, StreamRegistry registry, Supplier<String> self, BiConsumer<ChannelName, Buffer> deliver) {
+    public HolderEvents(WebSocketClient client, StreamRegistry registry, Supplier<String> self, BiConsumer<ChannelName, Buffer> deliver) {
         this.client = client;
         this.registry = registry;
         this.self = self;
@@ -50,7 +50,7 @@ final class HolderEvents {
     }
 
     /** Starts following {@code channel} at its holder, if another origin holds it. */
-    void follow(ChannelName channel) {
+    public void follow(ChannelName channel) {
         if (nodeOfChannel.containsKey(channel)) {
             return;
         }
@@ -71,12 +71,12 @@ final class HolderEvents {
     }
 
     /** Looks again for the followed channels that were not live anywhere; call every few seconds. */
-    void lookAgain() {
+    public void lookAgain() {
         new ArrayList<>(awaited).forEach(this::follow);
     }
 
     /** No local subscriber follows {@code channel} any more. */
-    void unfollow(ChannelName channel) {
+    public void unfollow(ChannelName channel) {
         awaited.remove(channel);
         String node = nodeOfChannel.remove(channel);
         if (node != null) {

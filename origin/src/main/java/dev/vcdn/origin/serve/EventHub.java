@@ -1,5 +1,8 @@
-package dev.vcdn.origin.packager;
+package dev.vcdn.origin.serve;
 
+import dev.vcdn.origin.cluster.HolderEvents;
+import dev.vcdn.origin.cluster.HolderProxy;
+import dev.vcdn.origin.packager.PackageEvents;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * is disconnected rather than buffered for; it reconnects and catches up over HTTP. Event-loop
  * owned, like the packages it reports on.
  */
-public final class EventHub {
+public final class EventHub implements PackageEvents {
 
     private static final Logger log = LoggerFactory.getLogger(EventHub.class);
     /** Channels one connection may follow. */
@@ -44,12 +47,12 @@ public final class EventHub {
     }
 
     /** Where events of channels other origins hold come from. */
-    void relayFrom(HolderEvents holderEvents) {
+    public void relayFrom(HolderEvents holderEvents) {
         this.holders = holderEvents;
     }
 
     /** What a new subscriber of a live channel gets first (stream-started and the renditions' init). */
-    void snapshotFrom(Function<ChannelName, List<OriginEvent>> snapshot) {
+    public void snapshotFrom(Function<ChannelName, List<OriginEvent>> snapshot) {
         this.snapshot = snapshot;
     }
 
@@ -102,13 +105,15 @@ public final class EventHub {
     }
 
     /** Whether any subscriber follows {@code channel}: events that cost work to make are made only then. */
-    boolean followed(ChannelName channel) {
+    @Override
+    public boolean followed(ChannelName channel) {
         Set<ServerWebSocket> following = subscribers.get(channel);
         return following != null && !following.isEmpty();
     }
 
     /** Sends {@code event} to everyone following its channel. */
-    void publish(OriginEvent event) {
+    @Override
+    public void publish(OriginEvent event) {
         Set<ServerWebSocket> following = subscribers.get(event.channel());
         if (following != null && !following.isEmpty()) {
             deliver(event.channel(), EventCodec.encode(event));
@@ -116,7 +121,7 @@ public final class EventHub {
     }
 
     /** Sends an encoded event (made here, or relayed from the holder) to the followers of {@code channel}. */
-    void deliver(ChannelName channel, Buffer encoded) {
+    public void deliver(ChannelName channel, Buffer encoded) {
         Set<ServerWebSocket> following = subscribers.get(channel);
         if (following == null) {
             return;

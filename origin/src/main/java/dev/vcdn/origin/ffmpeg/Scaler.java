@@ -1,4 +1,4 @@
-package dev.vcdn.origin.transcode;
+package dev.vcdn.origin.ffmpeg;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;

@@ -1,4 +1,4 @@
-package dev.vcdn.origin.auth;
+package dev.vcdn.origin.pipeline;
 
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.StreamId;

@@ -1,4 +1,4 @@
-package dev.vcdn.origin.transcode;
+package dev.vcdn.origin.pipeline;
 
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;

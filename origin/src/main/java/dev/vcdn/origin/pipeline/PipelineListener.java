@@ -1,4 +1,4 @@
-package dev.vcdn.origin.ingest;
+package dev.vcdn.origin.pipeline;
 
 /** What a stream's pipeline tells its ingest, from a pipeline thread. */
 public interface PipelineListener {

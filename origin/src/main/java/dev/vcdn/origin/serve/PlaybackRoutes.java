@@ -1,6 +1,12 @@
-package dev.vcdn.origin.packager;
+package dev.vcdn.origin.serve;
 
+import dev.vcdn.origin.cluster.HolderEvents;
+import dev.vcdn.origin.cluster.HolderProxy;
+import dev.vcdn.origin.packager.ChannelPackage;
 import dev.vcdn.origin.packager.ChannelPackage.Rendition;
+import dev.vcdn.origin.packager.Packages;
+import dev.vcdn.origin.packager.PackagingSettings;
+import dev.vcdn.origin.packager.RenditionWindow;
 import dev.vcdn.origin.registry.StreamRegistry;
 import static dev.vcdn.shared.http.PlaybackHeaders.IMMUTABLE;
 import static dev.vcdn.shared.http.PlaybackHeaders.MEDIA_TYPE;
@@ -39,29 +45,33 @@ public final class PlaybackRoutes {
 
     private final Vertx vertx;
     private final Packages packages;
+    private final EventHub events;
     private final HolderProxy holders;
 
     /**
+     * @param events   the hub the packages publish to, served at {@code /events}
      * @param registry the origin cluster's live streams, to find the holder of a channel this node does not hold
      * @param self     this node's address as the registry records it
      */
-    public PlaybackRoutes(Vertx vertx, Packages packages, StreamRegistry registry, Supplier<String> self) {
+    public PlaybackRoutes(Vertx vertx, Packages packages, EventHub events, StreamRegistry registry, Supplier<String> self) {
         this.vertx = vertx;
         this.packages = packages;
+        this.events = events;
+        events.snapshotFrom(packages::snapshot);
         this.holders = new HolderProxy(vertx.createHttpClient(), registry, self);
         // A part of a high rung is a few hundred KB: above the client's default message limit of 256 KB.
-        WebSocketClientOptions events = new WebSocketClientOptions().setMaxMessageSize(MAX_EVENT_BYTES)
+        WebSocketClientOptions relayOptions = new WebSocketClientOptions().setMaxMessageSize(MAX_EVENT_BYTES)
                 .setMaxFrameSize(MAX_EVENT_BYTES);
-        HolderEvents holderEvents = new HolderEvents(vertx.createWebSocketClient(events), registry, self,
-                packages.events()::deliver);
-        packages.events().relayFrom(holderEvents);
+        HolderEvents holderEvents = new HolderEvents(vertx.createWebSocketClient(relayOptions), registry, self,
+                events::deliver);
+        events.relayFrom(holderEvents);
         vertx.setPeriodic(LOOK_AGAIN_MILLIS, id -> holderEvents.lookAgain());
     }
 
     public void mount(Router router) {
         router.get("/live/*").handler(this::playback);
         router.get("/events").handler(ctx -> ctx.request().toWebSocket()
-                .onSuccess(packages.events()::attach)
+                .onSuccess(events::attach)
                 .onFailure(error -> {
                     log.info("events handshake refused: remote={} reason={}", ctx.request().remoteAddress(), error.toString());
                     ctx.fail(400);
@@ -176,7 +186,7 @@ public final class PlaybackRoutes {
 
     private void segment(RoutingContext ctx, ChannelPackage channelPackage, RenditionWindow window, PlaybackPath path) {
         long msn = path.msn().getAsLong();
-        window.segment(msn).filter(s -> s.complete).ifPresentOrElse(
+        window.segment(msn).filter(s -> s.complete()).ifPresentOrElse(
                 segment -> respondImmutable(ctx, etag(channelPackage, path), segment.bytes()),
                 () -> ctx.fail(leftTheWindow(window, msn) ? 410 : 404));
     }
@@ -204,7 +214,7 @@ public final class PlaybackRoutes {
     }
 
     private static Optional<RenditionWindow.StoredPart> storedPart(RenditionWindow window, long msn, int index) {
-        return window.segment(msn).filter(s -> index < s.parts.size()).map(s -> s.parts.get(index));
+        return window.segment(msn).filter(s -> index < s.parts().size()).map(s -> s.parts().get(index));
     }
 
     private static boolean leftTheWindow(RenditionWindow window, long msn) {

@@ -1,4 +1,4 @@
-package dev.vcdn.origin.packager;
+package dev.vcdn.origin.cluster;
 
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
@@ -19,9 +19,9 @@ import java.util.function.Supplier;
  * asking the holder (found in the stream registry) and relaying its answer, blocking requests
  * included. A relayed request is marked so that it is never relayed again.
  */
-final class HolderProxy {
+public final class HolderProxy {
 
-    static final String RELAYED = "X-Vcdn-Relayed";
+    public static final String RELAYED = "X-Vcdn-Relayed";
     /** Longer than the longest blocking request the holder may hold. */
     static final long TIMEOUT_MILLIS = 10_000;
     private static final List<CharSequence> RELAYED_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.CACHE_CONTROL,
@@ -32,14 +32,14 @@ final class HolderProxy {
     private final Supplier<String> self;
 
     /** @param self this origin's node address as the registry records it */
-    HolderProxy(HttpClient client, StreamRegistry registry, Supplier<String> self) {
+    public HolderProxy(HttpClient client, StreamRegistry registry, Supplier<String> self) {
         this.client = client;
         this.registry = registry;
         this.self = self;
     }
 
     /** Relays {@code ctx} to the channel's holder, or answers 404 when no other origin holds it. */
-    void relay(RoutingContext ctx, ChannelName channel) {
+    public void relay(RoutingContext ctx, ChannelName channel) {
         if (ctx.request().getHeader(RELAYED) != null) {
             ctx.fail(404);
             return;

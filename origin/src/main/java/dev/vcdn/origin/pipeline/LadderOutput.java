@@ -1,4 +1,4 @@
-package dev.vcdn.origin.transcode;
+package dev.vcdn.origin.pipeline;
 
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.RenditionId;

@@ -66,7 +66,7 @@ public final class Scaler implements AutoCloseable {
             reset(source);
         }
         if (target == null) {
-            target = av_frame_alloc();
+            target = Ffmpeg.allocated(av_frame_alloc(), "av_frame_alloc");
         }
         // A rung fed by this picture may still hold the last one: then a fresh buffer (no copy of the old).
         if (target.buf(0) == null || av_frame_is_writable(target) == 0) {

@@ -14,11 +14,13 @@ import dev.vcdn.shared.stream.RenditionId;
 import dev.vcdn.shared.stream.StreamId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The LL-HLS of one live stream: its renditions' windows and the multivariant playlist. Event-loop owned. */
 public final class ChannelPackage {
@@ -32,6 +34,8 @@ public final class ChannelPackage {
     private final StreamId streamId;
     private final PackagingSettings settings;
     private final Map<RenditionId, Rendition> renditions = new LinkedHashMap<>();
+    /** Renditions whose producer failed: left out of the multivariant playlist and the rendition reports. */
+    private final Set<RenditionId> down = new HashSet<>();
     private boolean ended;
     /** The channel's stream before this one, while its package is still around: its renditions' numbering goes on here. */
     private ChannelPackage previous;
@@ -88,6 +92,14 @@ public final class ChannelPackage {
         return init(rendition);
     }
 
+    void down(RenditionId id) {
+        down.add(id);
+    }
+
+    void up(RenditionId id) {
+        down.remove(id);
+    }
+
     public Optional<Rendition> rendition(RenditionId id) {
         return Optional.ofNullable(renditions.get(id));
     }
@@ -127,7 +139,7 @@ public final class ChannelPackage {
     List<RenditionReport> reportsFor(RenditionId self) {
         List<RenditionReport> reports = new ArrayList<>();
         renditions.forEach((id, rendition) -> {
-            if (!id.equals(self)) {
+            if (!id.equals(self) && !down.contains(id)) {
                 rendition.window().lastPart().ifPresent(edge ->
                         reports.add(new RenditionReport("../" + id + "/index.m3u8", edge[0], (int) edge[1])));
             }
@@ -138,12 +150,13 @@ public final class ChannelPackage {
     /** Empty until at least one video rendition has published its first part. */
     public Optional<MultivariantPlaylist> multivariant() {
         Optional<Rendition> audio = renditions.values().stream()
-                .filter(r -> r.info().kind() == MediaKind.AUDIO && r.window().lastPart().isPresent()).findFirst();
+                .filter(r -> r.info().kind() == MediaKind.AUDIO && r.window().lastPart().isPresent())
+                .filter(r -> !down.contains(r.info().id())).findFirst();
         long audioBitrate = audio.flatMap(a -> a.window().averageBitrate()).orElse(128_000L);
         List<Variant> variants = new ArrayList<>();
         for (Rendition rendition : renditions.values()) {
             RenditionInfo info = rendition.info();
-            if (info.kind() != MediaKind.VIDEO || rendition.window().lastPart().isEmpty()) {
+            if (info.kind() != MediaKind.VIDEO || rendition.window().lastPart().isEmpty() || down.contains(info.id())) {
                 continue;
             }
             long average = info.bitrateKbps() > 0 ? info.bitrateKbps() * 1000L

@@ -23,8 +23,23 @@ public final class PackagerOutput implements LadderOutput {
 
     private final Packages packages;
     private final ChannelPackage channelPackage;
-    private final Map<RenditionId, RenditionPackager> packagers = new ConcurrentHashMap<>();
+    private final Map<RenditionId, Produced> produced = new ConcurrentHashMap<>();
     private volatile Instant wallClockOfZero;
+
+    /**
+     * A rendition as its producer's thread sees it. {@code broken} once its muxer failed: the
+     * rendition then stays down for the rest of the stream.
+     */
+    private static final class Produced {
+        final RenditionInfo info;
+        final RenditionPackager packager;
+        boolean broken;
+
+        Produced(RenditionInfo info, RenditionPackager packager) {
+            this.info = info;
+            this.packager = packager;
+        }
+    }
 
     public PackagerOutput(Packages packages, PublishGrant grant) {
         this.packages = packages;
@@ -35,6 +50,11 @@ public final class PackagerOutput implements LadderOutput {
 
     @Override
     public void rendition(RenditionInfo info) {
+        Produced existing = produced.get(info.id());
+        if (existing != null) {
+            resume(existing, info);
+            return;
+        }
         Fmp4Muxer muxer = new Fmp4Muxer(info);
         PackagingSettings settings = channelPackage.settings();
         RenditionWindow window = new RenditionWindow(settings, muxer.initSegment());
@@ -42,7 +62,7 @@ public final class PackagerOutput implements LadderOutput {
         RenditionPackager packager = new RenditionPackager(info, muxer, settings, new RenditionPackager.Sink() {
             @Override
             public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant start) {
-                packages.context().runOnContext(ignored -> {
+                onWindow(window, () -> {
                     long playlistMsn = window.playlistMsn(msn);
                     window.addPart(playlistMsn, index, bytes, durationMillis, independent, start);
                     events.publish(new OriginEvent.PartReady(channelPackage.channel(), channelPackage.streamId(), info.id(),
@@ -53,7 +73,7 @@ public final class PackagerOutput implements LadderOutput {
 
             @Override
             public void segmentComplete(long msn) {
-                packages.context().runOnContext(ignored -> {
+                onWindow(window, () -> {
                     long playlistMsn = window.playlistMsn(msn);
                     window.completeSegment(playlistMsn);
                     window.segment(playlistMsn).ifPresent(segment -> events.publish(new OriginEvent.SegmentComplete(
@@ -61,12 +81,64 @@ public final class PackagerOutput implements LadderOutput {
                     publishPlaylist(info.id());
                 });
             }
+
+            @Override
+            public void discontinuity() {
+                onWindow(window, window::markDiscontinuity);
+            }
         }, clockOrigin());
-        packagers.put(info.id(), packager);
+        produced.put(info.id(), new Produced(info, packager));
         log.info("rendition ready: channel={} stream={} rendition={} codecs={} size={}x{} fps={} kbps={}",
                 channelPackage.channel(), channelPackage.streamId(), info.id(), info.codecString(), info.width(),
                 info.height(), info.fps(), info.bitrateKbps());
         packages.context().runOnContext(ignored -> events.publish(channelPackage.add(info, window)));
+    }
+
+    /** Runs {@code change} on the window's event loop, unless the stream has ended there (a late producer's last parts). */
+    private void onWindow(RenditionWindow window, Runnable change) {
+        packages.context().runOnContext(ignored -> {
+            if (!window.ended()) {
+                change.run();
+            }
+        });
+    }
+
+    /**
+     * A rendition back after {@link #renditionDown}: with the same encoding its init segment still
+     * holds and it goes on after a discontinuity; with another, that init segment would describe
+     * it wrongly under the same URL, so it stays down.
+     */
+    private void resume(Produced rendition, RenditionInfo info) {
+        if (rendition.broken) {
+            return;
+        }
+        if (!rendition.info.equals(info)) {
+            rendition.broken = true;
+            log.warn("rendition came back with another encoder configuration and stays down: channel={} stream={} rendition={}",
+                    channelPackage.channel(), channelPackage.streamId(), info.id());
+            return;
+        }
+        log.info("rendition back: channel={} stream={} rendition={}", channelPackage.channel(), channelPackage.streamId(),
+                info.id());
+        packages.context().runOnContext(ignored -> channelPackage.up(info.id()));
+    }
+
+    @Override
+    public void renditionDown(RenditionId rendition, String reason) {
+        Produced down = produced.get(rendition);
+        if (down == null || down.broken) {
+            return;
+        }
+        try {
+            down.packager.interrupt();
+        } catch (RuntimeException e) {
+            down.broken = true;
+            log.warn("last part before the failure not written: channel={} stream={} rendition={} error={}",
+                    channelPackage.channel(), channelPackage.streamId(), rendition, e.toString());
+        }
+        log.warn("rendition down: channel={} stream={} rendition={} reason={}", channelPackage.channel(),
+                channelPackage.streamId(), rendition, reason);
+        packages.context().runOnContext(ignored -> channelPackage.down(rendition));
     }
 
     /** On the event loop, after a change to the rendition's window. */
@@ -92,24 +164,42 @@ public final class PackagerOutput implements LadderOutput {
 
     @Override
     public void packet(RenditionId rendition, MediaPacket packet) {
-        RenditionPackager packager = packagers.get(rendition);
-        if (packager != null) {
-            packager.packet(packet);
+        Produced target = produced.get(rendition);
+        if (target == null || target.broken) {
+            return;
+        }
+        try {
+            target.packager.packet(packet);
+        } catch (RuntimeException e) {
+            // The muxer failed: this rendition is lost for the rest of the stream, the others go on.
+            target.broken = true;
+            log.error("rendition stopped, its muxer failed: channel={} stream={} rendition={} error={}",
+                    channelPackage.channel(), channelPackage.streamId(), rendition, e.toString(), e);
+            packages.context().runOnContext(ignored -> channelPackage.down(rendition));
+        }
+    }
+
+    /** On the producer's thread, its last call for the rendition: the last part goes out, the muxer is freed. */
+    @Override
+    public void renditionEnd(RenditionId rendition) {
+        Produced ended = produced.get(rendition);
+        if (ended == null) {
+            return;
+        }
+        try {
+            if (!ended.broken) {
+                ended.packager.finish();
+            }
+        } catch (RuntimeException e) {
+            log.warn("last part not written: channel={} stream={} rendition={} reason={}", channelPackage.channel(),
+                    channelPackage.streamId(), rendition, e.toString());
+        } finally {
+            ended.packager.close();
         }
     }
 
     @Override
     public void end() {
-        packagers.values().forEach(packager -> {
-            try {
-                packager.finish();
-            } catch (RuntimeException e) {
-                log.warn("last part not written: channel={} stream={} reason={}", channelPackage.channel(),
-                        channelPackage.streamId(), e.toString());
-            } finally {
-                packager.close();
-            }
-        });
         packages.context().runOnContext(ignored -> packages.ended(channelPackage));
     }
 }

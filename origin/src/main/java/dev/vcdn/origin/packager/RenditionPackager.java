@@ -4,15 +4,19 @@ import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import java.time.Instant;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 /**
  * Cuts one rendition into LL-HLS parts and segments on the thread that produces its packets:
  * a part ends before the packet that would take it past PART-TARGET, a segment ends before a
  * keyframe (video) or at the segment target (audio), and each finished part goes to the
  * rendition's window through {@link Sink}. A packet is written once the next one gives its
  * duration, so a part is out one frame after its last frame was encoded.
+ *
+ * <p>When its producer fails, {@link #interrupt()} closes what was delivered (the open part and
+ * segment); what comes after the producer restarts begins a new segment marked as a
+ * discontinuity. Producer thread only.
  */
 final class RenditionPackager implements AutoCloseable {
 
@@ -23,6 +27,10 @@ final class RenditionPackager implements AutoCloseable {
         void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart);
 
         void segmentComplete(long msn);
+
+        /** The next segment does not continue the timeline of the one before (a producer restarted after a gap). */
+        default void discontinuity() {
+        }
     }
 
     private final RenditionInfo info;
@@ -39,6 +47,7 @@ final class RenditionPackager implements AutoCloseable {
     private long segmentStart;
     private long partStart;
     private boolean partIndependent;
+    private boolean discontinuityNext;
 
     /**
      * @param wallClockOfZero the wall-clock time of media timestamp 0, for PROGRAM-DATE-TIME
@@ -88,6 +97,10 @@ final class RenditionPackager implements AutoCloseable {
             if (info.kind() == MediaKind.VIDEO && !packet.keyframe()) {
                 return; // a rendition starts on a keyframe
             }
+            if (discontinuityNext) {
+                discontinuityNext = false;
+                sink.discontinuity();
+            }
             startSegment(packet);
             held = packet;
             return;
@@ -124,6 +137,16 @@ final class RenditionPackager implements AutoCloseable {
         partIndex++;
         partStart = nextStart;
         partIndependent = info.kind() == MediaKind.AUDIO;
+    }
+
+    /**
+     * The producer stopped on a failure: what it delivered is published (the last part, the
+     * segment complete), and whatever it sends after its restart starts a new segment after a
+     * discontinuity.
+     */
+    void interrupt() {
+        finish();
+        discontinuityNext = msn >= 0;
     }
 
     /** Writes the last packet and publishes the last part. */

@@ -93,6 +93,11 @@ public final class RenditionWindow {
         discontinuityPending = true;
     }
 
+    /** The next segment follows a break in this rendition's timeline (its encoder restarted). */
+    void markDiscontinuity() {
+        discontinuityPending = true;
+    }
+
     /** The playlist number of the packager's segment {@code msn}. */
     long playlistMsn(long msn) {
         return msn + msnOffset;

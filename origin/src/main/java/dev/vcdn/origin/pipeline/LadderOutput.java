@@ -7,7 +7,7 @@ import java.time.Instant;
 /**
  * Where a stream's ladder goes (the packager). Called from the stream's decode thread and from
  * each rung's thread, so implementations are thread-safe; calls for one rendition come from one
- * thread, in order.
+ * thread (its producer), in order.
  */
 public interface LadderOutput {
 
@@ -18,12 +18,33 @@ public interface LadderOutput {
     default void mediaClock(Instant wallClockOfMediaZero) {
     }
 
-    /** A rendition starts: called once, before its first packet. */
+    /**
+     * A rendition starts: called before its first packet, and again when it comes back after
+     * {@link #renditionDown} (its encoder restarted), its next packet a keyframe.
+     */
     void rendition(RenditionInfo info);
 
     /** One encoded (or passed-through) packet of {@code rendition}, in decode order. */
     void packet(RenditionId rendition, MediaPacket packet);
 
-    /** The stream has ended and every rendition has delivered its last packet. */
+    /**
+     * The rendition stopped on a failure (its encoder broke) while the stream goes on: what it
+     * delivered so far is complete, players should be moved off it until {@link #rendition}
+     * declares it again.
+     */
+    default void renditionDown(RenditionId rendition, String reason) {
+    }
+
+    /**
+     * No packet of {@code rendition} follows: called by its producer's thread as that producer's
+     * last act, so whatever the rendition holds can be freed there and then.
+     */
+    default void renditionEnd(RenditionId rendition) {
+    }
+
+    /**
+     * The stream has ended: every producer has ended its renditions, except one that was stuck
+     * past the transcoder's wait, which still ends its own when it returns.
+     */
     void end();
 }

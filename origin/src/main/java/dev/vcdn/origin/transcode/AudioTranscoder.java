@@ -1,12 +1,6 @@
 package dev.vcdn.origin.transcode;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_alloc;
@@ -15,24 +9,23 @@ import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_read;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_size;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_write;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
 
+import dev.vcdn.origin.ffmpeg.CodecContext;
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
+import dev.vcdn.origin.ffmpeg.NativeFrame;
+import dev.vcdn.origin.ffmpeg.NativePacket;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.Payload;
 import dev.vcdn.shared.media.TimeBase;
+import java.util.Map;
 import java.util.function.Consumer;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
-import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
@@ -46,8 +39,10 @@ public final class AudioTranscoder implements AutoCloseable {
     static final long MAX_SILENCE_MILLIS = 2000;
 
     private final MediaDecoder decoder;
+    /** Opened on the first decoded frame, which tells the sample rate and channels. */
+    private CodecContext encoderContext;
     private AVCodecContext encoder;
-    private AVPacket packet;
+    private NativePacket packet;
     private AVAudioFifo fifo;
     private byte[] configuration;
     private long firstMillis = Long.MIN_VALUE;
@@ -95,8 +90,8 @@ public final class AudioTranscoder implements AutoCloseable {
             firstMillis += gapSamples * 1000 / rate;
             return;
         }
-        AVFrame silence = av_frame_alloc();
-        try {
+        try (NativeFrame silenceFrame = new NativeFrame()) {
+            AVFrame silence = silenceFrame.get();
             silence.nb_samples((int) gapSamples).format(AV_SAMPLE_FMT_FLTP).sample_rate((int) rate);
             av_channel_layout_copy(silence.ch_layout(), encoder.ch_layout());
             Ffmpeg.check(av_frame_get_buffer(silence, 0), "av_frame_get_buffer(silence)");
@@ -105,8 +100,6 @@ public final class AudioTranscoder implements AutoCloseable {
             Ffmpeg.check(av_audio_fifo_write(fifo, silence.extended_data(), (int) gapSamples), "av_audio_fifo_write(silence)");
             samplesIn += gapSamples;
             silenceFilled += gapSamples;
-        } finally {
-            av_frame_free(silence);
         }
     }
 
@@ -130,26 +123,29 @@ public final class AudioTranscoder implements AutoCloseable {
         if (first.format() != AV_SAMPLE_FMT_FLTP) {
             throw new FfmpegException("audio decoded to sample format " + first.format() + ", the AAC encoder needs planar float");
         }
-        AVCodec aac = avcodec_find_encoder_by_name("aac");
-        encoder = avcodec_alloc_context3(aac);
-        packet = av_packet_alloc();
-        av_channel_layout_copy(encoder.ch_layout(), first.ch_layout());
+        // Each is kept in a field as soon as it exists, so close() frees it whatever fails next.
+        encoderContext = CodecContext.encoder("aac");
+        packet = new NativePacket();
+        AVCodecContext encoder = encoderContext.get();
+        Ffmpeg.check(av_channel_layout_copy(encoder.ch_layout(), first.ch_layout()), "av_channel_layout_copy");
         encoder.sample_rate(first.sample_rate()).sample_fmt(AV_SAMPLE_FMT_FLTP).bit_rate(AAC_BITRATE)
                 .time_base(av_make_q(1, first.sample_rate()))
                 .flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-        Ffmpeg.check(avcodec_open2(encoder, aac, (AVDictionary) null), "avcodec_open2(aac)");
+        encoderContext.open(Map.of());
         configuration = new byte[encoder.extradata_size()];
         encoder.extradata().get(configuration);
-        fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, first.ch_layout().nb_channels(), encoder.frame_size() * 4);
+        fifo = Ffmpeg.allocated(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, first.ch_layout().nb_channels(), encoder.frame_size() * 4),
+                "av_audio_fifo_alloc");
         firstMillis = firstPts;
+        this.encoder = encoder; // open only now: a failure above leaves it closed, and close() frees the rest
     }
 
     /** Encodes whole frames of {@code frameSize} samples while the FIFO holds that many. */
     private void drain(int frameSize, Consumer<MediaPacket> out) {
         while (av_audio_fifo_size(fifo) >= frameSize && av_audio_fifo_size(fifo) > 0) {
             int samples = Math.min(encoder.frame_size(), av_audio_fifo_size(fifo));
-            AVFrame frame = av_frame_alloc();
-            try {
+            try (NativeFrame frameToEncode = new NativeFrame()) {
+                AVFrame frame = frameToEncode.get();
                 frame.nb_samples(samples).format(AV_SAMPLE_FMT_FLTP).sample_rate(encoder.sample_rate());
                 av_channel_layout_copy(frame.ch_layout(), encoder.ch_layout());
                 Ffmpeg.check(av_frame_get_buffer(frame, 0), "av_frame_get_buffer(audio)");
@@ -157,18 +153,18 @@ public final class AudioTranscoder implements AutoCloseable {
                 frame.pts(samplesQueued);
                 samplesQueued += samples;
                 int sent = avcodec_send_frame(encoder, frame);
-                if (sent < 0 && sent != Ffmpeg.EAGAIN) {
-                    throw new FfmpegException("avcodec_send_frame(aac)", sent);
+                if (sent == Ffmpeg.EAGAIN) {
+                    receive(out);
+                    sent = avcodec_send_frame(encoder, frame);
                 }
-            } finally {
-                av_frame_free(frame);
+                Ffmpeg.check(sent, "avcodec_send_frame(aac)");
             }
             receive(out);
         }
     }
 
     private void receive(Consumer<MediaPacket> out) {
-        EncodedPackets.drain(encoder, packet, "aac", encoded -> {
+        EncodedPackets.drain(encoder, packet.get(), "aac", encoded -> {
             long millis = firstMillis + Math.round(encoded.pts() * 1000.0 / encoder.sample_rate());
             out.accept(MediaPacket.frame(Codec.AAC, millis, millis, TimeBase.MILLISECONDS, false,
                     Payload.copyOf(EncodedPackets.bytes(encoded))));
@@ -185,10 +181,10 @@ public final class AudioTranscoder implements AutoCloseable {
             av_audio_fifo_free(fifo);
         }
         if (packet != null) {
-            av_packet_free(packet);
+            packet.close();
         }
-        if (encoder != null) {
-            avcodec_free_context(encoder);
+        if (encoderContext != null) {
+            encoderContext.close();
         }
         decoder.close();
     }

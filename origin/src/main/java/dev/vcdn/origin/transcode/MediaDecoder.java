@@ -6,28 +6,23 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
+import dev.vcdn.origin.ffmpeg.CodecContext;
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
+import dev.vcdn.origin.ffmpeg.NativeFrame;
+import dev.vcdn.origin.ffmpeg.NativePacket;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaPacket;
+import java.util.Map;
 import java.util.function.Consumer;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -37,40 +32,51 @@ import org.bytedeco.javacpp.BytePointer;
  * Decodes one stream's compressed video or audio. Owned by the stream's decode thread; frames
  * handed to the consumer are valid only during the call (take a reference with
  * {@code av_frame_clone} to keep one). Timestamps stay in milliseconds.
+ *
+ * <p>A packet the decoder refuses (damaged data) fails its own {@link #decode} call only: the
+ * decoder goes on with the next packet, and the picture is repaired at the next keyframe, as
+ * the FFmpeg CLI does.
  */
 public final class MediaDecoder implements AutoCloseable {
 
     /** {@code AV_INPUT_BUFFER_PADDING_SIZE}: zero bytes readers may run past the end. */
     private static final int INPUT_PADDING = 64;
 
-    private final AVCodecContext context;
-    private final AVPacket packet;
-    private final AVFrame frame;
+    private final CodecContext codecContext;
+    private final NativePacket packet;
+    private final NativeFrame frame;
     private boolean closed;
 
     public MediaDecoder(Codec codec, byte[] configuration) {
-        AVCodec decoder = avcodec_find_decoder(codecId(codec));
-        if (decoder == null || decoder.isNull()) {
-            throw new FfmpegException("no decoder for " + codec);
-        }
-        context = avcodec_alloc_context3(decoder);
-        packet = av_packet_alloc();
-        frame = av_frame_alloc();
+        codecContext = CodecContext.decoder(codecId(codec), codec.name());
+        NativePacket packetOfDecoder = null;
+        NativeFrame frameOfDecoder = null;
         try {
+            packetOfDecoder = new NativePacket();
+            frameOfDecoder = new NativeFrame();
+            AVCodecContext context = codecContext.get();
             if (configuration.length > 0) {
                 // libavcodec frees extradata itself, so it comes from av_mallocz, zero padding included.
-                BytePointer extradata = new BytePointer(av_mallocz(configuration.length + INPUT_PADDING))
-                        .capacity(configuration.length + INPUT_PADDING);
+                BytePointer extradata = new BytePointer(Ffmpeg.allocated(av_mallocz(configuration.length + INPUT_PADDING),
+                        "av_mallocz(extradata)")).capacity(configuration.length + INPUT_PADDING);
                 extradata.put(configuration);
                 context.extradata(extradata).extradata_size(configuration.length);
             }
             context.pkt_timebase(av_make_q(1, 1000));
             context.thread_count(1);
-            Ffmpeg.check(avcodec_open2(context, decoder, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "avcodec_open2(decoder)");
+            codecContext.open(Map.of());
         } catch (RuntimeException e) {
-            close();
+            if (frameOfDecoder != null) {
+                frameOfDecoder.close();
+            }
+            if (packetOfDecoder != null) {
+                packetOfDecoder.close();
+            }
+            codecContext.close();
             throw e;
         }
+        packet = packetOfDecoder;
+        frame = frameOfDecoder;
     }
 
     private static int codecId(Codec codec) {
@@ -84,42 +90,46 @@ public final class MediaDecoder implements AutoCloseable {
         };
     }
 
-    /** The decoder's context, for what it found out about the stream (sample rate, channel layout). */
-    AVCodecContext context() {
-        return context;
-    }
-
-    /** Decodes one frame packet; {@code out} sees every frame that becomes ready. */
+    /**
+     * Decodes one frame packet; {@code out} sees every frame that becomes ready.
+     *
+     * @throws FfmpegException when the decoder refuses the packet (the decoder itself stays usable)
+     */
     public void decode(MediaPacket input, Consumer<AVFrame> out) {
+        AVPacket toSend = packet.get();
         try {
-            Ffmpeg.fill(packet, input);
-            int sent = avcodec_send_packet(context, packet);
-            if (sent < 0 && sent != Ffmpeg.EAGAIN) {
-                throw new FfmpegException("avcodec_send_packet", sent);
+            Ffmpeg.fill(toSend, input);
+            int sent = avcodec_send_packet(codecContext.get(), toSend);
+            if (sent == Ffmpeg.EAGAIN) {
+                // Its output must be taken before it takes more: take it, then give the packet again.
+                receive(out);
+                sent = avcodec_send_packet(codecContext.get(), toSend);
             }
+            Ffmpeg.check(sent, "avcodec_send_packet(" + codecContext.name() + ")");
         } finally {
-            av_packet_unref(packet);
+            av_packet_unref(toSend);
         }
         receive(out);
     }
 
     /** Drains the frames the decoder still holds (end of stream). */
     public void flush(Consumer<AVFrame> out) {
-        avcodec_send_packet(context, null);
+        avcodec_send_packet(codecContext.get(), null);
         receive(out);
     }
 
     private void receive(Consumer<AVFrame> out) {
+        AVFrame decoded = frame.get();
         while (true) {
-            int result = avcodec_receive_frame(context, frame);
+            int result = avcodec_receive_frame(codecContext.get(), decoded);
             if (result == Ffmpeg.EAGAIN || result == AVERROR_EOF) {
                 return;
             }
-            Ffmpeg.check(result, "avcodec_receive_frame");
+            Ffmpeg.check(result, "avcodec_receive_frame(" + codecContext.name() + ")");
             try {
-                out.accept(frame);
+                out.accept(decoded);
             } finally {
-                av_frame_unref(frame);
+                av_frame_unref(decoded);
             }
         }
     }
@@ -130,8 +140,8 @@ public final class MediaDecoder implements AutoCloseable {
             return;
         }
         closed = true;
-        av_frame_free(frame);
-        av_packet_free(packet);
-        avcodec_free_context(context);
+        frame.close();
+        packet.close();
+        codecContext.close();
     }
 }

@@ -1,21 +1,22 @@
 package dev.vcdn.origin.transcode;
 
-import dev.vcdn.origin.pipeline.LadderOutput;
-import dev.vcdn.origin.pipeline.RenditionInfo;
-import dev.vcdn.origin.ffmpeg.Scaler;
-
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_AREA;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 
+import dev.vcdn.origin.ffmpeg.Ffmpeg;
+import dev.vcdn.origin.ffmpeg.Scaler;
+import dev.vcdn.origin.pipeline.LadderOutput;
+import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.Payload;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,11 +34,25 @@ import org.slf4j.LoggerFactory;
  * far less than 1080p to 480p, and each rung hands its picture to the ones it feeds before it
  * encodes. When the rung falls behind, frames that are not keyframes are dropped (and counted);
  * keyframes always get through so segment boundaries stay aligned across rungs.
+ *
+ * <p>A failure (the scaler or the encoder throws) costs this rung only: it tells the output its
+ * rendition is down (players move to the others), frees its scaler and encoder, keeps handing
+ * pictures to the rungs it feeds, and opens new ones at the first keyframe after a back-off that
+ * doubles with each failure in a row; after {@value #MAX_FAILURES_IN_A_ROW} it stays down.
+ * Everything native here is owned by this thread and freed by it, the rendition ended by it too.
  */
 final class RungWorker {
 
     private static final Logger log = LoggerFactory.getLogger(RungWorker.class);
     static final int QUEUE_FRAMES = 8;
+    /** Media time before the first restart; each further failure in a row doubles it, up to {@link #MAX_RETRY_MILLIS}. */
+    static final long FIRST_RETRY_MILLIS = 1_000;
+    static final long MAX_RETRY_MILLIS = 30_000;
+    static final int MAX_FAILURES_IN_A_ROW = 6;
+    /** Media time a restarted rung must run for its failures to be forgotten. */
+    static final long HEALTHY_MILLIS = 60_000;
+    /** How long the end of the stream waits for the rung to take its end marker, then again to finish. */
+    static final Duration END_WAIT = Duration.ofSeconds(20);
     private static final Item END = new Item(null, false, 0, false);
 
     /** A frame to scale and encode; {@code index} counts the source's frames, {@code mayDrop} says whether it may be skipped. */
@@ -47,10 +62,12 @@ final class RungWorker {
     private final Rung rung;
     private final String stream;
     private final LadderOutput output;
+    private final RungEncoder.Factory encoders;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
     private final Thread thread;
     private final Counter framesIn;
     private final Counter framesDropped;
+    private final Counter failures;
     private final Timer encodeTime;
     private final DistributionSummary queueDepth;
     private final boolean halfRate;
@@ -61,18 +78,31 @@ final class RungWorker {
      * size) rather than from the source; set before the thread starts.
      */
     private boolean fedByRung;
-    private volatile boolean failed;
+    /** Set by the rung's thread as it exits: frames offered later are not queued. */
+    private volatile boolean exited;
+
+    // Rung thread only.
+    private Scaler scaler;
+    private RungEncoder encoder;
+    private int failuresInARow;
+    private boolean givenUp;
+    private long retryAtPts = Long.MIN_VALUE;
+    private long openedAtPts;
 
     /** @param halfRate the rung runs at half the source's frame rate (every other frame, and every keyframe) */
-    RungWorker(Rung rung, String stream, LadderOutput output, MeterRegistry metrics, boolean halfRate) {
+    RungWorker(Rung rung, String stream, LadderOutput output, RungEncoder.Factory encoders, MeterRegistry metrics,
+               boolean halfRate) {
         this.rung = rung;
         this.halfRate = halfRate;
         this.stream = stream;
         this.output = output;
+        this.encoders = encoders;
         this.framesIn = Counter.builder("vcdn.transcode.frames").tag("rendition", rung.id().value())
                 .description("Frames handed to a rung's encoder").register(metrics);
         this.framesDropped = Counter.builder("vcdn.transcode.frames.dropped").tag("rendition", rung.id().value())
                 .description("Frames a rung skipped because it was behind").register(metrics);
+        this.failures = Counter.builder("vcdn.transcode.rung.failures").tag("rendition", rung.id().value())
+                .description("Times a rung's scaler or encoder failed and the rung was restarted or given up").register(metrics);
         this.encodeTime = Timer.builder("vcdn.transcode.encode").tag("rendition", rung.id().value())
                 .description("Scaling and encoding time per frame").register(metrics);
         this.queueDepth = DistributionSummary.builder("vcdn.transcode.queue.depth").tag("rendition", rung.id().value())
@@ -102,11 +132,11 @@ final class RungWorker {
      * frames rather than falling behind live), and only while this rung works off its queue.
      */
     void offer(AVFrame frame, boolean keyframe, long index, boolean mayDrop) throws InterruptedException {
-        if (failed || (halfRate && !keyframe && index % 2 != 0)) {
+        if (exited || (halfRate && !keyframe && index % 2 != 0)) {
             return;
         }
         queueDepth.record(queue.size());
-        AVFrame reference = av_frame_clone(frame);
+        AVFrame reference = Ffmpeg.allocated(av_frame_clone(frame), "av_frame_clone");
         Item item = new Item(reference, keyframe, index, mayDrop);
         boolean queued = keyframe || !mayDrop ? queue.offer(item, 5, TimeUnit.SECONDS) : queue.offer(item);
         if (!queued) {
@@ -115,59 +145,135 @@ final class RungWorker {
         }
     }
 
-    /** No more frames: the rung flushes its encoder and stops. Waits for it, then frees what is left. */
-    void finish() throws InterruptedException {
-        if (!queue.offer(END, 10, TimeUnit.SECONDS)) {
+    /**
+     * No more frames: the rung flushes its encoder, ends its rendition and stops. Waits for that;
+     * a rung stuck in native code past the wait is left to finish (and free what it owns) by itself.
+     */
+    void finish(Duration wait) throws InterruptedException {
+        if (!queue.offer(END, wait.toMillis(), TimeUnit.MILLISECONDS)) {
             log.warn("rung did not take its end marker: stream={} rendition={}", stream, rung.id());
             thread.interrupt();
         }
-        thread.join(TimeUnit.SECONDS.toMillis(10));
-        if (!thread.isAlive()) {
-            freeQueued();
+        thread.join(wait.toMillis());
+        if (thread.isAlive()) {
+            log.error("rung thread still busy {} ms after the end of its stream: stream={} rendition={}; it ends its rendition "
+                    + "when it returns", wait.toMillis(), stream, rung.id());
+        } else {
+            freeQueued(); // what was offered as the thread exited
         }
     }
 
     private void run() {
-        // From the source: area averaging, fewer taps than swscale's bilinear at these ratios (cheaper)
-        // and sharper. From a larger rung, whose picture is already softened: bicubic, which keeps the
-        // detail. PSNR against a lanczos scale of the source (1080p testsrc2): 720p 46.1 dB, 480p 47.3,
-        // 360p 47.5, where bilinear from 1080p, as ffmpeg's ladders do, gives 44.7, 44.2 and 43.9.
-        int algorithm = fedByRung ? SWS_BICUBIC : SWS_AREA;
-        try (Scaler scaler = new Scaler(rung.width(), rung.height(), AV_PIX_FMT_YUV420P, algorithm);
-             VideoEncoder encoder = new VideoEncoder(rung)) {
-            output.rendition(new RenditionInfo(rung.id(), MediaKind.VIDEO, rung.codec().codec(), encoder.codecString(), rung.width(),
-                    rung.height(), rung.fps(), rung.bitrateKbps(), rung.maxBitrateKbps(),
-                    Optional.of(encoder.configuration()).filter(c -> c.length > 0).map(Payload::copyOf)));
+        try {
             while (true) {
                 Item item = queue.take();
                 if (item == END) {
                     break;
                 }
-                encode(scaler, encoder, item);
+                try {
+                    handle(item);
+                } finally {
+                    av_frame_free(item.frame());
+                }
             }
-            encoder.flush(packet -> output.packet(rung.id(), packet));
+            if (encoder != null) {
+                encoder.flush(packet -> output.packet(rung.id(), packet));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            failed = true;
-            log.error("rung failed: stream={} rendition={} error={}", stream, rung.id(), e.toString(), e);
+            log.error("rung stopped: stream={} rendition={} error={}", stream, rung.id(), e.toString(), e);
         } finally {
+            exited = true;
+            closeCoders();
             freeQueued();
+            output.renditionEnd(rung.id());
         }
     }
 
-    private void encode(Scaler scaler, VideoEncoder encoder, Item item) throws InterruptedException {
+    private void handle(Item item) throws InterruptedException {
         long started = System.nanoTime();
+        AVFrame frame = item.frame();
+        if (encoder == null && !(item.keyframe() && !givenUp && frame.pts() >= retryAtPts && open(frame.pts()))) {
+            handOn(frame, item); // the smaller rungs scale this picture themselves
+            return;
+        }
+        framesIn.increment();
+        AVFrame scaled;
         try {
-            framesIn.increment();
-            AVFrame scaled = scaler.scale(item.frame());
-            for (RungWorker smaller : feeds) {
-                smaller.offer(scaled, item.keyframe(), item.index(), item.mayDrop());
-            }
+            scaled = scaler.scale(frame);
+        } catch (RuntimeException e) {
+            failed(e, frame.pts());
+            handOn(frame, item);
+            return;
+        }
+        handOn(scaled, item);
+        try {
             encoder.encode(scaled, item.keyframe(), packet -> output.packet(rung.id(), packet));
+            if (failuresInARow > 0 && item.keyframe() && frame.pts() - openedAtPts >= HEALTHY_MILLIS) {
+                failuresInARow = 0;
+            }
+        } catch (RuntimeException e) {
+            failed(e, frame.pts());
         } finally {
-            av_frame_free(item.frame());
             encodeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void handOn(AVFrame picture, Item item) throws InterruptedException {
+        for (RungWorker smaller : feeds) {
+            smaller.offer(picture, item.keyframe(), item.index(), item.mayDrop());
+        }
+    }
+
+    /** Opens the scaler and encoder and declares the rendition (again, after a failure); false when that fails. */
+    private boolean open(long pts) {
+        try {
+            // From the source: area averaging, fewer taps than swscale's bilinear at these ratios (cheaper)
+            // and sharper. From a larger rung, whose picture is already softened: bicubic, which keeps the
+            // detail. PSNR against a lanczos scale of the source (1080p testsrc2): 720p 46.1 dB, 480p 47.3,
+            // 360p 47.5, where bilinear from 1080p, as ffmpeg's ladders do, gives 44.7, 44.2 and 43.9.
+            scaler = new Scaler(rung.width(), rung.height(), AV_PIX_FMT_YUV420P, fedByRung ? SWS_BICUBIC : SWS_AREA);
+            encoder = encoders.open(rung);
+            output.rendition(new RenditionInfo(rung.id(), MediaKind.VIDEO, rung.codec().codec(), encoder.codecString(),
+                    rung.width(), rung.height(), rung.fps(), rung.bitrateKbps(), rung.maxBitrateKbps(),
+                    Optional.of(encoder.configuration()).filter(c -> c.length > 0).map(Payload::copyOf)));
+            openedAtPts = pts;
+            if (failuresInARow > 0) {
+                log.info("rung restarted: stream={} rendition={} after {} failure(s)", stream, rung.id(), failuresInARow);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            failed(e, pts);
+            return false;
+        }
+    }
+
+    private void failed(RuntimeException error, long pts) {
+        closeCoders();
+        failures.increment();
+        failuresInARow++;
+        if (failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+            givenUp = true;
+            log.error("rung failed {} times in a row and stays down: stream={} rendition={} error={}", failuresInARow, stream,
+                    rung.id(), error.toString(), error);
+        } else {
+            long backOff = Math.min(FIRST_RETRY_MILLIS << (failuresInARow - 1), MAX_RETRY_MILLIS);
+            retryAtPts = pts + backOff;
+            log.warn("rung failed: stream={} rendition={} error={}; restarting at the first keyframe {} ms on", stream,
+                    rung.id(), error.toString(), backOff, error);
+        }
+        output.renditionDown(rung.id(), error.toString());
+    }
+
+    private void closeCoders() {
+        if (encoder != null) {
+            encoder.close();
+            encoder = null;
+        }
+        if (scaler != null) {
+            scaler.close();
+            scaler = null;
         }
     }
 

@@ -1,27 +1,21 @@
 package dev.vcdn.origin.transcode;
 
+import dev.vcdn.origin.ffmpeg.FfmpegException;
 import dev.vcdn.origin.pipeline.LadderOutput;
-import dev.vcdn.origin.pipeline.RenditionInfo;
-import dev.vcdn.origin.codec.CodecStrings;
-
-import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.pipeline.LadderStarted;
 import dev.vcdn.origin.pipeline.PacketQueue;
 import dev.vcdn.origin.pipeline.PipelineListener;
+import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.transcode.tap.FrameTap;
-import dev.vcdn.origin.transcode.tap.TapWorker;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
-import dev.vcdn.shared.media.Payload;
-import dev.vcdn.shared.media.TimeBase;
 import dev.vcdn.shared.stream.RenditionId;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The decode thread of one stream: reads the ingest queue, passes AAC audio (Opus becomes AAC) and (when usable)
- * the source video through, decodes the video once and hands each frame to every rung with the
- * keyframe decision already made, so all rungs cut at the same timestamps, and to the taps.
+ * The decode thread of one stream, the stages in order: the ingest queue, audio to its route
+ * ({@link AudioRoute}), video through the first-GOP probe ({@link GopProbe}) that decides whether
+ * the source is passed through ({@link SourcePassthrough}), one decode, and each picture with
+ * its keyframe decision ({@link KeyframeCadence}) to the rungs and taps ({@link Ladder}).
  *
- * <p>Before the ladder starts it holds the first GOP (compressed, so a few MB at most) to learn
- * the source's keyframe interval: a short, regular one is kept (the source is passed through
- * and rungs follow its keyframes); otherwise every rung, the source size included, is encoded
- * with a keyframe every segment target.
+ * <p>A packet the decoder refuses costs a damaged picture until the next keyframe; a failed
+ * rung restarts by itself. Only a dead decoder ({@link DecoderHealth}) or a source without
+ * decoder configuration ends the publish, through the {@link PipelineListener}.
  */
 final class StreamTranscoder implements Runnable {
 
@@ -51,59 +45,71 @@ final class StreamTranscoder implements Runnable {
      */
     static final double MAX_SOURCE_GOP_SHARE = 1.2;
 
+    /**
+     * How a stream is run.
+     *
+     * @param segment        the segment target: where keyframes go when the source's own cannot be used
+     * @param dropWhenBehind rungs that fall behind skip pictures (live); otherwise every picture is encoded (a recording)
+     * @param rungEndWait    how long the end of the stream waits for each rung to finish
+     */
+    record Settings(Duration segment, boolean dropWhenBehind, Duration rungEndWait) {
+
+        static Settings live(Duration segment) {
+            return new Settings(segment, true, RungWorker.END_WAIT);
+        }
+    }
+
     private final PublishGrant grant;
     private final PacketQueue input;
     private final LadderOutput output;
     private final LadderPlanner planner;
-    private final MeterRegistry metrics;
     private final List<FrameTap> taps;
+    private final MeterRegistry metrics;
+    private final RungEncoder.Factory encoders;
     private final boolean dropWhenBehind;
     /** Keyframe interval forced when the source's own keyframes are not used; the segment target. */
     private final long segmentMillis;
+    private final Duration rungEndWait;
     private final Timer decodeTime;
-    private PipelineListener listener = new PipelineListener() {
-        @Override
-        public void ladderStarted(LadderStarted ladder) {
-        }
-
-        @Override
-        public void failed(String reason) {
-        }
-    };
-    private final List<TapWorker> tapWorkers = new ArrayList<>();
-    private final List<MediaPacket> firstGop = new ArrayList<>();
-    private final List<RungWorker> workers = new ArrayList<>();
-    /** The rungs scaled from the decoded source itself; the others are scaled from a larger rung. */
-    private final List<RungWorker> scaledFromSource = new ArrayList<>();
-    /** Passed-through source packets that arrive before the decoder has shown the source's size. */
-    private final List<MediaPacket> pendingSource = new ArrayList<>();
+    private final Counter refusedVideo;
+    private final GopProbe probe;
+    private final AudioRoute audio;
+    private final DecoderHealth decoderHealth = new DecoderHealth();
+    private PipelineListener listener = PipelineListener.IGNORED;
 
     private MediaPacket videoConfig;
-    private boolean audioDeclared;
     private boolean clockSet;
     private boolean decided;
-    private boolean passthrough;
     private double sourceFps;
+    private SourcePassthrough passthrough;
+    private KeyframeCadence cadence;
     private MediaDecoder decoder;
-    private AudioTranscoder audioTranscoder;
-    private boolean ladderStarted;
-    private long nextForcedKeyframe = Long.MIN_VALUE;
+    private Ladder ladder;
     private long frameIndex;
     /** Decoding the held first GOP: rungs catch up on it instead of dropping frames. */
     private boolean replaying;
 
-    StreamTranscoder(PublishGrant grant, PacketQueue input, LadderOutput output, LadderPlanner planner,
-                     List<FrameTap> taps, MeterRegistry metrics, boolean dropWhenBehind, Duration segment) {
+    StreamTranscoder(PublishGrant grant, PacketQueue input, LadderOutput output, LadderPlanner planner, List<FrameTap> taps,
+                     RungEncoder.Factory encoders, MeterRegistry metrics, Settings settings) {
         this.grant = grant;
         this.input = input;
         this.output = output;
         this.planner = planner;
         this.taps = List.copyOf(taps);
+        this.encoders = encoders;
         this.metrics = metrics;
-        this.dropWhenBehind = dropWhenBehind;
-        this.segmentMillis = segment.toMillis();
+        this.dropWhenBehind = settings.dropWhenBehind();
+        this.segmentMillis = settings.segment().toMillis();
+        this.rungEndWait = settings.rungEndWait();
+        this.probe = new GopProbe(Math.round(segmentMillis * MAX_SOURCE_GOP_SHARE));
         this.decodeTime = Timer.builder("vcdn.transcode.decode")
                 .description("Decoding a source packet and handing its pictures to the rungs").register(metrics);
+        this.refusedVideo = Counter.builder("vcdn.transcode.refused.packets").tag("kind", "video")
+                .description("Source packets the decoder refused (damaged); each costs a damaged picture until the next keyframe")
+                .register(metrics);
+        this.audio = new AudioRoute(output, grant.streamId().value(), Counter.builder("vcdn.transcode.refused.packets")
+                .tag("kind", "audio").description("Source packets the decoder refused (damaged); each costs a damaged picture "
+                        + "until the next keyframe").register(metrics));
     }
 
     /** Who is told the ladder once it is planned, and a failure (called on this stream's decode thread). */
@@ -121,13 +127,16 @@ final class StreamTranscoder implements Runnable {
                     handle(packet.get());
                 }
             }
-            if (!decided && !firstGop.isEmpty()) {
-                decide(false);
+            if (!decided) {
+                Optional<GopProbe.Decision> held = probe.finish();
+                if (held.isPresent()) {
+                    decide(held.get());
+                }
             }
             if (decoder != null) {
                 decoder.flush(this::dispatch);
             }
-            closeAudioTranscoder();
+            audio.finish();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -135,12 +144,23 @@ final class StreamTranscoder implements Runnable {
             input.close();
             listener.failed("transcoding failed: " + e.getMessage());
         } finally {
-            finishWorkers();
+            end();
+        }
+    }
+
+    /** Every producer ends its own renditions: this thread the source's and the audio, each rung its own. */
+    private void end() {
+        try {
+            audio.close();
+            if (passthrough != null) {
+                passthrough.end();
+            }
+            if (ladder != null) {
+                ladder.finish();
+            }
+        } finally {
             if (decoder != null) {
                 decoder.close();
-            }
-            if (audioTranscoder != null) {
-                audioTranscoder.close();
             }
             output.end();
         }
@@ -153,18 +173,24 @@ final class StreamTranscoder implements Runnable {
             output.mediaClock(Instant.now().minusMillis(packet.dts()));
         }
         if (packet.kind() == MediaKind.AUDIO) {
-            audio(packet);
+            audio.packet(packet);
         } else if (packet.isConfig()) {
             boolean changed = decoder != null && !packet.payload().equals(videoConfig.payload());
             videoConfig = packet;
             if (changed) {
                 restartDecoder(packet);
             }
-            if (ladderStarted && passthrough) {
-                output.packet(SOURCE, packet);
+            if (passthrough != null) {
+                passthrough.configuration(packet);
             }
         } else if (!decided) {
-            probe(packet);
+            Optional<GopProbe.Decision> decision = probe.offer(packet);
+            if (decision.isPresent()) {
+                decide(decision.get());
+                if (!decision.get().currentHeld()) {
+                    video(packet);
+                }
+            }
         } else {
             video(packet);
         }
@@ -179,132 +205,70 @@ final class StreamTranscoder implements Runnable {
     private void restartDecoder(MediaPacket configuration) {
         log.info("source changed its decoder configuration mid-stream: channel={} stream={}; decoder restarted",
                 grant.channel(), grant.streamId());
-        decoder.flush(this::dispatch);
+        try {
+            decoder.flush(this::dispatch);
+        } catch (FfmpegException e) {
+            log.warn("last pictures of the old configuration lost: channel={} error={}", grant.channel(), e.getMessage());
+        }
         decoder.close();
         decoder = null;
         decoder = new MediaDecoder(configuration.codec(), configuration.payload().toByteArray());
     }
 
-    private void audio(MediaPacket packet) {
-        if (packet.codec() == Codec.AAC) {
-            if (packet.isConfig()) {
-                declareAudio(packet.payload());
-            }
-            if (audioDeclared) {
-                output.packet(AUDIO, packet);
-            }
-            return;
-        }
-        // Opus (enhanced RTMP, WebRTC) becomes AAC, which every HLS player takes.
-        if (packet.isConfig()) {
-            closeAudioTranscoder();
-            audioTranscoder = new AudioTranscoder(packet.codec(), packet.payload().toByteArray());
-            return;
-        }
-        if (audioTranscoder == null) {
-            audioTranscoder = new AudioTranscoder(packet.codec(), new byte[0]);
-        }
-        audioTranscoder.transcode(packet, this::transcodedAudio);
-    }
-
-    private void transcodedAudio(MediaPacket aac) {
-        if (!audioDeclared) {
-            Payload configuration = Payload.copyOf(audioTranscoder.configuration());
-            declareAudio(configuration);
-            output.packet(AUDIO, MediaPacket.config(Codec.AAC, aac.dts(), TimeBase.MILLISECONDS, configuration));
-        }
-        output.packet(AUDIO, aac);
-    }
-
-    private void declareAudio(Payload configuration) {
-        if (!audioDeclared) {
-            audioDeclared = true;
-            output.rendition(new RenditionInfo(AUDIO, MediaKind.AUDIO, Codec.AAC, CodecStrings.aac(configuration.toByteArray()),
-                    0, 0, 0, 0, 0, Optional.of(configuration)));
-        }
-    }
-
-    private void closeAudioTranscoder() {
-        if (audioTranscoder != null) {
-            audioTranscoder.flush(this::transcodedAudio);
-            audioTranscoder.close();
-            audioTranscoder = null;
-        }
-    }
-
-    private void probe(MediaPacket packet) throws InterruptedException {
-        if (firstGop.isEmpty() && !packet.keyframe()) {
-            return; // nothing decodes before the first keyframe
-        }
-        if (!firstGop.isEmpty() && packet.keyframe()) {
-            long interval = packet.dts() - firstGop.get(0).dts();
-            sourceFps = firstGop.size() * 1000.0 / Math.max(1, interval);
-            decide(interval <= segmentMillis * MAX_SOURCE_GOP_SHARE);
-            video(packet);
-            return;
-        }
-        firstGop.add(packet);
-        long span = packet.dts() - firstGop.get(0).dts();
-        if (span > segmentMillis * MAX_SOURCE_GOP_SHARE) {
-            sourceFps = (firstGop.size() - 1) * 1000.0 / Math.max(1, span);
-            decide(false);
-        }
-    }
-
-    private void decide(boolean sourceKeyframesUsable) throws InterruptedException {
+    private void decide(GopProbe.Decision decision) {
         decided = true;
         if (videoConfig == null) {
             throw new IllegalStateException("video frames without a decoder configuration");
         }
-        passthrough = sourceKeyframesUsable && videoConfig.codec() == Codec.H264
+        sourceFps = decision.fps();
+        boolean passThrough = decision.sourceKeyframesUsable() && videoConfig.codec() == Codec.H264
                 && grant.features().renditions().contains(SOURCE.value());
-        decoder = new MediaDecoder(videoConfig.codec(), videoConfig.payload().toByteArray());
-        List<MediaPacket> held = List.copyOf(firstGop);
-        firstGop.clear();
-        replaying = true;
-        for (MediaPacket packet : held) {
-            video(packet);
+        if (passThrough) {
+            passthrough = new SourcePassthrough(output);
+            cadence = KeyframeCadence.followingSource();
+        } else {
+            cadence = KeyframeCadence.every(segmentMillis);
         }
+        decoder = new MediaDecoder(videoConfig.codec(), videoConfig.payload().toByteArray());
+        replaying = true;
+        decision.held().forEach(this::video);
         replaying = false;
     }
 
     private void video(MediaPacket packet) {
         long started = System.nanoTime();
-        decodeVideo(packet);
-        decodeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    }
-
-    private void decodeVideo(MediaPacket packet) {
-        if (passthrough) {
-            if (ladderStarted) {
-                output.packet(SOURCE, packet);
-            } else {
-                pendingSource.add(packet);
-            }
+        if (passthrough != null) {
+            passthrough.packet(packet);
         }
-        decoder.decode(packet, this::dispatch);
+        try {
+            decoder.decode(packet, this::dispatch);
+            long refused = decoderHealth.decoded();
+            if (refused > 0) {
+                log.info("decoding again: channel={} stream={} after {} refused packets", grant.channel(), grant.streamId(),
+                        refused);
+            }
+        } catch (FfmpegException e) {
+            refusedVideo.increment();
+            if (decoderHealth.refusedInARow() == 0) {
+                log.warn("source packet refused by the decoder: channel={} stream={} error={}; going on", grant.channel(),
+                        grant.streamId(), e.getMessage());
+            }
+            if (decoderHealth.refused(packet.dts())) {
+                throw new IllegalStateException("the decoder refused every packet for " + DecoderHealth.DEAD_AFTER_MILLIS
+                        + " ms (" + decoderHealth.refusedInARow() + " packets): " + e.getMessage(), e);
+            }
+        } finally {
+            decodeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
     }
 
     private void dispatch(AVFrame frame) {
-        if (!ladderStarted) {
+        if (ladder == null) {
             startLadder(frame);
         }
-        long pts = frame.pts();
-        boolean keyframe;
-        if (passthrough) {
-            keyframe = (frame.flags() & dev.vcdn.origin.ffmpeg.Ffmpeg.FRAME_FLAG_KEY) != 0;
-        } else {
-            keyframe = pts >= nextForcedKeyframe;
-            if (keyframe) {
-                nextForcedKeyframe = (nextForcedKeyframe == Long.MIN_VALUE ? pts : nextForcedKeyframe) + segmentMillis;
-            }
-        }
-        long index = frameIndex++;
-        tapWorkers.forEach(tap -> tap.offer(frame));
+        boolean keyframe = cadence.isKeyframe(frame);
         try {
-            for (RungWorker worker : scaledFromSource) {
-                worker.offer(frame, keyframe, index, dropWhenBehind && !replaying);
-            }
+            ladder.offer(frame, keyframe, frameIndex++, dropWhenBehind && !replaying);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while handing frames to the rungs", e);
@@ -312,74 +276,15 @@ final class StreamTranscoder implements Runnable {
     }
 
     private void startLadder(AVFrame first) {
-        ladderStarted = true;
         double fps = sourceFps > 0 ? sourceFps : 30;
         SourceVideo source = new SourceVideo(videoConfig.codec(), first.width(), first.height(), fps, 0);
-        List<Rung> rungs = planner.plan(source, grant.features(), passthrough);
+        List<Rung> rungs = planner.plan(source, grant.features(), passthrough != null);
         log.info("ladder of channel={} stream={}: source {}x{}@{} {} -> {}", grant.channel(), grant.streamId(),
                 first.width(), first.height(), Math.round(fps * 100) / 100.0,
-                passthrough ? "passed through" : "re-encoded", rungs.stream().map(r -> r.id().value()).toList());
+                passthrough != null ? "passed through" : "re-encoded", rungs.stream().map(r -> r.id().value()).toList());
         listener.ladderStarted(new LadderStarted(first.width(), first.height(), fps, rungs.stream().map(Rung::id).toList()));
-        for (FrameTap tap : taps) {
-            tap.open(grant).ifPresent(session -> tapWorkers.add(new TapWorker(session, "tap-" + grant.channel())));
-        }
-        for (Rung rung : rungs) {
-            if (!rung.passthrough()) {
-                workers.add(new RungWorker(rung, grant.channel().value(), output, metrics, rung.fps() < sourceFps * 0.75));
-            }
-        }
-        chainScaling();
-        for (Rung rung : rungs) {
-            if (rung.passthrough()) {
-                output.rendition(new RenditionInfo(SOURCE, MediaKind.VIDEO, Codec.H264, CodecStrings.avc(videoConfig.payload().toByteArray()),
-                        rung.width(), rung.height(), rung.fps(), rung.bitrateKbps(), rung.maxBitrateKbps(),
-                        Optional.of(videoConfig.payload())));
-                output.packet(SOURCE, videoConfig);
-                pendingSource.forEach(packet -> output.packet(SOURCE, packet));
-                pendingSource.clear();
-            }
-        }
-        workers.forEach(RungWorker::start);
-    }
-
-    /**
-     * A rung of the same size as an earlier one (the AV1 or VP9 rung beside its H.264 twin) takes
-     * that rung's picture as it is, no scaling; any other is scaled from the smallest larger rung
-     * (its picture is already at hand and far closer in size than the source); the largest from
-     * the decoded source. Workers are kept largest first (H.264 before the other codecs at one
-     * size), so that at the end each one finishes (and hands on its last pictures) before the
-     * rungs it feeds are told to stop.
-     */
-    private void chainScaling() {
-        workers.sort(Comparator.comparingInt((RungWorker w) -> w.rung().height()).reversed());
-        for (int i = 0; i < workers.size(); i++) {
-            RungWorker worker = workers.get(i);
-            Rung rung = worker.rung();
-            List<RungWorker> earlier = workers.subList(0, i);
-            Optional<RungWorker> twin = earlier.stream()
-                    .filter(w -> w.rung().width() == rung.width() && w.rung().height() == rung.height())
-                    .findFirst();
-            Optional<RungWorker> larger = earlier.stream()
-                    .filter(w -> w.rung().height() > rung.height() && w.rung().width() >= rung.width())
-                    .reduce((bigger, smaller) -> smaller.rung().height() < bigger.rung().height() ? smaller : bigger);
-            twin.or(() -> larger).ifPresentOrElse(feeder -> feeder.feed(worker), () -> scaledFromSource.add(worker));
-        }
-    }
-
-    private void finishWorkers() {
-        for (TapWorker tap : tapWorkers) {
-            try {
-                tap.finish();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (RungWorker worker : workers) {
-            try {
-                worker.finish();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ladder = new Ladder(rungs, sourceFps, grant, taps, output, encoders, metrics, rungEndWait);
+        rungs.stream().filter(Rung::passthrough).findFirst().ifPresent(rung -> passthrough.start(rung, videoConfig));
+        ladder.start();
     }
 }

@@ -26,15 +26,23 @@ public final class Transcoder implements PipelineFactory {
     private final List<FrameTap> taps;
     private final MeterRegistry metrics;
     private final Duration segment;
+    private final RungEncoder.Factory encoders;
 
     /** @param segment the segment target: where keyframes go when the source's own cannot be used */
     public Transcoder(LadderPlanner planner, Function<PublishGrant, LadderOutput> outputs, List<FrameTap> taps,
                       MeterRegistry metrics, Duration segment) {
+        this(planner, outputs, taps, metrics, segment, VideoEncoder::new);
+    }
+
+    /** @param encoders opens each rung's encoder (FFmpeg's, unless a test wraps it) */
+    public Transcoder(LadderPlanner planner, Function<PublishGrant, LadderOutput> outputs, List<FrameTap> taps,
+                      MeterRegistry metrics, Duration segment, RungEncoder.Factory encoders) {
         this.planner = planner;
         this.segment = segment;
         this.outputs = outputs;
         this.taps = List.copyOf(taps);
         this.metrics = metrics;
+        this.encoders = encoders;
     }
 
     /**
@@ -45,13 +53,15 @@ public final class Transcoder implements PipelineFactory {
         PacketQueue queue = new PacketQueue(packets.size() + 1, Long.MAX_VALUE);
         packets.forEach(queue::offer);
         queue.close();
-        new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, false, segment).run();
+        new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, encoders, metrics,
+                new StreamTranscoder.Settings(segment, false, RungWorker.END_WAIT)).run();
     }
 
     @Override
     public MediaSink start(PublishGrant grant, PipelineListener listener) {
         PacketQueue queue = new PacketQueue(QUEUE_PACKETS, QUEUE_BYTES);
-        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, metrics, true, segment)
+        StreamTranscoder transcoder = new StreamTranscoder(grant, queue, outputs.apply(grant), planner, taps, encoders, metrics,
+                StreamTranscoder.Settings.live(segment))
                 .listener(listener);
         Thread thread = new Thread(transcoder, "decode-" + grant.channel());
         thread.start();

@@ -1,36 +1,26 @@
 package dev.vcdn.origin.transcode;
 
-import dev.vcdn.origin.codec.AnnexB;
-import dev.vcdn.origin.codec.CodecStrings;
-
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_d2q;
-import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
+import dev.vcdn.origin.codec.AnnexB;
+import dev.vcdn.origin.codec.CodecStrings;
+import dev.vcdn.origin.ffmpeg.CodecContext;
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
+import dev.vcdn.origin.ffmpeg.NativePacket;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.Payload;
 import dev.vcdn.shared.media.TimeBase;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
@@ -38,27 +28,29 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  * than any segment): the caller forces them, at the same timestamps in every rung, so segment
  * boundaries line up across the ladder. Owned by the rung's thread; timestamps in milliseconds.
  */
-public final class VideoEncoder implements AutoCloseable {
+public final class VideoEncoder implements RungEncoder {
 
     /** Longer than any keyframe interval we force, so the encoder adds none of its own. */
     private static final int MAX_GOP_SECONDS = 20;
 
     private final Rung rung;
-    private final AVCodecContext context;
-    private final AVPacket packet;
+    private final CodecContext codecContext;
+    private final NativePacket packet;
     private final byte[] configuration;
     private final String codecString;
     private boolean closed;
 
     public VideoEncoder(Rung rung) {
         this.rung = rung;
-        AVCodec encoder = avcodec_find_encoder_by_name(rung.codec().encoder());
-        if (encoder == null || encoder.isNull()) {
-            throw new FfmpegException("no encoder " + rung.codec().encoder());
-        }
-        context = avcodec_alloc_context3(encoder);
-        packet = av_packet_alloc();
+        codecContext = CodecContext.encoder(rung.codec().encoder());
         try {
+            packet = new NativePacket();
+        } catch (RuntimeException e) {
+            codecContext.close();
+            throw e;
+        }
+        try {
+            AVCodecContext context = codecContext.get();
             context.width(rung.width()).height(rung.height()).pix_fmt(AV_PIX_FMT_YUV420P)
                     .time_base(av_make_q(1, 1000))
                     .framerate(av_d2q(rung.fps(), 1001 * 1000))
@@ -69,13 +61,7 @@ public final class VideoEncoder implements AutoCloseable {
                     .max_b_frames(0)
                     .thread_count(1)
                     .flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-            AVDictionary options = new AVDictionary(null);
-            try {
-                encoderOptions(rung.codec()).forEach((key, value) -> av_dict_set(options, key, value, 0));
-                Ffmpeg.check(avcodec_open2(context, encoder, options), "avcodec_open2(" + rung.codec().encoder() + ")");
-            } finally {
-                av_dict_free(options);
-            }
+            codecContext.open(encoderOptions(rung.codec()));
             byte[] extradata = new byte[context.extradata_size()];
             if (extradata.length > 0) {
                 context.extradata().get(extradata);
@@ -108,34 +94,39 @@ public final class VideoEncoder implements AutoCloseable {
         return rung;
     }
 
-    /** The decoder configuration for the init segment (avcC for H.264; what the encoder gives otherwise). */
+    @Override
     public byte[] configuration() {
         return configuration.clone();
     }
 
-    /** RFC 6381 string for CODECS. */
+    @Override
     public String codecString() {
         return codecString;
     }
 
-    /** Encodes {@code frame} (not taken over: the caller still frees it), as a keyframe when asked. */
+    @Override
     public void encode(AVFrame frame, boolean keyframe, Consumer<MediaPacket> out) {
         frame.pict_type(keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
-        int sent = avcodec_send_frame(context, frame);
-        if (sent < 0 && sent != Ffmpeg.EAGAIN) {
+        int sent = avcodec_send_frame(codecContext.get(), frame);
+        if (sent == Ffmpeg.EAGAIN) {
+            // Its output must be taken before it takes more: take it, then give the frame again.
+            receive(out);
+            sent = avcodec_send_frame(codecContext.get(), frame);
+        }
+        if (sent < 0) {
             throw new FfmpegException("avcodec_send_frame(" + rung.id() + ")", sent);
         }
         receive(out);
     }
 
-    /** Drains what the encoder still holds. */
+    @Override
     public void flush(Consumer<MediaPacket> out) {
-        avcodec_send_frame(context, null);
+        avcodec_send_frame(codecContext.get(), null);
         receive(out);
     }
 
     private void receive(Consumer<MediaPacket> out) {
-        EncodedPackets.drain(context, packet, rung.id().value(), encoded -> {
+        EncodedPackets.drain(codecContext.get(), packet.get(), rung.id().value(), encoded -> {
             byte[] bytes = EncodedPackets.bytes(encoded);
             byte[] sample = rung.codec() == VideoCodec.H264 ? AnnexB.toLengthPrefixed(bytes) : bytes;
             out.accept(MediaPacket.frame(rung.codec().codec(), encoded.dts(), encoded.pts(), TimeBase.MILLISECONDS,
@@ -149,7 +140,7 @@ public final class VideoEncoder implements AutoCloseable {
             return;
         }
         closed = true;
-        av_packet_free(packet);
-        avcodec_free_context(context);
+        packet.close();
+        codecContext.close();
     }
 }

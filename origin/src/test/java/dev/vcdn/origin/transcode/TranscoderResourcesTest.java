@@ -51,7 +51,8 @@ class TranscoderResourcesTest {
         };
         PublishGrant grant = new PublishGrant(ChannelName.of("leak"), StreamId.random(), ChannelFeatures.of(false, true, false, false));
         new Thread(new StreamTranscoder(grant, queue, output, new LadderPlanner(LadderPlanner.DEFAULT_STEPS),
-                List.of(new ThumbnailTap(new ThumbnailStore())), new SimpleMeterRegistry(), true, java.time.Duration.ofSeconds(2))).start();
+                List.of(new ThumbnailTap(new ThumbnailStore())), VideoEncoder::new, new SimpleMeterRegistry(),
+                StreamTranscoder.Settings.live(java.time.Duration.ofSeconds(2)))).start();
         assertThat(ended.await(60, TimeUnit.SECONDS)).isTrue();
     }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vcdn.origin.pipeline.ChannelFeatures;
 import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.pipeline.PacketQueue;
+import dev.vcdn.origin.pipeline.PipelineListener;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import java.util.Optional;
 import java.time.Duration;
@@ -46,22 +47,44 @@ class TranscoderTest {
     static final class Recorder implements LadderOutput {
         final Map<RenditionId, RenditionInfo> renditions = Collections.synchronizedMap(new LinkedHashMap<>());
         final Map<RenditionId, List<MediaPacket>> packets = Collections.synchronizedMap(new LinkedHashMap<>());
+        /** Every call but packets, in order: "rendition 160p", "down 160p", "ended 160p", "end". */
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        final Set<RenditionId> endedRenditions = Collections.synchronizedSet(new java.util.HashSet<>());
         final CountDownLatch ended = new CountDownLatch(1);
 
         @Override
         public void rendition(RenditionInfo info) {
-            renditions.put(info.id(), info);
+            RenditionInfo before = renditions.put(info.id(), info);
+            assertThat(before).as("a rendition declared again comes back as it was").isIn(null, info);
+            calls.add("rendition " + info.id());
         }
 
         @Override
         public void packet(RenditionId rendition, MediaPacket packet) {
             assertThat(renditions).as("rendition declared before its packets").containsKey(rendition);
+            assertThat(endedRenditions).as("no packet after the rendition's end").doesNotContain(rendition);
             packets.computeIfAbsent(rendition, id -> Collections.synchronizedList(new ArrayList<>())).add(packet);
         }
 
         @Override
+        public void renditionDown(RenditionId rendition, String reason) {
+            calls.add("down " + rendition);
+        }
+
+        @Override
+        public void renditionEnd(RenditionId rendition) {
+            endedRenditions.add(rendition);
+            calls.add("ended " + rendition);
+        }
+
+        @Override
         public void end() {
+            calls.add("end");
             ended.countDown();
+        }
+
+        long count(String call) {
+            return calls.stream().filter(call::equals).count();
         }
 
         List<MediaPacket> frames(String rendition) {
@@ -79,13 +102,21 @@ class TranscoderTest {
     }
 
     private static Recorder transcode(List<MediaPacket> input, ChannelFeatures features, List<FrameTap> taps) throws Exception {
+        return transcode(input, features, taps, VideoEncoder::new, StreamTranscoder.Settings.live(Duration.ofSeconds(2)),
+                PipelineListener.IGNORED);
+    }
+
+    /** Publishes {@code input} in real time through a whole stream's transcoding; returns once the stream has ended. */
+    static Recorder transcode(List<MediaPacket> input, ChannelFeatures features, List<FrameTap> taps, RungEncoder.Factory encoders,
+                              StreamTranscoder.Settings settings, PipelineListener listener) throws Exception {
         PacketQueue queue = new PacketQueue(input.size() + 1, 1L << 30);
         Thread publisher = new Thread(() -> publishInRealTime(input, queue), "publisher");
         publisher.start();
         Recorder recorder = new Recorder();
         PublishGrant grant = new PublishGrant(ChannelName.of("test"), StreamId.random(), features);
         Thread decode = new Thread(new StreamTranscoder(grant, queue, recorder,
-                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), taps, new SimpleMeterRegistry(), true, java.time.Duration.ofSeconds(2)));
+                new LadderPlanner(LadderPlanner.DEFAULT_STEPS), taps, encoders, new SimpleMeterRegistry(), settings)
+                .listener(listener));
         decode.start();
         assertThat(recorder.ended.await(120, TimeUnit.SECONDS)).isTrue();
         return recorder;
@@ -106,7 +137,7 @@ class TranscoderTest {
     }
 
     /** Decodes a rendition with libavcodec and returns the size of its frames and how many there were. */
-    private static List<String> decodedSizes(Recorder recorder, String rendition) {
+    static List<String> decodedSizes(Recorder recorder, String rendition) {
         RenditionInfo info = recorder.renditions.get(RenditionId.of(rendition));
         List<String> sizes = new ArrayList<>();
         try (MediaDecoder decoder = new MediaDecoder(recorder.frames(rendition).get(0).codec(),

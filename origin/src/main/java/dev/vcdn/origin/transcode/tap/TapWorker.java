@@ -3,6 +3,7 @@ package dev.vcdn.origin.transcode.tap;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 
+import dev.vcdn.origin.ffmpeg.Ffmpeg;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,7 +44,7 @@ public final class TapWorker {
             return;
         }
         nextDue = frame.pts() + intervalMillis;
-        AVFrame reference = av_frame_clone(frame);
+        AVFrame reference = Ffmpeg.allocated(av_frame_clone(frame), "av_frame_clone");
         lock.lock();
         try {
             if (finished) {

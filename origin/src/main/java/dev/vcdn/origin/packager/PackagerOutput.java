@@ -61,23 +61,18 @@ public final class PackagerOutput implements LadderOutput {
         PackageEvents events = packages.events();
         RenditionPackager packager = new RenditionPackager(info, muxer, settings, new RenditionPackager.Sink() {
             @Override
-            public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant start) {
+            public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant start,
+                             boolean lastOfSegment) {
                 onWindow(window, () -> {
                     long playlistMsn = window.playlistMsn(msn);
-                    window.addPart(playlistMsn, index, bytes, durationMillis, independent, start);
+                    window.addPart(playlistMsn, index, bytes, durationMillis, independent, start, lastOfSegment);
                     events.publish(new OriginEvent.PartReady(channelPackage.channel(), channelPackage.streamId(), info.id(),
                             playlistMsn, index, independent, durationMillis, start, bytes));
-                    publishPlaylist(info.id());
-                });
-            }
-
-            @Override
-            public void segmentComplete(long msn) {
-                onWindow(window, () -> {
-                    long playlistMsn = window.playlistMsn(msn);
-                    window.completeSegment(playlistMsn);
-                    window.segment(playlistMsn).ifPresent(segment -> events.publish(new OriginEvent.SegmentComplete(
-                            channelPackage.channel(), channelPackage.streamId(), info.id(), playlistMsn, segment.durationMillis)));
+                    if (lastOfSegment) {
+                        window.segment(playlistMsn).ifPresent(segment -> events.publish(new OriginEvent.SegmentComplete(
+                                channelPackage.channel(), channelPackage.streamId(), info.id(), playlistMsn,
+                                segment.durationMillis)));
+                    }
                     publishPlaylist(info.id());
                 });
             }

@@ -24,9 +24,12 @@ final class RenditionPackager implements AutoCloseable {
 
     /** Where finished parts go (the window, on its event loop). Called on the producer thread. */
     interface Sink {
-        void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart);
-
-        void segmentComplete(long msn);
+        /**
+         * A finished part. {@code lastOfSegment} comes with the part itself, never after it: a
+         * playlist made between the two would hint a part of this segment that never comes.
+         */
+        void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart,
+                  boolean lastOfSegment);
 
         /** The next segment does not continue the timeline of the one before (a producer restarted after a gap). */
         default void discontinuity() {
@@ -113,10 +116,9 @@ final class RenditionPackager implements AutoCloseable {
                 : packet.dts() - segmentStart >= settings.segmentTarget().toMillis();
         long partSoFar = packet.dts() - partStart;
         if (newSegment || partSoFar + duration > settings.partTarget().toMillis()) {
-            cutPart(packet.dts());
+            cutPart(packet.dts(), newSegment);
         }
         if (newSegment) {
-            sink.segmentComplete(msn);
             startSegment(packet);
         }
         held = packet;
@@ -130,10 +132,10 @@ final class RenditionPackager implements AutoCloseable {
         partIndependent = true;
     }
 
-    private void cutPart(long nextStart) {
+    private void cutPart(long nextStart, boolean lastOfSegment) {
         byte[] fragment = muxer.cutFragment();
         sink.part(msn, partIndex, fragment, nextStart - partStart, partIndependent,
-                wallClockOfZero.plusMillis(segmentStart));
+                wallClockOfZero.plusMillis(segmentStart), lastOfSegment);
         partIndex++;
         partStart = nextStart;
         partIndependent = info.kind() == MediaKind.AUDIO;
@@ -153,8 +155,7 @@ final class RenditionPackager implements AutoCloseable {
     void finish() {
         if (held != null) {
             muxer.write(held, heldDuration);
-            cutPart(held.dts() + heldDuration);
-            sink.segmentComplete(msn);
+            cutPart(held.dts() + heldDuration, true);
             held = null;
         }
     }

@@ -109,8 +109,12 @@ public final class RenditionWindow {
         return last == null ? msnOffset : last.msn + 1;
     }
 
-    /** A finished part; {@code msn} is already a playlist number ({@link #playlistMsn}). */
-    void addPart(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart) {
+    /**
+     * A finished part; {@code msn} is already a playlist number ({@link #playlistMsn}). The last
+     * part of a segment completes it in the same step, so no playlist ever hints a part after it.
+     */
+    void addPart(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart,
+                 boolean lastOfSegment) {
         StoredSegment segment = segments.peekLast();
         if (segment == null || segment.msn != msn) {
             segment = new StoredSegment(msn, segmentStart, discontinuityPending);
@@ -119,15 +123,8 @@ public final class RenditionWindow {
         }
         segment.parts.add(new StoredPart(index, Buffer.buffer(bytes), durationMillis, independent));
         segment.durationMillis += durationMillis;
+        segment.complete = lastOfSegment;
         trim();
-        wake();
-    }
-
-    void completeSegment(long msn) {
-        StoredSegment last = segments.peekLast();
-        if (last != null && last.msn == msn) {
-            last.complete = true;
-        }
         wake();
     }
 

@@ -152,6 +152,28 @@ class PackagerOutputTest {
     }
 
     @Test
+    void everyPartAPushedPlaylistHintsComesToExist() throws Exception {
+        PackagerOutput output = new PackagerOutput(packages,
+                new PublishGrant(ChannelName.of("alice"), StreamId.random(), ChannelFeatures.standard()));
+        output.rendition(rendition("low"));
+        video.forEach(packet -> output.packet(RenditionId.of("low"), packet));
+        output.renditionEnd(RenditionId.of("low"));
+        output.end();
+        playlist("low"); // everything posted so far has run
+
+        List<String> parts = published.stream().filter(OriginEvent.PartReady.class::isInstance).map(OriginEvent.PartReady.class::cast)
+                .map(part -> part.msn() + "." + part.part() + ".m4s").toList();
+        List<String> hints = published.stream().filter(OriginEvent.PlaylistUpdate.class::isInstance)
+                .map(OriginEvent.PlaylistUpdate.class::cast)
+                .flatMap(update -> PlaylistParser.parseMedia(update.playlist()).preloadHint().stream()).toList();
+        assertThat(parts).hasSizeGreaterThan(15);
+        String last = parts.get(parts.size() - 1);
+        String afterTheEnd = (Long.parseLong(last.substring(0, last.indexOf('.'))) + 1) + ".0.m4s";
+        assertThat(hints).as("a hint never names a part after the last of its segment")
+                .isSubsetOf(java.util.stream.Stream.concat(parts.stream(), java.util.stream.Stream.of(afterTheEnd)).toList());
+    }
+
+    @Test
     void aRenditionComingBackWithAnotherEncodingStaysDown() throws Exception {
         PackagerOutput output = new PackagerOutput(packages,
                 new PublishGrant(ChannelName.of("alice"), StreamId.random(), ChannelFeatures.standard()));

@@ -29,12 +29,9 @@ class RenditionPackagerTest {
         PackagingSettings settings = new PackagingSettings(Duration.ofSeconds(2), Duration.ofMillis(334), Duration.ofSeconds(30));
         try (RenditionPackager packager = new RenditionPackager(audio, new Fmp4Muxer(audio), settings, new RenditionPackager.Sink() {
             @Override
-            public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart) {
+            public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart,
+                             boolean lastOfSegment) {
                 partDurations.add(durationMillis);
-            }
-
-            @Override
-            public void segmentComplete(long msn) {
             }
         }, Instant.now())) {
             // What GStreamer's RTMP publisher sent: the second frame with the first one's time.

@@ -17,9 +17,8 @@ class RenditionWindowTest {
     /** Adds segment {@code msn} (packager numbering) of six 1/3 s parts. */
     private static void segment(RenditionWindow window, long msn, Instant start) {
         for (int part = 0; part < 6; part++) {
-            window.addPart(window.playlistMsn(msn), part, new byte[] {(byte) part}, 333, part == 0, start);
+            window.addPart(window.playlistMsn(msn), part, new byte[] {(byte) part}, 333, part == 0, start, part == 5);
         }
-        window.completeSegment(window.playlistMsn(msn));
     }
 
     @Test
@@ -42,14 +41,14 @@ class RenditionWindowTest {
         RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1});
         Future<Void> nextPart = window.await(0, 2);
         Future<Void> wholeSegment = window.await(0, RenditionWindow.WHOLE_SEGMENT);
-        window.addPart(0, 0, new byte[] {0}, 333, true, T0);
-        window.addPart(0, 1, new byte[] {1}, 333, false, T0);
+        window.addPart(0, 0, new byte[] {0}, 333, true, T0, false);
+        window.addPart(0, 1, new byte[] {1}, 333, false, T0, false);
         assertThat(nextPart.isComplete()).isFalse();
-        window.addPart(0, 2, new byte[] {2}, 333, false, T0);
+        assertThat(window.playlist(List.of()).preloadHint()).contains("0.2.m4s");
+        window.addPart(0, 2, new byte[] {2}, 333, false, T0, true);
         assertThat(nextPart.succeeded()).isTrue();
-        assertThat(wholeSegment.isComplete()).isFalse();
-        window.completeSegment(0);
-        assertThat(wholeSegment.succeeded()).isTrue();
+        assertThat(wholeSegment.succeeded()).as("the last part completes its segment in the same step").isTrue();
+        assertThat(window.playlist(List.of()).preloadHint()).as("never a part after the last").contains("1.0.m4s");
 
         for (long msn = 1; msn < 40; msn++) {
             segment(window, msn, T0.plusSeconds(2 * msn));

@@ -134,6 +134,26 @@ class RtmpIngestTest {
 
     @Test
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+    void aPipelineThatCannotStartGivesTheChannelBack(Vertx vertx, VertxTestContext test) {
+        deploy(vertx, Map.of()).compose(deployed -> {
+            pipeline.failToStart(1);
+            return origin.createChannel("retry");
+        }).compose(key -> publishTestPattern(vertx, key, 1)
+                .compose(refused -> origin.streams().map(streams -> List.<Object>of(refused, streams)))
+                .compose(first -> publishTestPattern(vertx, key, 1).map(second -> List.of(first.get(0), first.get(1), second))))
+                .onComplete(test.succeeding(results -> test.verify(() -> {
+                    Publisher.Result refused = (Publisher.Result) results.get(0);
+                    assertThat(refused.exitCode()).as(refused.output()).isNotZero();
+                    assertThat((JsonArray) results.get(1)).as("not left listed").isEmpty();
+                    Publisher.Result again = (Publisher.Result) results.get(2);
+                    assertThat(again.exitCode()).as("the channel was not left claimed: " + again.output()).isZero();
+                    assertThat(pipeline.recordings()).hasSize(1);
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void aPublisherFasterThanRealTimeIsPacedNotBuffered(Vertx vertx, VertxTestContext test) {
         long[] started = new long[1];
         deploy(vertx, Map.of()).compose(deployed -> origin.createChannel("fast")).compose(key -> {

@@ -63,7 +63,7 @@ public final class IngestGate {
     /** The accepted stream, or a {@link PublishRefusedException}. */
     public Future<LiveStream> open(PublishRequest request) {
         return auth.authorize(request)
-                .compose(grant -> claim(grant).map(target -> start(grant, target)))
+                .compose(grant -> claim(grant).compose(target -> start(grant, target)))
                 .onSuccess(stream -> {
                     accepted.increment();
                     log.info("stream started: channel={} stream={} protocol={} remote={}", stream.grant().channel(),
@@ -85,22 +85,32 @@ public final class IngestGate {
                 .transform(ignored -> Future.failedFuture(error)));
     }
 
-    private LiveStream start(PublishGrant grant, StreamTarget target) {
+    /** The claimed stream with its pipeline; a pipeline that cannot start gives the channel back. */
+    private Future<LiveStream> start(PublishGrant grant, StreamTarget target) {
         Context context = vertx.getOrCreateContext();
         LiveStream[] stream = new LiveStream[1];
-        // The ladder is planned once media flows, so only after the stream below exists.
-        MediaSink sink = pipelines.start(grant, new PipelineListener() {
-            @Override
-            public void ladderStarted(LadderStarted ladder) {
-                context.runOnContext(ignored -> stream[0].ladderReady(ladder));
-            }
+        MediaSink sink;
+        try {
+            // The ladder is planned once media flows, so only after the stream below exists.
+            sink = pipelines.start(grant, new PipelineListener() {
+                @Override
+                public void ladderStarted(LadderStarted ladder) {
+                    context.runOnContext(ignored -> stream[0].ladderReady(ladder));
+                }
 
-            @Override
-            public void failed(String reason) {
-                context.runOnContext(ignored -> stream[0].pipelineFailed(reason));
-            }
-        });
+                @Override
+                public void failed(String reason) {
+                    context.runOnContext(ignored -> stream[0].pipelineFailed(reason));
+                }
+            });
+        } catch (RuntimeException e) {
+            log.error("pipeline did not start: channel={} stream={} error={}", grant.channel(), grant.streamId(), e.toString(), e);
+            Future<Void> released = registry.release(grant.channel(), grant.streamId());
+            Future<Void> told = auth.unpublish(grant, "pipeline did not start");
+            return Future.join(released, told).transform(ignored -> Future.failedFuture(
+                    new IllegalStateException("the stream's pipeline did not start: " + e.getMessage(), e)));
+        }
         stream[0] = new LiveStream(vertx, grant, target, new CountingSink(sink, metrics), registry, auth);
-        return stream[0];
+        return Future.succeededFuture(stream[0]);
     }
 }

@@ -21,14 +21,24 @@ public final class RecordingPipeline implements PipelineFactory {
 
     private final List<Recording> recordings = Collections.synchronizedList(new ArrayList<>());
     private volatile int failAfter = Integer.MAX_VALUE;
+    private volatile int startFailures;
 
     /** From now on each stream's pipeline fails (like a transcoder error) after {@code packets} packets. */
     public void failAfter(int packets) {
         failAfter = packets;
     }
 
+    /** The next {@code streams} pipelines fail to start (like threads or native memory that cannot be had). */
+    public void failToStart(int streams) {
+        startFailures = streams;
+    }
+
     @Override
     public MediaSink start(PublishGrant grant, PipelineListener listener) {
+        if (startFailures > 0) {
+            startFailures--;
+            throw new IllegalStateException("test: no pipeline for " + grant.channel());
+        }
         PacketQueue queue = new PacketQueue(256, 16L << 20);
         Recording recording = new Recording(grant, Collections.synchronizedList(new ArrayList<>()), new CompletableFuture<>());
         recordings.add(recording);

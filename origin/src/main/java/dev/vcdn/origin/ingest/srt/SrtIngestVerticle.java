@@ -178,8 +178,16 @@ public final class SrtIngestVerticle extends VerticleBase {
                     authorizing.remove(callerKey);
                     if (opened.failed()) {
                         reject(request, caller, rejection(opened.cause()));
-                    } else {
-                        accept(request, caller, opened.result().stream(), opened.result().crypto());
+                        return;
+                    }
+                    LiveStream stream = opened.result().stream();
+                    try {
+                        accept(request, caller, stream, opened.result().crypto());
+                    } catch (RuntimeException e) {
+                        // The publish was accepted: give the channel back rather than leave it claimed.
+                        log.error("srt connection of {} not started: {}", stream.grant().channel(), e.toString(), e);
+                        stream.end("srt connection not started: " + e.getMessage());
+                        reject(request, caller, REJECT_UNAVAILABLE);
                     }
                 });
     }

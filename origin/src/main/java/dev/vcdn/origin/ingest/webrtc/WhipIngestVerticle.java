@@ -3,6 +3,7 @@ package dev.vcdn.origin.ingest.webrtc;
 import dev.vcdn.origin.auth.PublishRefusedException;
 import dev.vcdn.origin.auth.PublishRequest;
 import dev.vcdn.origin.ingest.IngestGate;
+import dev.vcdn.origin.ingest.LiveStream;
 import dev.vcdn.origin.ingest.UdpSocket;
 import dev.vcdn.origin.ingest.webrtc.SdpOffer.InvalidOfferException;
 import dev.vcdn.shared.process.Endpoint;
@@ -135,26 +136,38 @@ public final class WhipIngestVerticle extends VerticleBase {
                         authorizing--;
                         return Future.succeededFuture();
                     })
-                    .map(stream -> {
-                        String id = nodeId + HexFormat.of().formatHex(randomBytes(12));
-                        IceCredentials ice = IceCredentials.random(random);
-                        WhipSession session = new WhipSession(id, ice, offer, negotiated, stream,
-                                new WhipSession.Environment(settings, identity, random, this::send,
-                                        task -> context.runOnContext(ignored -> task.run()), stats, this::forget),
-                                System.currentTimeMillis());
-                        stream.onPipelineFailure(reason -> session.close("pipeline failed: " + reason));
-                        sessions.put(id, session);
-                        byUfrag.put(ice.ufrag(), session);
-                        sessionCount = sessions.size();
-                        startTimer();
-                        String sdp = SdpAnswer.write(offer, negotiated, ice, identity.fingerprint(),
-                                candidateHosts(httpLocalHost), socket.port(), random.nextLong() & Long.MAX_VALUE);
-                        log.info("whip session {} of {} answered: video pt {}, audio {}", id, stream.grant().channel(),
-                                negotiated.video().codec().payloadType(),
-                                negotiated.audio().map(track -> "pt " + track.codec().payloadType()).orElse("none"));
-                        return new Answer(id, sdp, etag(ice));
+                    .compose(stream -> {
+                        try {
+                            return Future.succeededFuture(answer(stream, offer, negotiated, httpLocalHost));
+                        } catch (RuntimeException e) {
+                            // The publish was accepted: give the channel back rather than leave it claimed.
+                            log.error("whip session of {} not started: {}", stream.grant().channel(), e.toString(), e);
+                            stream.end("whip session not started: " + e.getMessage());
+                            return Future.failedFuture(new WhipRefusal(500, "the session could not be started"));
+                        }
                     });
         });
+    }
+
+    /** Starts the session of an accepted publish: everything that can fail comes before it is registered. */
+    private Answer answer(LiveStream stream, SdpOffer offer, SdpAnswer.Negotiated negotiated, String httpLocalHost) {
+        String id = nodeId + HexFormat.of().formatHex(randomBytes(12));
+        IceCredentials ice = IceCredentials.random(random);
+        String sdp = SdpAnswer.write(offer, negotiated, ice, identity.fingerprint(), candidateHosts(httpLocalHost), socket.port(),
+                random.nextLong() & Long.MAX_VALUE);
+        WhipSession session = new WhipSession(id, ice, offer, negotiated, stream,
+                new WhipSession.Environment(settings, identity, random, this::send,
+                        task -> context.runOnContext(ignored -> task.run()), stats, this::forget),
+                System.currentTimeMillis());
+        stream.onPipelineFailure(reason -> session.close("pipeline failed: " + reason));
+        sessions.put(id, session);
+        byUfrag.put(ice.ufrag(), session);
+        sessionCount = sessions.size();
+        startTimer();
+        log.info("whip session {} of {} answered: video pt {}, audio {}", id, stream.grant().channel(),
+                negotiated.video().codec().payloadType(),
+                negotiated.audio().map(track -> "pt " + track.codec().payloadType()).orElse("none"));
+        return new Answer(id, sdp, etag(ice));
     }
 
     /**

@@ -17,6 +17,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,9 +101,7 @@ public final class BuiltInAuthService {
     private void createChannel(RoutingContext ctx) {
         JsonObject request = jsonBody(ctx);
         ChannelName name = channelName(request.getValue("name"));
-        ChannelFeatures features = ChannelFeatures.of(
-                request.getBoolean("av1", false), request.getBoolean("vp9", false),
-                request.getBoolean("lowLatency", false), request.getBoolean("recording", false));
+        ChannelFeatures features = features(request);
         blocking(() -> store.create(name, features)).onSuccess(issued -> {
             if (issued.isEmpty()) {
                 json(ctx, 409, new JsonObject().put("error", "channel " + name + " exists"));
@@ -158,6 +158,26 @@ public final class BuiltInAuthService {
             throw new HttpException(400, "channel name must match [a-z0-9_-]{1,32}");
         }
         return ChannelName.of(s);
+    }
+
+    /** The features a create request asks for: codecs, profile, recording, and optionally the ladder's rungs. */
+    private static ChannelFeatures features(JsonObject request) {
+        try {
+            ChannelFeatures features = ChannelFeatures.of(
+                    request.getBoolean("av1", false), request.getBoolean("vp9", false),
+                    request.getBoolean("lowLatency", false), request.getBoolean("recording", false));
+            JsonArray renditions = request.getJsonArray("renditions");
+            if (renditions == null) {
+                return features;
+            }
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < Math.min(renditions.size(), ChannelFeatures.DEFAULT_RENDITIONS.size() + 1); i++) {
+                names.add(renditions.getString(i));
+            }
+            return features.withRenditions(names);
+        } catch (ClassCastException | IllegalArgumentException e) {
+            throw new HttpException(400, "bad channel features: " + e.getMessage());
+        }
     }
 
     private static JsonObject jsonBody(RoutingContext ctx) {

@@ -34,7 +34,9 @@ public final class ChannelStore implements AutoCloseable {
               recording BOOLEAN NOT NULL,
               created_at TIMESTAMP WITH TIME ZONE NOT NULL,
               key_rotated_at TIMESTAMP WITH TIME ZONE NOT NULL
-            )""");
+            )""",
+            // The ladder rungs a channel may get, comma-separated; NULL for the default ladder.
+            "ALTER TABLE channel ADD COLUMN renditions VARCHAR(255)");
 
     private final JdbcConnectionPool pool;
 
@@ -86,7 +88,8 @@ public final class ChannelStore implements AutoCloseable {
         String key = StreamKeys.generate();
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = pool.getConnection();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO channel VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+             PreparedStatement insert = c.prepareStatement("INSERT INTO channel (name, key_hash, av1, vp9, low_latency, "
+                     + "recording, created_at, key_rotated_at, renditions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, name.value());
             insert.setBytes(2, StreamKeys.hash(key));
             insert.setBoolean(3, features.codecs().contains("av1"));
@@ -95,6 +98,8 @@ public final class ChannelStore implements AutoCloseable {
             insert.setBoolean(6, features.recording());
             insert.setTimestamp(7, now);
             insert.setTimestamp(8, now);
+            insert.setString(9, features.renditions().equals(ChannelFeatures.DEFAULT_RENDITIONS)
+                    ? null : String.join(",", features.renditions()));
             insert.executeUpdate();
             return Optional.of(new IssuedKey(name, key));
         } catch (SQLException e) {
@@ -153,10 +158,12 @@ public final class ChannelStore implements AutoCloseable {
     }
 
     private static Channel channel(ResultSet rs) throws SQLException {
+        ChannelFeatures features = ChannelFeatures.of(rs.getBoolean("av1"), rs.getBoolean("vp9"), rs.getBoolean("low_latency"),
+                rs.getBoolean("recording"));
+        String renditions = rs.getString("renditions");
         return new Channel(
                 ChannelName.of(rs.getString("name")),
-                ChannelFeatures.of(rs.getBoolean("av1"), rs.getBoolean("vp9"), rs.getBoolean("low_latency"),
-                        rs.getBoolean("recording")),
+                renditions == null ? features : features.withRenditions(List.of(renditions.split(","))),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("key_rotated_at").toInstant());
     }

@@ -54,6 +54,19 @@ public record ChannelFeatures(List<String> renditions, List<String> codecs, int 
         return new ChannelFeatures(DEFAULT_RENDITIONS, codecs, DEFAULT_MAX_BITRATE_KBPS, lowLatency, recording);
     }
 
+    /**
+     * The same features with a ladder limited to {@code allowed}, for the admin API: known rung
+     * names only ({@link #DEFAULT_RENDITIONS}), each once, at least one.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public ChannelFeatures withRenditions(List<String> allowed) {
+        if (allowed.isEmpty() || allowed.size() != Set.copyOf(allowed).size() || !DEFAULT_RENDITIONS.containsAll(allowed)) {
+            throw new IllegalArgumentException("renditions must be distinct names out of " + DEFAULT_RENDITIONS + ", got " + allowed);
+        }
+        return new ChannelFeatures(allowed, codecs, maxBitrateKbps, lowLatency, recording);
+    }
+
     public JsonObject toJson() {
         return new JsonObject()
                 .put("renditions", new JsonArray(renditions))

@@ -69,6 +69,11 @@ final class Ladder {
         }
     }
 
+    /** Whether any rung is encoded here; without one, decoded pictures go to the taps only. */
+    boolean encodes() {
+        return !workers.isEmpty();
+    }
+
     void start() {
         workers.forEach(RungWorker::start);
     }

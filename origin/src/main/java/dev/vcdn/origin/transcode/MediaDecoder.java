@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
@@ -88,6 +89,14 @@ public final class MediaDecoder implements AutoCloseable {
             case AAC -> AV_CODEC_ID_AAC;
             case OPUS -> AV_CODEC_ID_OPUS;
         };
+    }
+
+    /**
+     * From now on only keyframes are decoded (the others are read and dropped by the decoder):
+     * for a stream nobody needs every picture of, only the taps' occasional one.
+     */
+    public void decodeKeyframesOnly() {
+        codecContext.get().skip_frame(AVDISCARD_NONKEY);
     }
 
     /**

@@ -84,6 +84,8 @@ final class StreamTranscoder implements Runnable {
     private SourcePassthrough passthrough;
     private KeyframeCadence cadence;
     private MediaDecoder decoder;
+    /** Nothing is encoded from the source's pictures: only its keyframes are decoded, for the taps. */
+    private boolean keyframesOnly;
     private Ladder ladder;
     private long frameIndex;
     /** Decoding the held first GOP: rungs catch up on it instead of dropping frames. */
@@ -213,6 +215,9 @@ final class StreamTranscoder implements Runnable {
         decoder.close();
         decoder = null;
         decoder = new MediaDecoder(configuration.codec(), configuration.payload().toByteArray());
+        if (keyframesOnly) {
+            decoder.decodeKeyframesOnly();
+        }
     }
 
     private void decide(GopProbe.Decision decision) {
@@ -285,6 +290,11 @@ final class StreamTranscoder implements Runnable {
         listener.ladderStarted(new LadderStarted(first.width(), first.height(), fps, rungs.stream().map(Rung::id).toList()));
         ladder = new Ladder(rungs, sourceFps, grant, taps, output, encoders, metrics, rungEndWait);
         rungs.stream().filter(Rung::passthrough).findFirst().ifPresent(rung -> passthrough.start(rung, videoConfig));
+        if (!ladder.encodes()) {
+            // A passed-through source and nothing to encode: only the taps look at pictures, a few a minute.
+            keyframesOnly = true;
+            decoder.decodeKeyframesOnly();
+        }
         ladder.start();
     }
 }

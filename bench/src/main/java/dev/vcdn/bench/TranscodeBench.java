@@ -50,15 +50,17 @@ public final class TranscodeBench {
         Map<String, AtomicLong> frames = new ConcurrentHashMap<>();
         LadderOutput counter = new LadderOutput() {
             @Override
-            public void rendition(RenditionInfo info) {
+            public boolean rendition(RenditionInfo info) {
                 frames.putIfAbsent(info.id().value(), new AtomicLong());
+                return true;
             }
 
             @Override
-            public void packet(RenditionId rendition, MediaPacket packet) {
+            public boolean packet(RenditionId rendition, MediaPacket packet) {
                 if (!packet.isConfig()) {
                     frames.get(rendition.value()).incrementAndGet();
                 }
+                return true;
             }
 
             @Override

@@ -92,12 +92,15 @@ public final class ChannelPackage {
         return init(rendition);
     }
 
+    /** The rendition's producer failed: players are moved off it, its playlist hints nothing. */
     void down(RenditionId id) {
         down.add(id);
+        rendition(id).ifPresent(r -> r.window().down(true));
     }
 
     void up(RenditionId id) {
         down.remove(id);
+        rendition(id).ifPresent(r -> r.window().down(false));
     }
 
     public Optional<Rendition> rendition(RenditionId id) {

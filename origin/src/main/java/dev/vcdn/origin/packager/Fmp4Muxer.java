@@ -27,6 +27,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
+import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
@@ -136,6 +137,9 @@ public final class Fmp4Muxer implements AutoCloseable {
             }
             avio_flush(io);
             initSegment = takeWritten();
+            // The first fragment too starts at its packet's own time: the muxer would start every
+            // track at 0, whatever time it starts at (audio and video apart, a late rung early).
+            startsAfterGap();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -184,6 +188,17 @@ public final class Fmp4Muxer implements AutoCloseable {
         } finally {
             av_packet_unref(packet);
         }
+    }
+
+    /**
+     * The next fragment starts after a gap in the rendition's time (its
+     * producer was down): its decode time is written as the packet's own, where the muxer would
+     * otherwise continue from the end of the last fragment and shift everything after the gap.
+     * Call between {@link #cutFragment()} and the next {@link #write}.
+     */
+    public synchronized void startsAfterGap() {
+        refuseWhenClosed();
+        Ffmpeg.check(av_opt_set(context.priv_data(), "movflags", "+frag_discont", 0), "av_opt_set(movflags, +frag_discont)");
     }
 
     /** Ends the fragment: returns its bytes ({@code moof} + {@code mdat}), one part. */

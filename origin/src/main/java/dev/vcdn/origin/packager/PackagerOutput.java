@@ -27,8 +27,9 @@ public final class PackagerOutput implements LadderOutput {
     private volatile Instant wallClockOfZero;
 
     /**
-     * A rendition as its producer's thread sees it. {@code broken} once its muxer failed: the
-     * rendition then stays down for the rest of the stream.
+     * A rendition as its producer's thread sees it. {@code broken} once its muxer failed (or
+     * could not be made: then there is no packager): the rendition stays down for the rest of
+     * the stream.
      */
     private static final class Produced {
         final RenditionInfo info;
@@ -38,6 +39,7 @@ public final class PackagerOutput implements LadderOutput {
         Produced(RenditionInfo info, RenditionPackager packager) {
             this.info = info;
             this.packager = packager;
+            this.broken = packager == null;
         }
     }
 
@@ -49,13 +51,21 @@ public final class PackagerOutput implements LadderOutput {
     }
 
     @Override
-    public void rendition(RenditionInfo info) {
+    public boolean rendition(RenditionInfo info) {
         Produced existing = produced.get(info.id());
         if (existing != null) {
-            resume(existing, info);
-            return;
+            return resume(existing, info);
         }
-        Fmp4Muxer muxer = new Fmp4Muxer(info);
+        Fmp4Muxer muxer;
+        try {
+            muxer = new Fmp4Muxer(info);
+        } catch (RuntimeException e) {
+            // A configuration the muxer refuses costs this rendition, not the stream.
+            log.error("rendition not packaged: channel={} stream={} rendition={} error={}", channelPackage.channel(),
+                    channelPackage.streamId(), info.id(), e.toString(), e);
+            produced.put(info.id(), new Produced(info, null));
+            return false;
+        }
         PackagingSettings settings = channelPackage.settings();
         RenditionWindow window = new RenditionWindow(settings, muxer.initSegment());
         PackageEvents events = packages.events();
@@ -78,8 +88,11 @@ public final class PackagerOutput implements LadderOutput {
             }
 
             @Override
-            public void discontinuity() {
-                onWindow(window, window::markDiscontinuity);
+            public void gap(long msn, int index, long durationMillis, Instant start, boolean lastOfSegment) {
+                onWindow(window, () -> {
+                    window.addGap(window.playlistMsn(msn), index, durationMillis, start, lastOfSegment);
+                    publishPlaylist(info.id());
+                });
             }
         }, clockOrigin());
         produced.put(info.id(), new Produced(info, packager));
@@ -87,6 +100,7 @@ public final class PackagerOutput implements LadderOutput {
                 channelPackage.channel(), channelPackage.streamId(), info.id(), info.codecString(), info.width(),
                 info.height(), info.fps(), info.bitrateKbps());
         packages.context().runOnContext(ignored -> events.publish(channelPackage.add(info, window)));
+        return true;
     }
 
     /** Runs {@code change} on the window's event loop, unless the stream has ended there (a late producer's last parts). */
@@ -103,19 +117,28 @@ public final class PackagerOutput implements LadderOutput {
      * holds and it goes on after a discontinuity; with another, that init segment would describe
      * it wrongly under the same URL, so it stays down.
      */
-    private void resume(Produced rendition, RenditionInfo info) {
+    private boolean resume(Produced rendition, RenditionInfo info) {
         if (rendition.broken) {
-            return;
+            return false;
         }
         if (!rendition.info.equals(info)) {
             rendition.broken = true;
             log.warn("rendition came back with another encoder configuration and stays down: channel={} stream={} rendition={}",
                     channelPackage.channel(), channelPackage.streamId(), info.id());
-            return;
+            return false;
         }
         log.info("rendition back: channel={} stream={} rendition={}", channelPackage.channel(), channelPackage.streamId(),
                 info.id());
         packages.context().runOnContext(ignored -> channelPackage.up(info.id()));
+        return true;
+    }
+
+    @Override
+    public void skipped(RenditionId rendition, long ptsMillis) {
+        Produced missing = produced.get(rendition);
+        if (missing != null && missing.packager != null) {
+            missing.packager.skip(ptsMillis); // gap parts need no muxer: also for a rendition whose muxer broke
+        }
     }
 
     @Override
@@ -158,19 +181,26 @@ public final class PackagerOutput implements LadderOutput {
     }
 
     @Override
-    public void packet(RenditionId rendition, MediaPacket packet) {
+    public boolean packet(RenditionId rendition, MediaPacket packet) {
         Produced target = produced.get(rendition);
         if (target == null || target.broken) {
-            return;
+            return false;
         }
         try {
             target.packager.packet(packet);
+            return true;
         } catch (RuntimeException e) {
             // The muxer failed: this rendition is lost for the rest of the stream, the others go on.
             target.broken = true;
             log.error("rendition stopped, its muxer failed: channel={} stream={} rendition={} error={}",
                     channelPackage.channel(), channelPackage.streamId(), rendition, e.toString(), e);
+            try {
+                target.packager.interrupt(); // its time from here on is a gap
+            } catch (RuntimeException again) {
+                log.debug("last part of a failed muxer not written", again);
+            }
             packages.context().runOnContext(ignored -> channelPackage.down(rendition));
+            return false;
         }
     }
 
@@ -189,7 +219,9 @@ public final class PackagerOutput implements LadderOutput {
             log.warn("last part not written: channel={} stream={} rendition={} reason={}", channelPackage.channel(),
                     channelPackage.streamId(), rendition, e.toString());
         } finally {
-            ended.packager.close();
+            if (ended.packager != null) {
+                ended.packager.close();
+            }
         }
     }
 

@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
  * rendition's window through {@link Sink}. A packet is written once the next one gives its
  * duration, so a part is out one frame after its last frame was encoded.
  *
- * <p>When its producer fails, {@link #interrupt()} closes what was delivered (the open part and
- * segment); what comes after the producer restarts begins a new segment marked as a
- * discontinuity. Producer thread only.
+ * <p>When its producer fails, {@link #interrupt()} publishes what was delivered, and the time
+ * until the producer is back becomes a gap: {@link #skip} closes the open segment at each
+ * segment boundary the other renditions cut at, with gap parts ({@code GAP=YES}) for the
+ * missing time, so segment numbers and the timeline stay those of the other renditions and the
+ * restart needs no discontinuity. Producer thread only.
  */
 final class RenditionPackager implements AutoCloseable {
 
@@ -31,9 +33,8 @@ final class RenditionPackager implements AutoCloseable {
         void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart,
                   boolean lastOfSegment);
 
-        /** The next segment does not continue the timeline of the one before (a producer restarted after a gap). */
-        default void discontinuity() {
-        }
+        /** A part's worth of time (at most PART-TARGET) without media: the producer was down. */
+        void gap(long msn, int index, long durationMillis, Instant segmentStart, boolean lastOfSegment);
     }
 
     private final RenditionInfo info;
@@ -50,7 +51,12 @@ final class RenditionPackager implements AutoCloseable {
     private long segmentStart;
     private long partStart;
     private boolean partIndependent;
-    private boolean discontinuityNext;
+    /** Since {@link #interrupt()}: the producer is down, and its time until it is back becomes a gap. */
+    private boolean down;
+    /** Media time the gap began: where the last packet written ended. */
+    private long gapStart;
+    /** Where the last packet written ends, in media time. */
+    private long writtenUntil;
 
     /**
      * @param wallClockOfZero the wall-clock time of media timestamp 0, for PROGRAM-DATE-TIME
@@ -100,9 +106,11 @@ final class RenditionPackager implements AutoCloseable {
             if (info.kind() == MediaKind.VIDEO && !packet.keyframe()) {
                 return; // a rendition starts on a keyframe
             }
-            if (discontinuityNext) {
-                discontinuityNext = false;
-                sink.discontinuity();
+            if (down) {
+                // Back at a segment boundary: the gap completes the segment it is in.
+                gapUntil(packet.dts());
+                muxer.startsAfterGap();
+                down = false;
             }
             startSegment(packet);
             held = packet;
@@ -111,6 +119,7 @@ final class RenditionPackager implements AutoCloseable {
         long duration = Math.max(1, packet.dts() - held.dts());
         heldDuration = duration;
         muxer.write(held, duration);
+        writtenUntil = held.dts() + duration;
         boolean newSegment = info.kind() == MediaKind.VIDEO
                 ? packet.keyframe()
                 : packet.dts() - segmentStart >= settings.segmentTarget().toMillis();
@@ -142,21 +151,64 @@ final class RenditionPackager implements AutoCloseable {
     }
 
     /**
-     * The producer stopped on a failure: what it delivered is published (the last part, the
-     * segment complete), and whatever it sends after its restart starts a new segment after a
-     * discontinuity.
+     * The producer stopped on a failure: what it delivered is published as the segment's last
+     * part so far, and the segment stays open for the gap that follows.
      */
     void interrupt() {
-        finish();
-        discontinuityNext = msn >= 0;
+        if (down) {
+            return; // failed again before it was back: the gap goes on from where it began
+        }
+        MediaPacket last = held;
+        held = null;
+        gapStart = last != null ? last.dts() + heldDuration : writtenUntil;
+        down = msn >= 0; // whatever the muxer does below: the time from here on is a gap
+        if (last != null) {
+            muxer.write(last, heldDuration);
+            writtenUntil = gapStart;
+            cutPart(gapStart, false);
+        }
+    }
+
+    /**
+     * A segment boundary (a keyframe every rendition cuts at) passed while the producer was down:
+     * the open segment ends there, its missing time a gap, and a segment of gap begins.
+     */
+    void skip(long boundaryMillis) {
+        if (!down || boundaryMillis <= gapStart) {
+            return;
+        }
+        gapUntil(boundaryMillis);
+        msn++;
+        partIndex = 0;
+        segmentStart = boundaryMillis;
+        partStart = boundaryMillis;
+        gapStart = boundaryMillis;
+    }
+
+    /** Gap parts of at most PART-TARGET from the gap's start to {@code endMillis}, the last one ending the segment. */
+    private void gapUntil(long endMillis) {
+        long total = endMillis - gapStart;
+        if (total <= 0) {
+            return;
+        }
+        long target = settings.partTarget().toMillis();
+        int pieces = (int) ((total + target - 1) / target);
+        for (int i = 0; i < pieces; i++) {
+            long duration = i < pieces - 1 ? total / pieces : total - (pieces - 1) * (total / pieces);
+            sink.gap(msn, partIndex++, duration, wallClockOfZero.plusMillis(segmentStart), i == pieces - 1);
+        }
+        gapStart = endMillis;
+        partStart = endMillis;
     }
 
     /** Writes the last packet and publishes the last part. */
     void finish() {
         if (held != null) {
-            muxer.write(held, heldDuration);
-            cutPart(held.dts() + heldDuration, true);
+            MediaPacket last = held;
             held = null;
+            muxer.write(last, heldDuration);
+            writtenUntil = last.dts() + heldDuration;
+            cutPart(writtenUntil, true);
         }
     }
 

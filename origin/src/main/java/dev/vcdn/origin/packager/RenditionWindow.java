@@ -25,7 +25,8 @@ public final class RenditionWindow {
     /** Segments whose parts are listed in the playlist, counting back from the live edge. */
     static final int SEGMENTS_WITH_PARTS = 3;
 
-    public record StoredPart(int index, Buffer bytes, long durationMillis, boolean independent) {
+    /** A part; a gap part ({@code gap}) has no bytes: its rendition had no media for that time. */
+    public record StoredPart(int index, Buffer bytes, long durationMillis, boolean independent, boolean gap) {
     }
 
     public static final class StoredSegment {
@@ -55,6 +56,11 @@ public final class RenditionWindow {
             return parts.stream().mapToLong(part -> part.bytes().length()).sum();
         }
 
+        /** No media at all in this segment: listed with EXT-X-GAP, never served. */
+        public boolean gap() {
+            return !parts.isEmpty() && parts.stream().allMatch(StoredPart::gap);
+        }
+
         public Buffer bytes() {
             Buffer whole = Buffer.buffer();
             parts.forEach(part -> whole.appendBuffer(part.bytes()));
@@ -73,6 +79,10 @@ public final class RenditionWindow {
     /** Added to the packager's segment numbers: a stream that follows another on the same channel continues its numbering. */
     private long msnOffset;
     private boolean discontinuityPending;
+    /** Discontinuities of the segments trimmed out of the window: EXT-X-DISCONTINUITY-SEQUENCE. */
+    private long discontinuitySequence;
+    /** Its producer is down: nothing is hinted, the next parts will be gaps. */
+    private boolean down;
 
     RenditionWindow(PackagingSettings settings, byte[] initSegment) {
         this.settings = settings;
@@ -93,9 +103,9 @@ public final class RenditionWindow {
         discontinuityPending = true;
     }
 
-    /** The next segment follows a break in this rendition's timeline (its encoder restarted). */
-    void markDiscontinuity() {
-        discontinuityPending = true;
+    /** Whether its producer is down (no preload hint while it is: the next part would be a gap). */
+    void down(boolean isDown) {
+        down = isDown;
     }
 
     /** The playlist number of the packager's segment {@code msn}. */
@@ -115,14 +125,23 @@ public final class RenditionWindow {
      */
     void addPart(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant segmentStart,
                  boolean lastOfSegment) {
+        add(msn, new StoredPart(index, Buffer.buffer(bytes), durationMillis, independent, false), segmentStart, lastOfSegment);
+    }
+
+    /** A part's worth of time without media (its producer was down); the last one of a segment completes it. */
+    void addGap(long msn, int index, long durationMillis, Instant segmentStart, boolean lastOfSegment) {
+        add(msn, new StoredPart(index, Buffer.buffer(), durationMillis, false, true), segmentStart, lastOfSegment);
+    }
+
+    private void add(long msn, StoredPart part, Instant segmentStart, boolean lastOfSegment) {
         StoredSegment segment = segments.peekLast();
         if (segment == null || segment.msn != msn) {
             segment = new StoredSegment(msn, segmentStart, discontinuityPending);
             discontinuityPending = false;
             segments.addLast(segment);
         }
-        segment.parts.add(new StoredPart(index, Buffer.buffer(bytes), durationMillis, independent));
-        segment.durationMillis += durationMillis;
+        segment.parts.add(part);
+        segment.durationMillis += part.durationMillis();
         segment.complete = lastOfSegment;
         trim();
         wake();
@@ -146,7 +165,11 @@ public final class RenditionWindow {
         long keep = settings.window().toMillis();
         long total = segments.stream().mapToLong(s -> s.durationMillis).sum();
         while (segments.size() > 1 && total - segments.peekFirst().durationMillis >= keep) {
-            total -= segments.removeFirst().durationMillis;
+            StoredSegment trimmed = segments.removeFirst();
+            total -= trimmed.durationMillis;
+            if (trimmed.discontinuity) {
+                discontinuitySequence++;
+            }
         }
     }
 
@@ -251,19 +274,20 @@ public final class RenditionWindow {
         int completeCount = (int) all.stream().filter(s -> s.complete).count();
         for (StoredSegment segment : all) {
             List<Part> parts = segment.parts.stream()
-                    .map(p -> new Part(p.durationMillis() / 1000.0, segment.msn + "." + p.index() + ".m4s", p.independent()))
+                    .map(p -> new Part(p.durationMillis() / 1000.0, segment.msn + "." + p.index() + ".m4s", p.independent(),
+                            p.gap()))
                     .toList();
             if (segment.complete) {
                 boolean recent = complete.size() >= completeCount - SEGMENTS_WITH_PARTS;
                 complete.add(new Segment(segment.msn, segment.durationMillis / 1000.0, segment.msn + ".m4s",
-                        Optional.of(segment.programDateTime), segment.discontinuity, recent ? parts : List.of()));
+                        Optional.of(segment.programDateTime), segment.discontinuity, recent ? parts : List.of(), segment.gap()));
             } else {
                 pending.addAll(parts);
             }
         }
         long firstMsn = all.isEmpty() ? 0 : all.get(0).msn;
         Optional<String> preloadHint = Optional.empty();
-        if (!ended) {
+        if (!ended && !down) {
             StoredSegment last = segments.peekLast();
             preloadHint = last == null ? Optional.of("0.0.m4s")
                     : Optional.of(last.complete ? (last.msn + 1) + ".0.m4s" : last.msn + "." + last.parts.size() + ".m4s");
@@ -272,7 +296,7 @@ public final class RenditionWindow {
         int target = settings.targetDurationSeconds();
         ServerControl control = new ServerControl(true, Optional.of(6.0 * target), false, Optional.of(3.0 * target),
                 Optional.of(3 * partTarget));
-        return new MediaPlaylist(9, target, firstMsn, Optional.of(partTarget), Optional.of(control), Optional.of("init.mp4"),
-                0, complete, pending, preloadHint, reports, ended);
+        return new MediaPlaylist(9, target, firstMsn, discontinuitySequence, Optional.of(partTarget), Optional.of(control),
+                Optional.of("init.mp4"), 0, complete, pending, preloadHint, reports, ended);
     }
 }

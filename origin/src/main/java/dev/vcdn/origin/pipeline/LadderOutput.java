@@ -21,11 +21,26 @@ public interface LadderOutput {
     /**
      * A rendition starts: called before its first packet, and again when it comes back after
      * {@link #renditionDown} (its encoder restarted), its next packet a keyframe.
+     *
+     * @return false when the rendition is not taken (it cannot be packaged, or no longer as
+     *         declared): its producer need not make it any more
      */
-    void rendition(RenditionInfo info);
+    boolean rendition(RenditionInfo info);
 
-    /** One encoded (or passed-through) packet of {@code rendition}, in decode order. */
-    void packet(RenditionId rendition, MediaPacket packet);
+    /**
+     * One encoded (or passed-through) packet of {@code rendition}, in decode order.
+     *
+     * @return false when the rendition is no longer taken (its packaging failed for good)
+     */
+    boolean packet(RenditionId rendition, MediaPacket packet);
+
+    /**
+     * A segment boundary (a keyframe every rendition cuts at, at {@code ptsMillis}) passed while
+     * {@code rendition} had no picture for it (it is down): its time becomes a gap, so that its
+     * segments stay aligned with the other renditions'.
+     */
+    default void skipped(RenditionId rendition, long ptsMillis) {
+    }
 
     /**
      * The rendition stopped on a failure (its encoder broke) while the stream goes on: what it

@@ -186,7 +186,8 @@ public final class PlaybackRoutes {
 
     private void segment(RoutingContext ctx, ChannelPackage channelPackage, RenditionWindow window, PlaybackPath path) {
         long msn = path.msn().getAsLong();
-        window.segment(msn).filter(s -> s.complete()).ifPresentOrElse(
+        // A gap segment (its rendition was down for all of it) has nothing to serve: players never ask for it.
+        window.segment(msn).filter(s -> s.complete() && !s.gap()).ifPresentOrElse(
                 segment -> respondImmutable(ctx, etag(channelPackage, path), segment.bytes()),
                 () -> ctx.fail(leftTheWindow(window, msn) ? 410 : 404));
     }
@@ -213,8 +214,10 @@ public final class PlaybackRoutes {
                 () -> ctx.fail(404)));
     }
 
+    /** The part with media, when there is one: a gap part (GAP=YES) is never served. */
     private static Optional<RenditionWindow.StoredPart> storedPart(RenditionWindow window, long msn, int index) {
-        return window.segment(msn).filter(s -> index < s.parts().size()).map(s -> s.parts().get(index));
+        return window.segment(msn).filter(s -> index < s.parts().size()).map(s -> s.parts().get(index))
+                .filter(part -> !part.gap());
     }
 
     private static boolean leftTheWindow(RenditionWindow window, long msn) {

@@ -47,15 +47,15 @@ final class AudioRoute implements AutoCloseable {
             }
             return;
         }
-        if (packet.isConfig()) {
-            closeTranscoder();
-            transcoder = new AudioTranscoder(packet.codec(), packet.payload().toByteArray());
-            return;
-        }
-        if (transcoder == null) {
-            transcoder = new AudioTranscoder(packet.codec(), new byte[0]);
-        }
         try {
+            if (packet.isConfig()) {
+                closeTranscoder();
+                transcoder = new AudioTranscoder(packet.codec(), packet.payload().toByteArray());
+                return;
+            }
+            if (transcoder == null) {
+                transcoder = new AudioTranscoder(packet.codec(), new byte[0]);
+            }
             transcoder.transcode(packet, this::transcoded);
             if (refusedInARow > 0) {
                 log.info("audio decoding again: stream={} after {} refused packets", stream, refusedInARow);

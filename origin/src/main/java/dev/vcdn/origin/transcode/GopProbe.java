@@ -28,6 +28,10 @@ final class GopProbe {
         }
     }
 
+    /** Frames held at most, whatever their timestamps say (ten seconds at 60 fps). */
+    static final int MAX_HELD = 600;
+    static final double MAX_FPS = 240;
+
     private final long maxGopMillis;
     private final List<MediaPacket> held = new ArrayList<>();
 
@@ -48,7 +52,7 @@ final class GopProbe {
         }
         held.add(frame);
         long span = frame.dts() - held.get(0).dts();
-        if (span > maxGopMillis) {
+        if (span > maxGopMillis || held.size() >= MAX_HELD) {
             return Optional.of(decide(false, (held.size() - 1) * 1000.0 / Math.max(1, span), true));
         }
         return Optional.empty();
@@ -60,7 +64,8 @@ final class GopProbe {
     }
 
     private Decision decide(boolean usable, double fps, boolean currentHeld) {
-        Decision decision = new Decision(usable, fps, held, currentHeld);
+        // Timestamps that barely move say nothing of the rate: unknown, and the planner assumes one.
+        Decision decision = new Decision(usable, fps > 0 && fps <= MAX_FPS ? fps : 0, held, currentHeld);
         held.clear();
         return decision;
     }

@@ -98,8 +98,10 @@ final class Ladder {
         for (TapWorker tap : taps) {
             interrupted |= finishing(tap::finish);
         }
+        // One deadline for all: a stuck rung costs the wait once, not once per rung after it.
+        long deadline = System.nanoTime() + rungEndWait.toNanos();
         for (RungWorker worker : workers) {
-            interrupted |= finishing(() -> worker.finish(rungEndWait));
+            interrupted |= finishing(() -> worker.finish(deadline));
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -46,7 +46,10 @@ public final class LadderPlanner {
         List<Rung> rungs = new ArrayList<>();
         List<String> allowed = features.renditions();
         boolean passthrough = source.codec() == Codec.H264 && sourceKeyframesUsable;
-        if (allowed.contains("source")) {
+        // A channel limited to rungs all above its source (only 1080p, for a 720p publish) still
+        // gets a picture: its source's, never an upscale.
+        boolean anyStepBelow = steps.stream().anyMatch(step -> step.height() < source.height() && allowed.contains(step.name()));
+        if (allowed.contains("source") || !anyStepBelow) {
             int sourceKbps = passthrough ? source.bitrateKbps() : bitrateFor(source.height());
             rungs.add(new Rung(RenditionId.of("source"), VideoCodec.H264, even(source.width()), even(source.height()),
                     source.fps(), sourceKbps, (int) (sourceKbps * PEAK_FACTOR), passthrough));

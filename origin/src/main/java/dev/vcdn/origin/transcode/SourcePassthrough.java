@@ -17,6 +17,12 @@ import java.util.Optional;
  */
 final class SourcePassthrough {
 
+    /**
+     * Packets held before the decoder shows a first picture; it shows one within a few packets
+     * of a keyframe, so a source that never does is not decodable, and its publish ends.
+     */
+    static final int MAX_PENDING = 300;
+
     private final LadderOutput output;
     private final List<MediaPacket> pending = new ArrayList<>();
     private boolean started;
@@ -28,8 +34,10 @@ final class SourcePassthrough {
     void packet(MediaPacket packet) {
         if (started) {
             output.packet(StreamTranscoder.SOURCE, packet);
-        } else {
+        } else if (pending.size() < MAX_PENDING) {
             pending.add(packet);
+        } else {
+            throw new IllegalStateException("no picture decoded from the source's first " + MAX_PENDING + " packets");
         }
     }
 

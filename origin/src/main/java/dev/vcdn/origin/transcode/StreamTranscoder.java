@@ -150,21 +150,30 @@ final class StreamTranscoder implements Runnable {
         }
     }
 
-    /** Every producer ends its own renditions: this thread the source's and the audio, each rung its own. */
+    /**
+     * Every producer ends its own renditions: this thread the source's and the audio, each rung
+     * its own. Each step is taken whatever the one before did: a rung never told to end would
+     * wait for frames forever.
+     */
     private void end() {
+        step("audio end", audio::close);
+        if (passthrough != null) {
+            step("source end", passthrough::end);
+        }
+        if (ladder != null) {
+            step("rungs end", ladder::finish);
+        }
+        if (decoder != null) {
+            step("decoder close", decoder::close);
+        }
+        output.end();
+    }
+
+    private void step(String what, Runnable step) {
         try {
-            audio.close();
-            if (passthrough != null) {
-                passthrough.end();
-            }
-            if (ladder != null) {
-                ladder.finish();
-            }
-        } finally {
-            if (decoder != null) {
-                decoder.close();
-            }
-            output.end();
+            step.run();
+        } catch (RuntimeException e) {
+            log.error("{} failed: channel={} stream={} error={}", what, grant.channel(), grant.streamId(), e.toString(), e);
         }
     }
 
@@ -246,7 +255,13 @@ final class StreamTranscoder implements Runnable {
             passthrough.packet(packet);
         }
         try {
-            decoder.decode(packet, this::dispatch);
+            decoder.decode(packet, frame -> {
+                try {
+                    dispatch(frame);
+                } catch (RuntimeException e) {
+                    throw new DispatchException(e); // ours, not the decoder's: never counted as a refused packet
+                }
+            });
             long refused = decoderHealth.decoded();
             if (refused > 0) {
                 log.info("decoding again: channel={} stream={} after {} refused packets", grant.channel(), grant.streamId(),
@@ -288,13 +303,21 @@ final class StreamTranscoder implements Runnable {
                 first.width(), first.height(), Math.round(fps * 100) / 100.0,
                 passthrough != null ? "passed through" : "re-encoded", rungs.stream().map(r -> r.id().value()).toList());
         listener.ladderStarted(new LadderStarted(first.width(), first.height(), fps, rungs.stream().map(Rung::id).toList()));
-        ladder = new Ladder(rungs, sourceFps, grant, taps, output, encoders, metrics, rungEndWait);
+        Ladder planned = new Ladder(rungs, sourceFps, grant, taps, output, encoders, metrics, rungEndWait);
         rungs.stream().filter(Rung::passthrough).findFirst().ifPresent(rung -> passthrough.start(rung, videoConfig));
-        if (!ladder.encodes()) {
+        if (!planned.encodes()) {
             // A passed-through source and nothing to encode: only the taps look at pictures, a few a minute.
             keyframesOnly = true;
             decoder.decodeKeyframesOnly();
         }
-        ladder.start();
+        planned.start();
+        ladder = planned; // only a started ladder is fed and finished
+    }
+
+    /** A failure while handing a decoded picture on: the pipeline's, so the publish ends. */
+    private static final class DispatchException extends RuntimeException {
+        DispatchException(RuntimeException cause) {
+            super(cause.toString(), cause);
+        }
     }
 }

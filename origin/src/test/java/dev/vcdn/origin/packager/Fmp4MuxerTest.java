@@ -10,6 +10,8 @@ import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.Payload;
 import dev.vcdn.shared.media.TimeBase;
 import dev.vcdn.shared.stream.RenditionId;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,23 +82,26 @@ class Fmp4MuxerTest {
     void muxersOnManyThreadsAtOnceKeepTheirBytesApart() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
-            List<Future<byte[]>> results = new ArrayList<>();
+            List<Future<List<Long>>> results = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 int index = i;
                 results.add(threads.submit(() -> {
+                    // Each muxer starts at its own time: its fragments' decode times say whose they are.
                     try (Fmp4Muxer muxer = new Fmp4Muxer(audio(index))) {
-                        byte[] last = null;
+                        List<Long> times = new ArrayList<>();
                         for (int part = 0; part < 50; part++) {
-                            last = onePart(muxer, part * 230L);
+                            times.add(baseMediaDecodeTime(onePart(muxer, index * 100_000L + part * 230L)));
                         }
-                        return last;
+                        return times;
                     }
                 }));
             }
-            byte[] first = results.get(0).get();
-            for (Future<byte[]> result : results) {
-                // Same input, same sequence: the same bytes, unless two muxers' output got mixed.
-                assertThat(result.get()).isEqualTo(first);
+            for (int i = 0; i < results.size(); i++) {
+                List<Long> times = results.get(i).get();
+                for (int part = 0; part < times.size(); part++) {
+                    assertThat(times.get(part)).as("muxer %d part %d", i, part)
+                            .isEqualTo((i * 100_000L + part * 230L) * 44_100 / 1000);
+                }
             }
         } finally {
             threads.shutdownNow();
@@ -110,5 +115,36 @@ class Fmp4MuxerTest {
         muxer.close();
         assertThatThrownBy(() -> onePart(muxer, 0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThatThrownBy(muxer::cutFragment).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** The {@code tfdt} of a fragment ({@code moof} > {@code traf} > {@code tfdt}), in the track's timescale. */
+    static long baseMediaDecodeTime(byte[] fragment) {
+        ByteBuffer bytes = ByteBuffer.wrap(fragment);
+        int moof = box(bytes, 0, fragment.length, "moof");
+        int traf = box(bytes, moof + 8, moof + bytes.getInt(moof), "traf");
+        int tfdt = box(bytes, traf + 8, traf + bytes.getInt(traf), "tfdt");
+        return bytes.get(tfdt + 8) == 1 ? bytes.getLong(tfdt + 12) : bytes.getInt(tfdt + 12) & 0xFFFFFFFFL;
+    }
+
+    private static int box(ByteBuffer bytes, int from, int to, String type) {
+        for (int at = from; at + 8 <= to; at += bytes.getInt(at)) {
+            if (new String(bytes.array(), at + 4, 4, StandardCharsets.US_ASCII).equals(type)) {
+                return at;
+            }
+            if (bytes.getInt(at) < 8) {
+                break;
+            }
+        }
+        throw new AssertionError("no " + type + " box");
+    }
+
+    @Test
+    void aFragmentAfterAGapStartsAtItsOwnTimeNotWhereTheLastOneEnded() {
+        try (Fmp4Muxer muxer = new Fmp4Muxer(audio(0))) {
+            onePart(muxer, 0); // ten frames of 23 ms: up to 230 ms
+            muxer.startsAfterGap();
+            byte[] fragment = onePart(muxer, 3_000);
+            assertThat(baseMediaDecodeTime(fragment)).as("3 s in the 44.1 kHz timescale").isEqualTo(3 * 44_100L);
+        }
     }
 }

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packager as producers use it from their own threads: a rendition that goes down leaves the
- * multivariant playlist and comes back after a discontinuity; a producer that ends after the
- * stream has no effect on what was served.
+ * multivariant playlist, its missing time becomes gaps aligned with the other renditions'
+ * segments, and it comes back without a discontinuity; a producer that ends after the stream has
+ * no effect on what was served.
  */
 class PackagerOutputTest {
 
@@ -112,43 +113,59 @@ class PackagerOutputTest {
     }
 
     @Test
-    void aRenditionThatGoesDownLeavesTheMultivariantPlaylistAndComesBackAfterADiscontinuity() throws Exception {
+    void aRenditionThatGoesDownLeavesGapsAlignedWithTheOthersAndComesBackWithoutADiscontinuity() throws Exception {
         PackagerOutput output = new PackagerOutput(packages,
                 new PublishGrant(ChannelName.of("alice"), StreamId.random(), ChannelFeatures.standard()));
         output.rendition(rendition("high"));
         output.rendition(rendition("low"));
-        for (MediaPacket packet : video.subList(0, 40)) {
+        for (MediaPacket packet : video.subList(0, 35)) {
             output.packet(RenditionId.of("high"), packet);
             output.packet(RenditionId.of("low"), packet);
         }
         assertThat(variants()).containsExactlyInAnyOrder("high/index.m3u8", "low/index.m3u8");
 
-        output.renditionDown(RenditionId.of("low"), "encoder failed");
+        output.renditionDown(RenditionId.of("low"), "encoder failed"); // at frame 35, 1.4 s in
         assertThat(variants()).as("players are moved off the rendition that is down").containsExactly("high/index.m3u8");
         MediaPlaylist whileDown = playlist("low");
-        assertThat(whileDown.segments()).as("what it had delivered is complete: its last part and segment")
-                .hasSize(2).allSatisfy(s -> assertThat(s.discontinuity()).isFalse());
-        assertThat(whileDown.pendingParts()).isEmpty();
+        assertThat(whileDown.segments()).hasSize(1);
+        assertThat(whileDown.pendingParts()).as("what it delivered up to the failure").isNotEmpty()
+                .noneMatch(dev.vcdn.shared.hls.Part::gap);
+        assertThat(whileDown.preloadHint()).as("nothing hinted while it is down").isEmpty();
         String high = onLoop(p -> p.playlist(p.rendition(RenditionId.of("high")).orElseThrow(), false));
         assertThat(high).as("no rendition report for it").doesNotContain("../low/index.m3u8");
 
-        output.rendition(rendition("low")); // restarted with the same encoding
-        for (MediaPacket packet : video.subList(40, video.size())) {
+        // Down for two keyframes (2 s and 3 s), back at 4 s: its rung reports each boundary it missed.
+        for (MediaPacket packet : video.subList(35, 100)) {
             output.packet(RenditionId.of("high"), packet);
-            output.packet(RenditionId.of("low"), packet); // from frame 50, the next keyframe, on
+            if (packet.keyframe() && packet.dts() - video.get(0).dts() < 3_000) {
+                // The rendition cuts segments at decode times; a rung without B-frames has them equal to the pictures'.
+                output.skipped(RenditionId.of("low"), packet.dts());
+            } else if (packet.keyframe() && packet.dts() - video.get(0).dts() == 3_000) {
+                output.rendition(rendition("low")); // restarted with the same encoding, at a keyframe
+            }
+            if (packet.dts() - video.get(0).dts() >= 3_000) {
+                output.packet(RenditionId.of("low"), packet);
+            }
         }
         output.renditionEnd(RenditionId.of("high"));
         output.renditionEnd(RenditionId.of("low"));
         output.end();
 
-        MediaPlaylist after = playlist("low");
-        assertThat(after.endList()).isTrue();
-        List<Segment> segments = after.segments();
-        assertThat(segments).extracting(Segment::msn).containsExactly(0L, 1L, 2L, 3L);
-        assertThat(segments).extracting(Segment::discontinuity).containsExactly(false, false, true, false);
-        assertThat(segments.get(1).duration()).as("the segment cut short by the failure").isLessThan(1.0);
+        MediaPlaylist low = playlist("low");
+        MediaPlaylist higher = playlist("high");
+        assertThat(low.endList()).isTrue();
+        assertThat(low.segments()).extracting(Segment::msn).as("numbered as the other rendition")
+                .containsExactlyElementsOf(higher.segments().stream().map(Segment::msn).toList());
+        assertThat(low.segments()).extracting(Segment::duration).as("lasting what the other rendition's do")
+                .containsExactlyElementsOf(higher.segments().stream().map(Segment::duration).toList());
+        assertThat(low.segments()).extracting(Segment::gap).containsExactly(false, false, true, false);
+        assertThat(low.segments()).extracting(Segment::discontinuity).containsOnly(false);
+        assertThat(low.segments().get(1).parts()).as("the failure at 1.4 s: media, then gap parts")
+                .anyMatch(part -> !part.gap()).anyMatch(dev.vcdn.shared.hls.Part::gap);
+        assertThat(low.segments().get(2).parts()).as("no part of the gap segment longer than PART-TARGET")
+                .allMatch(part -> part.gap() && part.duration() <= 0.2);
         assertThat(variants()).containsExactlyInAnyOrder("high/index.m3u8", "low/index.m3u8");
-        assertThat(playlist("high").segments()).extracting(Segment::discontinuity).containsOnly(false);
+        assertThat(dev.vcdn.shared.hls.PlaylistRules.violations(low)).isEmpty();
     }
 
     @Test
@@ -181,12 +198,14 @@ class PackagerOutputTest {
         video.subList(0, 30).forEach(packet -> output.packet(RenditionId.of("low"), packet));
         output.renditionDown(RenditionId.of("low"), "encoder failed");
         RenditionInfo other = rendition("low");
-        output.rendition(new RenditionInfo(other.id(), other.kind(), other.codec(), other.codecString(), 640, 360, 25, 800,
-                1200, other.configuration()));
-        video.subList(30, video.size()).forEach(packet -> output.packet(RenditionId.of("low"), packet));
+        boolean taken = output.rendition(new RenditionInfo(other.id(), other.kind(), other.codec(), other.codecString(), 640, 360,
+                25, 800, 1200, other.configuration()));
+        boolean packetTaken = output.packet(RenditionId.of("low"), video.get(50));
 
+        assertThat(taken).as("its producer is told to stop").isFalse();
+        assertThat(packetTaken).isFalse();
         assertThat(variants()).as("its init segment would no longer describe it").isEmpty();
-        assertThat(playlist("low").segments()).hasSize(2);
+        assertThat(playlist("low").segments()).hasSize(1);
         output.renditionEnd(RenditionId.of("low"));
         output.end();
     }
@@ -202,10 +221,11 @@ class PackagerOutputTest {
         assertThat(ended.endList()).isTrue();
 
         // The producer returns from its native call, delivers what it still had, and ends its rendition.
+        int eventsAtTheEnd = published.size();
         video.subList(30, 60).forEach(packet -> output.packet(RenditionId.of("low"), packet));
         output.renditionEnd(RenditionId.of("low"));
         assertThat(playlist("low")).as("nothing added after ENDLIST").isEqualTo(ended);
-        long partsAfterEnd = published.stream().filter(e -> e instanceof OriginEvent.StreamEnded).count();
-        assertThat(partsAfterEnd).isEqualTo(1);
+        assertThat(published.subList(eventsAtTheEnd, published.size())).as("no part pushed after the end").isEmpty();
+        assertThat(published).filteredOn(e -> e instanceof OriginEvent.StreamEnded).hasSize(1);
     }
 }

@@ -33,6 +33,11 @@ class RenditionPackagerTest {
                              boolean lastOfSegment) {
                 partDurations.add(durationMillis);
             }
+
+            @Override
+            public void gap(long msn, int index, long durationMillis, Instant segmentStart, boolean lastOfSegment) {
+                throw new AssertionError("no gap in an audio rendition that never went down");
+            }
         }, Instant.now())) {
             // What GStreamer's RTMP publisher sent: the second frame with the first one's time.
             long[] times = new long[130];

@@ -57,4 +57,12 @@ class LadderPlannerTest {
         assertThat(av1.bitrateKbps()).isEqualTo(840);
         assertThat(av1.maxBitrateKbps()).isEqualTo(1260);
     }
+
+    @Test
+    void aChannelLimitedToRungsAboveItsSourceStillGetsThePicture() {
+        ChannelFeatures only1080p = ChannelFeatures.standard().withRenditions(List.of("1080p"));
+        List<Rung> ladder = planner.plan(new SourceVideo(Codec.H264, 1280, 720, 30, 3000), only1080p, false);
+        assertThat(ids(ladder)).as("its source, re-encoded, rather than no video or an upscale").containsExactly("source");
+        assertThat(ladder.get(0).height()).isEqualTo(720);
+    }
 }

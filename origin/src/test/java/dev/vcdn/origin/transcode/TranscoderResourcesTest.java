@@ -37,11 +37,13 @@ class TranscoderResourcesTest {
         CountDownLatch ended = new CountDownLatch(1);
         LadderOutput output = new LadderOutput() {
             @Override
-            public void rendition(RenditionInfo info) {
+            public boolean rendition(RenditionInfo info) {
+                return true;
             }
 
             @Override
-            public void packet(RenditionId rendition, MediaPacket packet) {
+            public boolean packet(RenditionId rendition, MediaPacket packet) {
+                return true;
             }
 
             @Override

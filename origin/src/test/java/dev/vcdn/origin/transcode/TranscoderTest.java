@@ -53,17 +53,24 @@ class TranscoderTest {
         final CountDownLatch ended = new CountDownLatch(1);
 
         @Override
-        public void rendition(RenditionInfo info) {
+        public boolean rendition(RenditionInfo info) {
             RenditionInfo before = renditions.put(info.id(), info);
             assertThat(before).as("a rendition declared again comes back as it was").isIn(null, info);
             calls.add("rendition " + info.id());
+            return true;
         }
 
         @Override
-        public void packet(RenditionId rendition, MediaPacket packet) {
+        public boolean packet(RenditionId rendition, MediaPacket packet) {
             assertThat(renditions).as("rendition declared before its packets").containsKey(rendition);
             assertThat(endedRenditions).as("no packet after the rendition's end").doesNotContain(rendition);
             packets.computeIfAbsent(rendition, id -> Collections.synchronizedList(new ArrayList<>())).add(packet);
+            return true;
+        }
+
+        @Override
+        public void skipped(RenditionId rendition, long ptsMillis) {
+            calls.add("skipped " + rendition);
         }
 
         @Override

@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param version          {@code #EXT-X-VERSION}
  * @param targetDuration   {@code #EXT-X-TARGETDURATION}, whole seconds
  * @param mediaSequence    msn of the first segment listed (or skipped)
+ * @param discontinuitySequence {@code #EXT-X-DISCONTINUITY-SEQUENCE}: discontinuities before the first segment listed
  * @param partTarget       {@code #EXT-X-PART-INF:PART-TARGET}, seconds, for LL-HLS
  * @param serverControl    {@code #EXT-X-SERVER-CONTROL}
  * @param mapUri           {@code #EXT-X-MAP:URI}, the init segment
@@ -20,9 +21,9 @@ import java.util.Optional;
  * @param renditionReports the other renditions' live edges
  * @param endList          the stream has ended ({@code #EXT-X-ENDLIST})
  */
-public record MediaPlaylist(int version, int targetDuration, long mediaSequence, Optional<Double> partTarget,
-                            Optional<ServerControl> serverControl, Optional<String> mapUri, int skippedSegments,
-                            List<Segment> segments, List<Part> pendingParts, Optional<String> preloadHint,
+public record MediaPlaylist(int version, int targetDuration, long mediaSequence, long discontinuitySequence,
+                            Optional<Double> partTarget, Optional<ServerControl> serverControl, Optional<String> mapUri,
+                            int skippedSegments, List<Segment> segments, List<Part> pendingParts, Optional<String> preloadHint,
                             List<RenditionReport> renditionReports, boolean endList) {
 
     public MediaPlaylist {
@@ -36,8 +37,8 @@ public record MediaPlaylist(int version, int targetDuration, long mediaSequence,
         if (targetDuration <= 0) {
             throw new IllegalArgumentException("target duration must be positive: " + targetDuration);
         }
-        if (skippedSegments < 0) {
-            throw new IllegalArgumentException("negative skipped segment count");
+        if (skippedSegments < 0 || discontinuitySequence < 0) {
+            throw new IllegalArgumentException("negative skipped segment count or discontinuity sequence");
         }
     }
 
@@ -61,7 +62,8 @@ public record MediaPlaylist(int version, int targetDuration, long mediaSequence,
             keep++;
         }
         int skip = segments.size() - keep;
-        return new MediaPlaylist(Math.max(version, 9), targetDuration, mediaSequence, partTarget, serverControl, mapUri,
+        return new MediaPlaylist(Math.max(version, 9), targetDuration, mediaSequence, discontinuitySequence, partTarget,
+                serverControl, mapUri,
                 skippedSegments + skip, segments.subList(skip, segments.size()), pendingParts, preloadHint,
                 renditionReports, endList);
     }

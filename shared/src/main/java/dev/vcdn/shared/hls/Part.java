@@ -8,8 +8,15 @@ import java.util.Objects;
  * @param duration    seconds
  * @param uri         relative to the playlist
  * @param independent starts with a keyframe
+ * @param gap         {@code GAP=YES}: the rendition has no media for this time (its encoder was
+ *                    down); players must not load it
  */
-public record Part(double duration, String uri, boolean independent) {
+public record Part(double duration, String uri, boolean independent, boolean gap) {
+
+    /** A part with media. */
+    public Part(double duration, String uri, boolean independent) {
+        this(duration, uri, independent, false);
+    }
 
     public Part {
         Objects.requireNonNull(uri, "uri");

@@ -27,6 +27,7 @@ public final class PlaylistParser {
         int version = 1;
         Integer targetDuration = null;
         long mediaSequence = 0;
+        long discontinuitySequence = 0;
         Optional<Double> partTarget = Optional.empty();
         Optional<ServerControl> serverControl = Optional.empty();
         Optional<String> mapUri = Optional.empty();
@@ -39,6 +40,7 @@ public final class PlaylistParser {
         Double duration = null;
         Optional<Instant> programDateTime = Optional.empty();
         boolean discontinuity = false;
+        boolean gap = false;
 
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -51,11 +53,12 @@ public final class PlaylistParser {
                     throw new PlaylistParseException(number, "segment URI without #EXTINF");
                 }
                 long msn = mediaSequence + skipped + segments.size();
-                segments.add(new Segment(msn, duration, line, programDateTime, discontinuity, parts));
+                segments.add(new Segment(msn, duration, line, programDateTime, discontinuity, parts, gap));
                 parts = new ArrayList<>();
                 duration = null;
                 programDateTime = Optional.empty();
                 discontinuity = false;
+                gap = false;
                 continue;
             }
             String tag = tagName(line);
@@ -64,6 +67,8 @@ public final class PlaylistParser {
                 case "#EXT-X-VERSION" -> version = (int) integer(value, number);
                 case "#EXT-X-TARGETDURATION" -> targetDuration = (int) integer(value, number);
                 case "#EXT-X-MEDIA-SEQUENCE" -> mediaSequence = integer(value, number);
+                case "#EXT-X-DISCONTINUITY-SEQUENCE" -> discontinuitySequence = integer(value, number);
+                case "#EXT-X-GAP" -> gap = true;
                 case "#EXT-X-PART-INF" -> partTarget = AttributeList.parse(value, number).decimal("PART-TARGET");
                 case "#EXT-X-SERVER-CONTROL" -> {
                     AttributeList a = AttributeList.parse(value, number);
@@ -77,7 +82,7 @@ public final class PlaylistParser {
                 case "#EXT-X-PART" -> {
                     AttributeList a = AttributeList.parse(value, number);
                     parts.add(new Part(a.decimal("DURATION").orElseThrow(() -> new PlaylistParseException(number, "part without DURATION")),
-                            a.required("URI"), a.yes("INDEPENDENT")));
+                            a.required("URI"), a.yes("INDEPENDENT"), a.yes("GAP")));
                 }
                 case "#EXTINF" -> duration = decimal(value.contains(",") ? value.substring(0, value.indexOf(',')) : value, number);
                 case "#EXT-X-PRELOAD-HINT" -> {
@@ -100,8 +105,8 @@ public final class PlaylistParser {
         if (targetDuration == null) {
             throw new PlaylistParseException(0, "no #EXT-X-TARGETDURATION");
         }
-        return new MediaPlaylist(version, targetDuration, mediaSequence, partTarget, serverControl, mapUri, skipped,
-                segments, parts, preloadHint, reports, endList);
+        return new MediaPlaylist(version, targetDuration, mediaSequence, discontinuitySequence, partTarget, serverControl,
+                mapUri, skipped, segments, parts, preloadHint, reports, endList);
     }
 
     public static MultivariantPlaylist parseMultivariant(String text) {

@@ -35,7 +35,7 @@ public final class PlaylistRules {
                 problems.add("segment " + segment.msn() + " where " + expectedMsn + " was due");
             }
             expectedMsn = segment.msn() + 1;
-            if (!segment.parts().isEmpty() && !segment.parts().get(0).independent()) {
+            if (!segment.gap() && !segment.parts().isEmpty() && !segment.parts().get(0).independent()) {
                 problems.add("segment " + segment.msn() + " does not start with an independent part");
             }
             if (segment.programDateTime().isPresent()) {

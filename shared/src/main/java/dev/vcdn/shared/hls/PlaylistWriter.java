@@ -21,6 +21,9 @@ public final class PlaylistWriter {
         playlist.serverControl().ifPresent(control -> out.append(serverControl(control)).append('\n'));
         playlist.partTarget().ifPresent(target -> out.append("#EXT-X-PART-INF:PART-TARGET=").append(decimal(target)).append('\n'));
         out.append("#EXT-X-MEDIA-SEQUENCE:").append(playlist.mediaSequence()).append('\n');
+        if (playlist.discontinuitySequence() > 0) {
+            out.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(playlist.discontinuitySequence()).append('\n');
+        }
         playlist.mapUri().ifPresent(uri -> out.append("#EXT-X-MAP:URI=").append(quoted(uri)).append('\n'));
         if (playlist.skippedSegments() > 0) {
             out.append("#EXT-X-SKIP:SKIPPED-SEGMENTS=").append(playlist.skippedSegments()).append('\n');
@@ -32,6 +35,9 @@ public final class PlaylistWriter {
             segment.programDateTime().ifPresent(time ->
                     out.append("#EXT-X-PROGRAM-DATE-TIME:").append(PROGRAM_DATE_TIME.format(time)).append('\n'));
             segment.parts().forEach(part -> out.append(part(part)).append('\n'));
+            if (segment.gap()) {
+                out.append("#EXT-X-GAP\n");
+            }
             out.append("#EXTINF:").append(decimal(segment.duration())).append(",\n");
             out.append(segment.uri()).append('\n');
         }
@@ -99,7 +105,7 @@ public final class PlaylistWriter {
 
     private static String part(Part part) {
         return "#EXT-X-PART:DURATION=" + decimal(part.duration()) + ",URI=" + quoted(part.uri())
-                + (part.independent() ? ",INDEPENDENT=YES" : "");
+                + (part.independent() ? ",INDEPENDENT=YES" : "") + (part.gap() ? ",GAP=YES" : "");
     }
 
     /** Decimal seconds with up to 5 places and no exponent, trailing zeros removed. */

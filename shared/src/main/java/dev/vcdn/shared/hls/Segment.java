@@ -14,9 +14,17 @@ import java.util.Optional;
  * @param programDateTime wall clock of its first frame ({@code #EXT-X-PROGRAM-DATE-TIME})
  * @param discontinuity   follows a break in the timeline (a publisher reconnect)
  * @param parts           its parts, listed only for recent segments
+ * @param gap             {@code #EXT-X-GAP}: the rendition has no media for this segment's time
+ *                        (its encoder was down while the others went on); players must not load it
  */
 public record Segment(long msn, double duration, String uri, Optional<Instant> programDateTime, boolean discontinuity,
-                      List<Part> parts) {
+                      List<Part> parts, boolean gap) {
+
+    /** A segment with media. */
+    public Segment(long msn, double duration, String uri, Optional<Instant> programDateTime, boolean discontinuity,
+                   List<Part> parts) {
+        this(msn, duration, uri, programDateTime, discontinuity, parts, false);
+    }
 
     public Segment {
         Objects.requireNonNull(uri, "uri");
@@ -31,6 +39,6 @@ public record Segment(long msn, double duration, String uri, Optional<Instant> p
     }
 
     public Segment withoutParts() {
-        return new Segment(msn, duration, uri, programDateTime, discontinuity, List.of());
+        return new Segment(msn, duration, uri, programDateTime, discontinuity, List.of(), gap);
     }
 }

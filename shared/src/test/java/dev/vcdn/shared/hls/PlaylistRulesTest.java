@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PlaylistRulesTest {
 
     private static MediaPlaylist with(List<Segment> segments, double partHoldBack) {
-        return new MediaPlaylist(9, 2, 10, Optional.of(0.33334),
+        return new MediaPlaylist(9, 2, 10, 0, Optional.of(0.33334),
                 Optional.of(new ServerControl(true, Optional.of(12.0), false, Optional.empty(), Optional.of(partHoldBack))),
                 Optional.of("init.mp4"), 0, segments, List.of(), Optional.empty(), List.of(), false);
     }
@@ -41,7 +41,7 @@ class PlaylistRulesTest {
 
     @Test
     void serverControlLimits() {
-        MediaPlaylist playlist = new MediaPlaylist(9, 2, 0, Optional.empty(),
+        MediaPlaylist playlist = new MediaPlaylist(9, 2, 0, 0, Optional.empty(),
                 Optional.of(new ServerControl(true, Optional.of(6.0), false, Optional.of(4.0), Optional.empty())),
                 Optional.empty(), 0, List.of(), List.of(), Optional.empty(), List.of(), false);
         assertThat(PlaylistRules.violations(playlist)).containsExactly(

@@ -27,7 +27,7 @@ class PlaylistWriterParserTest {
             segments.add(new Segment(msn, 2.0, msn + ".m4s", Optional.of(START.plusSeconds(2L * i)), false, parts));
         }
         long next = 100 + segmentCount;
-        return new MediaPlaylist(9, 2, 100, Optional.of(0.33334),
+        return new MediaPlaylist(9, 2, 100, 0, Optional.of(0.33334),
                 Optional.of(new ServerControl(true, Optional.of(12.0), false, Optional.empty(), Optional.of(1.0))),
                 Optional.of("init.mp4"), 0, segments,
                 List.of(new Part(0.33334, next + ".0.m4s", true), new Part(0.33334, next + ".1.m4s", false)),
@@ -77,11 +77,28 @@ class PlaylistWriterParserTest {
     void whatTheWriterWritesTheParserReadsBack() {
         MediaPlaylist playlist = live(8);
         assertThat(PlaylistParser.parseMedia(PlaylistWriter.write(playlist))).isEqualTo(playlist);
-        MediaPlaylist ended = new MediaPlaylist(6, 2, 5, Optional.empty(), Optional.empty(), Optional.of("init.mp4"), 0,
+        MediaPlaylist ended = new MediaPlaylist(6, 2, 5, 0, Optional.empty(), Optional.empty(), Optional.of("init.mp4"), 0,
                 List.of(new Segment(5, 1.96, "5.m4s", Optional.empty(), false, List.of()),
                         new Segment(6, 2.04, "6.m4s", Optional.empty(), true, List.of())),
                 List.of(), Optional.empty(), List.of(), true);
         assertThat(PlaylistParser.parseMedia(PlaylistWriter.write(ended))).isEqualTo(ended);
+    }
+
+    @Test
+    void gapsAndTheDiscontinuitySequenceAreWrittenAndReadBack() {
+        List<Part> gapParts = List.of(new Part(0.33334, "7.0.m4s", false, true), new Part(0.2, "7.1.m4s", false, true));
+        MediaPlaylist withGap = new MediaPlaylist(9, 2, 6, 3, Optional.of(0.33334),
+                Optional.of(new ServerControl(true, Optional.of(12.0), false, Optional.empty(), Optional.of(1.0))),
+                Optional.of("init.mp4"), 0,
+                List.of(new Segment(6, 2.0, "6.m4s", Optional.of(START), false,
+                                List.of(new Part(0.33334, "6.0.m4s", true), new Part(0.2, "6.1.m4s", false, true))),
+                        new Segment(7, 0.53334, "7.m4s", Optional.of(START.plusSeconds(2)), false, gapParts, true)),
+                List.of(), Optional.empty(), List.of(), false);
+        String text = PlaylistWriter.write(withGap);
+        assertThat(text).contains("#EXT-X-DISCONTINUITY-SEQUENCE:3\n", "URI=\"6.1.m4s\",GAP=YES\n",
+                "URI=\"7.1.m4s\",GAP=YES\n#EXT-X-GAP\n#EXTINF:0.53334,\n7.m4s\n");
+        assertThat(PlaylistParser.parseMedia(text)).isEqualTo(withGap);
+        assertThat(PlaylistRules.violations(withGap)).isEmpty();
     }
 
     @Test

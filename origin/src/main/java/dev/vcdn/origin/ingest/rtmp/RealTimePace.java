@@ -5,7 +5,8 @@ import java.util.function.LongSupplier;
 /**
  * Holds a publisher faster than real time (a file sent without {@code -re}) to real time: media
  * may run ahead of the wall clock by {@link #maxLeadMillis}, then reading pauses until half of
- * that lead is left. A timestamp jump (an encoder restarted behind the connection, a publisher
+ * that lead is left. A publisher that fell behind (a network stall) may catch up at any speed.
+ * A jump in the timestamps themselves (an encoder restarted behind the connection, a publisher
  * skipping minutes forward or back) starts the comparison again instead of pausing for minutes.
  */
 final class RealTimePace {
@@ -15,11 +16,12 @@ final class RealTimePace {
     private final LongSupplier nanoTime;
     private long anchorMillis;
     private long anchorNanos;
+    private long lastMillis;
     private boolean anchored;
 
     /**
      * @param maxLeadMillis how far media may run ahead of the wall clock
-     * @param jumpMillis    a lead or lag larger than this is a jump in the timestamps, not speed
+     * @param jumpMillis    a step between two packets' timestamps larger than this is a jump, not media
      * @param nanoTime      the wall clock ({@code System::nanoTime})
      */
     RealTimePace(long maxLeadMillis, long jumpMillis, LongSupplier nanoTime) {
@@ -34,21 +36,15 @@ final class RealTimePace {
     /** A media packet at {@code timestampMillis} was read: how long to stop reading now (0: go on). */
     long pauseFor(long timestampMillis) {
         long now = nanoTime.getAsLong();
-        if (!anchored) {
-            anchor(timestampMillis, now);
+        boolean jumped = anchored && Math.abs(timestampMillis - lastMillis) > jumpMillis;
+        lastMillis = timestampMillis;
+        if (!anchored || jumped) {
+            anchored = true;
+            anchorMillis = timestampMillis;
+            anchorNanos = now;
             return 0;
         }
         long lead = (timestampMillis - anchorMillis) - (now - anchorNanos) / 1_000_000;
-        if (Math.abs(lead) > jumpMillis) {
-            anchor(timestampMillis, now);
-            return 0;
-        }
         return lead > maxLeadMillis ? lead - maxLeadMillis / 2 : 0;
-    }
-
-    private void anchor(long timestampMillis, long now) {
-        anchored = true;
-        anchorMillis = timestampMillis;
-        anchorNanos = now;
     }
 }

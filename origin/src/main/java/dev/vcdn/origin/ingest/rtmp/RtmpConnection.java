@@ -100,6 +100,10 @@ final class RtmpConnection implements RtmpSession.Listener {
         } catch (UnsupportedMediaException e) {
             session.refuseMedia(e.getMessage());
             closeAfterFlush("media refused: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A defect of ours, not the publisher's: the session took nothing more, so neither may the socket.
+            log.error("rtmp session failed: remote={}", remoteAddress, e);
+            close("internal error: " + e);
         }
     }
 
@@ -136,6 +140,10 @@ final class RtmpConnection implements RtmpSession.Listener {
             } catch (UnsupportedMediaException e) {
                 session.refuseMedia(e.getMessage());
                 closeAfterFlush("media refused: " + e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                log.error("rtmp session failed: remote={}", remoteAddress, e);
+                close("internal error: " + e);
                 return;
             }
             resume(PauseReason.AUTHORIZING);

@@ -43,4 +43,17 @@ class RealTimePaceTest {
         wallClockAt(1_100);
         assertThat(pace.pauseFor(4_000)).as("paced from the new start: 3.97 s ahead").isEqualTo(2_470);
     }
+
+    @Test
+    void aPublisherThatFellBehindCatchesUpAtAnySpeed() {
+        wallClockAt(0);
+        pace.pauseFor(0);
+        // A network stall: nothing for 20 s, then the backlog arrives at once.
+        for (long t = 40; t <= 20_000; t += 40) {
+            wallClockAt(20_000 + t / 100);
+            assertThat(pace.pauseFor(t)).as("catching up at %d ms", t).isZero();
+        }
+        wallClockAt(20_300);
+        assertThat(pace.pauseFor(23_400)).as("ahead again once caught up: 3.1 s").isEqualTo(1_600);
+    }
 }

@@ -10,11 +10,14 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * This node's WebSocket to the origin's {@code /events}, open while it owns a watched channel:
  * it keeps the origin subscribed to exactly the wanted channels, reconnects with backoff when the
  * connection drops (the origin cuts a subscriber that falls behind) and hands every event on
- * still encoded. Event-loop owned.
+ * still encoded. It pings the origin every {@link #PING_INTERVAL}; a connection that has carried
+ * nothing, not even a pong, for {@link #SILENCE_TIMEOUT} is given up and opened again: an origin
+ * host that vanished without closing its sockets would otherwise leave the region without pushes
+ * until TCP gives up, many minutes later. Event-loop owned.
  */
 final class OriginEvents {
 
@@ -31,24 +37,39 @@ final class OriginEvents {
     static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
     static final long MIN_BACKOFF_MILLIS = 250;
     static final long MAX_BACKOFF_MILLIS = 5_000;
+    static final Duration PING_INTERVAL = Duration.ofSeconds(1);
+    static final Duration SILENCE_TIMEOUT = Duration.ofSeconds(4);
 
     private final Vertx vertx;
     private final WebSocketClient client;
     private final URI origin;
     private final Consumer<Buffer> onEvent;
+    private final Duration pingInterval;
+    private final Duration silenceTimeout;
+    private final LongSupplier nanoTime;
     private final Set<ChannelName> wanted = new HashSet<>();
     private final Set<ChannelName> subscribed = new HashSet<>();
     private WebSocket socket;
     private boolean connecting;
     private boolean closed;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
+    private long lastHeardNanos;
+    private long pingTimer = -1;
 
     OriginEvents(Vertx vertx, URI origin, Consumer<Buffer> onEvent) {
+        this(vertx, origin, onEvent, PING_INTERVAL, SILENCE_TIMEOUT, System::nanoTime);
+    }
+
+    OriginEvents(Vertx vertx, URI origin, Consumer<Buffer> onEvent, Duration pingInterval, Duration silenceTimeout,
+                 LongSupplier nanoTime) {
         this.vertx = vertx;
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
                 .setMaxFrameSize(MAX_MESSAGE_BYTES));
         this.origin = origin;
         this.onEvent = onEvent;
+        this.pingInterval = pingInterval;
+        this.silenceTimeout = silenceTimeout;
+        this.nanoTime = nanoTime;
     }
 
     /** Follows exactly these channels from now on. */
@@ -58,8 +79,7 @@ final class OriginEvents {
         if (wanted.isEmpty() && socket != null) {
             // Nothing owned here any more: the origin need not keep a connection for this node.
             WebSocket idle = socket;
-            socket = null;
-            subscribed.clear();
+            forget();
             idle.close();
             return;
         }
@@ -95,22 +115,52 @@ final class OriginEvents {
             backoffMillis = MIN_BACKOFF_MILLIS;
             socket = opened;
             subscribed.clear();
-            opened.binaryMessageHandler(onEvent::accept);
-            opened.closeHandler(ignored -> lost(opened));
+            lastHeardNanos = nanoTime.getAsLong();
+            opened.binaryMessageHandler(event -> {
+                lastHeardNanos = nanoTime.getAsLong();
+                onEvent.accept(event);
+            });
+            opened.pongHandler(pong -> lastHeardNanos = nanoTime.getAsLong());
+            opened.closeHandler(ignored -> lost(opened, "closed"));
             opened.exceptionHandler(error -> opened.close());
+            pingTimer = vertx.setPeriodic(pingInterval.toMillis(), id -> checkAlive(opened));
             sendDifference();
         });
     }
 
-    private void lost(WebSocket which) {
+    /** Pings the origin, or gives the connection up when it has been silent too long. */
+    private void checkAlive(WebSocket which) {
         if (socket != which) {
             return;
         }
+        long silentNanos = nanoTime.getAsLong() - lastHeardNanos;
+        if (silentNanos > silenceTimeout.toNanos()) {
+            // Not waiting for a close handshake the far end may never answer: reconnect now.
+            lost(which, "silent for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms");
+            which.close();
+            return;
+        }
+        which.writePing(Buffer.buffer());
+    }
+
+    private void lost(WebSocket which, String reason) {
+        if (socket != which) {
+            return;
+        }
+        forget();
+        if (!closed && !wanted.isEmpty()) {
+            log.info("origin events connection lost: origin={} reason={} reconnect_ms={}", origin, reason, backoffMillis);
+            retryLater();
+        }
+    }
+
+    /** The current connection no longer counts: no subscriptions on it, no pings. */
+    private void forget() {
         socket = null;
         subscribed.clear();
-        if (!closed && !wanted.isEmpty()) {
-            log.info("origin events connection lost: origin={} reconnect_ms={}", origin, backoffMillis);
-            retryLater();
+        if (pingTimer >= 0) {
+            vertx.cancelTimer(pingTimer);
+            pingTimer = -1;
         }
     }
 
@@ -146,7 +196,9 @@ final class OriginEvents {
     void close() {
         closed = true;
         if (socket != null) {
-            socket.close();
+            WebSocket open = socket;
+            forget();
+            open.close();
         }
     }
 }

@@ -105,15 +105,22 @@ def last_complete_msn(playlist):
 
 
 def lag_seconds(playlist):
-    """How far the newest complete segment's end is behind the wall clock, from PROGRAM-DATE-TIME; None without one."""
+    """How far the newest complete segment's end is behind the wall clock, from PROGRAM-DATE-TIME; None without one.
+    Its tags come before its URI in any order (ours: date, parts, EXTINF; ffmpeg's: EXTINF, date)."""
     if not playlist:
         return None
-    dated = re.findall(r"#EXT-X-PROGRAM-DATE-TIME:(\S+)(?:\n#EXT-X-PART:[^\n]*)*\n#EXTINF:([0-9.]+)", playlist)
-    if not dated:
-        return None
-    when, duration = dated[-1]
-    start = datetime.fromisoformat(when.replace("Z", "+00:00"))
-    return time.time() - start.timestamp() - float(duration)
+    newest = None
+    date = duration = None
+    for line in playlist.splitlines():
+        if line.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
+            date = datetime.fromisoformat(line.split(":", 1)[1].replace("Z", "+00:00"))
+        elif line.startswith("#EXTINF:"):
+            duration = float(line.split(":", 1)[1].split(",")[0])
+        elif line and not line.startswith("#"):
+            if date is not None and duration is not None:
+                newest = date.timestamp() + duration
+            date = duration = None
+    return None if newest is None else time.time() - newest
 
 
 def is_live(before, after, window):

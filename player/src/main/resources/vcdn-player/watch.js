@@ -50,6 +50,37 @@ async function waitForLive(attempt) {
   setTimeout(() => waitForLive(Math.min(attempt + 1, 4)), backoff(attempt));
 }
 
+/**
+ * The broadcast ended: show it, and watch for the channel to come back (its playlists lose their
+ * EXT-X-ENDLIST when a new broadcast starts), then start again without a reload.
+ */
+function ended() {
+  if (document.body.dataset.state === 'ended') return;
+  show('ended', 'The stream has ended. It starts again here as soon as the channel is back.');
+  watchForReturn(0);
+}
+
+async function watchForReturn(attempt) {
+  if (document.body.dataset.state !== 'ended') return;
+  try {
+    const base = new URL(master, location.href);
+    const response = await fetch(base, { cache: 'no-store' });
+    if (response.ok) {
+      const first = (await response.text()).split('\n').map(line => line.trim()).find(line => line && !line.startsWith('#'));
+      if (first) {
+        const media = await fetch(new URL(first, base), { cache: 'no-store' });
+        if (media.ok && !(await media.text()).includes('#EXT-X-ENDLIST')) {
+          restart();
+          return;
+        }
+      }
+    }
+  } catch (error) {
+    // Offline or unreachable for now: keep watching.
+  }
+  setTimeout(() => watchForReturn(Math.min(attempt + 1, 2)), backoff(attempt));
+}
+
 function start() {
   if (window.Hls && Hls.isSupported()) {
     startHlsJs();
@@ -133,7 +164,7 @@ function startHlsJs() {
     }
     if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
       if (endlist) {
-        show('ended', 'The stream has ended.');
+        ended();
         return;
       }
       const delay = backoff(networkAttempt);
@@ -163,7 +194,7 @@ function restart() {
   waitForLive(0);
 }
 
-video.addEventListener('ended', () => show('ended', 'The stream has ended.'));
+video.addEventListener('ended', ended);
 video.addEventListener('playing', () => show('playing'));
 
 function behindLiveEdge() {
@@ -207,7 +238,7 @@ function updateStats() {
   goLive.hidden = endlist || latency == null || latency < target + BEHIND_SECONDS;
   // The last frame played and nothing follows: ended, whether or not the browser fired 'ended'.
   starvedAtEnd = endlist && (buffered === null || buffered < 0.1) ? starvedAtEnd + 1 : 0;
-  if (starvedAtEnd >= 2) show('ended', 'The stream has ended.');
+  if (starvedAtEnd >= 2) ended();
 }
 setInterval(updateStats, STATS_MS);
 

@@ -51,7 +51,13 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
      * @param standard   what channels get
      * @param lowLatency what channels with the low-latency feature get (shorter parts)
      */
-    public record Hls(PackagingSettings standard, PackagingSettings lowLatency) {
+    /**
+     * LL-HLS timing.
+     *
+     * @param reconnectGrace how long a broadcast waits for its publisher to come back before it
+     *                       ends (EXT-X-ENDLIST); zero ends it as soon as the publisher leaves
+     */
+    public record Hls(PackagingSettings standard, PackagingSettings lowLatency, Duration reconnectGrace) {
     }
 
     /**
@@ -114,9 +120,10 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
         Duration lowLatencyPart = source.duration("hls.low-latency-part-target", Duration.ofMillis(200), Duration.ofMillis(100),
                 Duration.ofSeconds(2));
         Duration window = source.duration("hls.window", Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(10));
+        Duration grace = source.duration("hls.reconnect-grace", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
         try {
             PackagingSettings standard = new PackagingSettings(segment, part, window);
-            return new Hls(standard, standard.withPartTarget(lowLatencyPart));
+            return new Hls(standard, standard.withPartTarget(lowLatencyPart), grace);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("hls", e.getMessage());
         }

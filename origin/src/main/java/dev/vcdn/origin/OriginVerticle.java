@@ -71,7 +71,8 @@ public final class OriginVerticle extends ProcessVerticle {
         StreamRegistry registry = new StreamRegistry(vertx);
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
         EventHub events = new EventHub(process.metrics());
-        Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(), events);
+        Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
+                config.hls().reconnectGrace(), events);
         new PlaybackRoutes(vertx, packages, events, registry, () -> node).mount(router);
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)

@@ -79,7 +79,7 @@ public final class PushedStreams {
             channel.targetDurationSeconds = started.targetDurationSeconds();
         } else if (event instanceof OriginEvent.Init init) {
             channel.rendition(init.rendition());
-            keep(event.streamId(), path(event.channel(), init.rendition(), PlaybackPath.Kind.INIT, OptionalLong.empty(),
+            keep(event.streamId(), path(event.channel(), init.rendition(), PlaybackPath.Kind.INIT, init.firstMsn(),
                     OptionalInt.empty()), Buffer.buffer(init.bytes()));
         } else if (event instanceof OriginEvent.PartReady part) {
             partsReceived++;

@@ -6,7 +6,9 @@ import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.shared.testing.AdminApi;
 import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.testing.OriginEnvironment;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,27 +24,36 @@ public final class LiveOrigin implements AutoCloseable {
 
     private final LaunchedJar origin;
     private final int httpPort;
-    private final Process publisher;
+    private final String publishUrl;
+    private final String size;
+    private Process publisher;
 
-    private LiveOrigin(LaunchedJar origin, int httpPort, Process publisher) {
+    private LiveOrigin(LaunchedJar origin, int httpPort, String publishUrl, String size) {
         this.origin = origin;
         this.httpPort = httpPort;
-        this.publisher = publisher;
+        this.publishUrl = publishUrl;
+        this.size = size;
     }
 
-    /** Starts the origin and publishes {@code channel} at {@code size} (e.g. 640x360) for {@code seconds}. */
+    /**
+     * Starts the origin and publishes {@code channel} at {@code size} (e.g. 640x360) for {@code seconds}.
+     * A stream whose publisher stopped ends (EXT-X-ENDLIST) 2 s later, not after the default 30 s grace.
+     */
     public static LiveOrigin start(Path dataDir, String channel, String size, int seconds) throws Exception {
-        LaunchedJar origin = LaunchedJar.start(JAR,
-                OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-origin-" + UUID.randomUUID()));
+        return start(dataDir, channel, size, seconds, Duration.ofSeconds(2));
+    }
+
+    /** The same with a reconnect grace of {@code grace}: how long a broadcast waits for its publisher to come back. */
+    public static LiveOrigin start(Path dataDir, String channel, String size, int seconds, Duration grace) throws Exception {
+        Map<String, String> env = OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-origin-" + UUID.randomUUID());
+        env.put("VCDN_HLS_RECONNECT_GRACE", grace.toMillis() + "ms");
+        LaunchedJar origin = LaunchedJar.start(JAR, env);
         try {
             Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
             String key = AdminApi.createChannel(ports.get("http"), ADMIN_TOKEN, channel);
-            Process publisher = new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-                    "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi", "-i", "sine",
-                    "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-c:a", "aac",
-                    "-t", Integer.toString(seconds), "-f", "flv", "rtmp://127.0.0.1:" + ports.get("rtmp") + "/live/" + key)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return new LiveOrigin(origin, ports.get("http"), publisher);
+            LiveOrigin live = new LiveOrigin(origin, ports.get("http"), "rtmp://127.0.0.1:" + ports.get("rtmp") + "/live/" + key, size);
+            live.publish(seconds);
+            return live;
         } catch (Exception | AssertionError e) {
             origin.close();
             throw e;
@@ -53,6 +64,15 @@ public final class LiveOrigin implements AutoCloseable {
         return httpPort;
     }
 
+    /** Publishes the channel (again, with the same key, as an encoder that reconnects) for {@code seconds}. */
+    public void publish(int seconds) throws IOException {
+        publisher = new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi", "-i", "sine",
+                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-c:a", "aac",
+                "-t", Integer.toString(seconds), "-f", "flv", publishUrl)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     /** Ends the publish as a streamer does: ffmpeg closes its RTMP session. */
     public void stopPublishing() {
         publisher.toHandle().destroy();
@@ -60,7 +80,9 @@ public final class LiveOrigin implements AutoCloseable {
 
     @Override
     public void close() {
-        publisher.destroyForcibly();
+        if (publisher != null) {
+            publisher.destroyForcibly();
+        }
         origin.close();
     }
 }

@@ -22,7 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The LL-HLS of one live stream: its renditions' windows and the multivariant playlist. Event-loop owned. */
+/**
+ * The LL-HLS of one broadcast of a channel: its renditions' windows and the multivariant
+ * playlist. A broadcast is one publish, or several that follow each other within the reconnect
+ * grace (an encoder that reconnects after a network blip): each new publish is a new
+ * generation whose renditions go on in the same windows after a discontinuity. Event-loop owned.
+ */
 public final class ChannelPackage {
 
     static final String AUDIO_GROUP = "audio";
@@ -36,10 +41,17 @@ public final class ChannelPackage {
     private final Map<RenditionId, Rendition> renditions = new LinkedHashMap<>();
     /** Renditions whose producer failed: left out of the multivariant playlist and the rendition reports. */
     private final Set<RenditionId> down = new HashSet<>();
+    /** Renditions the current publish has declared: the others are left out of the multivariant playlist. */
+    private final Set<RenditionId> current = new HashSet<>();
+    /** Those of the publish before, listed until the current one has declared a video rendition of its own. */
+    private final Set<RenditionId> previous = new HashSet<>();
     private boolean ended;
-    /** The channel's stream before this one, while its package is still around: its renditions' numbering goes on here. */
-    private ChannelPackage previous;
+    /** Counts the publishes of this broadcast; a producer of an older one no longer changes anything. */
+    private int generation;
+    /** The publisher has gone and the broadcast waits (the reconnect grace) for it to come back. */
+    private boolean waiting;
 
+    /** @param streamId the broadcast's id: the stream id of its first publish, kept by the ones that follow */
     ChannelPackage(ChannelName channel, StreamId streamId, PackagingSettings settings) {
         this.channel = channel;
         this.streamId = streamId;
@@ -58,7 +70,7 @@ public final class ChannelPackage {
         RenditionInfo info = rendition.info();
         return new OriginEvent.Init(channel, streamId, info.id(), info.kind().name().toLowerCase(Locale.ROOT),
                 info.codecString(), info.width(), info.height(), info.fps(), info.bitrateKbps() * 1000L,
-                info.maxBitrateKbps() * 1000L, rendition.window().initSegment().getBytes());
+                info.maxBitrateKbps() * 1000L, rendition.window().currentMapFirstMsn(), rendition.window().initSegment().getBytes());
     }
 
     /** What a subscriber arriving now needs before the next part: the stream, every rendition's init and playlist. */
@@ -78,17 +90,54 @@ public final class ChannelPackage {
         return streamId;
     }
 
-    void follows(ChannelPackage earlier) {
-        previous = earlier;
+    int generation() {
+        return generation;
     }
 
-    /** Adds a rendition; returns its init event for the subscribers. */
-    OriginEvent.Init add(RenditionInfo info, RenditionWindow window) {
-        if (previous != null) {
-            previous.rendition(info.id()).ifPresent(before -> window.continueAfter(before.window().nextMsn()));
+    /** A new publish of this broadcast begins: its producers, not the last one's, fill the windows from now on. */
+    void newPublish() {
+        generation++;
+        waiting = false;
+        previous.clear();
+        previous.addAll(current);
+        current.clear();
+        down.clear();
+    }
+
+    /** Whether a rendition is offered to players: one of the current publish, or of the one before until the current has video. */
+    private boolean listed(RenditionId id) {
+        boolean currentHasVideo = current.stream().map(renditions::get)
+                .anyMatch(r -> r != null && r.info().kind() == MediaKind.VIDEO);
+        return (currentHasVideo ? current : previous.isEmpty() ? current : previous).contains(id) && !down.contains(id);
+    }
+
+    /** The publisher has gone: nothing is hinted while the broadcast waits for it to come back. */
+    void publisherGone() {
+        waiting = true;
+        renditions.values().forEach(r -> r.window().down(true));
+    }
+
+    boolean waiting() {
+        return waiting;
+    }
+
+    /**
+     * Adds a rendition of the current publish, or (after a reconnect) goes on with the one of the
+     * same name in its window, from a new init segment; returns its init event for the subscribers.
+     */
+    OriginEvent.Init add(RenditionInfo info, byte[] initSegment) {
+        Rendition before = renditions.get(info.id());
+        RenditionWindow window;
+        if (before == null) {
+            window = new RenditionWindow(settings, initSegment);
+        } else {
+            window = before.window();
+            window.restart(initSegment);
+            window.down(false);
         }
         Rendition rendition = new Rendition(info, window);
         renditions.put(info.id(), rendition);
+        current.add(info.id());
         return init(rendition);
     }
 
@@ -142,7 +191,7 @@ public final class ChannelPackage {
     List<RenditionReport> reportsFor(RenditionId self) {
         List<RenditionReport> reports = new ArrayList<>();
         renditions.forEach((id, rendition) -> {
-            if (!id.equals(self) && !down.contains(id)) {
+            if (!id.equals(self) && listed(id)) {
                 rendition.window().lastPart().ifPresent(edge ->
                         reports.add(new RenditionReport("../" + id + "/index.m3u8", edge[0], (int) edge[1])));
             }
@@ -154,12 +203,12 @@ public final class ChannelPackage {
     public Optional<MultivariantPlaylist> multivariant() {
         Optional<Rendition> audio = renditions.values().stream()
                 .filter(r -> r.info().kind() == MediaKind.AUDIO && r.window().lastPart().isPresent())
-                .filter(r -> !down.contains(r.info().id())).findFirst();
+                .filter(r -> listed(r.info().id())).findFirst();
         long audioBitrate = audio.flatMap(a -> a.window().averageBitrate()).orElse(128_000L);
         List<Variant> variants = new ArrayList<>();
         for (Rendition rendition : renditions.values()) {
             RenditionInfo info = rendition.info();
-            if (info.kind() != MediaKind.VIDEO || rendition.window().lastPart().isEmpty() || down.contains(info.id())) {
+            if (info.kind() != MediaKind.VIDEO || rendition.window().lastPart().isEmpty() || !listed(info.id())) {
                 continue;
             }
             long average = info.bitrateKbps() > 0 ? info.bitrateKbps() * 1000L

@@ -1,30 +1,40 @@
 package dev.vcdn.origin.packager;
 
-
-import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.pipeline.LadderOutput;
+import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.RenditionId;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A stream's ladder into LL-HLS: each rendition is muxed and cut on its producer's thread; the
- * finished parts go to the {@link Packages} event loop, which serves them.
+ * One publish's ladder into LL-HLS: each rendition is muxed and cut on its producer's thread; the
+ * finished parts go to the {@link Packages} event loop, which serves them. The publish joins its
+ * channel's broadcast there: a new one, or the one its publisher left within the reconnect grace,
+ * whose renditions it continues. Once a newer publish has taken the broadcast over, nothing this
+ * one still delivers changes it.
  */
 public final class PackagerOutput implements LadderOutput {
 
     private static final Logger log = LoggerFactory.getLogger(PackagerOutput.class);
 
     private final Packages packages;
-    private final ChannelPackage channelPackage;
+    private final PublishGrant grant;
+    private final PackagingSettings settings;
     private final Map<RenditionId, Produced> produced = new ConcurrentHashMap<>();
     private volatile Instant wallClockOfZero;
+
+    // Event loop only.
+    private ChannelPackage broadcast;
+    private int generation;
+    private final Map<RenditionId, RenditionWindow> windows = new HashMap<>();
 
     /**
      * A rendition as its producer's thread sees it. {@code broken} once its muxer failed (or
@@ -45,9 +55,31 @@ public final class PackagerOutput implements LadderOutput {
 
     public PackagerOutput(Packages packages, PublishGrant grant) {
         this.packages = packages;
-        PackagingSettings settings = grant.features().lowLatency() ? packages.lowLatencySettings() : packages.settings();
-        this.channelPackage = new ChannelPackage(grant.channel(), grant.streamId(), settings);
-        packages.context().runOnContext(ignored -> packages.put(channelPackage));
+        this.grant = grant;
+        this.settings = grant.features().lowLatency() ? packages.lowLatencySettings() : packages.settings();
+        packages.context().runOnContext(ignored -> {
+            broadcast = packages.publishStarted(grant.channel(), grant.streamId(), settings);
+            generation = broadcast.generation();
+        });
+    }
+
+    /** Runs {@code change} on the event loop while this publish owns its broadcast (a newer one may have taken it over). */
+    private void onLoop(Runnable change) {
+        packages.context().runOnContext(ignored -> {
+            if (!broadcast.ended() && broadcast.generation() == generation) {
+                change.run();
+            }
+        });
+    }
+
+    /** The same for a change to one rendition's window, unless that has ended (a late producer's last parts). */
+    private void onWindow(RenditionId rendition, Consumer<RenditionWindow> change) {
+        onLoop(() -> {
+            RenditionWindow window = windows.get(rendition);
+            if (window != null && !window.ended()) {
+                change.accept(window);
+            }
+        });
     }
 
     @Override
@@ -61,61 +93,54 @@ public final class PackagerOutput implements LadderOutput {
             muxer = new Fmp4Muxer(info);
         } catch (RuntimeException e) {
             // A configuration the muxer refuses costs this rendition, not the stream.
-            log.error("rendition not packaged: channel={} stream={} rendition={} error={}", channelPackage.channel(),
-                    channelPackage.streamId(), info.id(), e.toString(), e);
+            log.error("rendition not packaged: channel={} stream={} rendition={} error={}", grant.channel(), grant.streamId(),
+                    info.id(), e.toString(), e);
             produced.put(info.id(), new Produced(info, null));
             return false;
         }
-        PackagingSettings settings = channelPackage.settings();
-        RenditionWindow window = new RenditionWindow(settings, muxer.initSegment());
+        RenditionId id = info.id();
         PackageEvents events = packages.events();
         RenditionPackager packager = new RenditionPackager(info, muxer, settings, new RenditionPackager.Sink() {
             @Override
             public void part(long msn, int index, byte[] bytes, long durationMillis, boolean independent, Instant start,
                              boolean lastOfSegment) {
-                onWindow(window, () -> {
+                onWindow(id, window -> {
                     long playlistMsn = window.playlistMsn(msn);
                     window.addPart(playlistMsn, index, bytes, durationMillis, independent, start, lastOfSegment);
-                    events.publish(new OriginEvent.PartReady(channelPackage.channel(), channelPackage.streamId(), info.id(),
-                            playlistMsn, index, independent, durationMillis, start, bytes));
+                    events.publish(new OriginEvent.PartReady(broadcast.channel(), broadcast.streamId(), id, playlistMsn, index,
+                            independent, durationMillis, start, bytes));
                     if (lastOfSegment) {
                         window.segment(playlistMsn).ifPresent(segment -> events.publish(new OriginEvent.SegmentComplete(
-                                channelPackage.channel(), channelPackage.streamId(), info.id(), playlistMsn,
-                                segment.durationMillis)));
+                                broadcast.channel(), broadcast.streamId(), id, playlistMsn, segment.durationMillis)));
                     }
-                    publishPlaylist(info.id());
+                    publishPlaylist(id);
                 });
             }
 
             @Override
             public void gap(long msn, int index, long durationMillis, Instant start, boolean lastOfSegment) {
-                onWindow(window, () -> {
+                onWindow(id, window -> {
                     window.addGap(window.playlistMsn(msn), index, durationMillis, start, lastOfSegment);
-                    publishPlaylist(info.id());
+                    publishPlaylist(id);
                 });
             }
         }, clockOrigin());
-        produced.put(info.id(), new Produced(info, packager));
-        log.info("rendition ready: channel={} stream={} rendition={} codecs={} size={}x{} fps={} kbps={}",
-                channelPackage.channel(), channelPackage.streamId(), info.id(), info.codecString(), info.width(),
-                info.height(), info.fps(), info.bitrateKbps());
-        packages.context().runOnContext(ignored -> events.publish(channelPackage.add(info, window)));
-        return true;
-    }
-
-    /** Runs {@code change} on the window's event loop, unless the stream has ended there (a late producer's last parts). */
-    private void onWindow(RenditionWindow window, Runnable change) {
-        packages.context().runOnContext(ignored -> {
-            if (!window.ended()) {
-                change.run();
-            }
+        produced.put(id, new Produced(info, packager));
+        log.info("rendition ready: channel={} stream={} rendition={} codecs={} size={}x{} fps={} kbps={}", grant.channel(),
+                grant.streamId(), id, info.codecString(), info.width(), info.height(), info.fps(), info.bitrateKbps());
+        byte[] initSegment = muxer.initSegment();
+        onLoop(() -> {
+            OriginEvent.Init init = broadcast.add(info, initSegment);
+            windows.put(id, broadcast.rendition(id).orElseThrow().window());
+            events.publish(init);
         });
+        return true;
     }
 
     /**
      * A rendition back after {@link #renditionDown}: with the same encoding its init segment still
-     * holds and it goes on after a discontinuity; with another, that init segment would describe
-     * it wrongly under the same URL, so it stays down.
+     * holds and it goes on after its gap; with another, that init segment would describe it
+     * wrongly under the same URL, so it stays down.
      */
     private boolean resume(Produced rendition, RenditionInfo info) {
         if (rendition.broken) {
@@ -124,12 +149,11 @@ public final class PackagerOutput implements LadderOutput {
         if (!rendition.info.equals(info)) {
             rendition.broken = true;
             log.warn("rendition came back with another encoder configuration and stays down: channel={} stream={} rendition={}",
-                    channelPackage.channel(), channelPackage.streamId(), info.id());
+                    grant.channel(), grant.streamId(), info.id());
             return false;
         }
-        log.info("rendition back: channel={} stream={} rendition={}", channelPackage.channel(), channelPackage.streamId(),
-                info.id());
-        packages.context().runOnContext(ignored -> channelPackage.up(info.id()));
+        log.info("rendition back: channel={} stream={} rendition={}", grant.channel(), grant.streamId(), info.id());
+        onLoop(() -> broadcast.up(info.id()));
         return true;
     }
 
@@ -151,19 +175,19 @@ public final class PackagerOutput implements LadderOutput {
             down.packager.interrupt();
         } catch (RuntimeException e) {
             down.broken = true;
-            log.warn("last part before the failure not written: channel={} stream={} rendition={} error={}",
-                    channelPackage.channel(), channelPackage.streamId(), rendition, e.toString());
+            log.warn("last part before the failure not written: channel={} stream={} rendition={} error={}", grant.channel(),
+                    grant.streamId(), rendition, e.toString());
         }
-        log.warn("rendition down: channel={} stream={} rendition={} reason={}", channelPackage.channel(),
-                channelPackage.streamId(), rendition, reason);
-        packages.context().runOnContext(ignored -> channelPackage.down(rendition));
+        log.warn("rendition down: channel={} stream={} rendition={} reason={}", grant.channel(), grant.streamId(), rendition,
+                reason);
+        onLoop(() -> broadcast.down(rendition));
     }
 
     /** On the event loop, after a change to the rendition's window. */
     private void publishPlaylist(RenditionId rendition) {
         PackageEvents events = packages.events();
-        if (events.followed(channelPackage.channel())) {
-            channelPackage.rendition(rendition).ifPresent(r -> events.publish(channelPackage.playlistUpdate(r)));
+        if (events.followed(broadcast.channel())) {
+            broadcast.rendition(rendition).ifPresent(r -> events.publish(broadcast.playlistUpdate(r)));
         }
     }
 
@@ -192,14 +216,14 @@ public final class PackagerOutput implements LadderOutput {
         } catch (RuntimeException e) {
             // The muxer failed: this rendition is lost for the rest of the stream, the others go on.
             target.broken = true;
-            log.error("rendition stopped, its muxer failed: channel={} stream={} rendition={} error={}",
-                    channelPackage.channel(), channelPackage.streamId(), rendition, e.toString(), e);
+            log.error("rendition stopped, its muxer failed: channel={} stream={} rendition={} error={}", grant.channel(),
+                    grant.streamId(), rendition, e.toString(), e);
             try {
                 target.packager.interrupt(); // its time from here on is a gap
             } catch (RuntimeException again) {
                 log.debug("last part of a failed muxer not written", again);
             }
-            packages.context().runOnContext(ignored -> channelPackage.down(rendition));
+            onLoop(() -> broadcast.down(rendition));
             return false;
         }
     }
@@ -216,8 +240,8 @@ public final class PackagerOutput implements LadderOutput {
                 ended.packager.finish();
             }
         } catch (RuntimeException e) {
-            log.warn("last part not written: channel={} stream={} rendition={} reason={}", channelPackage.channel(),
-                    channelPackage.streamId(), rendition, e.toString());
+            log.warn("last part not written: channel={} stream={} rendition={} reason={}", grant.channel(), grant.streamId(),
+                    rendition, e.toString());
         } finally {
             if (ended.packager != null) {
                 ended.packager.close();
@@ -225,8 +249,9 @@ public final class PackagerOutput implements LadderOutput {
         }
     }
 
+    /** The publish is over: its broadcast waits for a publisher to come back, or ends (on the event loop). */
     @Override
     public void end() {
-        packages.context().runOnContext(ignored -> packages.ended(channelPackage));
+        packages.context().runOnContext(ignored -> packages.publishEnded(broadcast, generation));
     }
 }

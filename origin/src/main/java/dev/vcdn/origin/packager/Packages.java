@@ -3,12 +3,15 @@ package dev.vcdn.origin.packager;
 
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.StreamId;
 import io.vertx.core.Context;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The packages this origin serves, by channel. Lives on one event loop (the HTTP server's):
@@ -17,16 +20,23 @@ import java.util.Optional;
  */
 public final class Packages {
 
+    private static final Logger log = LoggerFactory.getLogger(Packages.class);
+
     private final Context context;
     private final PackagingSettings settings;
     private final PackagingSettings lowLatency;
     private final Map<ChannelName, ChannelPackage> byChannel = new HashMap<>();
+    private final Map<ChannelPackage, Long> graceTimers = new HashMap<>();
     private final PackageEvents events;
+    private final Duration reconnectGrace;
 
-    public Packages(Context context, PackagingSettings settings, PackagingSettings lowLatency, PackageEvents events) {
+    /** @param reconnectGrace how long a broadcast waits for its publisher to come back; zero: it ends when the publisher leaves */
+    public Packages(Context context, PackagingSettings settings, PackagingSettings lowLatency, Duration reconnectGrace,
+                    PackageEvents events) {
         this.context = context;
         this.settings = settings;
         this.lowLatency = lowLatency;
+        this.reconnectGrace = reconnectGrace;
         this.events = events;
     }
 
@@ -59,24 +69,62 @@ public final class Packages {
         return Optional.ofNullable(byChannel.get(channel));
     }
 
-    void put(ChannelPackage channelPackage) {
-        ChannelPackage before = byChannel.put(channelPackage.channel(), channelPackage);
-        if (before != null) {
-            if (!before.ended()) {
-                ended(before);
-            }
-            channelPackage.follows(before);
-            // Its renditions have all started by then; let the old package go.
-            context.owner().setTimer(settings.window().toMillis(), id -> channelPackage.follows(null));
+    /**
+     * A publish of {@code channel} starts (on the event loop): it continues the channel's broadcast
+     * when that one waits for its publisher (or its last publisher has not quite ended yet) and
+     * has the same timing; otherwise a new broadcast starts, the one before ending.
+     */
+    ChannelPackage publishStarted(ChannelName channel, StreamId publishId, PackagingSettings publishSettings) {
+        ChannelPackage broadcast = byChannel.get(channel);
+        if (broadcast != null && !broadcast.ended() && !reconnectGrace.isZero() && broadcast.settings().equals(publishSettings)) {
+            Optional.ofNullable(graceTimers.remove(broadcast)).ifPresent(timer -> context.owner().cancelTimer(timer));
+            broadcast.newPublish();
+            log.info("broadcast of {} goes on: stream {} follows in broadcast {}", channel, publishId, broadcast.streamId());
+            return broadcast;
         }
-        events.publish(channelPackage.started());
+        if (broadcast != null && !broadcast.ended()) {
+            ended(broadcast);
+        }
+        ChannelPackage fresh = new ChannelPackage(channel, publishId, publishSettings);
+        byChannel.put(channel, fresh);
+        events.publish(fresh.started());
+        return fresh;
+    }
+
+    /**
+     * The publish of {@code generation} ended (on the event loop): the broadcast waits the
+     * reconnect grace for its publisher to come back, then ends; unless a newer publish has taken
+     * it over already.
+     */
+    void publishEnded(ChannelPackage broadcast, int generation) {
+        if (broadcast.ended() || broadcast.generation() != generation) {
+            return;
+        }
+        if (reconnectGrace.isZero()) {
+            ended(broadcast);
+            return;
+        }
+        broadcast.publisherGone();
+        publishPlaylists(broadcast);
+        graceTimers.put(broadcast, context.owner().setTimer(reconnectGrace.toMillis(), id -> {
+            graceTimers.remove(broadcast);
+            if (!broadcast.ended() && broadcast.generation() == generation) {
+                log.info("broadcast of {} ends: no publisher came back within {} s", broadcast.channel(),
+                        reconnectGrace.toSeconds());
+                ended(broadcast);
+            }
+        }));
+    }
+
+    private void publishPlaylists(ChannelPackage broadcast) {
+        if (events.followed(broadcast.channel())) {
+            broadcast.renditions().forEach(rendition -> events.publish(broadcast.playlistUpdate(rendition)));
+        }
     }
 
     void ended(ChannelPackage channelPackage) {
         channelPackage.end();
-        if (events.followed(channelPackage.channel())) {
-            channelPackage.renditions().forEach(rendition -> events.publish(channelPackage.playlistUpdate(rendition)));
-        }
+        publishPlaylists(channelPackage);
         events.publish(new OriginEvent.StreamEnded(channelPackage.channel(), channelPackage.streamId()));
         Duration linger = settings.window();
         context.owner().setTimer(linger.toMillis(), id -> byChannel.remove(channelPackage.channel(), channelPackage));

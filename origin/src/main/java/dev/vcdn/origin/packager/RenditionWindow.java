@@ -1,19 +1,24 @@
 package dev.vcdn.origin.packager;
 
 import dev.vcdn.shared.hls.MediaPlaylist;
+import dev.vcdn.shared.hls.PendingStart;
 import dev.vcdn.shared.hls.Part;
 import dev.vcdn.shared.hls.RenditionReport;
 import dev.vcdn.shared.hls.Segment;
 import dev.vcdn.shared.hls.ServerControl;
+import dev.vcdn.shared.http.PlaybackPath;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What one rendition has published: its init segment and the parts of the last {@code window}
@@ -33,6 +38,9 @@ public final class RenditionWindow {
         final long msn;
         final Instant programDateTime;
         final boolean discontinuity;
+        /** The init segment it is played with, and whether that one starts here (EXT-X-MAP before it). */
+        final String map;
+        final boolean mapChanges;
         final List<StoredPart> parts = new ArrayList<>();
         long durationMillis;
         boolean complete;
@@ -46,10 +54,12 @@ public final class RenditionWindow {
             return parts;
         }
 
-        StoredSegment(long msn, Instant programDateTime, boolean discontinuity) {
+        StoredSegment(long msn, Instant programDateTime, boolean discontinuity, String map, boolean mapChanges) {
             this.msn = msn;
             this.programDateTime = programDateTime;
             this.discontinuity = discontinuity;
+            this.map = map;
+            this.mapChanges = mapChanges;
         }
 
         long size() {
@@ -72,7 +82,11 @@ public final class RenditionWindow {
     }
 
     private final PackagingSettings settings;
-    private final Buffer initSegment;
+    /** Init segments by URI: the current one, and older ones that segments in the window are played with. */
+    private final Map<String, Buffer> initSegments = new HashMap<>();
+    private String currentMap = PlaybackPath.initName(OptionalLong.empty());
+    private OptionalLong currentMapFirstMsn = OptionalLong.empty();
+    private boolean mapPending;
     private final ArrayDeque<StoredSegment> segments = new ArrayDeque<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean ended;
@@ -86,21 +100,43 @@ public final class RenditionWindow {
 
     RenditionWindow(PackagingSettings settings, byte[] initSegment) {
         this.settings = settings;
-        this.initSegment = Buffer.buffer(initSegment);
+        initSegments.put(currentMap, Buffer.buffer(initSegment));
     }
 
+    /** The init segment of what is produced now. */
     public Buffer initSegment() {
-        return initSegment;
+        return initSegments.get(currentMap);
+    }
+
+    /** The init segment named {@code uri} ({@code init.mp4}, {@code init-42.mp4}), while a segment in the window uses it. */
+    public Optional<Buffer> initSegment(String uri) {
+        return Optional.ofNullable(initSegments.get(uri));
+    }
+
+    /** The first segment the current init segment describes, when it is not the broadcast's first. */
+    OptionalLong currentMapFirstMsn() {
+        return currentMapFirstMsn;
     }
 
     /**
-     * This rendition follows the same rendition of the channel's previous stream (a publisher
-     * reconnect): numbering goes on from {@code nextMsn} and the first segment is marked as a
-     * discontinuity, so no URL ever names two different objects and players see the break.
+     * The rendition goes on from a new publish of the same broadcast (a publisher reconnect):
+     * numbering goes on from the next segment, which is marked as a discontinuity and declares the
+     * new init segment under a name of its own ({@code init-<msn>.mp4}), so no URL ever names two
+     * different objects and players see the break.
      */
-    void continueAfter(long nextMsn) {
-        msnOffset = nextMsn;
+    void restart(byte[] initSegment) {
+        StoredSegment last = segments.peekLast();
+        if (last != null && !last.parts.isEmpty() && !last.complete) {
+            last.complete = true; // the publish before was taken over mid-segment: what it delivered is all there will be
+            wake();
+        }
+        long next = nextMsn();
+        msnOffset = next;
         discontinuityPending = true;
+        currentMapFirstMsn = OptionalLong.of(next);
+        currentMap = PlaybackPath.initName(currentMapFirstMsn);
+        initSegments.put(currentMap, Buffer.buffer(initSegment));
+        mapPending = true;
     }
 
     /** Whether its producer is down (no preload hint while it is: the next part would be a gap). */
@@ -136,8 +172,9 @@ public final class RenditionWindow {
     private void add(long msn, StoredPart part, Instant segmentStart, boolean lastOfSegment) {
         StoredSegment segment = segments.peekLast();
         if (segment == null || segment.msn != msn) {
-            segment = new StoredSegment(msn, segmentStart, discontinuityPending);
+            segment = new StoredSegment(msn, segmentStart, discontinuityPending, currentMap, mapPending);
             discontinuityPending = false;
+            mapPending = false;
             segments.addLast(segment);
         }
         segment.parts.add(part);
@@ -171,6 +208,7 @@ public final class RenditionWindow {
                 discontinuitySequence++;
             }
         }
+        initSegments.keySet().removeIf(uri -> !uri.equals(currentMap) && segments.stream().noneMatch(s -> s.map.equals(uri)));
     }
 
     /** The live edge: msn and part of the newest part, or empty before the first one. */
@@ -270,6 +308,7 @@ public final class RenditionWindow {
     MediaPlaylist playlist(List<RenditionReport> reports) {
         List<Segment> complete = new ArrayList<>();
         List<Part> pending = new ArrayList<>();
+        PendingStart pendingStart = PendingStart.NONE;
         List<StoredSegment> all = new ArrayList<>(segments);
         int completeCount = (int) all.stream().filter(s -> s.complete).count();
         for (StoredSegment segment : all) {
@@ -277,12 +316,16 @@ public final class RenditionWindow {
                     .map(p -> new Part(p.durationMillis() / 1000.0, segment.msn + "." + p.index() + ".m4s", p.independent(),
                             p.gap()))
                     .toList();
+            // The first segment's init segment is declared at the top; a later one where it changes.
+            Optional<String> map = segment != all.get(0) && segment.mapChanges ? Optional.of(segment.map) : Optional.empty();
             if (segment.complete) {
                 boolean recent = complete.size() >= completeCount - SEGMENTS_WITH_PARTS;
                 complete.add(new Segment(segment.msn, segment.durationMillis / 1000.0, segment.msn + ".m4s",
-                        Optional.of(segment.programDateTime), segment.discontinuity, recent ? parts : List.of(), segment.gap()));
+                        Optional.of(segment.programDateTime), segment.discontinuity, recent ? parts : List.of(), segment.gap(),
+                        map));
             } else {
                 pending.addAll(parts);
+                pendingStart = new PendingStart(segment.discontinuity, map, Optional.of(segment.programDateTime));
             }
         }
         long firstMsn = all.isEmpty() ? 0 : all.get(0).msn;
@@ -297,6 +340,7 @@ public final class RenditionWindow {
         ServerControl control = new ServerControl(true, Optional.of(6.0 * target), false, Optional.of(3.0 * target),
                 Optional.of(3 * partTarget));
         return new MediaPlaylist(9, target, firstMsn, discontinuitySequence, Optional.of(partTarget), Optional.of(control),
-                Optional.of("init.mp4"), 0, complete, pending, preloadHint, reports, ended);
+                Optional.of(all.isEmpty() ? currentMap : all.get(0).map), 0, complete, pendingStart, pending, preloadHint, reports,
+                ended);
     }
 }

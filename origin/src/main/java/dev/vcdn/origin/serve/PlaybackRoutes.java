@@ -107,7 +107,8 @@ public final class PlaybackRoutes {
         }
         switch (path.object()) {
             case MEDIA_PLAYLIST -> media(ctx, held.get(), rendition.get(), path);
-            case INIT -> respondImmutable(ctx, etag(held.get(), path), rendition.get().window().initSegment());
+            case INIT -> rendition.get().window().initSegment(PlaybackPath.initName(path.msn())).ifPresentOrElse(
+                    init -> respondImmutable(ctx, etag(held.get(), path), init), () -> ctx.fail(404));
             case SEGMENT -> segment(ctx, held.get(), rendition.get().window(), path);
             default -> part(ctx, held.get(), rendition.get().window(), path);
         }

@@ -23,6 +23,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * no effect on what was served.
  */
 class PackagerOutputTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-06T12:00:00Z");
 
     @TempDir
     static Path files;
@@ -63,6 +66,14 @@ class PackagerOutputTest {
 
     @BeforeEach
     void start() {
+        packagesWithGrace(Duration.ZERO);
+    }
+
+    /** The packages of an origin whose broadcasts wait {@code grace} for their publisher to come back. */
+    private void packagesWithGrace(Duration grace) {
+        if (vertx != null) {
+            vertx.close();
+        }
         vertx = Vertx.vertx();
         context = vertx.getOrCreateContext();
         PackageEvents events = new PackageEvents() {
@@ -77,7 +88,7 @@ class PackagerOutputTest {
             }
         };
         PackagingSettings settings = new PackagingSettings(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(30));
-        packages = new Packages(context, settings, settings, events);
+        packages = new Packages(context, settings, settings, grace, events);
     }
 
     @AfterEach
@@ -166,6 +177,85 @@ class PackagerOutputTest {
                 .allMatch(part -> part.gap() && part.duration() <= 0.2);
         assertThat(variants()).containsExactlyInAnyOrder("high/index.m3u8", "low/index.m3u8");
         assertThat(dev.vcdn.shared.hls.PlaylistRules.violations(low)).isEmpty();
+    }
+
+    /** A publish whose media time 0 is {@code clock} on the wall clock. */
+    private PackagerOutput publish(StreamId stream, List<MediaPacket> packets, Instant clock) {
+        PackagerOutput output = new PackagerOutput(packages, new PublishGrant(ChannelName.of("alice"), stream,
+                ChannelFeatures.standard()));
+        output.mediaClock(clock);
+        output.rendition(rendition("low"));
+        packets.forEach(packet -> output.packet(RenditionId.of("low"), packet));
+        return output;
+    }
+
+    private static void end(PackagerOutput output) {
+        output.renditionEnd(RenditionId.of("low"));
+        output.end();
+    }
+
+    @Test
+    void aPublisherBackWithinTheGraceContinuesTheBroadcastAfterADiscontinuity() throws Exception {
+        packagesWithGrace(Duration.ofSeconds(30));
+        StreamId first = StreamId.random();
+        end(publish(first, video.subList(0, 50), T0));
+        MediaPlaylist waiting = playlist("low");
+        assertThat(waiting.endList()).as("no end while the publisher may come back").isFalse();
+        assertThat(waiting.preloadHint()).as("nothing hinted while no one publishes").isEmpty();
+        assertThat(variants()).as("the broadcast is still offered").containsExactly("low/index.m3u8");
+
+        // The encoder reconnects: a new publish, with its own stream id and timestamps from 0 again.
+        StreamId second = StreamId.random();
+        end(publish(second, video, T0.plusSeconds(5)));
+
+        MediaPlaylist playlist = playlist("low");
+        assertThat(playlist.segments()).extracting(Segment::msn).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(playlist.segments()).extracting(Segment::discontinuity).containsExactly(false, false, true, false, false, false);
+        assertThat(playlist.segments().get(2).map()).as("the new publish's init segment, under a name of its own")
+                .contains("init-2.mp4");
+        Optional<io.vertx.core.buffer.Buffer> newInit =
+                onLoop(p -> p.rendition(RenditionId.of("low")).orElseThrow().window().initSegment("init-2.mp4"));
+        assertThat(newInit).isPresent();
+        assertThat(published).as("the edges see one broadcast going on").noneMatch(OriginEvent.StreamEnded.class::isInstance)
+                .allMatch(event -> event.streamId().equals(first));
+        assertThat(published).filteredOn(OriginEvent.Init.class::isInstance).extracting(e -> ((OriginEvent.Init) e).firstMsn())
+                .containsExactly(java.util.OptionalLong.empty(), java.util.OptionalLong.of(2));
+        assertThat(dev.vcdn.shared.hls.PlaylistRules.violations(playlist)).isEmpty();
+    }
+
+    @Test
+    void withoutItsPublisherBackInTheGraceTheBroadcastEnds() throws Exception {
+        packagesWithGrace(Duration.ofMillis(300));
+        StreamId first = StreamId.random();
+        end(publish(first, video.subList(0, 50), T0));
+        assertThat(playlist("low").endList()).isFalse();
+        Thread.sleep(600);
+        assertThat(playlist("low").endList()).as("ended once the grace is over").isTrue();
+        assertThat(published).filteredOn(OriginEvent.StreamEnded.class::isInstance).hasSize(1);
+
+        StreamId second = StreamId.random();
+        publish(second, video.subList(0, 30), T0.plusSeconds(60));
+        MediaPlaylist fresh = playlist("low");
+        assertThat(fresh.segments()).extracting(Segment::msn).as("a new broadcast, numbered from 0").containsExactly(0L);
+        assertThat(fresh.endList()).isFalse();
+    }
+
+    @Test
+    void aPublishTakenOverChangesNothingWithWhatItStillDelivers() throws Exception {
+        packagesWithGrace(Duration.ofSeconds(30));
+        PackagerOutput first = publish(StreamId.random(), video.subList(0, 30), T0);
+        PackagerOutput second = publish(StreamId.random(), video.subList(0, 60), T0.plusSeconds(2));
+        video.subList(30, 60).forEach(packet -> first.packet(RenditionId.of("low"), packet)); // late, from the first
+        end(first);
+        MediaPlaylist playlist = playlist("low");
+        assertThat(playlist.endList()).isFalse();
+        // The first had delivered segment 0 and no part of segment 1 yet when the second took over.
+        assertThat(playlist.segments()).extracting(Segment::msn).containsExactly(0L, 1L, 2L);
+        assertThat(playlist.segments()).extracting(Segment::discontinuity).as("the first's segment, then the second's")
+                .containsExactly(false, true, false);
+        assertThat(playlist.segments()).extracting(Segment::duration).containsExactly(1.0, 1.0, 1.0);
+        assertThat(playlist.pendingParts()).as("the second's third segment, open").isNotEmpty();
+        end(second);
     }
 
     @Test

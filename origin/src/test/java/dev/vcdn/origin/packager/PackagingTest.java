@@ -16,6 +16,7 @@ import dev.vcdn.shared.hls.PlaylistRules;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessMetrics;
 import dev.vcdn.shared.process.Readiness;
+import dev.vcdn.shared.testing.OriginEnvironment;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -65,10 +67,10 @@ class PackagingTest {
 
     /** An origin node; nodes deployed on one Vert.x share its stream registry, as the members of a cluster do. */
     private Future<OriginVerticle> deployOrigin(Vertx vertx, Path dataDir) {
-        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
-                "VCDN_SRT_HOST", "127.0.0.1", "VCDN_SRT_PORT", "0", "VCDN_WHIP_HOST", "127.0.0.1", "VCDN_WHIP_PORT", "0",
-                "VCDN_DATA_DIR", dataDir.toString(), "VCDN_ADMIN_TOKEN", ADMIN_TOKEN)));
+        Map<String, String> env = OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "packaging-" + UUID.randomUUID());
+        // Broadcasts end as their publisher leaves: the test checks the end (the grace has tests of its own).
+        env.put("VCDN_HLS_RECONNECT_GRACE", "0s");
+        OriginConfig config = OriginConfig.read(ConfigSource.ofEnvironment(env));
         ProcessMetrics metrics = new ProcessMetrics("origin", "test");
         ProcessContext context = new ProcessContext("origin", metrics.registry(), new Readiness());
         OriginVerticle origin = new OriginVerticle(config, context, packages -> new Transcoder(

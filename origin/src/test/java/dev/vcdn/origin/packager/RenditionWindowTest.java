@@ -3,6 +3,8 @@ package dev.vcdn.origin.packager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.shared.hls.MediaPlaylist;
+import dev.vcdn.shared.hls.PlaylistParser;
+import dev.vcdn.shared.hls.Segment;
 import dev.vcdn.shared.hls.PlaylistRules;
 import dev.vcdn.shared.hls.PlaylistWriter;
 import io.vertx.core.Future;
@@ -22,18 +24,54 @@ class RenditionWindowTest {
     }
 
     @Test
-    void aReconnectContinuesTheNumberingWithADiscontinuity() {
+    void aReconnectContinuesTheNumberingAfterADiscontinuityWithAnInitSegmentOfItsOwn() {
         RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1});
-        window.continueAfter(42);
         segment(window, 0, T0);
         segment(window, 1, T0.plusSeconds(2));
+        window.restart(new byte[] {2});
+        segment(window, 0, T0.plusSeconds(10)); // the new publish's packager counts from 0 again
+        window.addPart(window.playlistMsn(1), 0, new byte[] {0}, 333, true, T0.plusSeconds(12), false);
+
         MediaPlaylist playlist = window.playlist(List.of());
-        assertThat(playlist.mediaSequence()).isEqualTo(42);
-        assertThat(playlist.segments().get(0).discontinuity()).isTrue();
-        assertThat(playlist.segments().get(1).discontinuity()).isFalse();
-        assertThat(PlaylistWriter.write(playlist)).contains("#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:2026-11-24T05:00:00.000Z");
+        assertThat(playlist.segments()).extracting(Segment::msn).containsExactly(0L, 1L, 2L);
+        assertThat(playlist.segments()).extracting(Segment::discontinuity).containsExactly(false, false, true);
+        assertThat(playlist.mapUri()).contains("init.mp4");
+        assertThat(playlist.segments().get(2).map()).contains("init-2.mp4");
+        String text = PlaylistWriter.write(playlist);
+        assertThat(text).contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init-2.mp4\"\n"
+                + "#EXT-X-PROGRAM-DATE-TIME:2026-11-24T05:00:10.000Z");
+        assertThat(PlaylistParser.parseMedia(text)).isEqualTo(playlist);
         assertThat(PlaylistRules.violations(playlist)).isEmpty();
-        assertThat(window.nextMsn()).isEqualTo(44);
+        assertThat(window.initSegment("init.mp4")).hasValueSatisfying(b -> assertThat(b.getByte(0)).isEqualTo((byte) 1));
+        assertThat(window.initSegment("init-2.mp4")).hasValueSatisfying(b -> assertThat(b.getByte(0)).isEqualTo((byte) 2));
+        assertThat(window.nextMsn()).isEqualTo(4);
+
+        // Once the first publish's segments have left the window, so has its init segment and its discontinuity.
+        for (long msn = 1; msn < 20; msn++) {
+            segment(window, msn, T0.plusSeconds(10 + 2 * msn));
+        }
+        MediaPlaylist later = window.playlist(List.of());
+        assertThat(later.mapUri()).contains("init-2.mp4");
+        assertThat(later.discontinuitySequence()).isEqualTo(1);
+        assertThat(window.initSegment("init.mp4")).isEmpty();
+    }
+
+    @Test
+    void theOpenSegmentDeclaresItsBreakAndInitSegmentBeforeItsParts() {
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1});
+        segment(window, 0, T0);
+        window.restart(new byte[] {2});
+        window.addPart(window.playlistMsn(0), 0, new byte[] {0}, 333, true, T0.plusSeconds(5), false);
+        String text = PlaylistWriter.write(window.playlist(List.of()));
+        assertThat(text).endsWith("""
+                0.m4s
+                #EXT-X-DISCONTINUITY
+                #EXT-X-MAP:URI="init-1.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-24T05:00:05.000Z
+                #EXT-X-PART:DURATION=0.333,URI="1.0.m4s",INDEPENDENT=YES
+                #EXT-X-PRELOAD-HINT:TYPE=PART,URI="1.1.m4s"
+                """);
+        assertThat(PlaylistParser.parseMedia(text)).isEqualTo(window.playlist(List.of()));
     }
 
     @Test

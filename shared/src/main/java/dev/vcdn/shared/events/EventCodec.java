@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The wire form of {@link OriginEvent}s on the {@code /events} WebSocket: one binary message per
@@ -43,6 +44,7 @@ public final class EventCodec {
             header.put("type", "init").put("rendition", i.rendition().value()).put("kind", i.kind()).put("codecs", i.codecs())
                     .put("width", i.width()).put("height", i.height()).put("frameRate", i.frameRate())
                     .put("averageBandwidth", i.averageBandwidth()).put("bandwidth", i.bandwidth());
+            i.firstMsn().ifPresent(first -> header.put("firstMsn", first));
             body = i.bytes();
         } else if (event instanceof PartReady p) {
             header.put("type", "part").put("rendition", p.rendition().value()).put("msn", p.msn()).put("part", p.part())
@@ -111,7 +113,9 @@ public final class EventCodec {
                         header.getDouble("partTarget"));
                 case "init" -> new Init(channel, streamId, RenditionId.of(header.getString("rendition")), header.getString("kind"),
                         header.getString("codecs"), header.getInteger("width"), header.getInteger("height"),
-                        header.getDouble("frameRate"), header.getLong("averageBandwidth"), header.getLong("bandwidth"), body);
+                        header.getDouble("frameRate"), header.getLong("averageBandwidth"), header.getLong("bandwidth"),
+                        header.containsKey("firstMsn") ? OptionalLong.of(nonNegative(header.getLong("firstMsn"), "firstMsn"))
+                                : OptionalLong.empty(), body);
                 case "part" -> new PartReady(channel, streamId, RenditionId.of(header.getString("rendition")), header.getLong("msn"),
                         header.getInteger("part"), header.getBoolean("independent"), header.getLong("duration"),
                         Instant.parse(header.getString("segmentStart")), body);
@@ -124,6 +128,13 @@ public final class EventCodec {
         } catch (ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("malformed event header: " + e.getMessage());
         }
+    }
+
+    private static long nonNegative(long value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " " + value + " is negative");
+        }
+        return value;
     }
 
     private static PlaylistUpdate playlist(ChannelName channel, StreamId streamId, JsonObject header, byte[] body) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.OptionalInt;
 
 /**
@@ -27,12 +28,18 @@ public sealed interface OriginEvent {
             implements OriginEvent {
     }
 
-    /** A rendition's init segment and what the multivariant playlist says of it. */
+    /**
+     * A rendition's init segment and what the multivariant playlist says of it. {@code firstMsn}:
+     * the first segment it describes, for an init segment that is not the broadcast's first
+     * (served as {@code init-<firstMsn>.mp4} after a publisher reconnect; the first is {@code init.mp4}).
+     */
     record Init(ChannelName channel, StreamId streamId, RenditionId rendition, String kind, String codecs, int width,
-                int height, double frameRate, long averageBandwidth, long bandwidth, byte[] bytes) implements OriginEvent {
+                int height, double frameRate, long averageBandwidth, long bandwidth, OptionalLong firstMsn, byte[] bytes)
+            implements OriginEvent {
 
         public Init {
             Objects.requireNonNull(rendition, "rendition");
+            Objects.requireNonNull(firstMsn, "firstMsn");
             Objects.requireNonNull(bytes, "bytes");
         }
 
@@ -41,7 +48,7 @@ public sealed interface OriginEvent {
             return other instanceof Init i && channel.equals(i.channel) && streamId.equals(i.streamId)
                     && rendition.equals(i.rendition) && kind.equals(i.kind) && codecs.equals(i.codecs) && width == i.width
                     && height == i.height && frameRate == i.frameRate && averageBandwidth == i.averageBandwidth
-                    && bandwidth == i.bandwidth && Arrays.equals(bytes, i.bytes);
+                    && bandwidth == i.bandwidth && firstMsn.equals(i.firstMsn) && Arrays.equals(bytes, i.bytes);
         }
 
         @Override

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param mapUri           {@code #EXT-X-MAP:URI}, the init segment
  * @param skippedSegments  segments a delta update left out ({@code #EXT-X-SKIP}); 0 in a full playlist
  * @param segments         complete segments, oldest first
+ * @param pendingStart     what opens the segment still being written, before its parts
  * @param pendingParts     parts of the segment still being written, after the last complete one
  * @param preloadHint      {@code #EXT-X-PRELOAD-HINT:TYPE=PART} URI of the next part
  * @param renditionReports the other renditions' live edges
@@ -23,14 +24,24 @@ import java.util.Optional;
  */
 public record MediaPlaylist(int version, int targetDuration, long mediaSequence, long discontinuitySequence,
                             Optional<Double> partTarget, Optional<ServerControl> serverControl, Optional<String> mapUri,
-                            int skippedSegments, List<Segment> segments, List<Part> pendingParts, Optional<String> preloadHint,
-                            List<RenditionReport> renditionReports, boolean endList) {
+                            int skippedSegments, List<Segment> segments, PendingStart pendingStart, List<Part> pendingParts,
+                            Optional<String> preloadHint, List<RenditionReport> renditionReports, boolean endList) {
+
+    /** A playlist whose open segment declares nothing before its parts. */
+    public MediaPlaylist(int version, int targetDuration, long mediaSequence, long discontinuitySequence,
+                         Optional<Double> partTarget, Optional<ServerControl> serverControl, Optional<String> mapUri,
+                         int skippedSegments, List<Segment> segments, List<Part> pendingParts, Optional<String> preloadHint,
+                         List<RenditionReport> renditionReports, boolean endList) {
+        this(version, targetDuration, mediaSequence, discontinuitySequence, partTarget, serverControl, mapUri, skippedSegments,
+                segments, PendingStart.NONE, pendingParts, preloadHint, renditionReports, endList);
+    }
 
     public MediaPlaylist {
         Objects.requireNonNull(partTarget, "partTarget");
         Objects.requireNonNull(serverControl, "serverControl");
         Objects.requireNonNull(mapUri, "mapUri");
         Objects.requireNonNull(preloadHint, "preloadHint");
+        Objects.requireNonNull(pendingStart, "pendingStart");
         segments = List.copyOf(segments);
         pendingParts = List.copyOf(pendingParts);
         renditionReports = List.copyOf(renditionReports);
@@ -49,7 +60,8 @@ public record MediaPlaylist(int version, int targetDuration, long mediaSequence,
 
     /**
      * The delta update for {@code _HLS_skip}: segments that end more than {@code canSkipUntil}
-     * seconds before the live edge are replaced by a count ({@code #EXT-X-SKIP}).
+     * seconds before the live edge are replaced by a count ({@code #EXT-X-SKIP}). The init segment
+     * declared at the top is the one in effect for the first segment kept.
      */
     public MediaPlaylist skipOlderThan(double canSkipUntil) {
         double fromEdge = 0;
@@ -62,9 +74,20 @@ public record MediaPlaylist(int version, int targetDuration, long mediaSequence,
             keep++;
         }
         int skip = segments.size() - keep;
+        Optional<String> mapInEffect = mapUri;
+        for (Segment skipped : segments.subList(0, skip)) {
+            if (skipped.map().isPresent()) {
+                mapInEffect = skipped.map();
+            }
+        }
+        List<Segment> kept = new java.util.ArrayList<>(segments.subList(skip, segments.size()));
+        if (!kept.isEmpty() && kept.get(0).map().equals(mapInEffect)) {
+            Segment first = kept.get(0); // declared at the top already
+            kept.set(0, new Segment(first.msn(), first.duration(), first.uri(), first.programDateTime(), first.discontinuity(),
+                    first.parts(), first.gap(), Optional.empty()));
+        }
         return new MediaPlaylist(Math.max(version, 9), targetDuration, mediaSequence, discontinuitySequence, partTarget,
-                serverControl, mapUri,
-                skippedSegments + skip, segments.subList(skip, segments.size()), pendingParts, preloadHint,
+                serverControl, mapInEffect, skippedSegments + skip, kept, pendingStart, pendingParts, preloadHint,
                 renditionReports, endList);
     }
 }

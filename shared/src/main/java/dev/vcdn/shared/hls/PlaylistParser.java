@@ -41,6 +41,7 @@ public final class PlaylistParser {
         Optional<Instant> programDateTime = Optional.empty();
         boolean discontinuity = false;
         boolean gap = false;
+        Optional<String> map = Optional.empty();
 
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -53,12 +54,13 @@ public final class PlaylistParser {
                     throw new PlaylistParseException(number, "segment URI without #EXTINF");
                 }
                 long msn = mediaSequence + skipped + segments.size();
-                segments.add(new Segment(msn, duration, line, programDateTime, discontinuity, parts, gap));
+                segments.add(new Segment(msn, duration, line, programDateTime, discontinuity, parts, gap, map));
                 parts = new ArrayList<>();
                 duration = null;
                 programDateTime = Optional.empty();
                 discontinuity = false;
                 gap = false;
+                map = Optional.empty();
                 continue;
             }
             String tag = tagName(line);
@@ -75,7 +77,15 @@ public final class PlaylistParser {
                     serverControl = Optional.of(new ServerControl(a.yes("CAN-BLOCK-RELOAD"), a.decimal("CAN-SKIP-UNTIL"),
                             a.yes("CAN-SKIP-DATERANGES"), a.decimal("HOLD-BACK"), a.decimal("PART-HOLD-BACK")));
                 }
-                case "#EXT-X-MAP" -> mapUri = Optional.of(AttributeList.parse(value, number).required("URI"));
+                case "#EXT-X-MAP" -> {
+                    // The first declares the init segment of the playlist; a later one changes it for what follows.
+                    String uri = AttributeList.parse(value, number).required("URI");
+                    if (mapUri.isEmpty() && segments.isEmpty() && parts.isEmpty() && !discontinuity) {
+                        mapUri = Optional.of(uri);
+                    } else {
+                        map = Optional.of(uri);
+                    }
+                }
                 case "#EXT-X-SKIP" -> skipped = (int) AttributeList.parse(value, number).integer("SKIPPED-SEGMENTS");
                 case "#EXT-X-DISCONTINUITY" -> discontinuity = true;
                 case "#EXT-X-PROGRAM-DATE-TIME" -> programDateTime = Optional.of(dateTime(value, number));
@@ -106,7 +116,8 @@ public final class PlaylistParser {
             throw new PlaylistParseException(0, "no #EXT-X-TARGETDURATION");
         }
         return new MediaPlaylist(version, targetDuration, mediaSequence, discontinuitySequence, partTarget, serverControl,
-                mapUri, skipped, segments, parts, preloadHint, reports, endList);
+                mapUri, skipped, segments, new PendingStart(discontinuity, map, programDateTime), parts, preloadHint, reports,
+                endList);
     }
 
     public static MultivariantPlaylist parseMultivariant(String text) {

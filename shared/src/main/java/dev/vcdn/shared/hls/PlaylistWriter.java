@@ -1,8 +1,10 @@
 package dev.vcdn.shared.hls;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Writes playlists exactly as RFC 8216bis spells them; what {@link PlaylistParser} reads back. */
 public final class PlaylistWriter {
@@ -24,16 +26,12 @@ public final class PlaylistWriter {
         if (playlist.discontinuitySequence() > 0) {
             out.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(playlist.discontinuitySequence()).append('\n');
         }
-        playlist.mapUri().ifPresent(uri -> out.append("#EXT-X-MAP:URI=").append(quoted(uri)).append('\n'));
+        playlist.mapUri().ifPresent(uri -> out.append(map(uri)));
         if (playlist.skippedSegments() > 0) {
             out.append("#EXT-X-SKIP:SKIPPED-SEGMENTS=").append(playlist.skippedSegments()).append('\n');
         }
         for (Segment segment : playlist.segments()) {
-            if (segment.discontinuity()) {
-                out.append("#EXT-X-DISCONTINUITY\n");
-            }
-            segment.programDateTime().ifPresent(time ->
-                    out.append("#EXT-X-PROGRAM-DATE-TIME:").append(PROGRAM_DATE_TIME.format(time)).append('\n'));
+            opening(out, segment.discontinuity(), segment.map(), segment.programDateTime());
             segment.parts().forEach(part -> out.append(part(part)).append('\n'));
             if (segment.gap()) {
                 out.append("#EXT-X-GAP\n");
@@ -41,6 +39,8 @@ public final class PlaylistWriter {
             out.append("#EXTINF:").append(decimal(segment.duration())).append(",\n");
             out.append(segment.uri()).append('\n');
         }
+        PendingStart pending = playlist.pendingStart();
+        opening(out, pending.discontinuity(), pending.map(), pending.programDateTime());
         playlist.pendingParts().forEach(part -> out.append(part(part)).append('\n'));
         playlist.preloadHint().ifPresent(uri -> out.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=").append(quoted(uri)).append('\n'));
         for (RenditionReport report : playlist.renditionReports()) {
@@ -101,6 +101,20 @@ public final class PlaylistWriter {
             out.append(separator).append("PART-HOLD-BACK=").append(decimal(control.partHoldBack().get()));
         }
         return out.toString();
+    }
+
+    /** The tags before a segment's parts: a break, a new init segment, its date. */
+    private static void opening(StringBuilder out, boolean discontinuity, Optional<String> map, Optional<Instant> programDateTime) {
+        if (discontinuity) {
+            out.append("#EXT-X-DISCONTINUITY\n");
+        }
+        map.ifPresent(uri -> out.append(map(uri)));
+        programDateTime.ifPresent(time ->
+                out.append("#EXT-X-PROGRAM-DATE-TIME:").append(PROGRAM_DATE_TIME.format(time)).append('\n'));
+    }
+
+    private static String map(String uri) {
+        return "#EXT-X-MAP:URI=" + quoted(uri) + '\n';
     }
 
     private static String part(Part part) {

@@ -16,19 +16,28 @@ import java.util.Optional;
  * @param parts           its parts, listed only for recent segments
  * @param gap             {@code #EXT-X-GAP}: the rendition has no media for this segment's time
  *                        (its encoder was down while the others went on); players must not load it
+ * @param map             {@code #EXT-X-MAP} URI declared before it: the init segment changes here
+ *                        (after a publisher reconnect), empty when it is the one before's
  */
 public record Segment(long msn, double duration, String uri, Optional<Instant> programDateTime, boolean discontinuity,
-                      List<Part> parts, boolean gap) {
+                      List<Part> parts, boolean gap, Optional<String> map) {
 
-    /** A segment with media. */
+    /** A segment with media, under the init segment of the one before. */
     public Segment(long msn, double duration, String uri, Optional<Instant> programDateTime, boolean discontinuity,
                    List<Part> parts) {
-        this(msn, duration, uri, programDateTime, discontinuity, parts, false);
+        this(msn, duration, uri, programDateTime, discontinuity, parts, false, Optional.empty());
+    }
+
+    /** A segment under the init segment of the one before. */
+    public Segment(long msn, double duration, String uri, Optional<Instant> programDateTime, boolean discontinuity,
+                   List<Part> parts, boolean gap) {
+        this(msn, duration, uri, programDateTime, discontinuity, parts, gap, Optional.empty());
     }
 
     public Segment {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(programDateTime, "programDateTime");
+        Objects.requireNonNull(map, "map");
         parts = List.copyOf(parts);
         if (msn < 0) {
             throw new IllegalArgumentException("negative media sequence number " + msn);
@@ -39,6 +48,6 @@ public record Segment(long msn, double duration, String uri, Optional<Instant> p
     }
 
     public Segment withoutParts() {
-        return new Segment(msn, duration, uri, programDateTime, discontinuity, List.of(), gap);
+        return new Segment(msn, duration, uri, programDateTime, discontinuity, List.of(), gap, map);
     }
 }

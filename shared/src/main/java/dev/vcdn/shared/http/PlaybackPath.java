@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * @param channel   the channel
  * @param rendition the rendition, for everything but the multivariant playlist and the thumbnail
  * @param object    what is asked for
- * @param msn       segment number, for segments and parts; {@code _HLS_msn} for playlists
+ * @param msn       segment number, for segments and parts; {@code _HLS_msn} for playlists; for an
+ *                  init segment, the first segment it describes when it is not the broadcast's first
+ *                  ({@code init-42.mp4}, after a publisher reconnect at segment 42)
  * @param part      part number, for parts; {@code _HLS_part} for playlists
  * @param skip      {@code _HLS_skip} value ({@code YES} or {@code v2}) for playlists
  */
@@ -42,7 +44,7 @@ public record PlaybackPath(ChannelName channel, Optional<RenditionId> rendition,
     private static final Pattern MASTER = Pattern.compile("/live/" + NAME + "/master\\.m3u8");
     private static final Pattern THUMB = Pattern.compile("/live/" + NAME + "/thumb\\.jpg");
     private static final Pattern MEDIA = Pattern.compile("/live/" + NAME + "/" + NAME + "/index\\.m3u8");
-    private static final Pattern INIT = Pattern.compile("/live/" + NAME + "/" + NAME + "/init\\.mp4");
+    private static final Pattern INIT = Pattern.compile("/live/" + NAME + "/" + NAME + "/init(?:-([0-9]{1,15}))?\\.mp4");
     private static final Pattern SEGMENT = Pattern.compile("/live/" + NAME + "/" + NAME + "/([0-9]{1,15})\\.m4s");
     private static final Pattern PART = Pattern.compile("/live/" + NAME + "/" + NAME + "/([0-9]{1,15})\\.([0-9]{1,5})\\.m4s");
     private static final Pattern QUERY_PAIR = Pattern.compile("(_HLS_msn|_HLS_part|_HLS_skip)=([0-9A-Za-z]{1,15})");
@@ -82,7 +84,8 @@ public record PlaybackPath(ChannelName channel, Optional<RenditionId> rendition,
             return Optional.empty();
         }
         if ((m = INIT.matcher(path)).matches()) {
-            return Optional.of(of(m.group(1), m.group(2), Kind.INIT, OptionalLong.empty(), OptionalInt.empty(), null));
+            OptionalLong from = m.group(3) == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(m.group(3)));
+            return Optional.of(of(m.group(1), m.group(2), Kind.INIT, from, OptionalInt.empty(), null));
         }
         if ((m = SEGMENT.matcher(path)).matches()) {
             return Optional.of(of(m.group(1), m.group(2), Kind.SEGMENT, OptionalLong.of(Long.parseLong(m.group(3))),
@@ -127,6 +130,11 @@ public record PlaybackPath(ChannelName channel, Optional<RenditionId> rendition,
                 Optional.ofNullable(skip));
     }
 
+    /** The file name of an init segment: {@code init.mp4}, or {@code init-42.mp4} for one that starts at segment 42. */
+    public static String initName(OptionalLong firstMsn) {
+        return firstMsn.isPresent() ? "init-" + firstMsn.getAsLong() + ".mp4" : "init.mp4";
+    }
+
     /** The canonical request target: what caches key on and what is forwarded upstream. */
     public String canonical() {
         StringBuilder out = new StringBuilder("/live/").append(channel);
@@ -135,7 +143,7 @@ public record PlaybackPath(ChannelName channel, Optional<RenditionId> rendition,
             case MULTIVARIANT_PLAYLIST -> out.append("/master.m3u8");
             case THUMBNAIL -> out.append("/thumb.jpg");
             case MEDIA_PLAYLIST -> out.append("/index.m3u8");
-            case INIT -> out.append("/init.mp4");
+            case INIT -> out.append('/').append(initName(msn));
             case SEGMENT -> out.append('/').append(msn.getAsLong()).append(".m4s");
             case PART -> out.append('/').append(msn.getAsLong()).append('.').append(part.getAsInt()).append(".m4s");
         }

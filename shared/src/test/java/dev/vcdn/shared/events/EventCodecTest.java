@@ -23,7 +23,9 @@ class EventCodecTest {
         List<OriginEvent> events = List.of(
                 new OriginEvent.StreamStarted(ALICE, STREAM, 2, 0.334),
                 new OriginEvent.Init(ALICE, STREAM, RenditionId.of("720p"), "video", "avc1.64001f", 1280, 720, 30, 3_000_000,
-                        4_500_000, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'}),
+                        4_500_000, java.util.OptionalLong.empty(), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'}),
+                new OriginEvent.Init(ALICE, STREAM, RenditionId.of("720p"), "video", "avc1.64001f", 1280, 720, 30, 3_000_000,
+                        4_500_000, java.util.OptionalLong.of(42), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'}),
                 new OriginEvent.PartReady(ALICE, STREAM, RenditionId.of("720p"), 12, 3, false, 334,
                         Instant.parse("2026-11-24T05:00:00.123Z"), new byte[] {1, 2, 3}),
                 new OriginEvent.SegmentComplete(ALICE, STREAM, RenditionId.of("audio"), 12, 2005),

@@ -1,0 +1,56 @@
+import { chromium } from 'playwright-core';
+// Usage: node reconnect-check.mjs EDGE_URL CHANNEL
+// Watches a channel whose encoder goes away and comes back: first within the origin's reconnect
+// grace, then after it. Prints STOP-PUBLISHER or START-PUBLISHER when it wants the publisher to
+// leave or come back, and last one JSON line of findings.
+const [edge, channel] = process.argv.slice(2);
+const result = { short: {}, long: {}, errors: [] };
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+         '--no-first-run', '--autoplay-policy=no-user-gesture-required'] });
+const page = await browser.newPage();
+page.on('pageerror', e => result.errors.push(String(e)));
+let navigations = 0;
+page.on('framenavigated', frame => { if (frame === page.mainFrame()) navigations++; });
+
+const sample = () => page.evaluate(() => ({ time: document.getElementById('video').currentTime,
+  state: document.body.dataset.state, marker: window.__sameDocument === true }));
+
+async function samples(millis) {
+  const taken = [];
+  const until = Date.now() + millis;
+  while (Date.now() < until) {
+    taken.push(await sample());
+    await page.waitForTimeout(250);
+  }
+  return taken;
+}
+
+await page.goto(edge + '/watch/' + channel);
+await page.waitForFunction(() => document.getElementById('video').currentTime > 1, null, { timeout: 30000 });
+await page.evaluate(() => { window.__sameDocument = true; }); // gone if the page were loaded again
+await page.waitForTimeout(3000);
+
+// A short absence, within the grace: a stall, then the same playback goes on.
+console.log('STOP-PUBLISHER');
+const before = await sample();
+const gap = await samples(3000);
+console.log('START-PUBLISHER');
+const after = await samples(15000);
+result.short = { before, gap, after };
+
+// A long absence, past the grace: the page says the stream ended, then starts again by itself.
+console.log('STOP-PUBLISHER');
+await page.waitForFunction(() => document.body.dataset.state === 'ended', null, { timeout: 60000 })
+  .then(() => { result.long.ended = true; }, () => { result.long.ended = false; });
+result.long.endedText = await page.evaluate(() => document.getElementById('state').textContent);
+console.log('START-PUBLISHER');
+const backAt = Date.now();
+await page.waitForFunction(() => document.body.dataset.state === 'playing' && window.hls
+  && document.getElementById('video').currentTime > 1, null, { timeout: 60000 })
+  .then(() => { result.long.restarted = true; }, () => { result.long.restarted = false; });
+result.long.restartSeconds = (Date.now() - backAt) / 1000;
+result.long.after = await samples(3000);
+result.navigations = navigations;
+console.log(JSON.stringify(result));
+await browser.close();

@@ -17,6 +17,7 @@ class PlaybackPathTest {
         "/live/alice/720p/index.m3u8?_HLS_part=2&_HLS_msn=10, MEDIA_PLAYLIST, /live/alice/720p/index.m3u8?_HLS_msn=10&_HLS_part=2",
         "/live/alice/720p/index.m3u8?_HLS_msn=10&_HLS_skip=YES, MEDIA_PLAYLIST, /live/alice/720p/index.m3u8?_HLS_msn=10&_HLS_skip=YES",
         "/live/alice/480p-av1/init.mp4, INIT, /live/alice/480p-av1/init.mp4",
+        "/live/alice/720p/init-42.mp4, INIT, /live/alice/720p/init-42.mp4",
         "/live/alice/audio/42.m4s, SEGMENT, /live/alice/audio/42.m4s",
         "/live/alice/source/42.3.m4s, PART, /live/alice/source/42.3.m4s"})
     void canonicalRequestsParseAndPrintTheSame(String target, Kind kind, String canonical) {
@@ -34,7 +35,8 @@ class PlaybackPathTest {
         "/live/alice/720p/index.m3u8?foo=1", "/live/alice/720p/index.m3u8?_HLS_msn=1&_HLS_msn=2",
         "/live/alice/720p/index.m3u8?_HLS_skip=NO", "/live/alice/720p/index.m3u8?", "/live/alice/720p/1.m4s?_HLS_msn=1",
         "/live/alice/master.m3u8?x", "/live/alice/720p/1.2.3.m4s", "/live/alice/720p/init.mp4\u0000",
-        "/live/alice/720p/99999999999999999.m4s", "/live/alice/720p/index.m3u8?_HLS_msn=-1"})
+        "/live/alice/720p/99999999999999999.m4s", "/live/alice/720p/index.m3u8?_HLS_msn=-1", "/live/alice/720p/init-.mp4",
+        "/live/alice/720p/init-x.mp4", "/live/alice/720p/init-1.2.mp4", "/live/alice/720p/init-1234567890123456.mp4"})
     void everythingElseIsRefused(String target) {
         assertThat(PlaybackPath.parse(target)).as(target).isEmpty();
     }

@@ -2,27 +2,15 @@ package dev.vcdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vcdn.edge.testing.BrowserRun;
 import dev.vcdn.edge.testing.LiveOrigin;
-import dev.vcdn.shared.process.ProcessLauncher;
-import dev.vcdn.shared.process.RunningProcess;
+import dev.vcdn.edge.testing.TestEdge;
 import dev.vcdn.shared.testing.BrowserScripts;
-import dev.vcdn.shared.testing.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +29,7 @@ class PlayerBrowserIT {
     private static final Path SCREENSHOTS = Path.of("target/player-screenshots");
 
     private LiveOrigin origin;
-    private RunningProcess edge;
+    private TestEdge edge;
 
     @BeforeAll
     static void needsChromiumFfmpegAndNode() throws Exception {
@@ -53,7 +41,7 @@ class PlayerBrowserIT {
     @AfterEach
     void stop() throws Exception {
         if (edge != null) {
-            edge.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            edge.close();
         }
         if (origin != null) {
             origin.close();
@@ -63,15 +51,15 @@ class PlayerBrowserIT {
     @Test
     void aViewerFindsTheChannelWatchesItLiveSwitchesQualityAndSeesItEnd(@TempDir Path dataDir) throws Exception {
         origin = LiveOrigin.start(dataDir, "alice", "640x360", 300);
-        EdgeProcess process = new EdgeProcess();
-        edge = ProcessLauncher.start(process, ProcessLauncher.readConfig(process, Optional.empty(), Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_ORIGIN_URL", "http://127.0.0.1:" + origin.httpPort(),
-                "VCDN_CLUSTER_NAME", "it-edge-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next()))))
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        String edgeUrl = "http://127.0.0.1:" + edge.port("http");
-        awaitLive(edgeUrl + "/live/alice/master.m3u8");
+        edge = TestEdge.start(origin.httpPort());
+        edge.awaitStatus("/live/alice/master.m3u8", 200);
 
-        JsonObject result = runBrowser(edgeUrl);
+        // A clean end when the script asks for it, as when a streamer stops: ffmpeg closes its RTMP session.
+        JsonObject result = BrowserRun.run(CHECK, line -> {
+            if (line.equals("STOP-PUBLISHER")) {
+                origin.stopPublishing();
+            }
+        }, "node", "player-check.mjs", edge.url(), "alice", SCREENSHOTS.toAbsolutePath().toString());
         System.out.println("player check: " + result.encode());
         assertThat(result.getJsonArray("errors")).as("script errors on the pages").isEmpty();
 
@@ -102,35 +90,4 @@ class PlayerBrowserIT {
         assertThat(result.getJsonObject("ended").getBoolean("shown")).as(result.getJsonObject("ended").encode()).isTrue();
     }
 
-    private static void awaitLive(String master) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (client.send(HttpRequest.newBuilder(URI.create(master)).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode() != 200) {
-            assertThat(System.nanoTime()).as("live within 30 s").isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-    }
-
-    /** Runs the browser script; stops the publisher when it asks; returns its findings. */
-    private JsonObject runBrowser(String edgeUrl) throws Exception {
-        Process node = new ProcessBuilder("node", "player-check.mjs", edgeUrl, "alice", SCREENSHOTS.toAbsolutePath().toString())
-                .directory(CHECK.toFile()).redirectErrorStream(true).start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-                if (line.equals("STOP-PUBLISHER")) {
-                    // A clean end, as when a streamer stops: ffmpeg closes its RTMP session.
-                    origin.stopPublishing();
-                }
-            }
-        }
-        assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = String.join("\n", lines);
-        assertThat(node.exitValue()).as(output).isZero();
-        return new JsonObject(lines.stream().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no result from the browser:\n" + output)));
-    }
 }

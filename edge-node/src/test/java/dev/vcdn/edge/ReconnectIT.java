@@ -2,30 +2,19 @@ package dev.vcdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vcdn.edge.testing.BrowserRun;
 import dev.vcdn.edge.testing.LiveOrigin;
+import dev.vcdn.edge.testing.TestEdge;
 import dev.vcdn.shared.hls.MediaPlaylist;
 import dev.vcdn.shared.hls.PlaylistParser;
 import dev.vcdn.shared.hls.Segment;
-import dev.vcdn.shared.process.ProcessLauncher;
-import dev.vcdn.shared.process.RunningProcess;
 import dev.vcdn.shared.testing.BrowserScripts;
-import dev.vcdn.shared.testing.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +33,8 @@ class ReconnectIT {
     private static final Path CHECK = Path.of("target/reconnect-check");
     private static final Duration GRACE = Duration.ofSeconds(8);
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private LiveOrigin origin;
-    private RunningProcess edge;
+    private TestEdge edge;
 
     @BeforeAll
     static void needsChromiumFfmpegAndNode() throws Exception {
@@ -57,7 +45,7 @@ class ReconnectIT {
     @AfterEach
     void stop() throws Exception {
         if (edge != null) {
-            edge.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            edge.close();
         }
         if (origin != null) {
             origin.close();
@@ -67,16 +55,23 @@ class ReconnectIT {
     @Test
     void aViewerWatchesThroughAReconnectAndSeesALongAbsenceEndAndStartAgain(@TempDir Path dataDir) throws Exception {
         origin = LiveOrigin.start(dataDir, "alice", "426x240", 300, GRACE);
-        EdgeProcess process = new EdgeProcess();
-        edge = ProcessLauncher.start(process, ProcessLauncher.readConfig(process, Optional.empty(), Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_ORIGIN_URL", "http://127.0.0.1:" + origin.httpPort(),
-                "VCDN_CLUSTER_NAME", "it-edge-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next()))))
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        String edgeUrl = "http://127.0.0.1:" + edge.port("http");
-        awaitStatus(edgeUrl + "/live/alice/master.m3u8", 200);
+        edge = TestEdge.start(origin.httpPort());
+        edge.awaitStatus("/live/alice/master.m3u8", 200);
 
+        // The publisher leaves and comes back when the script asks; 6 s after the first rejoin the
+        // edge's media playlist is kept.
         List<MediaPlaylist> playlists = new ArrayList<>();
-        JsonObject result = runBrowser(edgeUrl, playlists);
+        JsonObject result = BrowserRun.run(CHECK, line -> {
+            if (line.equals("STOP-PUBLISHER")) {
+                origin.stopPublishing();
+            } else if (line.equals("START-PUBLISHER")) {
+                origin.publish(300);
+                if (playlists.isEmpty()) {
+                    TimeUnit.SECONDS.sleep(6);
+                    playlists.add(PlaylistParser.parseMedia(edge.get("/live/alice/" + masterVideo() + "/index.m3u8")));
+                }
+            }
+        }, "node", "reconnect-check.mjs", edge.url(), "alice");
         System.out.println("reconnect check: " + result.encode());
         assertThat(result.getJsonArray("errors")).as("script errors on the page").isEmpty();
         assertThat(result.getInteger("navigations")).as("the page was never loaded again").isEqualTo(1);
@@ -106,59 +101,15 @@ class ReconnectIT {
             assertThat(segment.msn()).as("numbering goes on").isEqualTo(joined.segments().get(i - 1).msn() + 1);
         }
         String init = joined.segments().stream().flatMap(s -> s.map().stream()).findFirst().orElseThrow();
-        awaitStatus(edgeUrl + "/live/alice/" + masterVideo(edgeUrl) + "/" + init, 200);
+        edge.awaitStatus("/live/alice/" + masterVideo() + "/" + init, 200);
 
         JsonObject longAbsence = result.getJsonObject("long");
         assertThat(longAbsence.getBoolean("ended")).as("ended after the grace: " + longAbsence.encode()).isTrue();
         assertThat(longAbsence.getBoolean("restarted")).as("started again by itself: " + longAbsence.encode()).isTrue();
     }
 
-    private String masterVideo(String edgeUrl) throws Exception {
-        String master = http.send(HttpRequest.newBuilder(URI.create(edgeUrl + "/live/alice/master.m3u8")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        String uri = PlaylistParser.parseMultivariant(master).variants().get(0).uri();
+    private String masterVideo() throws Exception {
+        String uri = PlaylistParser.parseMultivariant(edge.get("/live/alice/master.m3u8")).variants().get(0).uri();
         return uri.substring(0, uri.indexOf('/'));
-    }
-
-    private void awaitStatus(String url, int status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode() != status) {
-            assertThat(System.nanoTime()).as("%s answers %d within 30 s", url, status).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-    }
-
-    /**
-     * Runs the browser script, stopping and starting the publisher when it asks; after the first
-     * rejoin the edge's media playlist is kept in {@code playlists}. Returns the script's findings.
-     */
-    private JsonObject runBrowser(String edgeUrl, List<MediaPlaylist> playlists) throws Exception {
-        Process node = new ProcessBuilder("node", "reconnect-check.mjs", edgeUrl, "alice")
-                .directory(CHECK.toFile()).redirectErrorStream(true).start();
-        List<String> lines = new ArrayList<>();
-        int starts = 0;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-                if (line.equals("STOP-PUBLISHER")) {
-                    origin.stopPublishing();
-                } else if (line.equals("START-PUBLISHER")) {
-                    origin.publish(300);
-                    if (starts++ == 0) {
-                        TimeUnit.SECONDS.sleep(6);
-                        String media = edgeUrl + "/live/alice/" + masterVideo(edgeUrl) + "/index.m3u8";
-                        playlists.add(PlaylistParser.parseMedia(http.send(HttpRequest.newBuilder(URI.create(media)).build(),
-                                HttpResponse.BodyHandlers.ofString()).body()));
-                    }
-                }
-            }
-        }
-        assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = String.join("\n", lines);
-        assertThat(node.exitValue()).as(output).isZero();
-        return new JsonObject(lines.stream().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no result from the browser:\n" + output)));
     }
 }

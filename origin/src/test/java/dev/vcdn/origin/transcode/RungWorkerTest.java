@@ -55,37 +55,14 @@ class RungWorkerTest {
     /** FFmpeg's encoder, failing when {@code fails} says so for the n-th picture (counted over every instance). */
     private static RungEncoder.Factory failingAt(java.util.function.IntPredicate fails) {
         AtomicInteger pictures = new AtomicInteger();
-        return rung -> {
-            VideoEncoder real = new VideoEncoder(rung);
-            return new RungEncoder() {
-                @Override
-                public byte[] configuration() {
-                    return real.configuration();
+        return rung -> new ForwardingEncoder(rung) {
+            @Override
+            public void encode(AVFrame frame, boolean keyframe, Consumer<MediaPacket> out) {
+                if (fails.test(pictures.incrementAndGet())) {
+                    throw new FfmpegException("avcodec_send_frame(160p)", -22);
                 }
-
-                @Override
-                public String codecString() {
-                    return real.codecString();
-                }
-
-                @Override
-                public void encode(AVFrame frame, boolean keyframe, Consumer<MediaPacket> out) {
-                    if (fails.test(pictures.incrementAndGet())) {
-                        throw new FfmpegException("avcodec_send_frame(160p)", -22);
-                    }
-                    real.encode(frame, keyframe, out);
-                }
-
-                @Override
-                public void flush(Consumer<MediaPacket> out) {
-                    real.flush(out);
-                }
-
-                @Override
-                public void close() {
-                    real.close();
-                }
-            };
+                super.encode(frame, keyframe, out);
+            }
         };
     }
 

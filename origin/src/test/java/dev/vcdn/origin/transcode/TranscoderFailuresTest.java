@@ -119,7 +119,7 @@ class TranscoderFailuresTest {
         assertThat(ladder.count("down 360p") + ladder.count("down 160p")).isZero();
     }
 
-    /** Wraps FFmpeg's encoder of one rung and fails it on purpose. */
+    /** Wraps FFmpeg's encoder of one rung and fails it on purpose (its first instance only). */
     private static RungEncoder.Factory failing(String rendition, Consumer<AtomicInteger> beforeEncode) {
         AtomicInteger opened = new AtomicInteger();
         AtomicInteger encoded = new AtomicInteger();
@@ -127,35 +127,14 @@ class TranscoderFailuresTest {
             if (!rung.id().value().equals(rendition)) {
                 return new VideoEncoder(rung);
             }
-            opened.incrementAndGet();
-            VideoEncoder real = new VideoEncoder(rung);
-            return new RungEncoder() {
-                @Override
-                public byte[] configuration() {
-                    return real.configuration();
-                }
-
-                @Override
-                public String codecString() {
-                    return real.codecString();
-                }
-
+            boolean first = opened.incrementAndGet() == 1;
+            return new ForwardingEncoder(rung) {
                 @Override
                 public void encode(AVFrame frame, boolean keyframe, Consumer<MediaPacket> out) {
-                    if (opened.get() == 1) {
+                    if (first) {
                         beforeEncode.accept(encoded);
                     }
-                    real.encode(frame, keyframe, out);
-                }
-
-                @Override
-                public void flush(Consumer<MediaPacket> out) {
-                    real.flush(out);
-                }
-
-                @Override
-                public void close() {
-                    real.close();
+                    super.encode(frame, keyframe, out);
                 }
             };
         };
@@ -209,43 +188,18 @@ class TranscoderFailuresTest {
     @Test
     void aRungStuckAtTheEndDoesNotHoldTheStreamAndEndsItsRenditionItself() throws Exception {
         Listener listener = new Listener();
-        RungEncoder.Factory stuckAtTheEnd = rung -> {
-            VideoEncoder real = new VideoEncoder(rung);
-            if (!rung.id().value().equals("160p")) {
-                return real;
-            }
-            return new RungEncoder() {
-                @Override
-                public byte[] configuration() {
-                    return real.configuration();
-                }
-
-                @Override
-                public String codecString() {
-                    return real.codecString();
-                }
-
-                @Override
-                public void encode(AVFrame frame, boolean keyframe, Consumer<MediaPacket> out) {
-                    real.encode(frame, keyframe, out);
-                }
-
-                @Override
-                public void flush(Consumer<MediaPacket> out) {
-                    try {
-                        Thread.sleep(3_000); // a native call that takes its time
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+        RungEncoder.Factory stuckAtTheEnd = rung -> !rung.id().value().equals("160p") ? new VideoEncoder(rung)
+                : new ForwardingEncoder(rung) {
+                    @Override
+                    public void flush(Consumer<MediaPacket> out) {
+                        try {
+                            Thread.sleep(3_000); // a native call that takes its time
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        super.flush(out);
                     }
-                    real.flush(out);
-                }
-
-                @Override
-                public void close() {
-                    real.close();
-                }
-            };
-        };
+                };
         Recorder ladder = transcode(source, stuckAtTheEnd, Duration.ofMillis(300), listener);
         assertThat(ladder.calls).as("the stream ended without the stuck rung").doesNotContain("ended 160p");
 

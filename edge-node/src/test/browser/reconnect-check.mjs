@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core';
 // grace, then after it. Prints STOP-PUBLISHER or START-PUBLISHER when it wants the publisher to
 // leave or come back, and last one JSON line of findings.
 const [edge, channel] = process.argv.slice(2);
-const result = { short: {}, long: {}, errors: [] };
+const result = { short: {}, medium: {}, long: {}, errors: [] };
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
          '--no-first-run', '--autoplay-policy=no-user-gesture-required'] });
@@ -31,13 +31,18 @@ await page.waitForFunction(() => document.getElementById('video').currentTime > 
 await page.evaluate(() => { window.__sameDocument = true; }); // gone if the page were loaded again
 await page.waitForTimeout(3000);
 
-// A short absence, within the grace: a stall, then the same playback goes on.
-console.log('STOP-PUBLISHER');
-const before = await sample();
-const gap = await samples(3000);
-console.log('START-PUBLISHER');
-const after = await samples(15000);
-result.short = { before, gap, after };
+// Absences within the grace, one shorter and one longer than a blocking reload is held (three
+// target durations): a stall, then the same playback goes on.
+async function absence(millis) {
+  console.log('STOP-PUBLISHER');
+  const before = await sample();
+  const gap = await samples(millis);
+  console.log('START-PUBLISHER');
+  const after = await samples(15000);
+  return { before, gap, after };
+}
+result.short = await absence(3000);
+result.medium = await absence(10000);
 
 // A long absence, past the grace: the page says the stream ended, then starts again by itself.
 console.log('STOP-PUBLISHER');

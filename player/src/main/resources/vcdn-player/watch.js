@@ -17,6 +17,7 @@ const stats = document.getElementById('stats');
 let hls = null;
 let endlist = false;
 let starvedAtEnd = 0;
+let returnTimer = null;
 
 document.getElementById('title').textContent = channel;
 document.title = channel + ' · live';
@@ -78,7 +79,7 @@ async function watchForReturn(attempt) {
   } catch (error) {
     // Offline or unreachable for now: keep watching.
   }
-  setTimeout(() => watchForReturn(Math.min(attempt + 1, 2)), backoff(attempt));
+  returnTimer = setTimeout(() => watchForReturn(Math.min(attempt + 1, 2)), backoff(attempt));
 }
 
 function start() {
@@ -186,6 +187,8 @@ function startHlsJs() {
 }
 
 function restart() {
+  clearTimeout(returnTimer);
+  show('loading', 'Loading…');
   if (hls) hls.destroy();
   hls = null;
   window.hls = null;

@@ -144,7 +144,7 @@ class EdgeRegionIT {
         // Whole segments, init: byte-identical too, and each fetched from the origin at most once for the region.
         MediaPlaylist later = PlaylistParser.parseMedia(get(a + media).body());
         String segment = "/live/alice/" + rendition + "/" + later.segments().get(later.segments().size() - 1).uri();
-        String init = "/live/alice/" + rendition + "/init.mp4";
+        String init = "/live/alice/" + rendition + "/" + later.mapUri().orElseThrow();
         for (String object : List.of(segment, init)) {
             byte[] expected = get("http://127.0.0.1:" + originHttp + object, HttpResponse.BodyHandlers.ofByteArray()).body();
             for (String edge : List.of(a, b, a, b)) {

@@ -72,7 +72,7 @@ public final class OriginVerticle extends ProcessVerticle {
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
         EventHub events = new EventHub(process.metrics());
         Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
-                config.hls().reconnectGrace(), events);
+                config.hls().reconnectGrace(), events, Clock.systemUTC());
         new PlaybackRoutes(vertx, packages, events, registry, () -> node).mount(router);
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)

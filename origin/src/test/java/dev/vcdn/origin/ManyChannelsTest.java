@@ -100,7 +100,7 @@ class ManyChannelsTest {
                     MediaPlaylist playlist = PlaylistParser.parseMedia(response.bodyAsString());
                     assertThat(playlist.segments()).as("%s %s has complete segments", channel, rendition).isNotEmpty();
                     var last = playlist.segments().get(playlist.segments().size() - 1);
-                    return Future.all(get(base + "init.mp4"), get(base + last.uri())).map(objects -> {
+                    return Future.all(get(base + playlist.mapUri().orElseThrow()), get(base + last.uri())).map(objects -> {
                         assertThat(((HttpResponse<Buffer>) objects.resultAt(0)).body().getString(4, 8)).isEqualTo("ftyp");
                         assertThat(((HttpResponse<Buffer>) objects.resultAt(1)).body().length()).as("%s %s", channel, rendition)
                                 .isGreaterThan(1000);

@@ -115,4 +115,14 @@ class PushedStreamsTest {
         pushed.apply(new OriginEvent.StreamStarted(ALICE, StreamId.of("s-2"), 2, 0.334));
         assertThat(((PushUnavailable) waiting.cause()).reason()).isEqualTo(PushUnavailable.Reason.LOST);
     }
+
+    @Test
+    void anInitSegmentIsCachedUnderTheNameOfTheSegmentItStartsAt() {
+        byte[] init = {0, 0, 0, 8, 'f', 't', 'y', 'p'};
+        pushed.apply(new OriginEvent.Init(ALICE, STREAM, HD, "video", "avc1.64001f", 1280, 720, 30, 3_000_000, 4_500_000,
+                java.util.OptionalLong.of(42), init));
+        assertThat(cache.get("/live/alice/720p/init-42.mp4")).hasValueSatisfying(response ->
+                assertThat(response.body().getBytes()).isEqualTo(init));
+        assertThat(cache.get("/live/alice/720p/init.mp4")).isEmpty();
+    }
 }

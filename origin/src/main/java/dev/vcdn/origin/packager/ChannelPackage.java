@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -48,14 +49,18 @@ public final class ChannelPackage {
     private boolean ended;
     /** Counts the publishes of this broadcast; a producer of an older one no longer changes anything. */
     private int generation;
-    /** The publisher has gone and the broadcast waits (the reconnect grace) for it to come back. */
-    private boolean waiting;
+    /** Where the current publish's renditions start numbering their segments. */
+    private long publishStartMsn;
 
-    /** @param streamId the broadcast's id: the stream id of its first publish, kept by the ones that follow */
-    ChannelPackage(ChannelName channel, StreamId streamId, PackagingSettings settings) {
+    /**
+     * @param streamId the broadcast's id: the stream id of its first publish, kept by the ones that follow
+     * @param firstMsn the number of its first segment (above every number an earlier broadcast of the channel used)
+     */
+    ChannelPackage(ChannelName channel, StreamId streamId, PackagingSettings settings, long firstMsn) {
         this.channel = channel;
         this.streamId = streamId;
         this.settings = settings;
+        this.publishStartMsn = firstMsn;
     }
 
     public PackagingSettings settings() {
@@ -70,14 +75,18 @@ public final class ChannelPackage {
         RenditionInfo info = rendition.info();
         return new OriginEvent.Init(channel, streamId, info.id(), info.kind().name().toLowerCase(Locale.ROOT),
                 info.codecString(), info.width(), info.height(), info.fps(), info.bitrateKbps() * 1000L,
-                info.maxBitrateKbps() * 1000L, rendition.window().currentMapFirstMsn(), rendition.window().initSegment().getBytes());
+                info.maxBitrateKbps() * 1000L, OptionalLong.of(rendition.window().currentMapFirstMsn()),
+                rendition.window().initSegment().getBytes());
     }
 
-    /** What a subscriber arriving now needs before the next part: the stream, every rendition's init and playlist. */
+    /**
+     * What a subscriber arriving now needs before the next part: the stream, every rendition's
+     * init segment (once a part uses it: until then it may still be replaced) and playlist.
+     */
     List<OriginEvent> snapshot() {
         List<OriginEvent> events = new ArrayList<>();
         events.add(started());
-        renditions.values().forEach(rendition -> events.add(init(rendition)));
+        renditions.values().stream().filter(r -> r.window().initAnnounced()).forEach(rendition -> events.add(init(rendition)));
         renditions.values().forEach(rendition -> events.add(playlistUpdate(rendition)));
         return events;
     }
@@ -94,14 +103,24 @@ public final class ChannelPackage {
         return generation;
     }
 
-    /** A new publish of this broadcast begins: its producers, not the last one's, fill the windows from now on. */
+    /**
+     * A new publish of this broadcast begins: its producers, not the last one's, fill the windows
+     * from now on. Every rendition's open segment closes; they all go on (or start) at one
+     * segment number, the first after the newest segment of any of them.
+     */
     void newPublish() {
         generation++;
-        waiting = false;
         previous.clear();
         previous.addAll(current);
         current.clear();
         down.clear();
+        renditions.values().forEach(r -> r.window().closeOpenSegment());
+        publishStartMsn = renditions.values().stream().mapToLong(r -> r.window().nextMsn()).max().orElse(publishStartMsn);
+    }
+
+    /** The number above every segment this broadcast has made: where a broadcast after it starts. */
+    long nextMsn() {
+        return renditions.values().stream().mapToLong(r -> r.window().nextMsn()).max().orElse(publishStartMsn);
     }
 
     /** Whether a rendition is offered to players: one of the current publish, or of the one before until the current has video. */
@@ -113,32 +132,30 @@ public final class ChannelPackage {
 
     /** The publisher has gone: nothing is hinted while the broadcast waits for it to come back. */
     void publisherGone() {
-        waiting = true;
-        renditions.values().forEach(r -> r.window().down(true));
-    }
-
-    boolean waiting() {
-        return waiting;
+        renditions.values().forEach(r -> r.window().closeOpenSegment());
     }
 
     /**
      * Adds a rendition of the current publish, or (after a reconnect) goes on with the one of the
-     * same name in its window, from a new init segment; returns its init event for the subscribers.
+     * same name in its window, from a new init segment (told to the subscribers with its first part).
      */
-    OriginEvent.Init add(RenditionInfo info, byte[] initSegment) {
+    RenditionWindow add(RenditionInfo info, byte[] initSegment) {
         Rendition before = renditions.get(info.id());
         RenditionWindow window;
         if (before == null) {
-            window = new RenditionWindow(settings, initSegment);
+            window = new RenditionWindow(settings, initSegment, publishStartMsn);
         } else {
             window = before.window();
-            window.restart(initSegment);
-            window.down(false);
+            window.restart(initSegment, publishStartMsn);
         }
-        Rendition rendition = new Rendition(info, window);
-        renditions.put(info.id(), rendition);
+        renditions.put(info.id(), new Rendition(info, window));
         current.add(info.id());
-        return init(rendition);
+        return window;
+    }
+
+    /** The subscribers' event for the rendition's current init segment. */
+    Optional<OriginEvent.Init> initOf(RenditionId id) {
+        return rendition(id).map(this::init);
     }
 
     /** The rendition's producer failed: players are moved off it, its playlist hints nothing. */

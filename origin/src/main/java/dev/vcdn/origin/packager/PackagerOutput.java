@@ -29,6 +29,8 @@ public final class PackagerOutput implements LadderOutput {
     private final PublishGrant grant;
     private final PackagingSettings settings;
     private final Map<RenditionId, Produced> produced = new ConcurrentHashMap<>();
+    /** Segment boundaries a rendition's producer passed before it could declare it (its encoder did not open). */
+    private final Map<RenditionId, Long> boundariesBeforeDeclared = new ConcurrentHashMap<>();
     private volatile Instant wallClockOfZero;
 
     // Event loop only.
@@ -66,7 +68,7 @@ public final class PackagerOutput implements LadderOutput {
     /** Runs {@code change} on the event loop while this publish owns its broadcast (a newer one may have taken it over). */
     private void onLoop(Runnable change) {
         packages.context().runOnContext(ignored -> {
-            if (!broadcast.ended() && broadcast.generation() == generation) {
+            if (broadcast != null && !broadcast.ended() && broadcast.generation() == generation) {
                 change.run();
             }
         });
@@ -107,6 +109,9 @@ public final class PackagerOutput implements LadderOutput {
                 onWindow(id, window -> {
                     long playlistMsn = window.playlistMsn(msn);
                     window.addPart(playlistMsn, index, bytes, durationMillis, independent, start, lastOfSegment);
+                    if (window.announceInit()) {
+                        broadcast.initOf(id).ifPresent(events::publish); // before the first part that needs it
+                    }
                     events.publish(new OriginEvent.PartReady(broadcast.channel(), broadcast.streamId(), id, playlistMsn, index,
                             independent, durationMillis, start, bytes));
                     if (lastOfSegment) {
@@ -124,16 +129,12 @@ public final class PackagerOutput implements LadderOutput {
                     publishPlaylist(id);
                 });
             }
-        }, clockOrigin());
+        }, clockOrigin(), boundariesBeforeDeclared.getOrDefault(id, 0L));
         produced.put(id, new Produced(info, packager));
         log.info("rendition ready: channel={} stream={} rendition={} codecs={} size={}x{} fps={} kbps={}", grant.channel(),
                 grant.streamId(), id, info.codecString(), info.width(), info.height(), info.fps(), info.bitrateKbps());
         byte[] initSegment = muxer.initSegment();
-        onLoop(() -> {
-            OriginEvent.Init init = broadcast.add(info, initSegment);
-            windows.put(id, broadcast.rendition(id).orElseThrow().window());
-            events.publish(init);
-        });
+        onLoop(() -> windows.put(id, broadcast.add(info, initSegment)));
         return true;
     }
 
@@ -160,7 +161,9 @@ public final class PackagerOutput implements LadderOutput {
     @Override
     public void skipped(RenditionId rendition, long ptsMillis) {
         Produced missing = produced.get(rendition);
-        if (missing != null && missing.packager != null) {
+        if (missing == null) {
+            boundariesBeforeDeclared.merge(rendition, 1L, Long::sum);
+        } else if (missing.packager != null) {
             missing.packager.skip(ptsMillis); // gap parts need no muxer: also for a rendition whose muxer broke
         }
     }

@@ -5,6 +5,7 @@ import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.StreamId;
 import io.vertx.core.Context;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,15 +30,20 @@ public final class Packages {
     private final Map<ChannelPackage, Long> graceTimers = new HashMap<>();
     private final PackageEvents events;
     private final Duration reconnectGrace;
+    private final Clock clock;
 
-    /** @param reconnectGrace how long a broadcast waits for its publisher to come back; zero: it ends when the publisher leaves */
+    /**
+     * @param reconnectGrace how long a broadcast waits for its publisher to come back; zero: it ends when the publisher leaves
+     * @param clock          numbers a new broadcast's segments from its start time in milliseconds
+     */
     public Packages(Context context, PackagingSettings settings, PackagingSettings lowLatency, Duration reconnectGrace,
-                    PackageEvents events) {
+                    PackageEvents events, Clock clock) {
         this.context = context;
         this.settings = settings;
         this.lowLatency = lowLatency;
         this.reconnectGrace = reconnectGrace;
         this.events = events;
+        this.clock = clock;
     }
 
     /**
@@ -82,10 +88,17 @@ public final class Packages {
             log.info("broadcast of {} goes on: stream {} follows in broadcast {}", channel, publishId, broadcast.streamId());
             return broadcast;
         }
-        if (broadcast != null && !broadcast.ended()) {
-            ended(broadcast);
+        long firstMsn = clock.millis();
+        if (broadcast != null) {
+            if (!broadcast.ended()) {
+                ended(broadcast);
+            }
+            firstMsn = Math.max(firstMsn, broadcast.nextMsn());
         }
-        ChannelPackage fresh = new ChannelPackage(channel, publishId, publishSettings);
+        // The URLs of a channel's segments and init segments hold no broadcast id, and what was
+        // served is cached as immutable: a new broadcast numbers its segments from its start time
+        // in milliseconds, above every number an earlier one used, so it never names an old object.
+        ChannelPackage fresh = new ChannelPackage(channel, publishId, publishSettings, firstMsn);
         byChannel.put(channel, fresh);
         events.publish(fresh.started());
         return fresh;
@@ -123,6 +136,7 @@ public final class Packages {
     }
 
     void ended(ChannelPackage channelPackage) {
+        Optional.ofNullable(graceTimers.remove(channelPackage)).ifPresent(timer -> context.owner().cancelTimer(timer));
         channelPackage.end();
         publishPlaylists(channelPackage);
         events.publish(new OriginEvent.StreamEnded(channelPackage.channel(), channelPackage.streamId()));

@@ -46,13 +46,15 @@ final class RenditionPackager implements AutoCloseable {
     private MediaPacket held;
     private long nudged;
     private long heldDuration = 33;
-    private long msn = -1;
+    private long msn;
     private int partIndex;
     private long segmentStart;
     private long partStart;
     private boolean partIndependent;
     /** Since {@link #interrupt()}: the producer is down, and its time until it is back becomes a gap. */
     private boolean down;
+    /** Its first segment has begun: before that, there is nothing a gap would follow. */
+    private boolean started;
     /** Media time the gap began: where the last packet written ended. */
     private long gapStart;
     /** Where the last packet written ends, in media time. */
@@ -60,13 +62,17 @@ final class RenditionPackager implements AutoCloseable {
 
     /**
      * @param wallClockOfZero the wall-clock time of media timestamp 0, for PROGRAM-DATE-TIME
+     * @param firstMsn        the number of its first segment: the segment boundaries its producer
+     *                        passed before it could declare it, so it is numbered as the others
      */
-    RenditionPackager(RenditionInfo info, Fmp4Muxer muxer, PackagingSettings settings, Sink sink, Instant wallClockOfZero) {
+    RenditionPackager(RenditionInfo info, Fmp4Muxer muxer, PackagingSettings settings, Sink sink, Instant wallClockOfZero,
+                      long firstMsn) {
         this.info = info;
         this.muxer = muxer;
         this.settings = settings;
         this.sink = sink;
         this.wallClockOfZero = wallClockOfZero;
+        this.msn = firstMsn - 1;
     }
 
     /**
@@ -134,6 +140,7 @@ final class RenditionPackager implements AutoCloseable {
     }
 
     private void startSegment(MediaPacket first) {
+        started = true;
         msn++;
         partIndex = 0;
         segmentStart = first.dts();
@@ -161,7 +168,7 @@ final class RenditionPackager implements AutoCloseable {
         MediaPacket last = held;
         held = null;
         gapStart = last != null ? last.dts() + heldDuration : writtenUntil;
-        down = msn >= 0; // whatever the muxer does below: the time from here on is a gap
+        down = true; // whatever the muxer does below: the time from here on is a gap
         if (last != null) {
             muxer.write(last, heldDuration);
             writtenUntil = gapStart;
@@ -174,7 +181,14 @@ final class RenditionPackager implements AutoCloseable {
      * the open segment ends there, its missing time a gap, and a segment of gap begins.
      */
     void skip(long boundaryMillis) {
-        if (!down || boundaryMillis <= gapStart) {
+        if (!down) {
+            return;
+        }
+        if (!started) {
+            msn++; // a segment the others began: its first will be numbered after it
+            return;
+        }
+        if (boundaryMillis <= gapStart) {
             return;
         }
         gapUntil(boundaryMillis);
@@ -188,7 +202,7 @@ final class RenditionPackager implements AutoCloseable {
     /** Gap parts of at most PART-TARGET from the gap's start to {@code endMillis}, the last one ending the segment. */
     private void gapUntil(long endMillis) {
         long total = endMillis - gapStart;
-        if (total <= 0) {
+        if (!started || total <= 0) {
             return;
         }
         long target = settings.partTarget().toMillis();

@@ -84,9 +84,13 @@ public final class RenditionWindow {
     private final PackagingSettings settings;
     /** Init segments by URI: the current one, and older ones that segments in the window are played with. */
     private final Map<String, Buffer> initSegments = new HashMap<>();
-    private String currentMap = PlaybackPath.initName(OptionalLong.empty());
-    private OptionalLong currentMapFirstMsn = OptionalLong.empty();
-    private boolean mapPending;
+    /** The current init segment: named by the first segment it describes, so no name ever holds other bytes. */
+    private String currentMap;
+    private long currentMapFirstMsn;
+    /** No segment names the current init segment yet: a restart before one may replace it under the same name. */
+    private boolean mapPending = true;
+    /** The current init segment has been told to the subscribers (with its first part). */
+    private boolean mapAnnounced;
     private final ArrayDeque<StoredSegment> segments = new ArrayDeque<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean ended;
@@ -98,9 +102,19 @@ public final class RenditionWindow {
     /** Its producer is down: nothing is hinted, the next parts will be gaps. */
     private boolean down;
 
-    RenditionWindow(PackagingSettings settings, byte[] initSegment) {
+    /** @param firstMsn the number of its first segment: where its broadcast's numbering is when it starts */
+    RenditionWindow(PackagingSettings settings, byte[] initSegment, long firstMsn) {
         this.settings = settings;
+        msnOffset = firstMsn;
+        useInit(initSegment, firstMsn);
+    }
+
+    private void useInit(byte[] initSegment, long firstMsn) {
+        currentMapFirstMsn = firstMsn;
+        currentMap = PlaybackPath.initName(OptionalLong.of(firstMsn));
         initSegments.put(currentMap, Buffer.buffer(initSegment));
+        mapPending = true;
+        mapAnnounced = false;
     }
 
     /** The init segment of what is produced now. */
@@ -108,35 +122,76 @@ public final class RenditionWindow {
         return initSegments.get(currentMap);
     }
 
-    /** The init segment named {@code uri} ({@code init.mp4}, {@code init-42.mp4}), while a segment in the window uses it. */
+    /** The init segment named {@code uri} ({@code init-42.mp4}), while a segment in the window uses it. */
     public Optional<Buffer> initSegment(String uri) {
         return Optional.ofNullable(initSegments.get(uri));
     }
 
-    /** The first segment the current init segment describes, when it is not the broadcast's first. */
-    OptionalLong currentMapFirstMsn() {
+    /** The first segment the current init segment describes: its name. */
+    long currentMapFirstMsn() {
         return currentMapFirstMsn;
     }
 
     /**
-     * The rendition goes on from a new publish of the same broadcast (a publisher reconnect):
-     * numbering goes on from the next segment, which is marked as a discontinuity and declares the
-     * new init segment under a name of its own ({@code init-<msn>.mp4}), so no URL ever names two
-     * different objects and players see the break.
+     * True once, when the current init segment is first used by a part: it is told to the
+     * subscribers then, not before, since until then a restart may still replace it.
      */
-    void restart(byte[] initSegment) {
+    boolean announceInit() {
+        if (mapAnnounced || mapPending) {
+            return false;
+        }
+        mapAnnounced = true;
+        return true;
+    }
+
+    /** Whether the subscribers have been told the current init segment. */
+    boolean initAnnounced() {
+        return mapAnnounced;
+    }
+
+    /**
+     * Its publisher left or was taken over: what it delivered of the open segment is all there
+     * will be, and nothing is hinted until a publish goes on with it.
+     */
+    void closeOpenSegment() {
         StoredSegment last = segments.peekLast();
         if (last != null && !last.parts.isEmpty() && !last.complete) {
-            last.complete = true; // the publish before was taken over mid-segment: what it delivered is all there will be
+            last.complete = true;
             wake();
         }
-        long next = nextMsn();
-        msnOffset = next;
+        down = true;
+    }
+
+    /**
+     * The rendition goes on from a new publish of the same broadcast (a publisher reconnect), at
+     * segment {@code startMsn}, where the broadcast's other renditions go on too (numbers it has no
+     * media for are gap segments): that segment is marked as a discontinuity and declares the new
+     * init segment under a name of its own ({@code init-<msn>.mp4}), so no URL ever names two
+     * different objects and players see the break.
+     */
+    void restart(byte[] initSegment, long startMsn) {
+        closeOpenSegment();
+        while (nextMsn() < startMsn) {
+            gapSegment();
+        }
+        msnOffset = nextMsn();
         discontinuityPending = true;
-        currentMapFirstMsn = OptionalLong.of(next);
-        currentMap = PlaybackPath.initName(currentMapFirstMsn);
-        initSegments.put(currentMap, Buffer.buffer(initSegment));
-        mapPending = true;
+        useInit(initSegment, msnOffset);
+        down = false;
+    }
+
+    /** A whole segment of gap after the last one: the time a rendition has no media for across a reconnect. */
+    private void gapSegment() {
+        StoredSegment last = segments.peekLast();
+        Instant start = last == null ? Instant.now() : last.programDateTime.plusMillis(last.durationMillis);
+        long msn = nextMsn();
+        long remaining = settings.segmentTarget().toMillis();
+        long partTarget = settings.partTarget().toMillis();
+        for (int index = 0; remaining > 0; index++) {
+            long duration = Math.min(partTarget, remaining);
+            remaining -= duration;
+            addGap(msn, index, duration, start, remaining == 0);
+        }
     }
 
     /** Whether its producer is down (no preload hint while it is: the next part would be a gap). */
@@ -174,7 +229,7 @@ public final class RenditionWindow {
         if (segment == null || segment.msn != msn) {
             segment = new StoredSegment(msn, segmentStart, discontinuityPending, currentMap, mapPending);
             discontinuityPending = false;
-            mapPending = false;
+            mapPending = part.gap() && mapPending; // a gap names no init segment yet
             segments.addLast(segment);
         }
         segment.parts.add(part);
@@ -332,7 +387,7 @@ public final class RenditionWindow {
         Optional<String> preloadHint = Optional.empty();
         if (!ended && !down) {
             StoredSegment last = segments.peekLast();
-            preloadHint = last == null ? Optional.of("0.0.m4s")
+            preloadHint = last == null ? Optional.of(msnOffset + ".0.m4s")
                     : Optional.of(last.complete ? (last.msn + 1) + ".0.m4s" : last.msn + "." + last.parts.size() + ".m4s");
         }
         double partTarget = settings.partTargetSeconds();

@@ -315,6 +315,11 @@ final class RungWorker {
             failed(new IllegalStateException("stalled for " + missed.size() + " keyframe(s)"), missed.isEmpty() ? pts : missed.get(0));
         }
         missed.forEach(missedPts -> output.skipped(rung.id(), missedPts));
+        // The rungs fed from this one got no picture either: they missed the same keyframes.
+        for (RungWorker smaller : feeds) {
+            missed.forEach(smaller::missed);
+            smaller.stalled = true;
+        }
     }
 
     private void handOn(AVFrame picture, Item item) throws InterruptedException {

@@ -22,7 +22,9 @@ import dev.vcdn.shared.stream.StreamId;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -88,7 +90,7 @@ class PackagerOutputTest {
             }
         };
         PackagingSettings settings = new PackagingSettings(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(30));
-        packages = new Packages(context, settings, settings, grace, events);
+        packages = new Packages(context, settings, settings, grace, events, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
     }
 
     @AfterEach
@@ -219,7 +221,9 @@ class PackagerOutputTest {
         assertThat(published).as("the edges see one broadcast going on").noneMatch(OriginEvent.StreamEnded.class::isInstance)
                 .allMatch(event -> event.streamId().equals(first));
         assertThat(published).filteredOn(OriginEvent.Init.class::isInstance).extracting(e -> ((OriginEvent.Init) e).firstMsn())
-                .containsExactly(java.util.OptionalLong.empty(), java.util.OptionalLong.of(2));
+                .as("each told with its first part").containsExactly(java.util.OptionalLong.of(0), java.util.OptionalLong.of(2));
+        int newInitEvent = published.indexOf(published.stream().filter(OriginEvent.Init.class::isInstance).skip(1).findFirst().orElseThrow());
+        assertThat(published.get(newInitEvent + 1)).as("just before the part that needs it").isInstanceOf(OriginEvent.PartReady.class);
         assertThat(dev.vcdn.shared.hls.PlaylistRules.violations(playlist)).isEmpty();
     }
 
@@ -229,15 +233,58 @@ class PackagerOutputTest {
         StreamId first = StreamId.random();
         end(publish(first, video.subList(0, 50), T0));
         assertThat(playlist("low").endList()).isFalse();
-        Thread.sleep(600);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!playlist("low").endList() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertThat(playlist("low").endList()).as("ended once the grace is over").isTrue();
         assertThat(published).filteredOn(OriginEvent.StreamEnded.class::isInstance).hasSize(1);
 
         StreamId second = StreamId.random();
         publish(second, video.subList(0, 30), T0.plusSeconds(60));
         MediaPlaylist fresh = playlist("low");
-        assertThat(fresh.segments()).extracting(Segment::msn).as("a new broadcast, numbered from 0").containsExactly(0L);
+        assertThat(fresh.segments()).extracting(Segment::msn).as("a new broadcast, above every number the first used: "
+                + "no URL of the first names an object of the second").containsExactly(2L);
+        assertThat(fresh.segments().get(0).discontinuity()).isFalse();
+        assertThat(fresh.mapUri()).contains("init-2.mp4");
         assertThat(fresh.endList()).isFalse();
+    }
+
+    @Test
+    void afterAReconnectEveryRenditionGoesOnAtOneNumberAndOneTheNewPublishLacksIsLeftOut() throws Exception {
+        packagesWithGrace(Duration.ofSeconds(30));
+        PackagerOutput first = new PackagerOutput(packages, new PublishGrant(ChannelName.of("alice"), StreamId.random(),
+                ChannelFeatures.standard()));
+        first.mediaClock(T0);
+        first.rendition(rendition("high"));
+        first.rendition(rendition("low"));
+        first.rendition(rendition("extra"));
+        video.subList(0, 60).forEach(packet -> first.packet(RenditionId.of("high"), packet));
+        video.subList(0, 40).forEach(packet -> first.packet(RenditionId.of("low"), packet)); // a segment behind
+        video.subList(0, 60).forEach(packet -> first.packet(RenditionId.of("extra"), packet));
+        first.end(); // its producers never ended their renditions: taken over as they were
+
+        PackagerOutput second = new PackagerOutput(packages, new PublishGrant(ChannelName.of("alice"), StreamId.random(),
+                ChannelFeatures.standard()));
+        second.mediaClock(T0.plusSeconds(10));
+        second.rendition(rendition("high"));
+        second.rendition(rendition("low"));
+        video.subList(0, 30).forEach(packet -> {
+            second.packet(RenditionId.of("high"), packet);
+            second.packet(RenditionId.of("low"), packet);
+        });
+
+        MediaPlaylist high = playlist("high");
+        MediaPlaylist low = playlist("low");
+        long joinHigh = high.segments().stream().filter(Segment::discontinuity).findFirst().orElseThrow().msn();
+        long joinLow = low.segments().stream().filter(Segment::discontinuity).findFirst().orElseThrow().msn();
+        assertThat(joinLow).as("both go on at one number").isEqualTo(joinHigh);
+        assertThat(low.segments()).as("the one behind fills what it lacks with a gap").anyMatch(Segment::gap);
+        MediaPlaylist extra = playlist("extra");
+        assertThat(extra.preloadHint()).as("nothing hinted for a rendition no one makes").isEmpty();
+        assertThat(extra.pendingParts()).as("its open segment closed").isEmpty();
+        assertThat(variants()).as("left out of the multivariant playlist").containsExactlyInAnyOrder("high/index.m3u8",
+                "low/index.m3u8");
     }
 
     @Test

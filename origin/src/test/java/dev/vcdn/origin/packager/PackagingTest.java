@@ -168,7 +168,7 @@ class PackagingTest {
                 get("/live/alice/160p/index.m3u8?foo=1"),
                 get("/live/alice/720p/index.m3u8"),
                 get("/live/bob/master.m3u8"),
-                get("/live/alice/160p/0.0.m4s").compose(x -> get("/live/alice/160p/init.mp4")))
+                get("/live/alice/160p/" + playlist.mapUri().orElseThrow()))
         ).compose(all -> {
             assertThat(List.of(0, 1, 2, 3, 4).stream().map(i -> ((HttpResponse<?>) all.resultAt(i)).statusCode()).toList())
                     .containsExactly(400, 400, 400, 404, 404);

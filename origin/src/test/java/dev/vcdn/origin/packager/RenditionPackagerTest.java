@@ -38,7 +38,7 @@ class RenditionPackagerTest {
             public void gap(long msn, int index, long durationMillis, Instant segmentStart, boolean lastOfSegment) {
                 throw new AssertionError("no gap in an audio rendition that never went down");
             }
-        }, Instant.now())) {
+        }, Instant.now(), 0)) {
             // What GStreamer's RTMP publisher sent: the second frame with the first one's time.
             long[] times = new long[130];
             for (int i = 0; i < times.length; i++) {

@@ -25,24 +25,24 @@ class RenditionWindowTest {
 
     @Test
     void aReconnectContinuesTheNumberingAfterADiscontinuityWithAnInitSegmentOfItsOwn() {
-        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1});
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0);
         segment(window, 0, T0);
         segment(window, 1, T0.plusSeconds(2));
-        window.restart(new byte[] {2});
+        window.restart(new byte[] {2}, window.nextMsn());
         segment(window, 0, T0.plusSeconds(10)); // the new publish's packager counts from 0 again
         window.addPart(window.playlistMsn(1), 0, new byte[] {0}, 333, true, T0.plusSeconds(12), false);
 
         MediaPlaylist playlist = window.playlist(List.of());
         assertThat(playlist.segments()).extracting(Segment::msn).containsExactly(0L, 1L, 2L);
         assertThat(playlist.segments()).extracting(Segment::discontinuity).containsExactly(false, false, true);
-        assertThat(playlist.mapUri()).contains("init.mp4");
+        assertThat(playlist.mapUri()).contains("init-0.mp4");
         assertThat(playlist.segments().get(2).map()).contains("init-2.mp4");
         String text = PlaylistWriter.write(playlist);
         assertThat(text).contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init-2.mp4\"\n"
                 + "#EXT-X-PROGRAM-DATE-TIME:2026-11-24T05:00:10.000Z");
         assertThat(PlaylistParser.parseMedia(text)).isEqualTo(playlist);
         assertThat(PlaylistRules.violations(playlist)).isEmpty();
-        assertThat(window.initSegment("init.mp4")).hasValueSatisfying(b -> assertThat(b.getByte(0)).isEqualTo((byte) 1));
+        assertThat(window.initSegment("init-0.mp4")).hasValueSatisfying(b -> assertThat(b.getByte(0)).isEqualTo((byte) 1));
         assertThat(window.initSegment("init-2.mp4")).hasValueSatisfying(b -> assertThat(b.getByte(0)).isEqualTo((byte) 2));
         assertThat(window.nextMsn()).isEqualTo(4);
 
@@ -53,14 +53,14 @@ class RenditionWindowTest {
         MediaPlaylist later = window.playlist(List.of());
         assertThat(later.mapUri()).contains("init-2.mp4");
         assertThat(later.discontinuitySequence()).isEqualTo(1);
-        assertThat(window.initSegment("init.mp4")).isEmpty();
+        assertThat(window.initSegment("init-0.mp4")).isEmpty();
     }
 
     @Test
     void theOpenSegmentDeclaresItsBreakAndInitSegmentBeforeItsParts() {
-        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1});
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0);
         segment(window, 0, T0);
-        window.restart(new byte[] {2});
+        window.restart(new byte[] {2}, window.nextMsn());
         window.addPart(window.playlistMsn(0), 0, new byte[] {0}, 333, true, T0.plusSeconds(5), false);
         String text = PlaylistWriter.write(window.playlist(List.of()));
         assertThat(text).endsWith("""
@@ -75,8 +75,36 @@ class RenditionWindowTest {
     }
 
     @Test
+    void aRestartAtAHigherNumberFillsTheNumbersBetweenWithGapSegments() {
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 100);
+        segment(window, 0, T0);
+        window.restart(new byte[] {2}, 103); // the broadcast's other renditions had got to 102
+        segment(window, 0, T0.plusSeconds(10));
+        MediaPlaylist playlist = window.playlist(List.of());
+        assertThat(playlist.segments()).extracting(Segment::msn).containsExactly(100L, 101L, 102L, 103L);
+        assertThat(playlist.segments()).extracting(Segment::gap).containsExactly(false, true, true, false);
+        assertThat(playlist.segments()).extracting(Segment::discontinuity).containsExactly(false, false, false, true);
+        assertThat(playlist.segments().get(3).map()).contains("init-103.mp4");
+        assertThat(PlaylistRules.violations(playlist)).isEmpty();
+    }
+
+    @Test
+    void anInitSegmentReplacedBeforeAnyPartUsedItIsNeverToldAndKeepsItsName() {
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0);
+        segment(window, 0, T0);
+        assertThat(window.announceInit()).as("told with its first part").isTrue();
+        assertThat(window.announceInit()).as("once").isFalse();
+        window.restart(new byte[] {2}, window.nextMsn());
+        assertThat(window.announceInit()).as("no part uses it yet").isFalse();
+        window.restart(new byte[] {3}, window.nextMsn()); // the publisher flapped
+        window.addPart(window.playlistMsn(0), 0, new byte[] {0}, 333, true, T0.plusSeconds(9), false);
+        assertThat(window.announceInit()).isTrue();
+        assertThat(window.initSegment("init-1.mp4")).hasValueSatisfying(b -> assertThat(b.getByte(0)).isEqualTo((byte) 3));
+    }
+
+    @Test
     void waitersAreWokenByTheirPartAndTheWindowStaysBounded() {
-        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1});
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0);
         Future<Void> nextPart = window.await(0, 2);
         Future<Void> wholeSegment = window.await(0, RenditionWindow.WHOLE_SEGMENT);
         window.addPart(0, 0, new byte[] {0}, 333, true, T0, false);

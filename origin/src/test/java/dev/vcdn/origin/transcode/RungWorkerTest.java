@@ -41,6 +41,61 @@ class RungWorkerTest {
         }
     }
 
+    @Test
+    void aRungThatStallsIsNotWaitedForAndItAndTheRungsItFeedsComeBackAlignedAfterGaps() throws Exception {
+        Rung big = new Rung(RenditionId.of("360p"), VideoCodec.H264, 320, 180, 25, 400, 600, false);
+        Recorder recorder = new Recorder();
+        AtomicInteger pictures = new AtomicInteger();
+        RungEncoder.Factory stallingOnce = rung -> !rung.id().equals(big.id()) ? new VideoEncoder(rung)
+                : new ForwardingEncoder(rung) {
+                    @Override
+                    public void encode(AVFrame frame, boolean keyframe, Consumer<MediaPacket> out) {
+                        if (pictures.incrementAndGet() == 30) {
+                            try {
+                                Thread.sleep(TimeUnit.SECONDS.toMillis(RungWorker.STALL_SECONDS) + 1_500);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        super.encode(frame, keyframe, out);
+                    }
+                };
+        RungWorker feeder = new RungWorker(big, "test", recorder, stallingOnce, new SimpleMeterRegistry(), false);
+        RungWorker fed = new RungWorker(RUNG, "test", recorder, stallingOnce, new SimpleMeterRegistry(), false);
+        feeder.feed(fed);
+        feeder.start();
+        fed.start();
+        try (NativeFrame picture = new NativeFrame()) {
+            AVFrame frame = picture.get();
+            frame.width(320).height(180).format(AV_PIX_FMT_YUV420P);
+            Ffmpeg.check(av_frame_get_buffer(frame, 0), "av_frame_get_buffer");
+            // Live: pictures come at 25 a second whatever the rungs do.
+            long started = System.nanoTime();
+            for (int i = 0; i < 15 * GOP; i++) {
+                long due = started + TimeUnit.MILLISECONDS.toNanos(i * FRAME_MILLIS);
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, due - System.nanoTime()));
+                frame.pts(i * FRAME_MILLIS);
+                feeder.offer(frame, i % GOP == 0, i, true);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        feeder.finish(deadline);
+        fed.finish(deadline);
+
+        assertThat(recorder.count("down 360p")).as("the stall counted as a failure").isEqualTo(1);
+        assertThat(recorder.count("down 160p")).as("and so for the rung it feeds").isEqualTo(1);
+        List<Long> missed = recorder.skippedAt("360p");
+        assertThat(missed).as("the keyframes it missed while stalled").isNotEmpty();
+        assertThat(recorder.skippedAt("160p")).as("missed by the rung it feeds too").containsAll(missed);
+        List<Long> feederBack = restarts(recorder, "360p");
+        List<Long> fedBack = restarts(recorder, "160p");
+        assertThat(feederBack).isNotEmpty();
+        assertThat(fedBack).isNotEmpty();
+        assertThat(fedBack.get(fedBack.size() - 1)).as("both back at the same keyframe, after the ones missed")
+                .isEqualTo(feederBack.get(feederBack.size() - 1))
+                .isGreaterThan(missed.get(missed.size() - 1) / 1000);
+    }
+
     private static Recorder run(RungEncoder.Factory encoders, long[] starts, int framesEach) throws Exception {
         Recorder recorder = new Recorder();
         RungWorker worker = new RungWorker(RUNG, "test", recorder, encoders, new SimpleMeterRegistry(), false);
@@ -68,7 +123,11 @@ class RungWorkerTest {
 
     /** Seconds into the stream at which each restart's first picture was encoded. */
     private static List<Long> restarts(Recorder recorder) {
-        List<MediaPacket> frames = recorder.frames("160p");
+        return restarts(recorder, "160p");
+    }
+
+    private static List<Long> restarts(Recorder recorder, String rendition) {
+        List<MediaPacket> frames = recorder.frames(rendition);
         return java.util.stream.IntStream.range(1, frames.size())
                 .filter(i -> frames.get(i).pts() - frames.get(i - 1).pts() > FRAME_MILLIS)
                 .mapToObj(i -> frames.get(i).pts() / 1000).toList();

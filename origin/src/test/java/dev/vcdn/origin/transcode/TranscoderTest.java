@@ -50,6 +50,8 @@ class TranscoderTest {
         /** Every call but packets, in order: "rendition 160p", "down 160p", "ended 160p", "end". */
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
         final Set<RenditionId> endedRenditions = Collections.synchronizedSet(new java.util.HashSet<>());
+        /** The segment boundaries each rendition reported it had no picture for, as "rendition@pts". */
+        final List<String> skips = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch ended = new CountDownLatch(1);
 
         @Override
@@ -71,6 +73,12 @@ class TranscoderTest {
         @Override
         public void skipped(RenditionId rendition, long ptsMillis) {
             calls.add("skipped " + rendition);
+            skips.add(rendition + "@" + ptsMillis);
+        }
+
+        List<Long> skippedAt(String rendition) {
+            return skips.stream().filter(s -> s.startsWith(rendition + "@"))
+                    .map(s -> Long.parseLong(s.substring(s.indexOf('@') + 1))).toList();
         }
 
         @Override

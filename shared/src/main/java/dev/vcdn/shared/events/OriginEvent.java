@@ -30,8 +30,8 @@ public sealed interface OriginEvent {
 
     /**
      * A rendition's init segment and what the multivariant playlist says of it. {@code firstMsn}:
-     * the first segment it describes, for an init segment that is not the broadcast's first
-     * (served as {@code init-<firstMsn>.mp4} after a publisher reconnect; the first is {@code init.mp4}).
+     * the first segment it describes, which names it ({@code init-<firstMsn>.mp4}); empty for one
+     * named {@code init.mp4}.
      */
     record Init(ChannelName channel, StreamId streamId, RenditionId rendition, String kind, String codecs, int width,
                 int height, double frameRate, long averageBandwidth, long bandwidth, OptionalLong firstMsn, byte[] bytes)

@@ -102,6 +102,26 @@ class PlaylistWriterParserTest {
     }
 
     @Test
+    void aDeltaUpdateDeclaresTheInitSegmentInEffectWhenTheSkippedSegmentsChangedIt() {
+        List<Segment> segments = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long msn = 100 + i;
+            Optional<String> map = i == 2 ? Optional.of("init-102.mp4") : Optional.empty();
+            segments.add(new Segment(msn, 2.0, msn + ".m4s", Optional.of(START.plusSeconds(2L * i)), i == 2, List.of(), false, map));
+        }
+        MediaPlaylist full = new MediaPlaylist(9, 2, 100, 0, Optional.of(0.33334),
+                Optional.of(new ServerControl(true, Optional.of(12.0), false, Optional.empty(), Optional.of(1.0))),
+                Optional.of("init-100.mp4"), 0, segments, List.of(), Optional.empty(), List.of(), false);
+        MediaPlaylist delta = full.skipOlderThan(12.0);
+        assertThat(delta.skippedSegments()).isEqualTo(4);
+        assertThat(delta.mapUri()).as("the init segment of the first segment listed").contains("init-102.mp4");
+        String text = PlaylistWriter.write(delta);
+        assertThat(text).contains("#EXT-X-MAP:URI=\"init-102.mp4\"\n#EXT-X-SKIP:SKIPPED-SEGMENTS=4\n")
+                .doesNotContain("init-100.mp4");
+        assertThat(PlaylistParser.parseMedia(text)).isEqualTo(delta);
+    }
+
+    @Test
     void aDeltaUpdateSkipsOldSegmentsAndKeepsNumbering() {
         MediaPlaylist full = live(10);
         MediaPlaylist delta = full.skipOlderThan(12.0);

@@ -3,11 +3,13 @@ package dev.vcdn.origin.ingest.rtmp;
 import java.util.function.LongSupplier;
 
 /**
- * Holds a publisher faster than real time (a file sent without {@code -re}) to real time: media
- * may run ahead of the wall clock by {@link #maxLeadMillis}, then reading pauses until half of
- * that lead is left. A publisher that fell behind (a network stall) may catch up at any speed.
+ * Holds one track of a publisher faster than real time (a file sent without {@code -re}) to real
+ * time: media may run ahead of the wall clock by {@link #maxLeadMillis}, then reading pauses until
+ * half of that lead is left. A publisher that fell behind (a network stall) may catch up at any
+ * speed, by as much as a jump's worth at most (a clock that drifts slow builds no larger credit).
  * A jump in the timestamps themselves (an encoder restarted behind the connection, a publisher
  * skipping minutes forward or back) starts the comparison again instead of pausing for minutes.
+ * One per track: audio and video timestamps may stand apart.
  */
 final class RealTimePace {
 
@@ -45,6 +47,10 @@ final class RealTimePace {
             return 0;
         }
         long lead = (timestampMillis - anchorMillis) - (now - anchorNanos) / 1_000_000;
+        if (lead < -jumpMillis) {
+            anchorNanos = now - (timestampMillis - anchorMillis + jumpMillis) * 1_000_000;
+            return 0;
+        }
         return lead > maxLeadMillis ? lead - maxLeadMillis / 2 : 0;
     }
 }

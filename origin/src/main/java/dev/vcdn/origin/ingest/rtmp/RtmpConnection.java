@@ -5,6 +5,7 @@ import dev.vcdn.origin.auth.PublishRequest;
 import dev.vcdn.origin.ingest.IngestGate;
 import dev.vcdn.origin.ingest.LiveStream;
 import dev.vcdn.origin.registry.SourceInfo;
+import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,7 +41,8 @@ final class RtmpConnection implements RtmpSession.Listener {
     private final String remoteAddress;
     private final Runnable onClose;
     private final RtmpSession session;
-    private final RealTimePace pace = new RealTimePace(MAX_LEAD_MILLIS, TIMESTAMP_JUMP_MILLIS, System::nanoTime);
+    private final RealTimePace videoPace = new RealTimePace(MAX_LEAD_MILLIS, TIMESTAMP_JUMP_MILLIS, System::nanoTime);
+    private final RealTimePace audioPace = new RealTimePace(MAX_LEAD_MILLIS, TIMESTAMP_JUMP_MILLIS, System::nanoTime);
     private final ArrayDeque<MediaPacket> backlog = new ArrayDeque<>();
     private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
 
@@ -180,7 +182,7 @@ final class RtmpConnection implements RtmpSession.Listener {
     @Override
     public void media(MediaPacket packet) {
         lastActivity = System.nanoTime();
-        long pause = pace.pauseFor(packet.dts());
+        long pause = (packet.kind() == MediaKind.VIDEO ? videoPace : audioPace).pauseFor(packet.dts());
         if (pause > 0 && !pausedFor.contains(PauseReason.AHEAD_OF_REAL_TIME)) {
             pause(PauseReason.AHEAD_OF_REAL_TIME);
             paceTimer = vertx.setTimer(pause, id -> {

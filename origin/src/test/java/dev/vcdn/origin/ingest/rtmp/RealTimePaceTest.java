@@ -48,12 +48,25 @@ class RealTimePaceTest {
     void aPublisherThatFellBehindCatchesUpAtAnySpeed() {
         wallClockAt(0);
         pace.pauseFor(0);
-        // A network stall: nothing for 20 s, then the backlog arrives at once.
-        for (long t = 40; t <= 20_000; t += 40) {
-            wallClockAt(20_000 + t / 100);
+        // A network stall: nothing for 9 s, then the backlog arrives at once.
+        for (long t = 40; t <= 9_000; t += 40) {
+            wallClockAt(9_000 + t / 100);
             assertThat(pace.pauseFor(t)).as("catching up at %d ms", t).isZero();
         }
-        wallClockAt(20_300);
-        assertThat(pace.pauseFor(23_400)).as("ahead again once caught up: 3.1 s").isEqualTo(1_600);
+        wallClockAt(9_100);
+        assertThat(pace.pauseFor(12_200)).as("ahead again once caught up: 3.1 s").isEqualTo(1_600);
+    }
+
+    @Test
+    void howFarBehindAPublisherMayCatchUpIsBoundedByAJumpsWorth() {
+        wallClockAt(0);
+        pace.pauseFor(0);
+        wallClockAt(60_000);
+        assertThat(pace.pauseFor(40)).as("a minute behind").isZero();
+        // Credit for 10 s of catching up, then the lead rule: paced once more than 3 s ahead of that.
+        for (long t = 80; t <= 13_040; t += 40) {
+            assertThat(pace.pauseFor(t)).as("catching up at %d ms", t).isZero();
+        }
+        assertThat(pace.pauseFor(13_080)).as("10 s caught up, then 3.04 s ahead").isEqualTo(1_540);
     }
 }

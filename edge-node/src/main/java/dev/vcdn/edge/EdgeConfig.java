@@ -6,6 +6,7 @@ import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.config.HttpServerConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * {@code edge-node/config/edge.yaml}; a test keeps that file and these defaults equal.
  *
  * @param http      viewer-facing HTTP server
- * @param originUrl the origin (or a load balancer in front of the origins)
+ * @param origins   the origins, in order of preference (or a load balancer in front of them): the
+ *                  first is used until it cannot be reached, then the next
  * @param region    the region this edge serves, as geo-config names it
  * @param cluster   the region's Hazelcast cluster; its default name is {@code vcdn-edge-<region>}
  * @param publicUrl where viewers and the region's other edges reach this node; empty: the HTTP
@@ -23,7 +25,7 @@ import java.util.regex.Pattern;
  * @param cache     the memory cache of playback objects
  * @param httpEventLoops event loops serving viewers ({@code http.event-loops}); 0: one per CPU core
  */
-public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, ClusterConfig cluster, Optional<URI> publicUrl,
+public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region, ClusterConfig cluster, Optional<URI> publicUrl,
                          Cache cache, int httpEventLoops) {
 
     /**
@@ -54,7 +56,10 @@ public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, Cl
 
     public EdgeConfig {
         Objects.requireNonNull(http, "http");
-        Objects.requireNonNull(originUrl, "originUrl");
+        origins = List.copyOf(origins);
+        if (origins.isEmpty()) {
+            throw new IllegalArgumentException("no origin");
+        }
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(cache, "cache");
@@ -75,7 +80,7 @@ public record EdgeConfig(HttpServerConfig http, URI originUrl, String region, Cl
         }
         return new EdgeConfig(
                 HttpServerConfig.read(source, DEFAULT_HTTP_PORT),
-                source.httpUrl("origin.url").orElse(DEFAULT_ORIGIN_URL),
+                source.httpUrls("origin.url", List.of(DEFAULT_ORIGIN_URL)),
                 region,
                 ClusterConfig.read(source, "vcdn-edge-" + region, DEFAULT_CLUSTER_PORT),
                 source.httpUrl("public-url"),

@@ -10,6 +10,7 @@ import dev.vcdn.edge.serve.EdgeMetrics;
 import dev.vcdn.edge.serve.PlaybackHandler;
 import dev.vcdn.edge.serve.ViewerCount;
 import dev.vcdn.edge.serve.ViewerServer;
+import dev.vcdn.edge.upstream.Origins;
 import dev.vcdn.edge.upstream.Upstream;
 import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.process.Endpoint;
@@ -77,11 +78,12 @@ public final class EdgeVerticle extends ProcessVerticle {
         viewers = new ViewerCount(VIEWER_WINDOW, System::nanoTime);
         metrics = new EdgeMetrics(process.metrics());
         directory = new EdgeDirectory(vertx, HEARTBEAT, this::status);
-        region = new RegionRelay(vertx, ownership, pushed, directory, config.originUrl(), INTEREST_TIMEOUT, System::nanoTime);
+        Origins origins = new Origins(config.origins());
+        region = new RegionRelay(vertx, ownership, pushed, directory, origins, INTEREST_TIMEOUT, System::nanoTime);
         Upstream upstream = new Upstream(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS)), MAX_UPSTREAM_BODY_BYTES, objectTtl);
         PlaybackHandler playback = new PlaybackHandler(vertx, cache, pushed, region, upstream, metrics, viewers,
-                config.originUrl(), System::nanoTime);
+                origins, System::nanoTime);
         metrics.watch(cache, pushed, viewers, () -> playback.collapser().collapsed());
 
         return deployServers(playback)

@@ -26,7 +26,7 @@ class EdgeConfigTest {
         EdgeConfig config = read(ConfigSource.ofEnvironment(Map.of()));
         assertThat(config.http().port()).isEqualTo(8081);
         assertThat(config.http().host()).isEqualTo("0.0.0.0");
-        assertThat(config.originUrl()).isEqualTo(URI.create("http://127.0.0.1:8080"));
+        assertThat(config.origins()).containsExactly(URI.create("http://127.0.0.1:8080"));
         assertThat(config.region()).isEqualTo("local");
         assertThat(config.cluster().name()).isEqualTo("vcdn-edge-local");
         assertThat(config.cluster().port()).isEqualTo(5801);
@@ -42,13 +42,14 @@ class EdgeConfigTest {
         EdgeConfig config = read(ConfigSource.load(EXAMPLE, Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.2",
                 "VCDN_HTTP_PORT", "9081",
-                "VCDN_ORIGIN_URL", "https://origin.example.com",
+                "VCDN_ORIGIN_URL", "https://origin-a.example.com, https://origin-b.example.com",
                 "VCDN_REGION", "eu",
                 "VCDN_CLUSTER_PORT", "5901",
                 "VCDN_CLUSTER_MEMBERS", "10.0.0.5:5901,10.0.0.6:5901")));
         assertThat(config.http().host()).isEqualTo("127.0.0.2");
         assertThat(config.http().port()).isEqualTo(9081);
-        assertThat(config.originUrl()).isEqualTo(URI.create("https://origin.example.com"));
+        assertThat(config.origins()).as("the origins in order of preference")
+                .containsExactly(URI.create("https://origin-a.example.com"), URI.create("https://origin-b.example.com"));
         assertThat(config.region()).isEqualTo("eu");
         assertThat(config.cluster().name()).as("one cluster per region").isEqualTo("vcdn-edge-eu");
         assertThat(config.cluster().port()).isEqualTo(5901);

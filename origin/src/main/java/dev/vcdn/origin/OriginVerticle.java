@@ -9,6 +9,7 @@ import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
 import dev.vcdn.origin.ingest.srt.SrtIngestVerticle;
 import dev.vcdn.origin.ingest.webrtc.WhipIngestVerticle;
 import dev.vcdn.origin.ingest.webrtc.WhipRoutes;
+import dev.vcdn.origin.registry.BroadcastLedger;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.origin.serve.EventHub;
@@ -71,9 +72,10 @@ public final class OriginVerticle extends ProcessVerticle {
         StreamRegistry registry = new StreamRegistry(vertx);
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
         EventHub events = new EventHub(process.metrics());
+        BroadcastLedger broadcasts = new BroadcastLedger(vertx, () -> node);
         Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
-                config.hls().reconnectGrace(), events, Clock.systemUTC());
-        new PlaybackRoutes(vertx, packages, events, registry, () -> node).mount(router);
+                config.hls().reconnectGrace(), events, Clock.systemUTC(), broadcasts);
+        new PlaybackRoutes(vertx, packages, events, registry, broadcasts, () -> node).mount(router);
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)
                 .compose(ignored -> listenHttp(config.http(), router))

@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import dev.vcdn.edge.upstream.Origins;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ final class OriginEvents {
 
     private final Vertx vertx;
     private final WebSocketClient client;
-    private final URI origin;
+    private final Origins origins;
     private final Consumer<Buffer> onEvent;
     private final Duration pingInterval;
     private final Duration silenceTimeout;
@@ -50,22 +51,24 @@ final class OriginEvents {
     private final Set<ChannelName> wanted = new HashSet<>();
     private final Set<ChannelName> subscribed = new HashSet<>();
     private WebSocket socket;
+    /** The origin of the connection open or being opened. */
+    private URI origin;
     private boolean connecting;
     private boolean closed;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
     private long lastHeardNanos;
     private long pingTimer = -1;
 
-    OriginEvents(Vertx vertx, URI origin, Consumer<Buffer> onEvent) {
-        this(vertx, origin, onEvent, PING_INTERVAL, SILENCE_TIMEOUT, System::nanoTime);
+    OriginEvents(Vertx vertx, Origins origins, Consumer<Buffer> onEvent) {
+        this(vertx, origins, onEvent, PING_INTERVAL, SILENCE_TIMEOUT, System::nanoTime);
     }
 
-    OriginEvents(Vertx vertx, URI origin, Consumer<Buffer> onEvent, Duration pingInterval, Duration silenceTimeout,
+    OriginEvents(Vertx vertx, Origins origins, Consumer<Buffer> onEvent, Duration pingInterval, Duration silenceTimeout,
                  LongSupplier nanoTime) {
         this.vertx = vertx;
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
                 .setMaxFrameSize(MAX_MESSAGE_BYTES));
-        this.origin = origin;
+        this.origins = origins;
         this.onEvent = onEvent;
         this.pingInterval = pingInterval;
         this.silenceTimeout = silenceTimeout;
@@ -96,14 +99,17 @@ final class OriginEvents {
 
     private void connect() {
         connecting = true;
-        int port = origin.getPort() > 0 ? origin.getPort() : ("https".equals(origin.getScheme()) ? 443 : 80);
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(origin.getHost()).setPort(port)
-                .setSsl("https".equals(origin.getScheme())).setURI("/events");
+        URI target = origins.current();
+        origin = target;
+        int port = target.getPort() > 0 ? target.getPort() : ("https".equals(target.getScheme()) ? 443 : 80);
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(target.getHost()).setPort(port)
+                .setSsl("https".equals(target.getScheme())).setURI("/events");
         client.connect(options).onComplete(done -> {
             connecting = false;
             if (done.failed()) {
-                log.warn("origin events unreachable: origin={} reason={} retry_ms={}", origin, done.cause().getMessage(),
+                log.warn("origin events unreachable: origin={} reason={} retry_ms={}", target, done.cause().getMessage(),
                         backoffMillis);
+                origins.failed(target, "events unreachable");
                 retryLater();
                 return;
             }
@@ -135,8 +141,11 @@ final class OriginEvents {
         }
         long silentNanos = nanoTime.getAsLong() - lastHeardNanos;
         if (silentNanos > silenceTimeout.toNanos()) {
-            // Not waiting for a close handshake the far end may never answer: reconnect now.
-            lost(which, "silent for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms");
+            // Not waiting for a close handshake the far end may never answer: reconnect now, to
+            // the next origin when there are several (this one's host may be gone).
+            String reason = "silent for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms";
+            origins.failed(origin, "events " + reason);
+            lost(which, reason);
             which.close();
             return;
         }

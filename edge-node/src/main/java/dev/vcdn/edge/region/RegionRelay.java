@@ -1,6 +1,7 @@
 package dev.vcdn.edge.region;
 
 import dev.vcdn.edge.live.PushedStreams;
+import dev.vcdn.edge.upstream.Origins;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Future;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -39,7 +41,7 @@ public final class RegionRelay {
     private final ChannelOwnership ownership;
     private final PushedStreams pushed;
     private final EdgeDirectory directory;
-    private final URI origin;
+    private final Origins origins;
     private final Duration interestTimeout;
     private final LongSupplier nanoTime;
     private final OriginEvents originEvents;
@@ -51,16 +53,16 @@ public final class RegionRelay {
     private MessageConsumer<String> watchConsumer;
 
     /** @param interestTimeout a channel no viewer asked for this long is let go */
-    public RegionRelay(Vertx vertx, ChannelOwnership ownership, PushedStreams pushed, EdgeDirectory directory, URI origin,
+    public RegionRelay(Vertx vertx, ChannelOwnership ownership, PushedStreams pushed, EdgeDirectory directory, Origins origins,
                        Duration interestTimeout, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.ownership = ownership;
         this.pushed = pushed;
         this.directory = directory;
-        this.origin = origin;
+        this.origins = origins;
         this.interestTimeout = interestTimeout;
         this.nanoTime = nanoTime;
-        this.originEvents = new OriginEvents(vertx, origin, this::fromOrigin);
+        this.originEvents = new OriginEvents(vertx, origins, this::fromOrigin);
     }
 
     public Future<Void> start() {
@@ -76,16 +78,17 @@ public final class RegionRelay {
         }
     }
 
-    /** Where to fetch a miss of {@code channel}: the region's owner first, the origin when it fails or this node owns it. */
-    public List<URI> upstreams(ChannelName channel, boolean fromPeer) {
+    /**
+     * The region's owner of {@code channel}, to fill a miss from before the origin is asked; none
+     * when this node owns it, or the request comes from a peer already.
+     */
+    public Optional<URI> peerToFill(ChannelName channel, boolean fromPeer) {
         if (fromPeer) {
-            return List.of(origin);
+            return Optional.empty();
         }
         return ownership.ownerOf(channel)
                 .filter(owner -> !owner.equals(ownership.self()))
-                .flatMap(directory::urlOf)
-                .map(peer -> List.of(peer, origin))
-                .orElse(List.of(origin));
+                .flatMap(directory::urlOf);
     }
 
     /** Once a second: forget what no one watches, tell the owners what is watched, follow what this node owns. */
@@ -152,7 +155,7 @@ public final class RegionRelay {
         try {
             channel = EventCodec.channelOf(event);
         } catch (IllegalArgumentException e) {
-            log.warn("malformed event from origin {}: {}", origin, e.getMessage());
+            log.warn("malformed event from origin {}: {}", origins.current(), e.getMessage());
             return;
         }
         if (!ownership.ownedHere(channel) || !originEvents.follows(channel)) {

@@ -7,6 +7,7 @@ import dev.vcdn.edge.live.PushUnavailable;
 import dev.vcdn.edge.live.PushedRendition;
 import dev.vcdn.edge.live.PushedStreams;
 import dev.vcdn.edge.region.RegionRelay;
+import dev.vcdn.edge.upstream.Origins;
 import dev.vcdn.edge.upstream.Upstream;
 import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
 import dev.vcdn.shared.http.PlaybackHeaders;
@@ -47,10 +48,10 @@ public final class PlaybackHandler {
     private final ViewerCount viewers;
     private final LongSupplier nanoTime;
     private final Collapser<String, CachedResponse> collapser = new Collapser<>();
-    private final URI origin;
+    private final Origins origins;
 
     public PlaybackHandler(Vertx vertx, ResponseCache cache, PushedStreams pushed, RegionRelay region, Upstream upstream,
-                           EdgeMetrics metrics, ViewerCount viewers, URI origin, LongSupplier nanoTime) {
+                           EdgeMetrics metrics, ViewerCount viewers, Origins origins, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.cache = cache;
         this.pushed = pushed;
@@ -59,7 +60,7 @@ public final class PlaybackHandler {
         this.metrics = metrics;
         this.viewers = viewers;
         this.nanoTime = nanoTime;
-        this.origin = origin;
+        this.origins = origins;
     }
 
     public Collapser<String, CachedResponse> collapser() {
@@ -169,7 +170,7 @@ public final class PlaybackHandler {
 
     /** From the cache, else one fetch upstream shared by everyone asking for the same object meanwhile. */
     private void cachedOrFetched(RoutingContext ctx, PlaybackPath path, boolean fromPeer) {
-        cachedOrFetched(ctx, path.canonical(), () -> fetch(path, region.upstreams(path.channel(), fromPeer), 0));
+        cachedOrFetched(ctx, path.canonical(), () -> fetch(path, region.peerToFill(path.channel(), fromPeer)));
     }
 
     private void cachedOrFetched(RoutingContext ctx, String key, Supplier<Future<CachedResponse>> fetch) {
@@ -193,23 +194,39 @@ public final class PlaybackHandler {
     public void streams(RoutingContext ctx) {
         cachedOrFetched(ctx, STREAMS, () -> {
             metrics.upstream(EdgeMetrics.STREAMS_KIND, EdgeMetrics.Source.ORIGIN);
-            return upstream.fetch(origin, STREAMS, false);
+            return fromOrigin(STREAMS, origins.count());
         });
     }
 
-    /** Tries each upstream in turn: a peer that cannot be reached or fails is skipped for the origin. */
-    private Future<CachedResponse> fetch(PlaybackPath path, List<URI> upstreams, int index) {
-        URI base = upstreams.get(index);
-        boolean last = index == upstreams.size() - 1;
-        boolean peer = !last;
-        metrics.upstream(path.object(), peer ? EdgeMetrics.Source.PEER : EdgeMetrics.Source.ORIGIN);
-        return upstream.fetch(base, path.canonical(), peer).transform(done -> {
-            if (last || (done.succeeded() && done.result().status() < 500)) {
-                return done.succeeded() ? Future.succeededFuture(done.result()) : Future.failedFuture(done.cause());
+    /**
+     * One fetch from the origin in use; one it cannot reach is given up for the next (when there
+     * are several), which is asked at once.
+     */
+    private Future<CachedResponse> fromOrigin(String target, int attemptsLeft) {
+        URI origin = origins.current();
+        return upstream.fetch(origin, target, false).recover(error -> {
+            if (attemptsLeft <= 1 || !Upstream.unreachable(error)) {
+                return Future.failedFuture(error);
             }
-            log.info("region peer could not fill: channel={} peer={} reason={}", path.channel(), base,
+            origins.failed(origin, error.toString());
+            return fromOrigin(target, attemptsLeft - 1);
+        });
+    }
+
+    /** From the region's owner of the channel when there is one; from the origin when it cannot fill, or without one. */
+    private Future<CachedResponse> fetch(PlaybackPath path, Optional<URI> peer) {
+        if (peer.isEmpty()) {
+            metrics.upstream(path.object(), EdgeMetrics.Source.ORIGIN);
+            return fromOrigin(path.canonical(), origins.count());
+        }
+        metrics.upstream(path.object(), EdgeMetrics.Source.PEER);
+        return upstream.fetch(peer.get(), path.canonical(), true).transform(done -> {
+            if (done.succeeded() && done.result().status() < 500) {
+                return Future.succeededFuture(done.result());
+            }
+            log.info("region peer could not fill: channel={} peer={} reason={}", path.channel(), peer.get(),
                     done.failed() ? done.cause().getMessage() : "status " + done.result().status());
-            return fetch(path, upstreams, index + 1);
+            return fetch(path, Optional.empty());
         });
     }
 

@@ -54,6 +54,18 @@ public final class Upstream {
                 .compose(this::read);
     }
 
+    /**
+     * Whether {@code error} says the upstream could not be reached or went away mid-answer (as
+     * opposed to a slow or refused answer): another origin is worth asking then.
+     */
+    public static boolean unreachable(Throwable error) {
+        return error instanceof java.net.ConnectException
+                || error instanceof java.net.NoRouteToHostException
+                || error instanceof java.net.UnknownHostException
+                || error instanceof io.netty.channel.ConnectTimeoutException
+                || error instanceof io.vertx.core.http.HttpClosedException;
+    }
+
     private Future<CachedResponse> read(HttpClientResponse response) {
         String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && length.length() < 19 && Long.parseLong(length) > maxBodyBytes) {

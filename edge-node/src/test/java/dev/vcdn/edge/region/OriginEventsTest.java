@@ -13,6 +13,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import dev.vcdn.edge.upstream.Origins;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,11 @@ class OriginEventsTest {
     private final List<List<OriginEvent.Subscription>> connections = new CopyOnWriteArrayList<>();
 
     private Future<HttpServer> origin(Vertx vertx) {
+        return origin(vertx, connections);
+    }
+
+    /** An origin's events endpoint that keeps the subscriptions of each connection in {@code connections}. */
+    private static Future<HttpServer> origin(Vertx vertx, List<List<OriginEvent.Subscription>> connections) {
         return vertx.createHttpServer().webSocketHandler(socket -> {
             List<OriginEvent.Subscription> subscriptions = new CopyOnWriteArrayList<>();
             connections.add(subscriptions);
@@ -75,6 +81,10 @@ class OriginEventsTest {
         }
     }
 
+    private static URI local(int port) {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
     private static boolean subscribedToAlice(List<OriginEvent.Subscription> subscriptions) {
         return subscriptions.stream().anyMatch(s -> s.subscribe().contains(ChannelName.of("alice")));
     }
@@ -84,7 +94,7 @@ class OriginEventsTest {
     void aSilentOriginIsGivenUpAndTheChannelsAreFollowedAgainOnANewConnection(Vertx vertx, VertxTestContext test) {
         FreezingProxy proxy = new FreezingProxy();
         origin(vertx).compose(server -> proxy.start(vertx, server.actualPort())).onComplete(test.succeeding(port -> {
-            OriginEvents events = new OriginEvents(vertx, URI.create("http://127.0.0.1:" + port), event -> {
+            OriginEvents events = new OriginEvents(vertx, new Origins(List.of(local(port))), event -> {
             }, PING, SILENCE, System::nanoTime);
             events.follow(Set.of(ChannelName.of("alice")));
             vertx.setTimer(3_000, quiet -> test.verify(() -> {
@@ -105,5 +115,37 @@ class OriginEventsTest {
                 });
             }));
         }));
+    }
+
+    @Test
+    @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+    void anOriginThatFallsSilentIsGivenUpForTheNextOne(Vertx vertx, VertxTestContext test) {
+        FreezingProxy proxy = new FreezingProxy();
+        List<List<OriginEvent.Subscription>> atSecond = new CopyOnWriteArrayList<>();
+        origin(vertx).compose(first -> proxy.start(vertx, first.actualPort()))
+                .compose(firstPort -> origin(vertx, atSecond).map(second -> List.of(firstPort, second.actualPort())))
+                .onComplete(test.succeeding(ports -> {
+                    Origins origins = new Origins(List.of(local(ports.get(0)), local(ports.get(1))));
+                    OriginEvents events = new OriginEvents(vertx, origins, event -> {
+                    }, PING, SILENCE, System::nanoTime);
+                    events.follow(Set.of(ChannelName.of("alice")));
+                    vertx.setTimer(1_500, following -> test.verify(() -> {
+                        assertThat(connections).as("the first origin in use").hasSize(1);
+                        assertThat(atSecond).isEmpty();
+                        proxy.freeze(); // its host is gone: no answer, no close
+                        vertx.setPeriodic(100, check -> {
+                            if (!atSecond.isEmpty() && subscribedToAlice(atSecond.get(0))) {
+                                vertx.cancelTimer(check);
+                                test.verify(() -> {
+                                    assertThat(origins.current()).as("the next origin in use from now on")
+                                            .isEqualTo(local(ports.get(1)));
+                                    assertThat(connections).as("the silent one not asked again").hasSize(1);
+                                    events.close();
+                                    test.completeNow();
+                                });
+                            }
+                        });
+                    }));
+                }));
     }
 }

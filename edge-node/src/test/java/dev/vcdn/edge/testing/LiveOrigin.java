@@ -66,10 +66,18 @@ public final class LiveOrigin implements AutoCloseable {
 
     /** Publishes the channel (again, with the same key, as an encoder that reconnects) for {@code seconds}. */
     public void publish(int seconds) throws IOException {
-        publisher = new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+        publisher = publisher(publishUrl, size, seconds);
+    }
+
+    /**
+     * Debian's ffmpeg publishing a test pattern of {@code size} with a tone to {@code rtmpUrl} for
+     * {@code seconds}, as a streamer's encoder: x264 veryfast, 2 s keyframes, AAC.
+     */
+    public static Process publisher(String rtmpUrl, String size, int seconds) throws IOException {
+        return new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
                 "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi", "-i", "sine",
                 "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-c:a", "aac",
-                "-t", Integer.toString(seconds), "-f", "flv", publishUrl)
+                "-t", Integer.toString(seconds), "-f", "flv", rtmpUrl)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 

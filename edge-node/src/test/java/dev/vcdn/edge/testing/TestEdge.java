@@ -26,9 +26,14 @@ public final class TestEdge implements AutoCloseable {
     }
 
     public static TestEdge start(int originHttpPort) throws Exception {
+        return start("http://127.0.0.1:" + originHttpPort);
+    }
+
+    /** @param originUrls the origins, comma-separated, in order of preference */
+    public static TestEdge start(String originUrls) throws Exception {
         EdgeProcess process = new EdgeProcess();
         return new TestEdge(ProcessLauncher.start(process, ProcessLauncher.readConfig(process, Optional.empty(), Map.of(
-                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_ORIGIN_URL", "http://127.0.0.1:" + originHttpPort,
+                "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_ORIGIN_URL", originUrls,
                 "VCDN_CLUSTER_NAME", "it-edge-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next()))))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
     }

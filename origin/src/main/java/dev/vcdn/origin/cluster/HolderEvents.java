@@ -1,7 +1,5 @@
 package dev.vcdn.origin.cluster;
 
-import dev.vcdn.origin.registry.StreamRegistry;
-import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
@@ -26,14 +24,17 @@ import org.slf4j.LoggerFactory;
  * Events of channels another origin holds: one WebSocket per holder node, subscribed to the
  * channels local edges follow, whose messages are passed on unchanged. A followed channel that
  * is not live anywhere yet is looked for again every few seconds, so edges waiting on it get its
- * events whichever origin it goes live on. Event-loop owned.
+ * events whichever origin it goes live on; so is one whose holder's connection was lost (the
+ * holder died), and every followed channel's holder is checked as often, so that a broadcast
+ * that went on at another origin (its publisher came back there) is followed there.
+ * Event-loop owned.
  */
 public final class HolderEvents {
 
     private static final Logger log = LoggerFactory.getLogger(HolderEvents.class);
 
     private final WebSocketClient client;
-    private final StreamRegistry registry;
+    private final ChannelLocator locator;
     private final Supplier<String> self;
     private final BiConsumer<ChannelName, Buffer> deliver;
     private final Map<String, Future<WebSocket>> byNode = new HashMap<>();
@@ -42,9 +43,10 @@ public final class HolderEvents {
     private final Set<ChannelName> awaited = new HashSet<>();
 
     /** @param deliver hands a relayed, still encoded event to the local subscribers of its channel */
-    public HolderEvents(WebSocketClient client, StreamRegistry registry, Supplier<String> self, BiConsumer<ChannelName, Buffer> deliver) {
+    public HolderEvents(WebSocketClient client, ChannelLocator locator, Supplier<String> self,
+                        BiConsumer<ChannelName, Buffer> deliver) {
         this.client = client;
-        this.registry = registry;
+        this.locator = locator;
         this.self = self;
         this.deliver = deliver;
     }
@@ -54,8 +56,8 @@ public final class HolderEvents {
         if (nodeOfChannel.containsKey(channel)) {
             return;
         }
-        registry.holder(channel).onSuccess(stream -> {
-            Optional<String> holder = stream.map(StreamTarget::node);
+        locator.locate(channel).onSuccess(location -> {
+            Optional<String> holder = location.node();
             if (holder.isEmpty()) {
                 awaited.add(channel);
                 return;
@@ -70,9 +72,22 @@ public final class HolderEvents {
         });
     }
 
-    /** Looks again for the followed channels that were not live anywhere; call every few seconds. */
+    /**
+     * Looks again for the followed channels that were not live anywhere, and checks that the
+     * others are still held where they are followed; call every few seconds.
+     */
     public void lookAgain() {
         new ArrayList<>(awaited).forEach(this::follow);
+        // Only to another origin that packages it now: while none does, the one followed may still
+        // end the broadcast (its close, if it died, puts the channel back to be looked for).
+        new HashMap<>(nodeOfChannel).forEach((channel, node) -> locator.locate(channel).onSuccess(location -> {
+            Optional<String> holder = location.node();
+            if (node.equals(nodeOfChannel.get(channel)) && holder.isPresent() && !holder.get().equals(node)) {
+                log.info("events of {} followed elsewhere: packaged by {} now, not {}", channel, holder.get(), node);
+                unfollow(channel);
+                follow(channel);
+            }
+        }));
     }
 
     /** No local subscriber follows {@code channel} any more. */
@@ -106,8 +121,15 @@ public final class HolderEvents {
         });
     }
 
+    /** The connection to {@code node} is gone: its channels are looked for again (their broadcasts may go on elsewhere). */
     private void forget(String node) {
         byNode.remove(node);
-        nodeOfChannel.values().removeIf(node::equals);
+        nodeOfChannel.entrySet().removeIf(followed -> {
+            if (followed.getValue().equals(node)) {
+                awaited.add(followed.getKey());
+                return true;
+            }
+            return false;
+        });
     }
 }

@@ -1,9 +1,6 @@
 package dev.vcdn.origin.cluster;
 
-import dev.vcdn.origin.registry.StreamRegistry;
-import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.shared.stream.ChannelName;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -28,48 +25,64 @@ public final class HolderProxy {
             HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, HttpHeaders.ETAG);
 
     private final HttpClient client;
-    private final StreamRegistry registry;
+    private final ChannelLocator locator;
     private final Supplier<String> self;
 
     /** @param self this origin's node address as the registry records it */
-    public HolderProxy(HttpClient client, StreamRegistry registry, Supplier<String> self) {
+    public HolderProxy(HttpClient client, ChannelLocator locator, Supplier<String> self) {
         this.client = client;
-        this.registry = registry;
+        this.locator = locator;
         this.self = self;
     }
 
-    /** Relays {@code ctx} to the channel's holder, or answers 404 when no other origin holds it. */
+    /**
+     * Relays {@code ctx} to the origin packaging the channel (its holder, or the origin whose
+     * broadcast waits for its publisher). When no other origin packages it: 503 while a broadcast
+     * is recorded (its origin died, and it goes on as soon as the publisher is back: players retry
+     * a 503, not a 404), else 404.
+     */
     public void relay(RoutingContext ctx, ChannelName channel) {
         if (ctx.request().getHeader(RELAYED) != null) {
             ctx.fail(404);
             return;
         }
-        holder(channel).onComplete(found -> {
-            if (found.failed() || found.result().isEmpty()) {
+        locator.locate(channel).onComplete(found -> {
+            if (ctx.response().ended()) {
+                return;
+            }
+            if (found.failed()) {
                 ctx.fail(404);
                 return;
             }
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-                    .setAbsoluteURI(found.result().get() + ctx.request().uri())
-                    .putHeader(RELAYED, "1")
-                    .setTimeout(TIMEOUT_MILLIS);
-            client.request(options)
-                    .compose(request -> request.send())
-                    .compose(response -> response.body().map(body -> {
-                        copy(response, ctx);
-                        ctx.response().setStatusCode(response.statusCode()).end(body);
-                        return null;
-                    }))
-                    .onFailure(error -> {
-                        if (!ctx.response().ended()) {
-                            ctx.fail(502);
-                        }
-                    });
+            Optional<String> node = found.result().node().filter(n -> !n.equals(self.get()));
+            if (node.isPresent()) {
+                forward(ctx, node.get());
+            } else if (found.result().recorded()) {
+                ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
+                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+            } else {
+                ctx.fail(404);
+            }
         });
     }
 
-    private Future<Optional<String>> holder(ChannelName channel) {
-        return registry.holder(channel).map(stream -> stream.map(StreamTarget::node).filter(node -> !node.equals(self.get())));
+    private void forward(RoutingContext ctx, String node) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(node + ctx.request().uri())
+                .putHeader(RELAYED, "1")
+                .setTimeout(TIMEOUT_MILLIS);
+        client.request(options)
+                .compose(request -> request.send())
+                .compose(response -> response.body().map(body -> {
+                    copy(response, ctx);
+                    ctx.response().setStatusCode(response.statusCode()).end(body);
+                    return null;
+                }))
+                .onFailure(error -> {
+                    if (!ctx.response().ended()) {
+                        ctx.fail(502);
+                    }
+                });
     }
 
     private static void copy(HttpClientResponse from, RoutingContext to) {

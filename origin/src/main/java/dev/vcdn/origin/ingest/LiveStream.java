@@ -4,6 +4,7 @@ import dev.vcdn.origin.pipeline.MediaSink;
 import dev.vcdn.origin.pipeline.LadderStarted;
 
 import dev.vcdn.origin.auth.AuthClient;
+import dev.vcdn.origin.auth.PublishRefusedException;
 import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.registry.SourceInfo;
 import dev.vcdn.origin.registry.StreamRegistry;
@@ -91,7 +92,15 @@ public final class LiveStream {
                         stillOurs.cause().toString());
             } else if (!stillOurs.result() && !ended) {
                 log.warn("registry entry of {} stream {} was lost; restoring it", grant.channel(), grant.streamId());
-                registry.claim(target);
+                registry.claim(target).onFailure(taken -> {
+                    // Another publish holds the channel now (this origin was counted out of the
+                    // cluster meanwhile): it goes on there, this one must stop making segments.
+                    if (taken instanceof PublishRefusedException && !ended) {
+                        log.warn("{} stream {} ends: the channel went live at another origin ({})", grant.channel(),
+                                grant.streamId(), taken.getMessage());
+                        onPipelineFailure.accept("the channel went live at another origin");
+                    }
+                });
             }
         });
     }

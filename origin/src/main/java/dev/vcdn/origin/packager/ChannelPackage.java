@@ -47,20 +47,36 @@ public final class ChannelPackage {
     /** Those of the publish before, listed until the current one has declared a video rendition of its own. */
     private final Set<RenditionId> previous = new HashSet<>();
     private boolean ended;
+    /** Its publisher has left; it waits for one to come back. */
+    private boolean waiting;
     /** Counts the publishes of this broadcast; a producer of an older one no longer changes anything. */
     private int generation;
     /** Where the current publish's renditions start numbering their segments. */
     private long publishStartMsn;
+    /** The discontinuity sequence number of the first publish's segments. */
+    private final long firstDiscontinuity;
+    /**
+     * Gap segments before the first publish's media: the numbers that the origin this broadcast
+     * comes from may have begun (and players may hold part of) when it died.
+     */
+    private final int leadingGaps;
 
     /**
-     * @param streamId the broadcast's id: the stream id of its first publish, kept by the ones that follow
-     * @param firstMsn the number of its first segment (above every number an earlier broadcast of the channel used)
+     * @param streamId        the broadcast's id: the stream id of its first publish, kept by the ones that follow
+     * @param firstMsn        the number of its first segment (above every number an earlier broadcast of the channel used)
+     * @param discontinuities the discontinuity sequence number of its first publish's segments: 0 for a new
+     *                        broadcast, one more than the last publish's when it goes on from another origin
+     * @param leadingGaps     gap segments listed before {@code firstMsn} (going on from another origin), in
+     *                        the discontinuity sequence of the publish before
      */
-    ChannelPackage(ChannelName channel, StreamId streamId, PackagingSettings settings, long firstMsn) {
+    ChannelPackage(ChannelName channel, StreamId streamId, PackagingSettings settings, long firstMsn, long discontinuities,
+                   int leadingGaps) {
         this.channel = channel;
         this.streamId = streamId;
         this.settings = settings;
         this.publishStartMsn = firstMsn;
+        this.firstDiscontinuity = discontinuities;
+        this.leadingGaps = leadingGaps;
     }
 
     public PackagingSettings settings() {
@@ -110,6 +126,7 @@ public final class ChannelPackage {
      */
     void newPublish() {
         generation++;
+        waiting = false;
         previous.clear();
         previous.addAll(current);
         current.clear();
@@ -123,6 +140,15 @@ public final class ChannelPackage {
         return renditions.values().stream().mapToLong(r -> r.window().nextMsn()).max().orElse(publishStartMsn);
     }
 
+    /**
+     * Where another origin may go on with this broadcast: one above {@link #nextMsn}, so that the
+     * number is safe while the segment after the newest is being begun and told to players before
+     * this is recorded.
+     */
+    long reservedMsn() {
+        return nextMsn() + 1;
+    }
+
     /** Whether a rendition is offered to players: one of the current publish, or of the one before until the current has video. */
     private boolean listed(RenditionId id) {
         boolean currentHasVideo = current.stream().map(renditions::get)
@@ -132,7 +158,21 @@ public final class ChannelPackage {
 
     /** The publisher has gone: nothing is hinted while the broadcast waits for it to come back. */
     void publisherGone() {
+        waiting = true;
         renditions.values().forEach(r -> r.window().closeOpenSegment());
+    }
+
+    boolean waiting() {
+        return waiting;
+    }
+
+    /**
+     * The discontinuity sequence number of the current publish's segments (of the next segment
+     * made), as its windows number them: a join with no media since the one before is one
+     * discontinuity, not two.
+     */
+    long discontinuities() {
+        return renditions.values().stream().mapToLong(r -> r.window().nextDiscontinuity()).max().orElse(firstDiscontinuity);
     }
 
     /**
@@ -142,8 +182,12 @@ public final class ChannelPackage {
     RenditionWindow add(RenditionInfo info, byte[] initSegment) {
         Rendition before = renditions.get(info.id());
         RenditionWindow window;
-        if (before == null) {
-            window = new RenditionWindow(settings, initSegment, publishStartMsn);
+        if (before == null && leadingGaps > 0 && generation == 0) {
+            // Numbered on from where the origin before stopped, its last segments gaps: players holding
+            // part of them find the timeline go on without a hole, and no URL it served names new media.
+            window = RenditionWindow.continuing(settings, initSegment, publishStartMsn, leadingGaps, firstDiscontinuity - 1);
+        } else if (before == null) {
+            window = new RenditionWindow(settings, initSegment, publishStartMsn, discontinuities());
         } else {
             window = before.window();
             window.restart(initSegment, publishStartMsn);
@@ -176,6 +220,14 @@ public final class ChannelPackage {
     void end() {
         ended = true;
         renditions.values().forEach(r -> r.window().end());
+    }
+
+    /**
+     * Another origin continues the broadcast: nothing changes it here any more, but it does not
+     * end (no EXT-X-ENDLIST); what waits on its windows times out.
+     */
+    void leave() {
+        ended = true;
     }
 
     Collection<Rendition> renditions() {

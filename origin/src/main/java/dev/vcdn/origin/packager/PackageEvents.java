@@ -11,4 +11,10 @@ public interface PackageEvents {
 
     /** Whether anyone follows {@code channel}: events that cost work to make are made only then. */
     boolean followed(ChannelName channel);
+
+    /**
+     * Another origin continues the channel's broadcast: its followers here are to get its events
+     * from there now.
+     */
+    void handedOver(ChannelName channel);
 }

@@ -6,6 +6,7 @@ import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.RenditionId;
+import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,6 +35,8 @@ public final class PackagerOutput implements LadderOutput {
     private volatile Instant wallClockOfZero;
 
     // Event loop only.
+    /** The broadcast this publish goes into, once the packages have found or started it. */
+    private Future<ChannelPackage> opened;
     private ChannelPackage broadcast;
     private int generation;
     private final Map<RenditionId, RenditionWindow> windows = new HashMap<>();
@@ -59,19 +62,21 @@ public final class PackagerOutput implements LadderOutput {
         this.packages = packages;
         this.grant = grant;
         this.settings = grant.features().lowLatency() ? packages.lowLatencySettings() : packages.settings();
-        packages.context().runOnContext(ignored -> {
-            broadcast = packages.publishStarted(grant.channel(), grant.streamId(), settings);
-            generation = broadcast.generation();
-        });
+        // Posted first: every change posted after it finds the broadcast opening, and waits for it in order.
+        packages.context().runOnContext(ignored -> opened = packages.publishStarted(grant.channel(), grant.streamId(), settings)
+                .onSuccess(started -> {
+                    broadcast = started;
+                    generation = started.generation();
+                }));
     }
 
     /** Runs {@code change} on the event loop while this publish owns its broadcast (a newer one may have taken it over). */
     private void onLoop(Runnable change) {
-        packages.context().runOnContext(ignored -> {
-            if (broadcast != null && !broadcast.ended() && broadcast.generation() == generation) {
+        packages.context().runOnContext(ignored -> opened.onSuccess(started -> {
+            if (!broadcast.ended() && broadcast.generation() == generation) {
                 change.run();
             }
-        });
+        }));
     }
 
     /** The same for a change to one rendition's window, unless that has ended (a late producer's last parts). */
@@ -119,6 +124,7 @@ public final class PackagerOutput implements LadderOutput {
                                 broadcast.channel(), broadcast.streamId(), id, playlistMsn, segment.durationMillis)));
                     }
                     publishPlaylist(id);
+                    packages.progressed(broadcast);
                 });
             }
 
@@ -127,6 +133,7 @@ public final class PackagerOutput implements LadderOutput {
                 onWindow(id, window -> {
                     window.addGap(window.playlistMsn(msn), index, durationMillis, start, lastOfSegment);
                     publishPlaylist(id);
+                    packages.progressed(broadcast);
                 });
             }
         }, clockOrigin(), boundariesBeforeDeclared.getOrDefault(id, 0L));
@@ -255,6 +262,6 @@ public final class PackagerOutput implements LadderOutput {
     /** The publish is over: its broadcast waits for a publisher to come back, or ends (on the event loop). */
     @Override
     public void end() {
-        packages.context().runOnContext(ignored -> packages.publishEnded(broadcast, generation));
+        packages.context().runOnContext(ignored -> opened.onSuccess(started -> packages.publishEnded(broadcast, generation)));
     }
 }

@@ -1,16 +1,19 @@
 package dev.vcdn.origin.packager;
 
-
+import dev.vcdn.origin.registry.BroadcastLedger;
+import dev.vcdn.origin.registry.BroadcastRecord;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.StreamId;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,32 +21,68 @@ import org.slf4j.LoggerFactory;
  * The packages this origin serves, by channel. Lives on one event loop (the HTTP server's):
  * packagers post their changes to it, HTTP reads it, nothing locks. An ended stream stays
  * (with EXT-X-ENDLIST) for a window's length so players see the end.
+ *
+ * <p>With a reconnect grace, every broadcast is recorded in the cluster's {@link BroadcastLedger}
+ * while it runs and while it waits for its publisher, so that a publish on another origin (the
+ * publisher came back there, or this origin died) continues it; this origin then hands it over.
  */
 public final class Packages {
 
     private static final Logger log = LoggerFactory.getLogger(Packages.class);
+    /**
+     * Gap segments listed before a broadcast continued from another origin: the recorded number is
+     * one ahead of the newest segment there, which may be partly served (see {@link ChannelPackage#reservedMsn}).
+     */
+    static final int LEADING_GAPS = 2;
+    /**
+     * Media time skipped when the broadcast was live at the other origin (not waiting for its
+     * publisher): that origin may not be dead but cut off, and make a few more segments before it
+     * learns that its publisher is gone; their numbers are left to it.
+     */
+    static final Duration LIVE_ELSEWHERE_MARGIN = Duration.ofSeconds(10);
+    /** A publish does not wait longer than this for the ledger (a cluster in trouble): it starts a new broadcast. */
+    static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(2);
 
     private final Context context;
     private final PackagingSettings settings;
     private final PackagingSettings lowLatency;
     private final Map<ChannelName, ChannelPackage> byChannel = new HashMap<>();
+    /** Publishes being started, by channel: the next one of a channel starts after it, in order. */
+    private final Map<ChannelName, Future<ChannelPackage>> starting = new HashMap<>();
     private final Map<ChannelPackage, Long> graceTimers = new HashMap<>();
     private final PackageEvents events;
     private final Duration reconnectGrace;
     private final Clock clock;
+    private final BroadcastLedger ledger;
+    private final BroadcastRecorder recorder;
 
     /**
      * @param reconnectGrace how long a broadcast waits for its publisher to come back; zero: it ends when the publisher leaves
      * @param clock          numbers a new broadcast's segments from its start time in milliseconds
+     * @param ledger         the cluster's broadcasts: where one is continued from another origin
      */
     public Packages(Context context, PackagingSettings settings, PackagingSettings lowLatency, Duration reconnectGrace,
-                    PackageEvents events, Clock clock) {
+                    PackageEvents events, Clock clock, BroadcastLedger ledger) {
         this.context = context;
         this.settings = settings;
         this.lowLatency = lowLatency;
         this.reconnectGrace = reconnectGrace;
         this.events = events;
         this.clock = clock;
+        this.ledger = ledger;
+        this.recorder = new BroadcastRecorder(context.owner(), ledger, reconnectGrace, new BroadcastRecorder.Reactions() {
+            @Override
+            public void continuedElsewhere(ChannelPackage broadcast) {
+                handOver(broadcast);
+            }
+
+            @Override
+            public void replaced(ChannelPackage broadcast) {
+                log.info("broadcast {} of {} ends: another origin started a broadcast of the channel", broadcast.streamId(),
+                        broadcast.channel());
+                ended(broadcast);
+            }
+        }, System::nanoTime);
     }
 
     /**
@@ -75,22 +114,56 @@ public final class Packages {
         return Optional.ofNullable(byChannel.get(channel));
     }
 
+    private boolean recorded() {
+        return !reconnectGrace.isZero();
+    }
+
     /**
-     * A publish of {@code channel} starts (on the event loop): it continues the channel's broadcast
-     * when that one waits for its publisher (or its last publisher has not quite ended yet) and
-     * has the same timing; otherwise a new broadcast starts, the one before ending.
+     * A publish of {@code channel} starts (on the event loop). It continues the channel's
+     * broadcast when one waits for its publisher, here (with the same timing) or on another
+     * origin (the ledger says so); otherwise a new broadcast starts, the one before ending.
+     * Publishes of one channel start in the order they came. Never fails: without an answer from
+     * the ledger, a new broadcast starts.
      */
-    ChannelPackage publishStarted(ChannelName channel, StreamId publishId, PackagingSettings publishSettings) {
+    Future<ChannelPackage> publishStarted(ChannelName channel, StreamId publishId, PackagingSettings publishSettings) {
+        if (!recorded()) {
+            return Future.succeededFuture(start(channel, publishId, publishSettings, Optional.empty()));
+        }
+        Future<ChannelPackage> before = starting.getOrDefault(channel, Future.succeededFuture());
+        Future<ChannelPackage> started = before.transform(ignored -> ledger.find(channel)
+                .timeout(LEDGER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .otherwise(error -> {
+                    log.warn("broadcast ledger unavailable, {} starts a new broadcast: {}", channel, error.toString());
+                    return Optional.empty();
+                })
+                .map(recordedBroadcast -> start(channel, publishId, publishSettings, recordedBroadcast)));
+        starting.put(channel, started);
+        return started.onComplete(done -> {
+            starting.remove(channel, started);
+            if (done.failed()) {
+                log.error("publish {} of {} not packaged: {}", publishId, channel, done.cause().toString(), done.cause());
+            }
+        });
+    }
+
+    private ChannelPackage start(ChannelName channel, StreamId publishId, PackagingSettings publishSettings,
+                                 Optional<BroadcastRecord> recordedBroadcast) {
         ChannelPackage broadcast = byChannel.get(channel);
-        if (broadcast != null && !broadcast.ended() && !reconnectGrace.isZero() && broadcast.settings().equals(publishSettings)) {
+        Optional<BroadcastRecord> elsewhere = recordedBroadcast.filter(r -> !ledger.isOwn(r));
+        if (broadcast != null && !broadcast.ended() && elsewhere.isEmpty() && recorded()
+                && broadcast.settings().equals(publishSettings)) {
             Optional.ofNullable(graceTimers.remove(broadcast)).ifPresent(timer -> context.owner().cancelTimer(timer));
             broadcast.newPublish();
+            recorder.changed(broadcast);
             log.info("broadcast of {} goes on: stream {} follows in broadcast {}", channel, publishId, broadcast.streamId());
             return broadcast;
         }
         long firstMsn = clock.millis();
         if (broadcast != null) {
-            if (!broadcast.ended()) {
+            boolean continuedElsewhere = elsewhere.map(r -> r.broadcastId().equals(broadcast.streamId())).orElse(false);
+            if (continuedElsewhere) {
+                handOver(broadcast);
+            } else if (!broadcast.ended()) {
                 ended(broadcast);
             }
             firstMsn = Math.max(firstMsn, broadcast.nextMsn());
@@ -98,10 +171,34 @@ public final class Packages {
         // The URLs of a channel's segments and init segments hold no broadcast id, and what was
         // served is cached as immutable: a new broadcast numbers its segments from its start time
         // in milliseconds, above every number an earlier one used, so it never names an old object.
-        ChannelPackage fresh = new ChannelPackage(channel, publishId, publishSettings, firstMsn);
+        ChannelPackage fresh = elsewhere.isPresent()
+                ? continued(elsewhere.get(), publishId, publishSettings, broadcast == null ? 0 : broadcast.nextMsn())
+                : new ChannelPackage(channel, publishId, publishSettings, firstMsn, 0, 0);
         byChannel.put(channel, fresh);
+        if (recorded()) {
+            recorder.started(fresh);
+        }
         events.publish(fresh.started());
         return fresh;
+    }
+
+    /**
+     * The broadcast another origin recorded, going on here. Numbered on from that origin's
+     * segments, not from the clock: a player sees the numbers go on and keeps its timeline (a
+     * jump reads as that many missing segments of the target duration). The numbers that origin
+     * may have begun are gap segments; when it was live, not waiting, a margin more.
+     */
+    private ChannelPackage continued(BroadcastRecord previous, StreamId publishId, PackagingSettings publishSettings,
+                                     long localNextMsn) {
+        long margin = previous.waiting() ? 0
+                : (LIVE_ELSEWHERE_MARGIN.toMillis() + publishSettings.segmentTarget().toMillis() - 1)
+                        / publishSettings.segmentTarget().toMillis();
+        long firstMsn = Math.max(previous.nextMsn() + margin, localNextMsn);
+        int leadingGaps = (int) Math.min(LEADING_GAPS + margin, firstMsn);
+        log.info("broadcast of {} goes on from origin {}: stream {} follows in broadcast {} at segment {}", previous.channel(),
+                previous.node(), publishId, previous.broadcastId(), firstMsn);
+        return new ChannelPackage(previous.channel(), previous.broadcastId(), publishSettings, firstMsn,
+                previous.discontinuities() + 1, leadingGaps);
     }
 
     /**
@@ -113,11 +210,12 @@ public final class Packages {
         if (broadcast.ended() || broadcast.generation() != generation) {
             return;
         }
-        if (reconnectGrace.isZero()) {
+        if (!recorded()) {
             ended(broadcast);
             return;
         }
         broadcast.publisherGone();
+        recorder.changed(broadcast);
         publishPlaylists(broadcast);
         graceTimers.put(broadcast, context.owner().setTimer(reconnectGrace.toMillis(), id -> {
             graceTimers.remove(broadcast);
@@ -129,6 +227,27 @@ public final class Packages {
         }));
     }
 
+    /** A part was added to the broadcast (on the event loop). */
+    void progressed(ChannelPackage broadcast) {
+        if (recorded()) {
+            recorder.progressed(broadcast);
+        }
+    }
+
+    /**
+     * Another origin continues the broadcast (its publisher came back there): this one stops
+     * without an end, so players see none; requests held for it time out and, asked again, are
+     * relayed to the new holder, and followers here get its events from there.
+     */
+    private void handOver(ChannelPackage broadcast) {
+        Optional.ofNullable(graceTimers.remove(broadcast)).ifPresent(timer -> context.owner().cancelTimer(timer));
+        recorder.stopped(broadcast, false);
+        broadcast.leave();
+        byChannel.remove(broadcast.channel(), broadcast);
+        log.info("broadcast {} of {} continues on another origin", broadcast.streamId(), broadcast.channel());
+        events.handedOver(broadcast.channel());
+    }
+
     private void publishPlaylists(ChannelPackage broadcast) {
         if (events.followed(broadcast.channel())) {
             broadcast.renditions().forEach(rendition -> events.publish(broadcast.playlistUpdate(rendition)));
@@ -137,6 +256,7 @@ public final class Packages {
 
     void ended(ChannelPackage channelPackage) {
         Optional.ofNullable(graceTimers.remove(channelPackage)).ifPresent(timer -> context.owner().cancelTimer(timer));
+        recorder.stopped(channelPackage, true);
         channelPackage.end();
         publishPlaylists(channelPackage);
         events.publish(new OriginEvent.StreamEnded(channelPackage.channel(), channelPackage.streamId()));

@@ -101,12 +101,38 @@ public final class RenditionWindow {
     private long discontinuitySequence;
     /** Its producer is down: nothing is hinted, the next parts will be gaps. */
     private boolean down;
+    /** Gap segments to list before the first media, once its time is known ({@link #continuing}). */
+    private int leadingGaps;
 
-    /** @param firstMsn the number of its first segment: where its broadcast's numbering is when it starts */
-    RenditionWindow(PackagingSettings settings, byte[] initSegment, long firstMsn) {
+    /**
+     * @param firstMsn        the number of its first segment: where its broadcast's numbering is when it starts
+     * @param discontinuities the discontinuity sequence number of its first segment: above 0 (a rendition that
+     *                        starts after a join), that segment is marked as a discontinuity, so that every
+     *                        rendition of the broadcast numbers its discontinuities alike
+     */
+    RenditionWindow(PackagingSettings settings, byte[] initSegment, long firstMsn, long discontinuities) {
         this.settings = settings;
         msnOffset = firstMsn;
+        if (discontinuities > 0) {
+            discontinuitySequence = discontinuities - 1;
+            discontinuityPending = true;
+        }
         useInit(initSegment, firstMsn);
+    }
+
+    /**
+     * The window of a rendition of a broadcast that goes on from another origin: {@code gaps} gap
+     * segments in that origin's discontinuity sequence ({@code discontinuitySequence}), numbered up
+     * to {@code firstMediaMsn} and ending where the media starts, then the media after a
+     * discontinuity. Players that hold part of the last segments there see the timeline go on.
+     */
+    static RenditionWindow continuing(PackagingSettings settings, byte[] initSegment, long firstMediaMsn, int gaps,
+                                      long discontinuitySequence) {
+        RenditionWindow window = new RenditionWindow(settings, initSegment, firstMediaMsn, 0);
+        window.discontinuitySequence = discontinuitySequence;
+        window.discontinuityPending = true;
+        window.leadingGaps = gaps;
+        return window;
     }
 
     private void useInit(byte[] initSegment, long firstMsn) {
@@ -204,6 +230,12 @@ public final class RenditionWindow {
         return msn + msnOffset;
     }
 
+    /** The discontinuity sequence number the next segment will have. */
+    long nextDiscontinuity() {
+        long marked = segments.stream().filter(segment -> segment.discontinuity).count();
+        return discontinuitySequence + marked + (discontinuityPending ? 1 : 0);
+    }
+
     /** The msn the next segment will get. */
     long nextMsn() {
         StoredSegment last = segments.peekLast();
@@ -225,6 +257,9 @@ public final class RenditionWindow {
     }
 
     private void add(long msn, StoredPart part, Instant segmentStart, boolean lastOfSegment) {
+        if (leadingGaps > 0) {
+            addLeadingGaps(msn, segmentStart);
+        }
         StoredSegment segment = segments.peekLast();
         if (segment == null || segment.msn != msn) {
             segment = new StoredSegment(msn, segmentStart, discontinuityPending, currentMap, mapPending);
@@ -237,6 +272,24 @@ public final class RenditionWindow {
         segment.complete = lastOfSegment;
         trim();
         wake();
+    }
+
+    /** The gap segments before the first media segment {@code firstMsn}, which starts at {@code mediaStart}. */
+    private void addLeadingGaps(long firstMsn, Instant mediaStart) {
+        long segmentMillis = settings.segmentTarget().toMillis();
+        long partTarget = settings.partTarget().toMillis();
+        for (int before = leadingGaps; before > 0; before--) {
+            StoredSegment gap = new StoredSegment(firstMsn - before, mediaStart.minusMillis(before * segmentMillis), false,
+                    currentMap, false);
+            for (long remaining = segmentMillis; remaining > 0; remaining -= partTarget) {
+                long duration = Math.min(partTarget, remaining);
+                gap.parts.add(new StoredPart(gap.parts.size(), Buffer.buffer(), duration, false, true));
+                gap.durationMillis += duration;
+            }
+            gap.complete = true;
+            segments.addLast(gap);
+        }
+        leadingGaps = 0;
     }
 
     void end() {

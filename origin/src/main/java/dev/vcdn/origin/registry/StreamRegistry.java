@@ -19,13 +19,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The live streams of the origin cluster: a map shared by every origin (a Hazelcast IMap when
  * clustered, a local map otherwise), one entry per live channel. Entries carry a TTL that the
- * holding node keeps refreshing, so the streams of a node that dies disappear by themselves.
+ * holding node keeps refreshing, so the streams of a node that dies disappear by themselves; and
+ * each names the cluster member that wrote it, so that once that member has left its entries no
+ * longer count, even before they expire: its publishers can go live again on another origin.
  */
 public final class StreamRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
 
     public static final String MAP_NAME = "vcdn.streams";
+    /** The entry's field naming the cluster member that holds the stream. */
+    static final String MEMBER = "member";
     /** How long an entry outlives its last refresh; the holder refreshes three times as often. */
     public static final Duration DEFAULT_ENTRY_TTL = Duration.ofSeconds(15);
 
@@ -34,6 +38,7 @@ public final class StreamRegistry {
 
     private final Vertx vertx;
     private final Duration entryTtl;
+    private final ClusterMembers members;
     private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
 
     public StreamRegistry(Vertx vertx) {
@@ -41,8 +46,13 @@ public final class StreamRegistry {
     }
 
     public StreamRegistry(Vertx vertx, Duration entryTtl) {
+        this(vertx, entryTtl, ClusterMembers.of(vertx));
+    }
+
+    StreamRegistry(Vertx vertx, Duration entryTtl, ClusterMembers members) {
         this.vertx = vertx;
         this.entryTtl = entryTtl;
+        this.members = members;
     }
 
     /** How often a holder must call {@link #refresh} for its entry to stay. */
@@ -54,14 +64,34 @@ public final class StreamRegistry {
         return vertx.sharedData().getAsyncMap(MAP_NAME);
     }
 
-    /** Records a new stream, or fails with ALREADY_LIVE when the channel has one. */
+    /**
+     * Records a new stream, or fails with ALREADY_LIVE when the channel has one. The entry of a
+     * member that has left is taken over: its stream died with it.
+     */
     public Future<Void> claim(StreamTarget target) {
-        return map().compose(map -> map.putIfAbsent(target.channel().value(), target.toJson(), entryTtl.toMillis()))
+        String key = target.channel().value();
+        JsonObject entry = entry(target);
+        return map().compose(map -> map.putIfAbsent(key, entry, entryTtl.toMillis())
+                .compose(existing -> existing == null || !heldByLeftMember(existing)
+                        ? Future.succeededFuture(existing)
+                        : map.removeIfPresent(key, existing).compose(removed -> {
+                            log.info("stream {} of {} taken over: its origin left the cluster", existing.getString("streamId"), key);
+                            return map.putIfAbsent(key, entry, entryTtl.toMillis());
+                        })))
                 .compose(existing -> existing == null
                         ? Future.succeededFuture()
                         : Future.failedFuture(new PublishRefusedException(PublishRefusedException.Reason.ALREADY_LIVE,
                                 "channel " + target.channel() + " is already live (stream "
                                         + existing.getString("streamId") + ")")));
+    }
+
+    private JsonObject entry(StreamTarget target) {
+        return target.toJson().put(MEMBER, members.self());
+    }
+
+    /** Written by a member no longer in the cluster; an entry without a member (an older version's) counts as held. */
+    private boolean heldByLeftMember(JsonObject entry) {
+        return entry.getValue(MEMBER) instanceof String member && !members.alive(member);
     }
 
     /**
@@ -72,7 +102,7 @@ public final class StreamRegistry {
     public Future<Boolean> refresh(StreamTarget target) {
         String key = target.channel().value();
         return map().compose(map -> map.get(key).compose(current -> isSameStream(current, target.streamId())
-                ? map.put(key, target.toJson(), entryTtl.toMillis()).map(true)
+                ? map.put(key, entry(target), entryTtl.toMillis()).map(true)
                 : Future.succeededFuture(false)));
     }
 
@@ -83,18 +113,26 @@ public final class StreamRegistry {
                 : Future.succeededFuture()));
     }
 
-    /** Every live stream of the cluster, by channel name; an entry that cannot be read is left out (logged once). */
+    /**
+     * Every live stream of the cluster, by channel name; an entry that cannot be read is left out
+     * (logged once), and so is one whose member has left.
+     */
     public Future<List<StreamTarget>> live() {
         return map().compose(AsyncMap::values).map(values -> values.stream()
+                .filter(entry -> !heldByLeftMember(entry))
                 .map(this::readable)
                 .flatMap(Optional::stream)
                 .sorted(Comparator.comparing(t -> t.channel().value()))
                 .toList());
     }
 
-    /** The channel's live stream, wherever it is held: one lookup, not a scan of the cluster's streams. */
+    /**
+     * The channel's live stream, wherever it is held (not on a member that has left): one lookup,
+     * not a scan of the cluster's streams.
+     */
     public Future<Optional<StreamTarget>> holder(ChannelName channel) {
-        return map().compose(map -> map.get(channel.value())).map(entry -> entry == null ? Optional.empty() : readable(entry));
+        return map().compose(map -> map.get(channel.value()))
+                .map(entry -> entry == null || heldByLeftMember(entry) ? Optional.empty() : readable(entry));
     }
 
     /**

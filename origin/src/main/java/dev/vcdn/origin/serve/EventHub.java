@@ -111,6 +111,17 @@ public final class EventHub implements PackageEvents {
         return following != null && !following.isEmpty();
     }
 
+    /** The local broadcast of {@code channel} went on at another origin: its followers here get its events from there. */
+    @Override
+    public void handedOver(ChannelName channel) {
+        Set<ServerWebSocket> following = subscribers.getOrDefault(channel, Set.of());
+        // Another origin relaying from here finds the new holder itself.
+        boolean followedByEdges = following.stream().anyMatch(socket -> socket.headers().get(HolderProxy.RELAYED) == null);
+        if (followedByEdges && holders != null) {
+            holders.follow(channel);
+        }
+    }
+
     /** Sends {@code event} to everyone following its channel. */
     @Override
     public void publish(OriginEvent event) {

@@ -1,5 +1,6 @@
 package dev.vcdn.origin.serve;
 
+import dev.vcdn.origin.cluster.ChannelLocator;
 import dev.vcdn.origin.cluster.HolderEvents;
 import dev.vcdn.origin.cluster.HolderProxy;
 import dev.vcdn.origin.packager.ChannelPackage;
@@ -7,6 +8,7 @@ import dev.vcdn.origin.packager.ChannelPackage.Rendition;
 import dev.vcdn.origin.packager.Packages;
 import dev.vcdn.origin.packager.PackagingSettings;
 import dev.vcdn.origin.packager.RenditionWindow;
+import dev.vcdn.origin.registry.BroadcastLedger;
 import dev.vcdn.origin.registry.StreamRegistry;
 import static dev.vcdn.shared.http.PlaybackHeaders.IMMUTABLE;
 import static dev.vcdn.shared.http.PlaybackHeaders.MEDIA_TYPE;
@@ -50,19 +52,22 @@ public final class PlaybackRoutes {
 
     /**
      * @param events   the hub the packages publish to, served at {@code /events}
-     * @param registry the origin cluster's live streams, to find the holder of a channel this node does not hold
-     * @param self     this node's address as the registry records it
+     * @param registry   the origin cluster's live streams, to find the holder of a channel this node does not hold
+     * @param broadcasts the origin cluster's broadcasts: one that waits for its publisher is answered 503, not 404
+     * @param self       this node's address as the registry records it
      */
-    public PlaybackRoutes(Vertx vertx, Packages packages, EventHub events, StreamRegistry registry, Supplier<String> self) {
+    public PlaybackRoutes(Vertx vertx, Packages packages, EventHub events, StreamRegistry registry, BroadcastLedger broadcasts,
+                          Supplier<String> self) {
         this.vertx = vertx;
         this.packages = packages;
         this.events = events;
         events.snapshotFrom(packages::snapshot);
-        this.holders = new HolderProxy(vertx.createHttpClient(), registry, self);
+        ChannelLocator locator = new ChannelLocator(registry, broadcasts);
+        this.holders = new HolderProxy(vertx.createHttpClient(), locator, self);
         // A part of a high rung is a few hundred KB: above the client's default message limit of 256 KB.
         WebSocketClientOptions relayOptions = new WebSocketClientOptions().setMaxMessageSize(MAX_EVENT_BYTES)
                 .setMaxFrameSize(MAX_EVENT_BYTES);
-        HolderEvents holderEvents = new HolderEvents(vertx.createWebSocketClient(relayOptions), registry, self,
+        HolderEvents holderEvents = new HolderEvents(vertx.createWebSocketClient(relayOptions), locator, self,
                 events::deliver);
         events.relayFrom(holderEvents);
         vertx.setPeriodic(LOOK_AGAIN_MILLIS, id -> holderEvents.lookAgain());

@@ -7,6 +7,8 @@ import dev.vcdn.origin.ingest.rtmp.FlvFile;
 import dev.vcdn.origin.pipeline.ChannelFeatures;
 import dev.vcdn.origin.pipeline.PublishGrant;
 import dev.vcdn.origin.pipeline.RenditionInfo;
+import dev.vcdn.origin.registry.BroadcastLedger;
+import dev.vcdn.origin.registry.BroadcastRecord;
 import dev.vcdn.origin.testing.TestSources;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.hls.MediaPlaylist;
@@ -58,6 +60,8 @@ class PackagerOutputTest {
     private Context context;
     private Packages packages;
     private final List<OriginEvent> published = new CopyOnWriteArrayList<>();
+    private final List<ChannelName> handedOver = new CopyOnWriteArrayList<>();
+    private BroadcastLedger ledger;
 
     @BeforeAll
     static void record() throws Exception {
@@ -88,9 +92,15 @@ class PackagerOutputTest {
             public boolean followed(ChannelName channel) {
                 return true;
             }
+
+            @Override
+            public void handedOver(ChannelName channel) {
+                handedOver.add(channel);
+            }
         };
         PackagingSettings settings = new PackagingSettings(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(30));
-        packages = new Packages(context, settings, settings, grace, events, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+        ledger = new BroadcastLedger(vertx, () -> "http://origin-a");
+        packages = new Packages(context, settings, settings, grace, events, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), ledger);
     }
 
     @AfterEach
@@ -225,6 +235,122 @@ class PackagerOutputTest {
         int newInitEvent = published.indexOf(published.stream().filter(OriginEvent.Init.class::isInstance).skip(1).findFirst().orElseThrow());
         assertThat(published.get(newInitEvent + 1)).as("just before the part that needs it").isInstanceOf(OriginEvent.PartReady.class);
         assertThat(dev.vcdn.shared.hls.PlaylistRules.violations(playlist)).isEmpty();
+    }
+
+    private static final ChannelName ALICE = ChannelName.of("alice");
+
+    private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The ledger's record of alice once {@code condition} holds for it (within 10 s). */
+    private BroadcastRecord recordWhen(java.util.function.Predicate<BroadcastRecord> condition)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Optional<BroadcastRecord> record = await(ledger.find(ALICE));
+        while (record.filter(condition).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            record = await(ledger.find(ALICE));
+        }
+        assertThat(record).as("the ledger's record of alice").isPresent().get().matches(condition);
+        return record.get();
+    }
+
+    /** Origin B's record of alice's broadcast. */
+    private static BroadcastRecord recordOfB(StreamId broadcast, long discontinuities, long nextMsn, boolean waiting) {
+        return new BroadcastRecord(ALICE, broadcast, "origin-b-process", "origin-b-member", "http://origin-b", discontinuities,
+                nextMsn, waiting);
+    }
+
+    @Test
+    void aBroadcastOfAnOriginThatDiedGoesOnHereAfterADiscontinuityAndAMargin() throws Exception {
+        packagesWithGrace(Duration.ofSeconds(30));
+        StreamId broadcast = StreamId.random();
+        // Origin B was live with alice, after two reconnects of its publisher, at segment 40 (41 reserved), and died.
+        await(ledger.write(recordOfB(broadcast, 2, 42, false), Duration.ofSeconds(60)));
+
+        publish(StreamId.random(), video.subList(0, 60), T0);
+
+        MediaPlaylist playlist = playlist("low");
+        // B may have begun 40 and 41, and may still make a few more if it was cut off rather than dead: 10 s of
+        // one-second segments are left to it.
+        long firstMedia = 52;
+        assertThat(playlist.segments()).extracting(Segment::msn).as("numbered on from where origin B was")
+                .startsWith(40L, 41L, 42L);
+        assertThat(playlist.segments()).filteredOn(segment -> segment.msn() < firstMedia).hasSize(12)
+                .allMatch(Segment::gap).noneMatch(Segment::discontinuity);
+        assertThat(playlist.discontinuitySequence()).as("the gaps in origin B's discontinuity sequence").isEqualTo(2);
+        Segment join = playlist.segments().stream().filter(segment -> segment.msn() == firstMedia).findFirst().orElseThrow();
+        assertThat(join.gap()).isFalse();
+        assertThat(join.discontinuity()).as("the join with what origin B served").isTrue();
+        assertThat(join.map()).contains("init-52.mp4");
+        assertThat(published).as("the edges see the same broadcast go on").isNotEmpty()
+                .allMatch(event -> event.streamId().equals(broadcast));
+        BroadcastRecord now = recordWhen(record -> ledger.isOwn(record));
+        assertThat(now.broadcastId()).isEqualTo(broadcast);
+        assertThat(now.discontinuities()).isEqualTo(3);
+        assertThat(now.nextMsn()).as("above the newest segment made here").isGreaterThan(playlist.segments()
+                .get(playlist.segments().size() - 1).msn());
+        assertThat(now.waiting()).isFalse();
+        assertThat(dev.vcdn.shared.hls.PlaylistRules.violations(playlist)).isEmpty();
+    }
+
+    @Test
+    void aBroadcastThatWaitedAtAnotherOriginGoesOnRightAfterItsLastSegment() throws Exception {
+        packagesWithGrace(Duration.ofSeconds(30));
+        StreamId broadcast = StreamId.random();
+        // Its publisher left origin B after segment 40 (complete: 41 is the next, 42 reserved) and came here.
+        await(ledger.write(recordOfB(broadcast, 0, 42, true), Duration.ofSeconds(60)));
+
+        publish(StreamId.random(), video.subList(0, 60), T0);
+
+        MediaPlaylist playlist = playlist("low");
+        assertThat(playlist.segments()).extracting(Segment::msn).startsWith(40L, 41L, 42L);
+        assertThat(playlist.segments()).extracting(Segment::gap).startsWith(true, true, false);
+        assertThat(playlist.segments().get(2).discontinuity()).isTrue();
+        assertThat(playlist.discontinuitySequence()).isZero();
+    }
+
+    @Test
+    void aBroadcastWaitingHereThatGoesOnAtAnotherOriginIsHandedOverWithoutAnEnd() throws Exception {
+        packagesWithGrace(Duration.ofSeconds(30));
+        StreamId broadcast = StreamId.random();
+        end(publish(broadcast, video.subList(0, 50), T0));
+        BroadcastRecord waiting = recordWhen(BroadcastRecord::waiting);
+        assertThat(waiting.nextMsn()).as("one above the number after the segments made here")
+                .isEqualTo(playlist("low").segments().size() + 1);
+
+        // Its publisher came back at origin B, which goes on with the broadcast.
+        await(ledger.write(recordOfB(broadcast, waiting.discontinuities() + 1, waiting.nextMsn() + 1, false),
+                Duration.ofSeconds(60)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (handedOver.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(handedOver).containsExactly(ALICE);
+        CompletableFuture<Boolean> heldHere = new CompletableFuture<>();
+        context.runOnContext(ignored -> heldHere.complete(packages.get(ALICE).isPresent()));
+        assertThat(heldHere.get(10, TimeUnit.SECONDS)).as("requests for it are relayed to origin B now").isFalse();
+        assertThat(published).as("no end: the players go on with origin B's segments")
+                .noneMatch(OriginEvent.StreamEnded.class::isInstance)
+                .noneMatch(event -> event instanceof OriginEvent.PlaylistUpdate update && update.ended());
+        assertThat(await(ledger.find(ALICE))).get().extracting(BroadcastRecord::node).isEqualTo("http://origin-b");
+    }
+
+    @Test
+    void aBroadcastWaitingHereEndsWhenAnotherOriginStartsANewOneOfTheChannel() throws Exception {
+        packagesWithGrace(Duration.ofSeconds(30));
+        end(publish(StreamId.random(), video.subList(0, 50), T0));
+        recordWhen(BroadcastRecord::waiting);
+
+        // Origin B's ledger lookup failed, and it started a broadcast of its own.
+        await(ledger.write(recordOfB(StreamId.random(), 0, 7, false), Duration.ofSeconds(60)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!playlist("low").endList() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(playlist("low").endList()).as("ended: its players are told").isTrue();
+        assertThat(handedOver).isEmpty();
     }
 
     @Test

@@ -25,7 +25,7 @@ class RenditionWindowTest {
 
     @Test
     void aReconnectContinuesTheNumberingAfterADiscontinuityWithAnInitSegmentOfItsOwn() {
-        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0);
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0, 0);
         segment(window, 0, T0);
         segment(window, 1, T0.plusSeconds(2));
         window.restart(new byte[] {2}, window.nextMsn());
@@ -58,7 +58,7 @@ class RenditionWindowTest {
 
     @Test
     void theOpenSegmentDeclaresItsBreakAndInitSegmentBeforeItsParts() {
-        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0);
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0, 0);
         segment(window, 0, T0);
         window.restart(new byte[] {2}, window.nextMsn());
         window.addPart(window.playlistMsn(0), 0, new byte[] {0}, 333, true, T0.plusSeconds(5), false);
@@ -76,7 +76,7 @@ class RenditionWindowTest {
 
     @Test
     void aRestartAtAHigherNumberFillsTheNumbersBetweenWithGapSegments() {
-        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 100);
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 100, 0);
         segment(window, 0, T0);
         window.restart(new byte[] {2}, 103); // the broadcast's other renditions had got to 102
         segment(window, 0, T0.plusSeconds(10));
@@ -90,7 +90,7 @@ class RenditionWindowTest {
 
     @Test
     void anInitSegmentReplacedBeforeAnyPartUsedItIsNeverToldAndKeepsItsName() {
-        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0);
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0, 0);
         segment(window, 0, T0);
         assertThat(window.announceInit()).as("told with its first part").isTrue();
         assertThat(window.announceInit()).as("once").isFalse();
@@ -104,7 +104,7 @@ class RenditionWindowTest {
 
     @Test
     void waitersAreWokenByTheirPartAndTheWindowStaysBounded() {
-        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0);
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0, 0);
         Future<Void> nextPart = window.await(0, 2);
         Future<Void> wholeSegment = window.await(0, RenditionWindow.WHOLE_SEGMENT);
         window.addPart(0, 0, new byte[] {0}, 333, true, T0, false);

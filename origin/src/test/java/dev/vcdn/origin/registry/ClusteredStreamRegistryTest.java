@@ -1,7 +1,11 @@
 package dev.vcdn.origin.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.process.Clustering;
+import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.stream.StreamId;
 import dev.vcdn.shared.testing.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Two origins in one Hazelcast cluster (TCP-IP on 127.0.0.1, a random cluster name) share one registry. */
@@ -48,6 +53,30 @@ class ClusteredStreamRegistryTest extends StreamRegistryContract {
     void stop(VertxTestContext test) {
         Future.join(b == null ? Future.succeededFuture() : b.close(), a == null ? Future.succeededFuture() : a.close())
                 .onComplete(test.succeedingThenComplete());
+    }
+
+    @Test
+    void aStreamOfAnOriginThatLeftTheClusterIsTakenOverAtOnce() throws Exception {
+        ChannelName dave = ChannelName.of("dave");
+        StreamId onA = StreamId.random();
+        await(nodeB().claim(target("dave", StreamId.random(), "b")));
+        await(b.close()); // its entry still has a minute to live
+        b = null;
+        io.vertx.core.json.JsonObject entryOfB = await(a.sharedData()
+                .<String, io.vertx.core.json.JsonObject>getAsyncMap(StreamRegistry.MAP_NAME).compose(map -> map.get("dave")));
+        assertThat(entryOfB).as("B's entry, still in the map").isNotNull();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (await(nodeA().holder(dave)).isPresent()) {
+            assertThat(System.nanoTime()).as("B's leaving known to A within 20 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        await(nodeA().claim(target("dave", onA, "a")));
+        assertThat(await(nodeA().holder(dave))).as("the publisher went live again on the origin that is left").get()
+                .extracting(StreamTarget::streamId).isEqualTo(onA);
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Override

@@ -266,18 +266,24 @@ public final class ConfigSource {
 
     /** An absolute http:// or https:// URL. */
     public Optional<URI> httpUrl(String key) {
-        Optional<String> text = optionalString(key);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
+        return optionalString(key).map(text -> parseHttpUrl(key, text));
+    }
+
+    /** A list of absolute http:// or https:// URLs (a YAML list, or comma-separated); the default when absent or empty. */
+    public List<URI> httpUrls(String key, List<URI> defaultValue) {
+        List<URI> urls = list(key, List.of()).stream().map(text -> parseHttpUrl(key, text)).toList();
+        return urls.isEmpty() ? defaultValue : urls;
+    }
+
+    private URI parseHttpUrl(String key, String text) {
         try {
-            URI uri = new URI(text.get());
+            URI uri = new URI(text);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw raw(key).orElseThrow().error("'" + text.get() + "' is not an absolute http(s) URL");
+                throw raw(key).orElseThrow().error("'" + text + "' is not an absolute http(s) URL");
             }
-            return Optional.of(uri);
+            return uri;
         } catch (URISyntaxException e) {
-            throw raw(key).orElseThrow().error("'" + text.get() + "' is not a URL: " + e.getReason());
+            throw raw(key).orElseThrow().error("'" + text + "' is not a URL: " + e.getReason());
         }
     }
 

@@ -24,8 +24,8 @@ public record BroadcastRecord(ChannelName channel, StreamId broadcastId, String 
 
     /** More than a broadcast can reach; keeps arithmetic on the numbers far from overflow. */
     static final long MAX_DISCONTINUITIES = 1L << 31;
-    /** Segment numbers stay exact in a JavaScript number (players are JavaScript). */
-    static final long MAX_MSN = (1L << 53) - 1;
+    /** The largest segment number a playback URL carries (15 digits): also exact in a JavaScript number. */
+    static final long MAX_MSN = 999_999_999_999_999L;
 
     public BroadcastRecord {
         Objects.requireNonNull(channel, "channel");

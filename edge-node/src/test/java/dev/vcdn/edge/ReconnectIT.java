@@ -39,7 +39,8 @@ class ReconnectIT {
     @BeforeAll
     static void needsChromiumFfmpegAndNode() throws Exception {
         BrowserScripts.prepare(Path.of("src/test/browser"), CHECK,
-                List.of("package.json", "package-lock.json", "reconnect-check.mjs"), List.of(LiveOrigin.FFMPEG));
+                List.of("package.json", "package-lock.json", "reconnect-check.mjs", "shaka-reconnect.mjs"),
+                List.of(LiveOrigin.FFMPEG));
     }
 
     @AfterEach
@@ -106,6 +107,32 @@ class ReconnectIT {
         JsonObject longAbsence = result.getJsonObject("long");
         assertThat(longAbsence.getBoolean("ended")).as("ended after the grace: " + longAbsence.encode()).isTrue();
         assertThat(longAbsence.getBoolean("restarted")).as("started again by itself: " + longAbsence.encode()).isTrue();
+    }
+
+    @Test
+    void shakaPlayerPlaysOnThroughAReconnect(@TempDir Path dataDir) throws Exception {
+        origin = LiveOrigin.start(dataDir, "bob", "426x240", 300, GRACE);
+        edge = TestEdge.start(origin.httpPort());
+        edge.awaitStatus("/live/bob/master.m3u8", 200);
+
+        JsonObject result = BrowserRun.run(CHECK, line -> {
+            if (line.equals("STOP-PUBLISHER")) {
+                origin.stopPublishing();
+            } else if (line.equals("START-PUBLISHER")) {
+                origin.publish(300);
+            }
+        }, "node", "shaka-reconnect.mjs", edge.url(), "bob");
+        System.out.println("shaka reconnect check: playing again " + result.getValue("playingAgainSeconds")
+                + " s after the publisher came back; shaka-player " + result.getString("shakaVersion")
+                + "; recoverable errors it reported: " + result.getJsonObject("recoverable").encode());
+        assertThat(result.getJsonArray("errors")).as("page errors and critical player errors").isEmpty();
+        JsonArray after = result.getJsonArray("after");
+        JsonObject last = after.getJsonObject(after.size() - 1);
+        assertThat(last.getBoolean("ended")).isFalse();
+        assertThat(result.getValue("playingAgainSeconds")).as("playing again after the reconnect").isNotNull();
+        assertThat(result.getDouble("playingAgainSeconds")).as("within 5 s of the new publish").isLessThan(5.0);
+        assertThat(last.getDouble("time") - result.getJsonObject("before").getDouble("time"))
+                .as("seconds played after the publisher left").isGreaterThan(10.0);
     }
 
     /** Through an absence of the publisher within the grace: never ended, the same page, playing again after it. */

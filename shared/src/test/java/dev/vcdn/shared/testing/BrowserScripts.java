@@ -58,12 +58,16 @@ public final class BrowserScripts {
         for (String file : files) {
             Files.copy(sources.resolve(file), check.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.exists(check.resolve("node_modules/playwright-core"))) {
+        // Installed again when the pinned packages changed since the last install here.
+        Path installedLock = check.resolve("node_modules/.installed-package-lock.json");
+        byte[] lock = Files.readAllBytes(check.resolve("package-lock.json"));
+        if (!Files.exists(installedLock) || !java.util.Arrays.equals(Files.readAllBytes(installedLock), lock)) {
             Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(check.toFile())
                     .redirectErrorStream(true).start();
             String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(install.waitFor(300, TimeUnit.SECONDS)).isTrue();
             assertThat(install.exitValue()).as(output).isZero();
+            Files.write(installedLock, lock);
         }
         return new BrowserScripts(check);
     }

@@ -4,11 +4,16 @@ import dev.vcdn.shared.media.MediaPacket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
- * Learns the source's keyframe interval from its first GOP, held compressed (a few MB at most):
- * a short, regular one can be kept (the source passed through and rungs following its
- * keyframes); a long or missing one cannot. Owned by the stream's decode thread.
+ * Decides from the source's first frames whether its keyframes can be kept (the source passed
+ * through and rungs following its keyframes): at once, from a few frames' rate, when the
+ * interval does not matter or the encoder declared its longest one (x264 does, in its first
+ * keyframe); otherwise from the first GOP, held compressed (a few MB at most), whose length
+ * says it. A stream decided at its first keyframe is watchable a part later, not a GOP later.
+ * Owned by the stream's decode thread.
  */
 final class GopProbe {
 
@@ -28,34 +33,76 @@ final class GopProbe {
         }
     }
 
+    /**
+     * What is known of the keyframe interval at the first keyframe.
+     *
+     * @param matters               whether it changes anything (only a passed-through source follows its keyframes)
+     * @param declaredMaxFrames     the most frames between keyframes, as the encoder declared it
+     */
+    record Expectation(boolean matters, OptionalLong declaredMaxFrames) {
+
+        static Expectation irrelevant() {
+            return new Expectation(false, OptionalLong.empty());
+        }
+
+        static Expectation declared(OptionalLong maxFrames) {
+            return new Expectation(true, maxFrames);
+        }
+    }
+
     /** Frames held at most, whatever their timestamps say (ten seconds at 60 fps). */
     static final int MAX_HELD = 600;
     static final double MAX_FPS = 240;
+    /** Frames whose timestamps give the frame rate when the keyframe interval need not be seen (a sixth of a second at 30 fps). */
+    static final int RATE_FRAMES = 6;
 
     private final long maxGopMillis;
     private final List<MediaPacket> held = new ArrayList<>();
+    private Expectation expectation = Expectation.declared(OptionalLong.empty());
 
     /** @param maxGopMillis the longest keyframe interval segments can be cut at */
     GopProbe(long maxGopMillis) {
         this.maxGopMillis = maxGopMillis;
     }
 
-    /** A video frame while probing: empty while the GOP goes on, the decision once it is known. */
-    Optional<Decision> offer(MediaPacket frame) {
+    /** Whether the first keyframe has come: what is known then is told with it. */
+    boolean started() {
+        return !held.isEmpty();
+    }
+
+    /**
+     * A video frame while probing: empty while the GOP goes on, the decision once it is known.
+     *
+     * @param atFirstKeyframe what is known of the interval, read when {@code frame} is the first keyframe
+     */
+    Optional<Decision> offer(MediaPacket frame, Supplier<Expectation> atFirstKeyframe) {
         if (held.isEmpty() && !frame.keyframe()) {
             return Optional.empty(); // nothing decodes before the first keyframe
+        }
+        if (held.isEmpty()) {
+            expectation = atFirstKeyframe.get();
         }
         if (!held.isEmpty() && frame.keyframe()) {
             long interval = frame.dts() - held.get(0).dts();
             double fps = held.size() * 1000.0 / Math.max(1, interval);
-            return Optional.of(decide(interval <= maxGopMillis, fps, false));
+            return Optional.of(decide(expectation.matters() && interval <= maxGopMillis, fps, false));
         }
         held.add(frame);
         long span = frame.dts() - held.get(0).dts();
+        double fps = (held.size() - 1) * 1000.0 / Math.max(1, span);
+        if (held.size() >= RATE_FRAMES && (!expectation.matters() || expectation.declaredMaxFrames().isPresent())) {
+            return Optional.of(decide(expectation.matters() && declaredFits(fps), fps, true));
+        }
         if (span > maxGopMillis || held.size() >= MAX_HELD) {
-            return Optional.of(decide(false, (held.size() - 1) * 1000.0 / Math.max(1, span), true));
+            return Optional.of(decide(false, fps, true));
         }
         return Optional.empty();
+    }
+
+    /** The declared longest interval, at the rate seen, is short enough to cut segments at. */
+    private boolean declaredFits(double fps) {
+        long maxFrames = expectation.declaredMaxFrames().orElseThrow();
+        return fps > 0 && fps <= MAX_FPS && maxFrames <= maxGopMillis * fps / 1000.0;
     }
 
     /** The stream ended while probing: what is held, with its keyframes not usable; empty when nothing is. */

@@ -1,5 +1,6 @@
 package dev.vcdn.origin.transcode;
 
+import dev.vcdn.origin.codec.X264Options;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
 import dev.vcdn.origin.pipeline.LadderOutput;
 import dev.vcdn.origin.pipeline.LadderStarted;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The decode thread of one stream, the stages in order: the ingest queue, audio to its route
- * ({@link AudioRoute}), video through the first-GOP probe ({@link GopProbe}) that decides whether
- * the source is passed through ({@link SourcePassthrough}), one decode, and each picture with
+ * ({@link AudioRoute}), video through the probe ({@link GopProbe}) that decides, at the first keyframe
+ * where the encoder says enough and after the first GOP where not, whether the source is passed through ({@link SourcePassthrough}), one decode, and each picture with
  * its keyframe decision ({@link KeyframeCadence}) to the rungs and taps ({@link Ladder}).
  *
  * <p>A packet the decoder refuses costs a damaged picture until the next keyframe; a failed
@@ -195,7 +196,7 @@ final class StreamTranscoder implements Runnable {
                 passthrough.configuration(packet);
             }
         } else if (!decided) {
-            Optional<GopProbe.Decision> decision = probe.offer(packet);
+            Optional<GopProbe.Decision> decision = probe.offer(packet, () -> expectation(packet));
             if (decision.isPresent()) {
                 decide(decision.get());
                 if (!decision.get().currentHeld()) {
@@ -205,6 +206,20 @@ final class StreamTranscoder implements Runnable {
         } else {
             video(packet);
         }
+    }
+
+    /**
+     * What the first keyframe tells of the keyframe interval: it matters only for an H.264 source
+     * passed through, and x264 declares its longest one there.
+     */
+    private GopProbe.Expectation expectation(MediaPacket firstKeyframe) {
+        boolean passable = videoConfig != null && videoConfig.codec() == Codec.H264
+                && grant.features().renditions().contains(SOURCE.value());
+        if (!passable) {
+            return GopProbe.Expectation.irrelevant();
+        }
+        return GopProbe.Expectation.declared(X264Options.maxKeyframeInterval(firstKeyframe.payload(),
+                videoConfig.payload()));
     }
 
     /**

@@ -32,6 +32,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.vcdn.origin.pipeline.LadderStarted;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,9 @@ class TranscoderTest {
         /** The segment boundaries each rendition reported it had no picture for, as "rendition@pts". */
         final List<String> skips = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch ended = new CountDownLatch(1);
+        /** The media time the publisher had handed over when the ladder was planned; -1 before. */
+        final AtomicLong publishedWhenPlanned = new AtomicLong(-1);
+        final AtomicLong published = new AtomicLong(-1);
 
         @Override
         public boolean rendition(RenditionInfo info) {
@@ -125,20 +130,32 @@ class TranscoderTest {
     static Recorder transcode(List<MediaPacket> input, ChannelFeatures features, List<FrameTap> taps, RungEncoder.Factory encoders,
                               StreamTranscoder.Settings settings, PipelineListener listener) throws Exception {
         PacketQueue queue = new PacketQueue(input.size() + 1, 1L << 30);
-        Thread publisher = new Thread(() -> publishInRealTime(input, queue), "publisher");
-        publisher.start();
         Recorder recorder = new Recorder();
+        Thread publisher = new Thread(() -> publishInRealTime(input, queue, recorder.published), "publisher");
+        publisher.start();
         PublishGrant grant = new PublishGrant(ChannelName.of("test"), StreamId.random(), features);
+        PipelineListener watched = new PipelineListener() {
+            @Override
+            public void ladderStarted(LadderStarted ladder) {
+                recorder.publishedWhenPlanned.set(recorder.published.get());
+                listener.ladderStarted(ladder);
+            }
+
+            @Override
+            public void failed(String reason) {
+                listener.failed(reason);
+            }
+        };
         Thread decode = new Thread(new StreamTranscoder(grant, queue, recorder,
                 new LadderPlanner(LadderPlanner.DEFAULT_STEPS), taps, encoders, new SimpleMeterRegistry(), settings)
-                .listener(listener));
+                .listener(watched));
         decode.start();
         assertThat(recorder.ended.await(120, TimeUnit.SECONDS)).isTrue();
         return recorder;
     }
 
     /** Hands the packets over at the pace a live publisher sends them (ingest paces publishers the same way). */
-    private static void publishInRealTime(List<MediaPacket> packets, PacketQueue queue) {
+    private static void publishInRealTime(List<MediaPacket> packets, PacketQueue queue, AtomicLong published) {
         long started = System.nanoTime();
         long firstDts = packets.get(0).dts();
         for (MediaPacket packet : packets) {
@@ -147,6 +164,7 @@ class TranscoderTest {
                 LockSupport.parkNanos(due - System.nanoTime());
             }
             queue.offer(packet);
+            published.set(packet.dts());
         }
         queue.close();
     }
@@ -224,6 +242,8 @@ class TranscoderTest {
         }
         long start = ladder.frames("source").get(0).pts();
         assertThat(ladder.keyframeTimes("source")).containsExactly(start, start + 2000);
+        assertThat(ladder.publishedWhenPlanned.get()).as("planned at the first keyframe: x264 declared its 2 s interval")
+                .isBetween(0L, 1000L);
         assertInSyncWithTheSource(ladder, List.of("480p", "360p", "160p"));
         assertThat(ladder.renditions.get(RenditionId.of("480p")).width()).isEqualTo(854);
         assertThat(ladder.frames("source")).hasSize(120);
@@ -248,6 +268,37 @@ class TranscoderTest {
     }
 
     @Test
+    void aSourceThatDoesNotDeclareItsIntervalIsPlannedAfterItsFirstGop() throws Exception {
+        // What a hardware encoder sends: no x264 options in the first keyframe.
+        List<MediaPacket> input = FlvFile.packets(TestSources.flv(files, "nosei", "640x360", 30, 60, 3)).stream()
+                .map(TranscoderTest::withoutSei).toList();
+        Recorder ladder = transcode(input, ChannelFeatures.standard(), List.of());
+
+        assertThat(ladder.publishedWhenPlanned.get()).as("planned once the second keyframe came").isGreaterThanOrEqualTo(2000);
+        long start = ladder.frames("source").get(0).pts();
+        assertThat(ladder.keyframeTimes("source")).as("passed through").containsExactly(start, start + 2000);
+        assertThat(ladder.keyframeTimes("160p")).isEqualTo(ladder.keyframeTimes("source"));
+    }
+
+    /** The frame without its SEI NAL units (4-byte lengths, as the bundled ffmpeg writes FLV). */
+    private static MediaPacket withoutSei(MediaPacket packet) {
+        if (packet.kind() != MediaKind.VIDEO || packet.isConfig()) {
+            return packet;
+        }
+        byte[] bytes = packet.payload().toByteArray();
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        for (int offset = 0; offset + 4 < bytes.length; ) {
+            int length = java.nio.ByteBuffer.wrap(bytes, offset, 4).getInt();
+            if ((bytes[offset + 4] & 0x1F) != 6) {
+                kept.write(bytes, offset, 4 + length);
+            }
+            offset += 4 + length;
+        }
+        return new MediaPacket(packet.codec(), packet.type(), packet.dts(), packet.pts(), packet.timeBase(), packet.keyframe(),
+                dev.vcdn.shared.media.Payload.copyOf(kept.toByteArray()));
+    }
+
+    @Test
     void a480pSourceIsNeverUpscaledAndExtraCodecsNeedTheirFeature() throws Exception {
         Path source = TestSources.flv(files, "src480", "854x480", 25, 50, 3);
         Recorder plain = transcode(source, ChannelFeatures.standard());
@@ -268,6 +319,8 @@ class TranscoderTest {
     @Test
     void aLongSourceGopIsReencodedWithKeyframesEveryTwoSeconds() throws Exception {
         Recorder ladder = transcode(TestSources.flv(files, "longgop", "640x360", 30, 300, 5), ChannelFeatures.standard());
+        assertThat(ladder.publishedWhenPlanned.get()).as("x264 declared its 10 s interval: re-encoded without waiting for it")
+                .isBetween(0L, 1000L);
         assertThat(ladder.renditions.get(RenditionId.of("source")).codecString()).matches("avc1\\..*");
         long start = ladder.frames("source").get(0).pts();
         assertThat(ladder.keyframeTimes("source")).containsExactly(start, start + 2000, start + 4000);

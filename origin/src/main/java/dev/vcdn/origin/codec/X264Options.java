@@ -1,0 +1,140 @@
+package dev.vcdn.origin.codec;
+
+import dev.vcdn.shared.media.Payload;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The options libx264 writes into its first keyframe, as unregistered user data SEI (the text
+ * {@code "x264 - core 164 - ... options: ... keyint=60 keyint_min=6 ..."}): OBS, ffmpeg, vMix and
+ * GStreamer's x264enc all send it. Its {@code keyint} is the longest keyframe interval the
+ * encoder will use, known at the first keyframe instead of after the second. Anything malformed
+ * reads as "not declared"; nothing here throws on what a publisher sends.
+ */
+public final class X264Options {
+
+    /** libx264's UUID for its SEI (x264/encoder/set.c). */
+    private static final byte[] X264_UUID = {
+        (byte) 0xdc, 0x45, (byte) 0xe9, (byte) 0xbd, (byte) 0xe6, (byte) 0xd9, 0x48, (byte) 0xb7,
+        (byte) 0x96, 0x2c, (byte) 0xd8, 0x20, (byte) 0xd9, 0x23, (byte) 0xee, (byte) 0xef};
+    private static final int NAL_SEI = 6;
+    private static final int PAYLOAD_USER_DATA_UNREGISTERED = 5;
+    /** x264's text is about 1 KB; an SEI NAL far larger than this is not its. */
+    static final int MAX_SEI_BYTES = 16 * 1024;
+    private static final Pattern KEYINT = Pattern.compile("(?:^| )keyint=(\\d{1,9}|infinite)(?: |$)");
+
+    private X264Options() {
+    }
+
+    /**
+     * The most frames between two keyframes that x264 declared in this frame's SEI: empty when the
+     * frame carries none (another encoder, or not its first keyframe); {@link Long#MAX_VALUE} for
+     * {@code keyint=infinite}.
+     *
+     * @param frame            one access unit as length-prefixed NAL units
+     * @param avcConfiguration the stream's avcC, which gives the size of those lengths
+     */
+    public static OptionalLong maxKeyframeInterval(Payload frame, Payload avcConfiguration) {
+        if (avcConfiguration.size() < 5) {
+            return OptionalLong.empty();
+        }
+        int lengthSize = (avcConfiguration.byteAt(4) & 0x03) + 1; // lengthSizeMinusOne
+        if (lengthSize == 3) {
+            return OptionalLong.empty(); // not a valid length size
+        }
+        int offset = 0;
+        while (offset + lengthSize < frame.size()) {
+            long length = 0;
+            for (int i = 0; i < lengthSize; i++) {
+                length = (length << 8) | (frame.byteAt(offset + i) & 0xFF);
+            }
+            offset += lengthSize;
+            if (length <= 0 || length > frame.size() - offset) {
+                return OptionalLong.empty();
+            }
+            if ((frame.byteAt(offset) & 0x1F) == NAL_SEI && length <= MAX_SEI_BYTES) {
+                OptionalLong declared = fromSei(unescape(frame, offset + 1, (int) length - 1));
+                if (declared.isPresent()) {
+                    return declared;
+                }
+            }
+            offset += (int) length;
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The RBSP of a NAL unit: emulation prevention bytes (00 00 03) taken out. */
+    private static byte[] unescape(Payload frame, int from, int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length);
+        int zeros = 0;
+        for (int i = from; i < from + length; i++) {
+            int b = frame.byteAt(i) & 0xFF;
+            if (zeros >= 2 && b == 3) {
+                zeros = 0;
+                continue;
+            }
+            zeros = b == 0 ? zeros + 1 : 0;
+            out.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    /** Walks the SEI messages of one NAL unit's RBSP (H.264 7.3.2.3) for x264's user data. */
+    private static OptionalLong fromSei(byte[] rbsp) {
+        int offset = 0;
+        while (offset < rbsp.length && (rbsp[offset] & 0xFF) != 0x80) { // 0x80: rbsp_trailing_bits
+            int type = 0;
+            while (offset < rbsp.length && (rbsp[offset] & 0xFF) == 0xFF) {
+                type += 255;
+                offset++;
+            }
+            if (offset >= rbsp.length) {
+                return OptionalLong.empty();
+            }
+            type += rbsp[offset++] & 0xFF;
+            int size = 0;
+            while (offset < rbsp.length && (rbsp[offset] & 0xFF) == 0xFF) {
+                size += 255;
+                offset++;
+            }
+            if (offset >= rbsp.length) {
+                return OptionalLong.empty();
+            }
+            size += rbsp[offset++] & 0xFF;
+            if (size > rbsp.length - offset) {
+                return OptionalLong.empty();
+            }
+            if (type == PAYLOAD_USER_DATA_UNREGISTERED && size > X264_UUID.length && isX264(rbsp, offset)) {
+                String text = new String(rbsp, offset + X264_UUID.length, size - X264_UUID.length, StandardCharsets.ISO_8859_1);
+                return keyint(text);
+            }
+            offset += size;
+        }
+        return OptionalLong.empty();
+    }
+
+    private static boolean isX264(byte[] rbsp, int offset) {
+        for (int i = 0; i < X264_UUID.length; i++) {
+            if (rbsp[offset + i] != X264_UUID[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static OptionalLong keyint(String text) {
+        int options = text.indexOf("options: ");
+        if (options < 0) {
+            return OptionalLong.empty();
+        }
+        Matcher matcher = KEYINT.matcher(text.substring(options + "options: ".length()).replace('\0', ' '));
+        if (!matcher.find()) {
+            return OptionalLong.empty();
+        }
+        String value = matcher.group(1);
+        return OptionalLong.of(value.equals("infinite") ? Long.MAX_VALUE : Long.parseLong(value));
+    }
+}

@@ -162,6 +162,8 @@ class EdgeRegionIT {
         }
         assertThat(proxy.playbackRequests()).as("no upstream traffic for refused requests").isEmpty();
 
+        floodOfMadeUpChannelsLeavesThePushesIntact(proxy, originHttp, a, b, media, rendition);
+
         // The owner of the channel dies: the other edge keeps serving the live stream and takes over.
         RunningProcess owner = ownerOf("alice", edgeA, edgeB);
         RunningProcess survivor = owner == edgeA ? edgeB : edgeA;
@@ -191,6 +193,59 @@ class EdgeRegionIT {
         TimeUnit.SECONDS.sleep(2);
         assertThat(metric(survivorUrl, "vcdn_edge_pushed_parts_total")).as("the survivor now owns and relays the channel")
                 .isGreaterThan(pushedBefore);
+    }
+
+    /**
+     * 5,000 requests for channels that do not exist, each name asked twice, over both edges: all
+     * answered 404, each name asked upstream at most once, and none followed: the region's one
+     * subscription at the origin (which takes 1,000 channels) still pushes the watched channel,
+     * whose blocking reloads are answered without asking the origin.
+     */
+    private void floodOfMadeUpChannelsLeavesThePushesIntact(RecordingProxy proxy, int originHttp, String a, String b,
+                                                            String media, String rendition) throws Exception {
+        proxy.reset();
+        java.util.Random random = new java.util.Random(7);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            names.add("nobody" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
+        }
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+        List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String edge = i % 2 == 0 ? a : b;
+            String target = i % 4 < 2 ? "/live/" + names.get(i) + "/master.m3u8"
+                    : "/live/" + names.get(i) + "/" + rendition + "/index.m3u8";
+            for (int twice = 0; twice < 2; twice++) {
+                inFlight.acquire();
+                answers.add(getAsync(edge + target).whenComplete((response, error) -> inFlight.release()));
+            }
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+        for (CompletableFuture<HttpResponse<byte[]>> answer : answers) {
+            assertThat(answer.get().statusCode()).isEqualTo(404);
+        }
+        Map<String, Integer> upstream = proxy.playbackRequests();
+        System.out.printf("flood: %d requests for %d made-up channels, %d upstream%n", answers.size(), names.size(),
+                upstream.values().stream().mapToInt(Integer::intValue).sum());
+        assertThat(upstream.values()).as("each made-up playlist asked upstream once: the second request collapsed or remembered")
+                .allSatisfy(count -> assertThat(count).isEqualTo(1));
+
+        // The watched channel: still pushed to both edges, a blocking reload answered from that.
+        for (String edge : List.of(a, b)) {
+            double pushed = metric(edge, "vcdn_edge_pushed_parts_total");
+            TimeUnit.SECONDS.sleep(1);
+            assertThat(metric(edge, "vcdn_edge_pushed_parts_total")).as("pushes go on at " + edge).isGreaterThan(pushed);
+        }
+        assertThat(metric("http://127.0.0.1:" + originHttp, "vcdn_events_followed_channels"))
+                .as("channels the region follows at the origin: the watched one, none of the made-up ones").isEqualTo(1);
+        proxy.reset();
+        MediaPlaylist now = PlaylistParser.parseMedia(get(a + media).body());
+        String[] hint = now.preloadHint().orElseThrow().split("\\.");
+        String blocking = media + "?_HLS_msn=" + hint[0] + "&_HLS_part=" + hint[1];
+        for (String edge : List.of(a, b)) {
+            assertThat(get(edge + blocking).statusCode()).isEqualTo(200);
+        }
+        assertThat(proxy.count(blocking)).as("the blocking reload answered from pushes, not by the origin").isZero();
     }
 
     private RunningProcess startEdge(String cluster, int port, int otherPort, int originPort) throws Exception {

@@ -53,8 +53,14 @@ public record CachedResponse(int status, Optional<String> contentType, Optional<
                 timeToLive);
     }
 
+    /** The same answer, kept for {@code time} whatever its Cache-Control said. */
+    public CachedResponse keptFor(Duration time) {
+        return new CachedResponse(status, contentType, cacheControl, etag, body, time);
+    }
+
+    /** A 200 its Cache-Control lets us keep, or a 404 the edge chose to remember ({@link #keptFor}). */
     public boolean cacheable() {
-        return status == 200 && !timeToLive.isZero();
+        return (status == 200 || status == 404) && !timeToLive.isZero();
     }
 
     /** What the entry costs in memory, roughly: the body plus a fixed allowance for the rest. */

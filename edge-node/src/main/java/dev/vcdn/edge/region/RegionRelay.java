@@ -36,6 +36,11 @@ public final class RegionRelay {
     private static final Logger log = LoggerFactory.getLogger(RegionRelay.class);
     static final String EVENTS_ADDRESS = "vcdn.edge.events.";
     static final String WATCH_ADDRESS = "vcdn.edge.watch.";
+    /**
+     * Channels followed at once, by this node's viewers and by the region at this owner: what one
+     * subscription at the origin takes. Past it, a channel is served by pulling from upstream.
+     */
+    static final int MAX_FOLLOWED = EventCodec.MAX_CHANNELS;
 
     private final Vertx vertx;
     private final ChannelOwnership ownership;
@@ -51,6 +56,7 @@ public final class RegionRelay {
     /** Channels this node owns that someone in the region watches, with when they last said so. */
     private final Map<ChannelName, Long> regionInterest = new HashMap<>();
     private MessageConsumer<String> watchConsumer;
+    private boolean warnedFull;
 
     /** @param interestTimeout a channel no viewer asked for this long is let go */
     public RegionRelay(Vertx vertx, ChannelOwnership ownership, PushedStreams pushed, EdgeDirectory directory, Origins origins,
@@ -70,8 +76,11 @@ public final class RegionRelay {
         return watchConsumer.completion();
     }
 
-    /** A viewer of this node asked for something of {@code channel}. */
+    /** A viewer of this node found something of {@code channel}: it is followed while viewers keep asking. */
     public void touch(ChannelName channel) {
+        if (!localInterest.containsKey(channel) && full(localInterest)) {
+            return;
+        }
         if (localInterest.put(channel, nanoTime.getAsLong()) == null) {
             consumers.put(channel, vertx.eventBus().<Buffer>consumer(EVENTS_ADDRESS + channel.value(), this::pushedHere));
             announce(Set.of(channel));
@@ -140,9 +149,23 @@ public final class RegionRelay {
     }
 
     private void watchedInRegion(ChannelName channel) {
+        if (!regionInterest.containsKey(channel) && full(regionInterest)) {
+            return;
+        }
         if (regionInterest.put(channel, nanoTime.getAsLong()) == null) {
             follow();
         }
+    }
+
+    /** Whether no more channels can be followed: the next ones are pulled, and this is logged once until there is room. */
+    private boolean full(Map<ChannelName, Long> interest) {
+        boolean full = interest.size() >= MAX_FOLLOWED;
+        if (full && !warnedFull) {
+            log.warn("following {} channels, the most one node does: further channels are served by pulling from upstream",
+                    MAX_FOLLOWED);
+        }
+        warnedFull = full;
+        return full;
     }
 
     /** Subscribes to the origin for exactly the watched channels this node owns now. */

@@ -23,6 +23,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,12 +33,21 @@ import org.slf4j.LoggerFactory;
  * The playback URLs at the edge, answered like the origin would: from pushed state (playlists,
  * blocking reloads, preload-hinted parts, the moment they exist), else from the cache, else by
  * one collapsed fetch from the region's owner of the channel or the origin. Only canonical
- * requests get past the first line. Event-loop owned, with the state it reads.
+ * requests get past the first line. A channel is followed (its events pushed to the region)
+ * once something of it was found, never for a request that found nothing: names made up by the
+ * thousand cost one short-lived 404 each, not a subscription at the origin. Event-loop owned,
+ * with the state it reads.
  */
 public final class PlaybackHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PlaybackHandler.class);
     static final String STREAMS = "/api/streams";
+    /**
+     * How long a playlist the origin does not have is answered 404 from memory: a crowd asking for
+     * a channel that is not live costs one upstream request a second, and a channel going live is
+     * seen at most this late.
+     */
+    static final Duration NOT_FOUND_TTL = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final ResponseCache cache;
@@ -70,7 +80,6 @@ public final class PlaybackHandler {
     /** A canonical playback request, on the core event loop (the connection may belong to another). */
     void handle(RoutingContext ctx, PlaybackPath path) {
         boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
-        region.touch(path.channel());
         switch (path.object()) {
             case MEDIA_PLAYLIST -> {
                 if (!fromPeer) {
@@ -94,7 +103,7 @@ public final class PlaybackHandler {
         PlaylistUpdate latest = state.get().playlist().orElseThrow();
         // A playlist with EXT-X-ENDLIST never blocks, as at the origin.
         if (path.msn().isEmpty() || latest.ended()) {
-            respond(ctx, playlistResponse(path, latest));
+            respond(ctx, path, playlistResponse(path, latest));
             return;
         }
         long msn = path.msn().getAsLong();
@@ -103,7 +112,7 @@ public final class PlaybackHandler {
             return;
         }
         Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(channel, rendition, msn, path.part());
-        hold(ctx, path, fromPeer, waiting).onSuccess(update -> respond(ctx, playlistResponse(path, update)));
+        hold(ctx, path, fromPeer, waiting).onSuccess(update -> respond(ctx, path, playlistResponse(path, update)));
     }
 
     private static CachedResponse playlistResponse(PlaybackPath path, PlaylistUpdate update) {
@@ -117,7 +126,7 @@ public final class PlaybackHandler {
         Optional<CachedResponse> cached = cache.get(path.canonical());
         if (cached.isPresent()) {
             metrics.hit();
-            respond(ctx, cached.get());
+            respond(ctx, path, cached.get());
             return;
         }
         ChannelName channel = path.channel();
@@ -129,7 +138,7 @@ public final class PlaybackHandler {
             cachedOrFetched(ctx, path, fromPeer);
             return;
         }
-        hold(ctx, path, fromPeer, pushed.awaitPart(channel, rendition, msn, index)).onSuccess(bytes -> respond(ctx,
+        hold(ctx, path, fromPeer, pushed.awaitPart(channel, rendition, msn, index)).onSuccess(bytes -> respond(ctx, path,
                 cache.get(path.canonical()).orElseGet(() -> CachedResponse.ok(PlaybackHeaders.MEDIA_TYPE,
                         PlaybackHeaders.IMMUTABLE, Optional.empty(), bytes, Duration.ZERO))));
     }
@@ -170,19 +179,28 @@ public final class PlaybackHandler {
 
     /** From the cache, else one fetch upstream shared by everyone asking for the same object meanwhile. */
     private void cachedOrFetched(RoutingContext ctx, PlaybackPath path, boolean fromPeer) {
-        cachedOrFetched(ctx, path.canonical(), () -> fetch(path, region.peerToFill(path.channel(), fromPeer)));
+        cachedOrFetched(ctx, path.canonical(), () -> fetch(path, region.peerToFill(path.channel(), fromPeer))
+                .map(response -> remembered(path, response)), answer -> respond(ctx, path, answer));
     }
 
-    private void cachedOrFetched(RoutingContext ctx, String key, Supplier<Future<CachedResponse>> fetch) {
+    /** A playlist the origin does not have is kept briefly as such; any other answer as its Cache-Control says. */
+    private static CachedResponse remembered(PlaybackPath path, CachedResponse response) {
+        boolean playlist = path.object() == PlaybackPath.Kind.MULTIVARIANT_PLAYLIST
+                || path.object() == PlaybackPath.Kind.MEDIA_PLAYLIST;
+        return playlist && response.status() == 404 ? response.keptFor(NOT_FOUND_TTL) : response;
+    }
+
+    private void cachedOrFetched(RoutingContext ctx, String key, Supplier<Future<CachedResponse>> fetch,
+                                 Consumer<CachedResponse> respond) {
         Optional<CachedResponse> cached = cache.get(key);
         if (cached.isPresent()) {
             metrics.hit();
-            respond(ctx, cached.get());
+            respond.accept(cached.get());
             return;
         }
         metrics.miss();
         collapser.get(key, () -> fetch.get().map(response -> cache.put(key, response)))
-                .onSuccess(response -> respond(ctx, response))
+                .onSuccess(respond::accept)
                 .onFailure(error -> {
                     if (!ctx.response().ended()) {
                         ctx.fail(502);
@@ -195,7 +213,7 @@ public final class PlaybackHandler {
         cachedOrFetched(ctx, STREAMS, () -> {
             metrics.upstream(EdgeMetrics.STREAMS_KIND, EdgeMetrics.Source.ORIGIN);
             return fromOrigin(STREAMS, origins.count());
-        });
+        }, answer -> Responses.send(ctx, answer, metrics));
     }
 
     /**
@@ -230,7 +248,11 @@ public final class PlaybackHandler {
         });
     }
 
-    private void respond(RoutingContext ctx, CachedResponse answer) {
+    /** Sends the answer; one that found something of the channel keeps it followed in the region. */
+    private void respond(RoutingContext ctx, PlaybackPath path, CachedResponse answer) {
+        if (answer.status() < 300) {
+            region.touch(path.channel());
+        }
         Responses.send(ctx, answer, metrics);
     }
 }

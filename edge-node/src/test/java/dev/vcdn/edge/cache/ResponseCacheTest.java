@@ -48,11 +48,15 @@ class ResponseCacheTest {
                 Buffer.buffer("#EXTM3U"), Duration.ofSeconds(1)));
         cache.put("/live/a/720p/0.0.m4s", CachedResponse.ok("video/mp4", "public, max-age=300, immutable", Optional.empty(),
                 Buffer.buffer(new byte[100]), Duration.ofSeconds(60)));
-        cache.put("/live/a/720p/index.m3u8", new CachedResponse(404, Optional.empty(), Optional.empty(), Optional.empty(),
-                Buffer.buffer("gone"), Duration.ofSeconds(60)));
+        cache.put("/live/a/720p/index.m3u8", new CachedResponse(502, Optional.empty(), Optional.empty(), Optional.empty(),
+                Buffer.buffer("bad gateway"), Duration.ofSeconds(60)));
         assertThat(cache.get("/live/a/720p/index.m3u8")).as("errors are passed on, not kept").isEmpty();
+        cache.put("/live/b/master.m3u8", new CachedResponse(404, Optional.empty(), Optional.empty(), Optional.empty(),
+                Buffer.buffer("not found"), Duration.ZERO).keptFor(Duration.ofSeconds(1)));
+        assertThat(cache.get("/live/b/master.m3u8")).as("a 404 the edge chose to remember").isPresent();
         now.addAndGet(Duration.ofMillis(1500).toNanos());
         assertThat(cache.get("/live/a/master.m3u8")).isEmpty();
+        assertThat(cache.get("/live/b/master.m3u8")).isEmpty();
         assertThat(cache.get("/live/a/720p/0.0.m4s")).isPresent();
         now.addAndGet(Duration.ofSeconds(60).toNanos());
         assertThat(cache.get("/live/a/720p/0.0.m4s")).isEmpty();

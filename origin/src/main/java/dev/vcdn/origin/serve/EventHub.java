@@ -7,6 +7,7 @@ import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -44,6 +45,9 @@ public final class EventHub implements PackageEvents {
                 .description("Event subscribers cut off because they fell behind").register(metrics);
         this.eventsSent = Counter.builder("vcdn.events.sent")
                 .description("Events written to subscribers").register(metrics);
+        // Read by the scrape on another thread: a size read of a map the event loop changes, which is only ever stale.
+        Gauge.builder("vcdn.events.followed.channels", subscribers, Map::size)
+                .description("Channels at least one event subscriber follows").register(metrics);
     }
 
     /** Where events of channels other origins hold come from. */
@@ -87,10 +91,11 @@ public final class EventHub implements PackageEvents {
                 }
             }
         });
+        int refused = 0;
         for (ChannelName channel : subscription.subscribe()) {
-            if (mine.size() >= MAX_SUBSCRIPTIONS) {
-                socket.close((short) 1008, "too many subscriptions");
-                return;
+            if (mine.size() >= MAX_SUBSCRIPTIONS && !mine.contains(channel)) {
+                refused++; // the connection is kept: the channels it follows already go on being pushed
+                continue;
             }
             if (mine.add(channel)) {
                 subscribers.computeIfAbsent(channel, c -> new HashSet<>()).add(socket);
@@ -101,6 +106,10 @@ public final class EventHub implements PackageEvents {
                     holders.follow(channel);
                 }
             }
+        }
+        if (refused > 0) {
+            log.warn("events subscriber at its {} channels: remote={} refused={} more", MAX_SUBSCRIPTIONS,
+                    socket.remoteAddress(), refused);
         }
     }
 

@@ -81,6 +81,16 @@ public final class LiveOrigin implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /** The channel's RTMP URL for its backup encoder: the same key, {@code ?backup} after it. */
+    public String backupUrl() {
+        return publishUrl + "?backup";
+    }
+
+    /** The primary publisher now (started by {@link #publish}). */
+    public Process publisher() {
+        return publisher;
+    }
+
     /** Ends the publish as a streamer does: ffmpeg closes its RTMP session. */
     public void stopPublishing() {
         publisher.toHandle().destroy();

@@ -10,11 +10,15 @@ import java.util.Objects;
  * @param app           the application part of the URL ({@code live})
  * @param streamKey     the secret the streamer typed in
  * @param remoteAddress the publisher's IP address
+ * @param backup        the publisher is the channel's backup encoder: it stands by while the
+ *                      primary is live, and is packaged when the primary stops or stalls
  */
-public record PublishRequest(String protocol, String app, String streamKey, String remoteAddress) {
+public record PublishRequest(String protocol, String app, String streamKey, String remoteAddress, boolean backup) {
 
     /** Longer keys are refused before anyone is asked. */
     public static final int MAX_KEY_LENGTH = 256;
+    /** The parameter after the key that makes a publish the backup: {@code rtmp://host/live/KEY?backup}. */
+    public static final String BACKUP_PARAMETER = "backup";
 
     public PublishRequest {
         Objects.requireNonNull(protocol, "protocol");
@@ -23,12 +27,37 @@ public record PublishRequest(String protocol, String app, String streamKey, Stri
         Objects.requireNonNull(remoteAddress, "remoteAddress");
     }
 
+    /** A primary publish. */
+    public PublishRequest(String protocol, String app, String streamKey, String remoteAddress) {
+        this(protocol, app, streamKey, remoteAddress, false);
+    }
+
+    /**
+     * From the key as the encoder sent it, where parameters may follow a {@code ?} (RTMP stream
+     * names, SRT resources): they are not part of the key; a {@code backup} parameter makes the
+     * publish the channel's backup.
+     */
+    public static PublishRequest fromTypedKey(String protocol, String app, String typedKey, String remoteAddress) {
+        int query = typedKey.indexOf('?');
+        if (query < 0) {
+            return new PublishRequest(protocol, app, typedKey, remoteAddress, false);
+        }
+        boolean backup = false;
+        for (String parameter : typedKey.substring(query + 1).split("&", 64)) {
+            backup |= parameter.equals(BACKUP_PARAMETER) || parameter.equals(BACKUP_PARAMETER + "=1")
+                    || parameter.equals(BACKUP_PARAMETER + "=true");
+        }
+        return new PublishRequest(protocol, app, typedKey.substring(0, query), remoteAddress, backup);
+    }
+
+    /** The body of the auth call; {@code backup} only when it is one, so that a primary's body is as it always was. */
     public JsonObject toJson() {
-        return new JsonObject()
+        JsonObject json = new JsonObject()
                 .put("protocol", protocol)
                 .put("app", app)
                 .put("streamKey", streamKey)
                 .put("remoteAddress", remoteAddress);
+        return backup ? json.put(BACKUP_PARAMETER, true) : json;
     }
 
     /** The key as logs may show it: never the secret itself. */

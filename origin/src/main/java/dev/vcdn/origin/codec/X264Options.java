@@ -3,6 +3,7 @@ package dev.vcdn.origin.codec;
 import dev.vcdn.shared.media.Payload;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,32 +39,53 @@ public final class X264Options {
      * @param avcConfiguration the stream's avcC, which gives the size of those lengths
      */
     public static OptionalLong maxKeyframeInterval(Payload frame, Payload avcConfiguration) {
+        return find(frame, avcConfiguration).map(found -> OptionalLong.of(found.maxFrames())).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * The NAL unit (with its length in front) that carries x264's options in this frame, to be
+     * put in front of a later keyframe when a stream is taken up from there.
+     */
+    public static Optional<byte[]> seiUnit(Payload frame, Payload avcConfiguration) {
+        return find(frame, avcConfiguration).map(found -> {
+            byte[] unit = new byte[found.end() - found.start()];
+            frame.copyTo(found.start(), unit, 0, unit.length);
+            return unit;
+        });
+    }
+
+    /** Where x264's SEI unit is in the frame: from its length prefix to its end, and what it declares. */
+    private record Found(int start, int end, long maxFrames) {
+    }
+
+    private static Optional<Found> find(Payload frame, Payload avcConfiguration) {
         if (avcConfiguration.size() < 5) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         int lengthSize = (avcConfiguration.byteAt(4) & 0x03) + 1; // lengthSizeMinusOne
         if (lengthSize == 3) {
-            return OptionalLong.empty(); // not a valid length size
+            return Optional.empty(); // not a valid length size
         }
         int offset = 0;
         while (offset + lengthSize < frame.size()) {
+            int start = offset;
             long length = 0;
             for (int i = 0; i < lengthSize; i++) {
                 length = (length << 8) | (frame.byteAt(offset + i) & 0xFF);
             }
             offset += lengthSize;
             if (length <= 0 || length > frame.size() - offset) {
-                return OptionalLong.empty();
+                return Optional.empty();
             }
             if ((frame.byteAt(offset) & 0x1F) == NAL_SEI && length <= MAX_SEI_BYTES) {
                 OptionalLong declared = fromSei(unescape(frame, offset + 1, (int) length - 1));
                 if (declared.isPresent()) {
-                    return declared;
+                    return Optional.of(new Found(start, offset + (int) length, declared.getAsLong()));
                 }
             }
             offset += (int) length;
         }
-        return OptionalLong.empty();
+        return Optional.empty();
     }
 
     /** The RBSP of a NAL unit: emulation prevention bytes (00 00 03) taken out. */

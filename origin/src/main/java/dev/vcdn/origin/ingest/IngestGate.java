@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one way in for every ingest protocol: ask the auth server, claim the channel in the
- * registry (one publisher per channel), start the pipeline.
+ * registry (one publisher per channel), start the pipeline; or, for a channel's backup encoder,
+ * let it stand by ({@link LiveStream}).
  */
 public final class IngestGate {
 
@@ -41,6 +42,8 @@ public final class IngestGate {
     private final MeterRegistry metrics;
     private final Counter accepted;
     private final Map<PublishRefusedException.Reason, Counter> refused = new EnumMap<>(PublishRefusedException.Reason.class);
+    private final Publishers publishers = new Publishers();
+    private final LiveStream.Packaging packaging = new StreamPackaging();
 
     public IngestGate(Vertx vertx, AuthClient auth, StreamRegistry registry, PipelineFactory pipelines, String node,
                       Clock clock, MeterRegistry metrics) {
@@ -63,46 +66,34 @@ public final class IngestGate {
     /** The accepted stream, or a {@link PublishRefusedException}. */
     public Future<LiveStream> open(PublishRequest request) {
         return auth.authorize(request)
-                .compose(grant -> claim(grant).compose(target -> start(grant, target)))
+                .compose(grant -> request.backup() ? standBy(grant) : claim(grant).compose(target -> start(grant, target)))
                 .onSuccess(stream -> {
                     accepted.increment();
-                    log.info("stream started: channel={} stream={} protocol={} remote={}", stream.grant().channel(),
-                            stream.grant().streamId(), request.protocol(), request.remoteAddress());
+                    log.info("stream started: channel={} stream={} protocol={} remote={}{}", stream.grant().channel(),
+                            stream.grant().streamId(), request.protocol(), request.remoteAddress(),
+                            request.backup() ? " (backup encoder, standing by)" : "");
                 })
                 .onFailure(error -> {
                     if (error instanceof PublishRefusedException refusal) {
                         refused.get(refusal.reason()).increment();
                     }
-                    log.info("publish refused: protocol={} remote={} key={} reason={}", request.protocol(),
-                            request.remoteAddress(), request.redactedKey(), error.getMessage());
+                    log.info("publish refused: protocol={} remote={} key={}{} reason={}", request.protocol(),
+                            request.remoteAddress(), request.redactedKey(), request.backup() ? " (backup)" : "",
+                            error.getMessage());
                 });
     }
 
     private Future<StreamTarget> claim(PublishGrant grant) {
-        StreamTarget target = new StreamTarget(grant.channel(), grant.streamId(), node, clock.instant(),
-                SourceInfo.UNKNOWN, grant.features().renditions(), StreamTarget.State.STARTING);
+        StreamTarget target = packaging.entry(grant, false);
         return registry.claim(target).map(target).recover(error -> auth.unpublish(grant, "refused: " + error.getMessage())
                 .transform(ignored -> Future.failedFuture(error)));
     }
 
     /** The claimed stream with its pipeline; a pipeline that cannot start gives the channel back. */
     private Future<LiveStream> start(PublishGrant grant, StreamTarget target) {
-        Context context = vertx.getOrCreateContext();
-        LiveStream[] stream = new LiveStream[1];
-        MediaSink sink;
+        LiveStream stream;
         try {
-            // The ladder is planned once media flows, so only after the stream below exists.
-            sink = pipelines.start(grant, new PipelineListener() {
-                @Override
-                public void ladderStarted(LadderStarted ladder) {
-                    context.runOnContext(ignored -> stream[0].ladderReady(ladder));
-                }
-
-                @Override
-                public void failed(String reason) {
-                    context.runOnContext(ignored -> stream[0].pipelineFailed(reason));
-                }
-            });
+            stream = LiveStream.packaged(vertx, grant, target, metrics, registry, auth, packaging, publishers);
         } catch (RuntimeException e) {
             log.error("pipeline did not start: channel={} stream={} error={}", grant.channel(), grant.streamId(), e.toString(), e);
             Future<Void> released = registry.release(grant.channel(), grant.streamId());
@@ -110,7 +101,60 @@ public final class IngestGate {
             return Future.join(released, told).transform(ignored -> Future.failedFuture(
                     new IllegalStateException("the stream's pipeline did not start: " + e.getMessage(), e)));
         }
-        stream[0] = new LiveStream(vertx, grant, target, new CountingSink(sink, metrics), registry, auth);
-        return Future.succeededFuture(stream[0]);
+        publishers.primary(stream);
+        // A backup packaged here meanwhile gives the channel back at once (one elsewhere sees its entry gone).
+        publishers.backup(grant.channel()).ifPresent(LiveStream::primaryIsBack);
+        return Future.succeededFuture(stream);
+    }
+
+    /** A backup encoder: accepted, standing by; one per channel at an origin. */
+    private Future<LiveStream> standBy(PublishGrant grant) {
+        LiveStream stream = LiveStream.standingBy(vertx, grant, metrics, registry, auth, packaging, publishers);
+        if (!publishers.backup(stream)) {
+            PublishRefusedException refusal = new PublishRefusedException(PublishRefusedException.Reason.ALREADY_LIVE,
+                    "channel " + grant.channel() + " has a backup encoder connected already");
+            return stream.end("refused: " + refusal.getMessage()).transform(ignored -> Future.failedFuture(refusal));
+        }
+        return Future.succeededFuture(stream);
+    }
+
+    /** A publish's registry entry and pipeline; what the pipeline tells goes to its stream while it still feeds it. */
+    private final class StreamPackaging implements LiveStream.Packaging {
+
+        @Override
+        public StreamTarget entry(PublishGrant publish, boolean backup) {
+            return new StreamTarget(publish.channel(), publish.streamId(), node, clock.instant(), SourceInfo.UNKNOWN,
+                    publish.features().renditions(), StreamTarget.State.STARTING, backup);
+        }
+
+        @Override
+        public MediaSink startPipeline(PublishGrant publish, LiveStream stream) {
+            Context context = vertx.getOrCreateContext();
+            // The ladder is planned once media flows, so only after the stream exists.
+            return pipelines.start(publish, new PipelineListener() {
+                @Override
+                public void ladderStarted(LadderStarted ladder) {
+                    context.runOnContext(ignored -> {
+                        if (current(stream)) {
+                            stream.ladderReady(ladder);
+                        }
+                    });
+                }
+
+                @Override
+                public void failed(String reason) {
+                    context.runOnContext(ignored -> {
+                        if (current(stream)) {
+                            stream.pipelineFailed(reason);
+                        }
+                    });
+                }
+
+                /** A backup that stood by since has another pipeline, or none: this one's news is not its. */
+                private boolean current(LiveStream fed) {
+                    return fed.packagedAs().map(publish.streamId()::equals).orElse(false);
+                }
+            });
+        }
     }
 }

@@ -66,16 +66,18 @@ public final class StreamRegistry {
 
     /**
      * Records a new stream, or fails with ALREADY_LIVE when the channel has one. The entry of a
-     * member that has left is taken over: its stream died with it.
+     * member that has left is taken over: its stream died with it; so is a backup's entry by a
+     * primary: the primary is back, and the backup stands by again once it sees its entry gone.
      */
     public Future<Void> claim(StreamTarget target) {
         String key = target.channel().value();
         JsonObject entry = entry(target);
         return map().compose(map -> map.putIfAbsent(key, entry, entryTtl.toMillis())
-                .compose(existing -> existing == null || !heldByLeftMember(existing)
+                .compose(existing -> existing == null || !replaceable(existing, target)
                         ? Future.succeededFuture(existing)
                         : map.removeIfPresent(key, existing).compose(removed -> {
-                            log.info("stream {} of {} taken over: its origin left the cluster", existing.getString("streamId"), key);
+                            log.info("stream {} of {} taken over: {}", existing.getString("streamId"), key,
+                                    heldByLeftMember(existing) ? "its origin left the cluster" : "its primary publishes again");
                             return map.putIfAbsent(key, entry, entryTtl.toMillis());
                         })))
                 .compose(existing -> existing == null
@@ -83,6 +85,11 @@ public final class StreamRegistry {
                         : Future.failedFuture(new PublishRefusedException(PublishRefusedException.Reason.ALREADY_LIVE,
                                 "channel " + target.channel() + " is already live (stream "
                                         + existing.getString("streamId") + ")")));
+    }
+
+    /** Whether {@code claimant} may take the channel from the stream of {@code existing}. */
+    private boolean replaceable(JsonObject existing, StreamTarget claimant) {
+        return heldByLeftMember(existing) || (!claimant.backup() && Boolean.TRUE.equals(existing.getValue("backup")));
     }
 
     private JsonObject entry(StreamTarget target) {

@@ -14,10 +14,12 @@ import java.util.Objects;
 /**
  * A live stream as the origin cluster knows it: which node holds it and what it carries.
  *
- * @param node where it is held: that node's HTTP address, so other origins can proxy to it
+ * @param node   where it is held: that node's HTTP address, so other origins can proxy to it
+ * @param backup it comes from the channel's backup encoder, standing in for the primary: a
+ *               primary that publishes again takes the channel back
  */
 public record StreamTarget(ChannelName channel, StreamId streamId, String node, Instant startedAt, SourceInfo source,
-                           List<String> renditions, State state) {
+                           List<String> renditions, State state, boolean backup) {
 
     public enum State {
         /** Accepted, media not yet flowing. */
@@ -43,11 +45,11 @@ public record StreamTarget(ChannelName channel, StreamId streamId, String node, 
     }
 
     public StreamTarget with(SourceInfo newSource, State newState) {
-        return new StreamTarget(channel, streamId, node, startedAt, newSource, renditions, newState);
+        return new StreamTarget(channel, streamId, node, startedAt, newSource, renditions, newState, backup);
     }
 
     public StreamTarget withRenditions(List<String> newRenditions) {
-        return new StreamTarget(channel, streamId, node, startedAt, source, newRenditions, state);
+        return new StreamTarget(channel, streamId, node, startedAt, source, newRenditions, state, backup);
     }
 
     public JsonObject toJson() {
@@ -58,7 +60,8 @@ public record StreamTarget(ChannelName channel, StreamId streamId, String node, 
                 .put("startedAt", startedAt.toString())
                 .put("source", source.toJson())
                 .put("renditions", new JsonArray(renditions))
-                .put("state", state.name().toLowerCase(Locale.ROOT));
+                .put("state", state.name().toLowerCase(Locale.ROOT))
+                .put("backup", backup);
     }
 
     /** @throws IllegalArgumentException on an entry that is not one this class wrote */
@@ -73,7 +76,8 @@ public record StreamTarget(ChannelName channel, StreamId streamId, String node, 
                     Instant.parse(json.getString("startedAt")),
                     SourceInfo.fromJson(json.getJsonObject("source", new JsonObject())),
                     renditions,
-                    State.valueOf(json.getString("state").toUpperCase(Locale.ROOT)));
+                    State.valueOf(json.getString("state").toUpperCase(Locale.ROOT)),
+                    json.getBoolean("backup", false));
         } catch (RuntimeException e) { // ClassCastException, NullPointerException, DateTimeParseException...
             throw new IllegalArgumentException("malformed stream entry: " + e, e);
         }

@@ -47,7 +47,7 @@ class LeftMemberTest {
 
     private static StreamTarget stream(StreamId id, String node) {
         return new StreamTarget(ChannelName.of("dave"), id, node, Instant.parse("2026-01-01T00:00:00Z"), SourceInfo.UNKNOWN,
-                List.of("source"), StreamTarget.State.LIVE);
+                List.of("source"), StreamTarget.State.LIVE, false);
     }
 
     private static <T> T await(Future<T> future) throws Exception {

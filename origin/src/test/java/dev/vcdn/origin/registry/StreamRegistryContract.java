@@ -43,7 +43,7 @@ abstract class StreamRegistryContract {
 
     static StreamTarget target(String channel, StreamId id, String node) {
         return new StreamTarget(ChannelName.of(channel), id, node, Instant.parse("2026-01-01T00:00:00Z"), SourceInfo.UNKNOWN,
-                List.of("source", "720p"), StreamTarget.State.STARTING);
+                List.of("source", "720p"), StreamTarget.State.STARTING, false);
     }
 
     @Test
@@ -63,6 +63,31 @@ abstract class StreamRegistryContract {
                     assertThat(live).extracting(StreamTarget::streamId).containsExactly(first);
                     test.completeNow();
                 })));
+    }
+
+    @Test
+    void aPrimaryTakesTheChannelBackFromItsBackupButNotTheOtherWayRound(VertxTestContext test) {
+        StreamId backup = StreamId.random();
+        StreamId primary = StreamId.random();
+        StreamId anotherBackup = StreamId.random();
+        StreamTarget backupTarget = backup(target("alice", backup, "a"));
+        nodeA().claim(backupTarget)
+                .compose(claimed -> nodeB().claim(backup(target("alice", anotherBackup, "b"))).transform(Future::succeededFuture))
+                .compose(secondBackup -> nodeB().claim(target("alice", primary, "b")).map(secondBackup))
+                .compose(secondBackup -> nodeA().refresh(backupTarget).compose(backupStillHolds -> nodeB().holder(ChannelName.of("alice"))
+                        .map(holder -> List.of(secondBackup, backupStillHolds, holder))))
+                .onComplete(test.succeeding(results -> test.verify(() -> {
+                    assertThat(((io.vertx.core.AsyncResult<?>) results.get(0)).failed())
+                            .as("a backup never takes a backup's channel").isTrue();
+                    assertThat(results.get(1)).as("the backup's entry is gone: it sees the primary took over").isEqualTo(false);
+                    assertThat(((Optional<?>) results.get(2))).get().extracting(t -> ((StreamTarget) t).streamId()).isEqualTo(primary);
+                    test.completeNow();
+                })));
+    }
+
+    private static StreamTarget backup(StreamTarget target) {
+        return new StreamTarget(target.channel(), target.streamId(), target.node(), target.startedAt(), target.source(),
+                target.renditions(), target.state(), true);
     }
 
     @Test

@@ -120,7 +120,7 @@ final class RtmpConnection implements RtmpSession.Listener {
     public void publishRequested(String app, String streamKey) {
         vertx.cancelTimer(handshakeTimer);
         pause(PauseReason.AUTHORIZING);
-        gate.open(new PublishRequest(protocol, app, streamKey, remoteAddress)).onComplete(result -> {
+        gate.open(PublishRequest.fromTypedKey(protocol, app, streamKey, remoteAddress)).onComplete(result -> {
             if (closing) {
                 if (result.succeeded()) {
                     result.result().end("publisher left during authorization");
@@ -132,7 +132,7 @@ final class RtmpConnection implements RtmpSession.Listener {
                 return;
             }
             live = result.result();
-            live.onPipelineFailure(reason -> close("pipeline failed: " + reason));
+            live.whenEndedByOrigin(reason -> close("ended by the origin: " + reason));
             lastActivity = System.nanoTime();
             try {
                 session.accept(live.grant().channel() + " is now live");

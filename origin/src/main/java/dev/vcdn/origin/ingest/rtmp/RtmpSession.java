@@ -217,7 +217,7 @@ final class RtmpSession {
         }
         String name = args.size() >= 2 && args.get(1) instanceof AmfString s ? s.value() : "";
         phase = Phase.AUTHORIZING;
-        listener.publishRequested(app, name.replaceAll("\\?.*$", ""));
+        listener.publishRequested(app, name); // parameters after a '?' are read, and taken off, by the gate
     }
 
     /** The publish was accepted: the publisher is told, and what it sent meanwhile is handled now. */

@@ -172,7 +172,7 @@ public final class SrtIngestVerticle extends VerticleBase {
         }
         authorizing.add(callerKey);
         SrtStreamId streamId = SrtStreamId.parse(request.streamId().orElseThrow()).orElseThrow();
-        keys(request, caller).compose(crypto -> gate.open(new PublishRequest("srt", streamId.app(), streamId.key(),
+        keys(request, caller).compose(crypto -> gate.open(PublishRequest.fromTypedKey("srt", streamId.app(), streamId.key(),
                         caller.hostAddress())).map(stream -> new Accepted(stream, crypto)))
                 .onComplete(opened -> {
                     authorizing.remove(callerKey);
@@ -289,7 +289,7 @@ public final class SrtIngestVerticle extends VerticleBase {
             timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
         }
         connections.put(socketId, connection);
-        stream.onPipelineFailure(reason -> close(connection, "pipeline failed: " + reason, true));
+        stream.whenEndedByOrigin(reason -> close(connection, "ended by the origin: " + reason, true));
         connectionsByAddress.merge(caller.hostAddress(), 1, Integer::sum);
         openConnections.set(connections.size());
         send(answer, caller);

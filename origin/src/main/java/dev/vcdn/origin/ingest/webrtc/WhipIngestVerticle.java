@@ -116,7 +116,8 @@ public final class WhipIngestVerticle extends VerticleBase {
      *
      * @param httpLocalHost the address the publisher's HTTP request reached: our candidate unless configured
      */
-    public Future<Answer> publish(String app, String streamKey, String offerSdp, String remoteHost, String httpLocalHost) {
+    public Future<Answer> publish(String app, String streamKey, boolean backup, String offerSdp, String remoteHost,
+                                  String httpLocalHost) {
         return onOwnContext(() -> {
             if (sessions.size() + authorizing >= settings.maxSessions()) {
                 return Future.failedFuture(new WhipRefusal(503, "too many WebRTC sessions"));
@@ -130,7 +131,7 @@ public final class WhipIngestVerticle extends VerticleBase {
                 return Future.failedFuture(new WhipRefusal(400, "unusable offer: " + e.getMessage()));
             }
             authorizing++;
-            return gate.open(new PublishRequest("whip", app, streamKey, remoteHost))
+            return gate.open(new PublishRequest("whip", app, streamKey, remoteHost, backup))
                     .recover(error -> Future.failedFuture(refusal(error)))
                     .eventually(() -> {
                         authorizing--;
@@ -159,7 +160,7 @@ public final class WhipIngestVerticle extends VerticleBase {
                 new WhipSession.Environment(settings, identity, random, this::send,
                         task -> context.runOnContext(ignored -> task.run()), stats, this::forget),
                 System.currentTimeMillis());
-        stream.onPipelineFailure(reason -> session.close("pipeline failed: " + reason));
+        stream.whenEndedByOrigin(reason -> session.close("ended by the origin: " + reason));
         sessions.put(id, session);
         byUfrag.put(ice.ufrag(), session);
         sessionCount = sessions.size();

@@ -1,5 +1,6 @@
 package dev.vcdn.origin.ingest.webrtc;
 
+import dev.vcdn.origin.auth.PublishRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -56,7 +57,9 @@ public final class WhipRoutes {
             return;
         }
         String app = ctx.pathParam("app");
-        whip.publish(app, key.get(), ctx.body().asString(), ctx.request().remoteAddress().hostAddress(),
+        // The backup encoder's WHIP URL ends in ?backup, as an RTMP backup's key does.
+        boolean backup = ctx.request().getParam(PublishRequest.BACKUP_PARAMETER) != null;
+        whip.publish(app, key.get(), backup, ctx.body().asString(), ctx.request().remoteAddress().hostAddress(),
                 ctx.request().localAddress().hostAddress()).onComplete(answered -> {
             if (answered.failed()) {
                 fail(ctx, answered.cause());

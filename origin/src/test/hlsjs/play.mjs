@@ -21,14 +21,18 @@ await page.evaluate((src) => {
   const hls = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 });
   window.hls = hls;
   hls.on(Hls.Events.ERROR, (e, d) => console.log('hls error', d.type, d.details, d.fatal));
+  window.stalls = 0;
+  video.addEventListener('waiting', () => { if (video.currentTime > 0) window.stalls++; });
   hls.loadSource(src); hls.attachMedia(video);
   hls.on(Hls.Events.MANIFEST_PARSED, () => video.play());
 }, url);
 const samples = [];
 for (let i = 0; i < seconds; i++) {
   await page.waitForTimeout(1000);
+  // behind: how far the frame on screen is behind its ingest at the origin (PROGRAM-DATE-TIME), in seconds.
   samples.push(await page.evaluate(() => ({ time: document.getElementById('v').currentTime,
-     latency: window.hls.latency, level: window.hls.currentLevel, height: document.getElementById('v').videoHeight })));
+     latency: window.hls.latency, behind: window.hls.playingDate ? (Date.now() - window.hls.playingDate.getTime()) / 1000 : null,
+     level: window.hls.currentLevel, height: document.getElementById('v').videoHeight, stalls: window.stalls })));
 }
 console.log(JSON.stringify({ samples, errors, recovered }));
 await browser.close();

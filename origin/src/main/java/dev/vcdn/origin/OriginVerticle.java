@@ -74,7 +74,7 @@ public final class OriginVerticle extends ProcessVerticle {
         EventHub events = new EventHub(process.metrics());
         BroadcastLedger broadcasts = new BroadcastLedger(vertx, () -> node);
         Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
-                config.hls().reconnectGrace(), events, Clock.systemUTC(), broadcasts);
+                config.hls().reconnectGrace(), events, Clock.systemUTC(), broadcasts, process.metrics());
         new PlaybackRoutes(vertx, packages, events, registry, broadcasts, () -> node).mount(router);
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)

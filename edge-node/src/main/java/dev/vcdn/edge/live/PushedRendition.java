@@ -29,6 +29,7 @@ public final class PushedRendition {
     /** Parts of one segment as pushed, from its first; broken once a part was missed. */
     private static final class SegmentParts {
         final List<Buffer> parts = new ArrayList<>();
+        long durationMillis;
         boolean broken;
     }
 
@@ -88,8 +89,9 @@ public final class PushedRendition {
     }
 
     /** A part arrived; returns false when it does not follow the parts before it (a part was missed). */
-    boolean addPart(long msn, int index, Buffer bytes) {
+    boolean addPart(long msn, int index, Buffer bytes, long durationMillis) {
         SegmentParts segment = parts.computeIfAbsent(msn, m -> new SegmentParts());
+        segment.durationMillis += durationMillis;
         boolean inOrder = !segment.broken && index == segment.parts.size();
         if (inOrder) {
             segment.parts.add(bytes);
@@ -108,6 +110,12 @@ public final class PushedRendition {
             }
         }
         return inOrder;
+    }
+
+    /** Media time of segment {@code msn} pushed so far: where its newest part ends, from the segment's start. */
+    long pushedMillis(long msn) {
+        SegmentParts segment = parts.get(msn);
+        return segment == null ? 0 : segment.durationMillis;
     }
 
     /** The whole segment, when every part of it was pushed here in order. */

@@ -11,13 +11,16 @@ import dev.vcdn.shared.stream.RenditionId;
 import dev.vcdn.shared.stream.StreamId;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -58,6 +61,9 @@ public final class PushedStreams {
     private final Duration immutableTtl;
     private final Duration staleAfter;
     private final LongSupplier nanoTime;
+    private final Clock wallClock = Clock.systemUTC();
+    private Consumer<Duration> partAge = age -> {
+    };
     private final Map<ChannelName, PushedChannel> channels = new HashMap<>();
     private long partsReceived;
 
@@ -86,7 +92,11 @@ public final class PushedStreams {
             Buffer bytes = Buffer.buffer(part.bytes());
             keep(event.streamId(), path(event.channel(), part.rendition(), PlaybackPath.Kind.PART, OptionalLong.of(part.msn()),
                     OptionalInt.of(part.part())), bytes);
-            channel.rendition(part.rendition()).addPart(part.msn(), part.part(), bytes);
+            PushedRendition rendition = channel.rendition(part.rendition());
+            rendition.addPart(part.msn(), part.part(), bytes, part.durationMillis());
+            // Its last media's wall-clock time (PROGRAM-DATE-TIME), as the origin's ingest saw it, to now.
+            Instant end = part.segmentStart().plusMillis(rendition.pushedMillis(part.msn()));
+            partAge.accept(Duration.between(end, wallClock.instant()));
         } else if (event instanceof OriginEvent.SegmentComplete complete) {
             channel.rendition(complete.rendition()).assemble(complete.msn()).ifPresent(whole ->
                     keep(event.streamId(), path(event.channel(), complete.rendition(), PlaybackPath.Kind.SEGMENT,
@@ -186,6 +196,11 @@ public final class PushedStreams {
     /** Requests held for a push now. */
     public int waiting() {
         return channels.values().stream().flatMap(c -> c.renditions.values().stream()).mapToInt(PushedRendition::waiting).sum();
+    }
+
+    /** Told, for each pushed part, how long after its last media was ingested it arrived here (clocks in sync). */
+    public void onPartAge(Consumer<Duration> listener) {
+        this.partAge = listener;
     }
 
     public long partsReceived() {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
@@ -60,6 +61,11 @@ public final class EdgeMetrics {
                 .register(registry);
         FunctionCounter.builder("vcdn.edge.pushed.parts", pushed, PushedStreams::partsReceived)
                 .description("Parts pushed to this edge before any viewer asked").register(registry);
+        Timer partAge = Timer.builder("vcdn.edge.part.age")
+                .description("From a part's last media reaching the origin's ingest (its PROGRAM-DATE-TIME) to the part "
+                        + "arriving here; minus vcdn.packager.part.age at the origin, the push's transit")
+                .register(registry);
+        pushed.onPartAge(age -> partAge.record(age.isNegative() ? Duration.ZERO : age));
         FunctionCounter.builder("vcdn.edge.collapsed.requests", collapsed, c -> c.get().doubleValue())
                 .description("Requests that waited on another request's upstream fetch").register(registry);
         Gauge.builder("vcdn.edge.blocking.held", pushed, PushedStreams::waiting)

@@ -114,6 +114,7 @@ public final class PackagerOutput implements LadderOutput {
                 onWindow(id, window -> {
                     long playlistMsn = window.playlistMsn(msn);
                     window.addPart(playlistMsn, index, bytes, durationMillis, independent, start, lastOfSegment);
+                    window.segment(playlistMsn).ifPresent(segment -> packages.partServed(segment.mediaEnd()));
                     if (window.announceInit()) {
                         broadcast.initOf(id).ifPresent(events::publish); // before the first part that needs it
                     }

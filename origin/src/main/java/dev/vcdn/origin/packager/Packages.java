@@ -5,10 +5,13 @@ import dev.vcdn.origin.registry.BroadcastRecord;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.StreamId;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,7 @@ public final class Packages {
     private final PackageEvents events;
     private final Duration reconnectGrace;
     private final Clock clock;
+    private final Timer partAge;
     private final BroadcastLedger ledger;
     private final BroadcastRecorder recorder;
 
@@ -62,8 +66,11 @@ public final class Packages {
      * @param ledger         the cluster's broadcasts: where one is continued from another origin
      */
     public Packages(Context context, PackagingSettings settings, PackagingSettings lowLatency, Duration reconnectGrace,
-                    PackageEvents events, Clock clock, BroadcastLedger ledger) {
+                    PackageEvents events, Clock clock, BroadcastLedger ledger, MeterRegistry metrics) {
         this.context = context;
+        this.partAge = Timer.builder("vcdn.packager.part.age")
+                .description("From a part's last media reaching ingest (its PROGRAM-DATE-TIME) to the part being served")
+                .register(metrics);
         this.settings = settings;
         this.lowLatency = lowLatency;
         this.reconnectGrace = reconnectGrace;
@@ -225,6 +232,12 @@ public final class Packages {
                 ended(broadcast);
             }
         }));
+    }
+
+    /** A part that ends at {@code mediaEnd} (wall-clock time of its last media at ingest) is served from now on. */
+    void partServed(Instant mediaEnd) {
+        Duration age = Duration.between(mediaEnd, clock.instant());
+        partAge.record(age.isNegative() ? Duration.ZERO : age);
     }
 
     /** A part was added to the broadcast (on the event loop). */

@@ -45,6 +45,11 @@ public final class RenditionWindow {
         long durationMillis;
         boolean complete;
 
+        /** Wall-clock time (at ingest) where its newest part ends. */
+        Instant mediaEnd() {
+            return programDateTime.plusMillis(durationMillis);
+        }
+
         public boolean complete() {
             return complete;
         }
@@ -80,6 +85,13 @@ public final class RenditionWindow {
 
     private record Waiter(long msn, int part, Promise<Void> promise) {
     }
+
+    /**
+     * PART-HOLD-BACK in part targets: the least the spec allows (RFC 8216bis 4.4.3.8). Every part
+     * is told to the edges the moment it exists and blocking reloads are answered from there, so
+     * two parts of buffer hold; a third (the spec's "should") would add a part target of latency.
+     */
+    static final double PART_HOLD_BACK_PARTS = 2;
 
     private final PackagingSettings settings;
     /** Init segments by URI: the current one, and older ones that segments in the window are played with. */
@@ -446,7 +458,7 @@ public final class RenditionWindow {
         double partTarget = settings.partTargetSeconds();
         int target = settings.targetDurationSeconds();
         ServerControl control = new ServerControl(true, Optional.of(6.0 * target), false, Optional.of(3.0 * target),
-                Optional.of(3 * partTarget));
+                Optional.of(PART_HOLD_BACK_PARTS * partTarget));
         return new MediaPlaylist(9, target, firstMsn, discontinuitySequence, Optional.of(partTarget), Optional.of(control),
                 Optional.of(all.isEmpty() ? currentMap : all.get(0).map), 0, complete, pendingStart, pending, preloadHint, reports,
                 ended);

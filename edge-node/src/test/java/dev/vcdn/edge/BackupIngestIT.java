@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -106,11 +107,24 @@ class BackupIngestIT {
             newest = playlist.nextMsn();
             if (discontinuities(playlist) >= expected) {
                 assertThat(discontinuities(playlist)).as("one discontinuity per switch").isEqualTo(expected);
+                // The media after the switch is dated by when it was ingested, not by when its GOP began to be kept.
+                Instant dated = newestMediaStart(playlist);
+                assertThat(Duration.between(dated, Instant.now()).abs()).as("PROGRAM-DATE-TIME after the switch: %s", dated)
+                        .isLessThan(Duration.ofSeconds(4));
                 return (System.nanoTime() - started) / 1e9;
             }
             assertThat(System.nanoTime()).as("switched within 20 s").isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(100);
         }
+    }
+
+    /** PROGRAM-DATE-TIME of the newest segment (the open one's, when it has parts). */
+    private static Instant newestMediaStart(MediaPlaylist playlist) {
+        if (!playlist.pendingParts().isEmpty() && playlist.pendingStart().programDateTime().isPresent()) {
+            return playlist.pendingStart().programDateTime().get();
+        }
+        Segment last = playlist.segments().get(playlist.segments().size() - 1);
+        return last.programDateTime().orElseThrow();
     }
 
     /** The discontinuity number of the newest media in the playlist (its open segment's, when that starts one). */

@@ -58,7 +58,7 @@ public record CachedResponse(int status, Optional<String> contentType, Optional<
         return new CachedResponse(status, contentType, cacheControl, etag, body, time);
     }
 
-    /** A 200 its Cache-Control lets us keep, or a 404 the edge chose to remember ({@link #keptFor}). */
+    /** A 200 or a 404 (a channel live nowhere) with a time to keep it ({@link #keptFor} shortens it). */
     public boolean cacheable() {
         return (status == 200 || status == 404) && !timeToLive.isZero();
     }

@@ -12,7 +12,9 @@ import io.vertx.core.json.JsonArray;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +58,8 @@ public final class RegionRelay {
     /** Channels this node owns that someone in the region watches, with when they last said so. */
     private final Map<ChannelName, Long> regionInterest = new HashMap<>();
     private MessageConsumer<String> watchConsumer;
-    private boolean warnedFull;
+    /** The interest maps at their bound now: warned once each time one fills. */
+    private final Set<Map<ChannelName, Long>> warnedFull = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** @param interestTimeout a channel no viewer asked for this long is let go */
     public RegionRelay(Vertx vertx, ChannelOwnership ownership, PushedStreams pushed, EdgeDirectory directory, Origins origins,
@@ -160,11 +163,12 @@ public final class RegionRelay {
     /** Whether no more channels can be followed: the next ones are pulled, and this is logged once until there is room. */
     private boolean full(Map<ChannelName, Long> interest) {
         boolean full = interest.size() >= MAX_FOLLOWED;
-        if (full && !warnedFull) {
+        if (!full) {
+            warnedFull.remove(interest);
+        } else if (warnedFull.add(interest)) {
             log.warn("following {} channels, the most one node does: further channels are served by pulling from upstream",
                     MAX_FOLLOWED);
         }
-        warnedFull = full;
         return full;
     }
 

@@ -43,9 +43,9 @@ public final class PlaybackHandler {
     private static final Logger log = LoggerFactory.getLogger(PlaybackHandler.class);
     static final String STREAMS = "/api/streams";
     /**
-     * How long a playlist the origin does not have is answered 404 from memory: a crowd asking for
-     * a channel that is not live costs one upstream request a second, and a channel going live is
-     * seen at most this late.
+     * The longest a playlist of a channel live nowhere is answered 404 from memory: a crowd asking
+     * for made-up names costs one upstream request a second each. The origin says which 404s may be
+     * kept: never one for a channel going live there, whose playlist is a moment away.
      */
     static final Duration NOT_FOUND_TTL = Duration.ofSeconds(1);
 
@@ -183,11 +183,18 @@ public final class PlaybackHandler {
                 .map(response -> remembered(path, response)), answer -> respond(ctx, path, answer));
     }
 
-    /** A playlist the origin does not have is kept briefly as such; any other answer as its Cache-Control says. */
+    /**
+     * A 404 the origin lets us keep (the channel is live nowhere) is kept at most a second, and only
+     * for a playlist: a part not made yet is held for, never remembered as missing.
+     */
     private static CachedResponse remembered(PlaybackPath path, CachedResponse response) {
+        if (response.status() != 404) {
+            return response;
+        }
         boolean playlist = path.object() == PlaybackPath.Kind.MULTIVARIANT_PLAYLIST
                 || path.object() == PlaybackPath.Kind.MEDIA_PLAYLIST;
-        return playlist && response.status() == 404 ? response.keptFor(NOT_FOUND_TTL) : response;
+        Duration kept = playlist ? response.timeToLive() : Duration.ZERO;
+        return response.keptFor(kept.compareTo(NOT_FOUND_TTL) > 0 ? NOT_FOUND_TTL : kept);
     }
 
     private void cachedOrFetched(RoutingContext ctx, String key, Supplier<Future<CachedResponse>> fetch,

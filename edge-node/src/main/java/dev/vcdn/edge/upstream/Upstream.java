@@ -91,10 +91,15 @@ public final class Upstream {
         Optional<String> cacheControl = Optional.ofNullable(response.getHeader(HttpHeaders.CACHE_CONTROL));
         return new CachedResponse(response.statusCode(), Optional.ofNullable(response.getHeader(HttpHeaders.CONTENT_TYPE)),
                 cacheControl, Optional.ofNullable(response.getHeader(HttpHeaders.ETAG)), body,
-                response.statusCode() == 200 ? timeToLive(cacheControl.orElse("")) : Duration.ZERO);
+                keepable(response.statusCode()) ? timeToLive(cacheControl.orElse("")) : Duration.ZERO);
     }
 
-    /** From Cache-Control (of a 200; other answers are not kept unless the edge chooses to): immutable objects for the configured time, others for their max-age; never what says no-store. */
+    /** A 200, or a 404 whose Cache-Control allows it (nothing of that name exists anywhere); never another error. */
+    private static boolean keepable(int status) {
+        return status == 200 || status == 404;
+    }
+
+    /** From Cache-Control: immutable objects for the configured time, others for their max-age; never what says no-store. */
     Duration timeToLive(String cacheControl) {
         if (cacheControl.contains("no-store") || cacheControl.contains("private") || cacheControl.contains("no-cache")) {
             return Duration.ZERO;

@@ -53,7 +53,7 @@ class ResponseCacheTest {
         assertThat(cache.get("/live/a/720p/index.m3u8")).as("errors are passed on, not kept").isEmpty();
         cache.put("/live/b/master.m3u8", new CachedResponse(404, Optional.empty(), Optional.empty(), Optional.empty(),
                 Buffer.buffer("not found"), Duration.ZERO).keptFor(Duration.ofSeconds(1)));
-        assertThat(cache.get("/live/b/master.m3u8")).as("a 404 the edge chose to remember").isPresent();
+        assertThat(cache.get("/live/b/master.m3u8")).as("a 404 kept a second").isPresent();
         now.addAndGet(Duration.ofMillis(1500).toNanos());
         assertThat(cache.get("/live/a/master.m3u8")).isEmpty();
         assertThat(cache.get("/live/b/master.m3u8")).isEmpty();

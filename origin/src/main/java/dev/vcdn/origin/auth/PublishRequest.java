@@ -44,10 +44,17 @@ public record PublishRequest(String protocol, String app, String streamKey, Stri
         }
         boolean backup = false;
         for (String parameter : typedKey.substring(query + 1).split("&", 64)) {
-            backup |= parameter.equals(BACKUP_PARAMETER) || parameter.equals(BACKUP_PARAMETER + "=1")
-                    || parameter.equals(BACKUP_PARAMETER + "=true");
+            int equals = parameter.indexOf('=');
+            if ((equals < 0 ? parameter : parameter.substring(0, equals)).equals(BACKUP_PARAMETER)) {
+                backup = isBackup(equals < 0 ? "" : parameter.substring(equals + 1));
+            }
         }
         return new PublishRequest(protocol, app, typedKey.substring(0, query), remoteAddress, backup);
+    }
+
+    /** Whether the value of a {@code backup} parameter says so: present without a value, {@code 1} or {@code true}. */
+    public static boolean isBackup(String value) {
+        return value.isEmpty() || value.equals("1") || value.equalsIgnoreCase("true");
     }
 
     /** The body of the auth call; {@code backup} only when it is one, so that a primary's body is as it always was. */

@@ -1,5 +1,6 @@
 package dev.vcdn.origin.cluster;
 
+import dev.vcdn.shared.http.ErrorRenderer;
 import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -61,6 +62,8 @@ public final class HolderProxy {
                 ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
                         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
             } else {
+                // Live nowhere (not going live here either, which would be a moment from packaged): keepable.
+                ctx.put(ErrorRenderer.NOT_FOUND_KEEPABLE, found.result().node().isEmpty());
                 ctx.fail(404);
             }
         });

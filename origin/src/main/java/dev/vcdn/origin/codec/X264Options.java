@@ -26,14 +26,17 @@ public final class X264Options {
     /** x264's text is about 1 KB; an SEI NAL far larger than this is not its. */
     static final int MAX_SEI_BYTES = 16 * 1024;
     private static final Pattern KEYINT = Pattern.compile("(?:^| )keyint=(\\d{1,9}|infinite)(?: |$)");
+    /** Keyframes that are not IDR frames: a segment cannot start at them (its first pictures would need the one before). */
+    private static final Pattern NON_IDR_KEYFRAMES = Pattern.compile("(?:^| )(?:intra_refresh|open_gop)=1(?: |$)");
 
     private X264Options() {
     }
 
     /**
      * The most frames between two keyframes that x264 declared in this frame's SEI: empty when the
-     * frame carries none (another encoder, or not its first keyframe); {@link Long#MAX_VALUE} for
-     * {@code keyint=infinite}.
+     * frame carries none (another encoder, or not its first keyframe); {@link Long#MAX_VALUE} when
+     * no interval will do: {@code keyint=infinite}, or keyframes that are not IDR frames
+     * ({@code intra_refresh=1}, {@code open_gop=1}), which no segment can start at.
      *
      * @param frame            one access unit as length-prefixed NAL units
      * @param avcConfiguration the stream's avcC, which gives the size of those lengths
@@ -152,11 +155,16 @@ public final class X264Options {
         if (options < 0) {
             return OptionalLong.empty();
         }
-        Matcher matcher = KEYINT.matcher(text.substring(options + "options: ".length()).replace('\0', ' '));
+        String declared = text.substring(options + "options: ".length()).replace('\0', ' ');
+        Matcher matcher = KEYINT.matcher(declared);
         if (!matcher.find()) {
             return OptionalLong.empty();
         }
         String value = matcher.group(1);
-        return OptionalLong.of(value.equals("infinite") ? Long.MAX_VALUE : Long.parseLong(value));
+        long frames = value.equals("infinite") ? Long.MAX_VALUE : Long.parseLong(value);
+        if (frames < 1) {
+            return OptionalLong.empty(); // not what x264 writes: nothing declared
+        }
+        return OptionalLong.of(NON_IDR_KEYFRAMES.matcher(declared).find() ? Long.MAX_VALUE : frames);
     }
 }

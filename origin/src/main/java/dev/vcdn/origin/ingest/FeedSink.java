@@ -24,8 +24,8 @@ final class FeedSink implements MediaSink {
     /** A GOP larger than this is not kept (a 10 s GOP at 12 Mbit/s): the takeover waits for the next keyframe instead. */
     static final long MAX_KEPT_BYTES = 16L << 20;
     static final int MAX_KEPT_PACKETS = 3000;
-    /** The x264 options SEI is about 1 KB; anything far larger is not worth carrying. */
-    static final int MAX_SEI_BYTES = 16 * 1024;
+    /** Packets taken while the kept GOP is handed over, before the connection is made to wait. */
+    static final int MAX_HANDOVER_BACKLOG = 512;
 
     private final LongSupplier nanoTime;
     /** Keeps the newest GOP while packaged too (a backup's): standing by again, it can take over at once. */
@@ -41,14 +41,19 @@ final class FeedSink implements MediaSink {
     /** The kept GOP, handed over once packaged, before anything newer. */
     private final ArrayDeque<MediaPacket> handingOver = new ArrayDeque<>();
     private Runnable onWritable;
-    /** Written on the connection's event loop, read from others (a backup's, looking for a stalled primary). */
+    /**
+     * When the publisher last sent a packet; before its first it is not silent yet, nor while the
+     * connection waits for the pipeline (then it is us, not the publisher). Written on the
+     * connection's event loop, read from others (a backup's, looking for a stalled primary).
+     */
     private volatile long lastPacketNanos;
+    private volatile boolean sentAnything;
+    private volatile boolean waitingForPipeline;
     private boolean closed;
 
     private FeedSink(boolean alwaysKeep, LongSupplier nanoTime) {
         this.alwaysKeep = alwaysKeep;
         this.nanoTime = nanoTime;
-        this.lastPacketNanos = nanoTime.getAsLong();
     }
 
     /** A primary publisher's: packaged as soon as its pipeline is there ({@link #packageInto}), nothing kept after. */
@@ -67,28 +72,59 @@ final class FeedSink implements MediaSink {
             return true; // dropped: the publish is over
         }
         lastPacketNanos = nanoTime.getAsLong();
+        sentAnything = true;
         if (pipeline == null) {
             keep(packet);
             return true;
         }
         if (!handingOver.isEmpty()) {
-            return false; // after the kept GOP: the connection waits (whenWritable) and offers it again
+            // After the kept GOP, in order; a connection that cannot wait (WHIP's UDP) loses nothing meanwhile.
+            if (handingOver.size() >= MAX_HANDOVER_BACKLOG) {
+                return false;
+            }
+            handingOver.add(packet);
+            keepAlso(packet);
+            return true;
         }
         boolean taken = pipeline.offer(packet);
-        if (taken && alwaysKeep) {
-            keep(packet);
+        if (taken) {
+            keepAlso(packet);
         }
         return taken;
     }
 
+    private void keepAlso(MediaPacket packet) {
+        if (alwaysKeep) {
+            keep(packet);
+        }
+    }
+
+    /** The connection's callback is held here, whatever pipeline it waits for: standing by or closing runs it. */
     @Override
     public void whenWritable(Runnable callback) {
         if (pipeline == null || closed) {
             callback.run();
-        } else if (!handingOver.isEmpty()) {
-            onWritable = callback;
-        } else {
-            pipeline.whenWritable(callback);
+            return;
+        }
+        onWritable = callback;
+        waitingForPipeline = true;
+        if (handingOver.isEmpty()) {
+            MediaSink waitedFor = pipeline;
+            waitedFor.whenWritable(() -> {
+                if (pipeline == waitedFor) {
+                    writable();
+                }
+            });
+        }
+    }
+
+    private void writable() {
+        waitingForPipeline = false;
+        lastPacketNanos = nanoTime.getAsLong(); // the wait was ours: any silence counts from now
+        Runnable waiting = onWritable;
+        onWritable = null;
+        if (waiting != null) {
+            waiting.run();
         }
     }
 
@@ -101,11 +137,12 @@ final class FeedSink implements MediaSink {
             pipeline.close();
             pipeline = null;
         }
+        writable();
     }
 
-    /** Nanoseconds since the publisher last sent a packet. */
+    /** Nanoseconds since the publisher last sent a packet; 0 before its first, or while the connection waits for the pipeline. */
     long silentNanos() {
-        return nanoTime.getAsLong() - lastPacketNanos;
+        return !sentAnything || waitingForPipeline ? 0 : nanoTime.getAsLong() - lastPacketNanos;
     }
 
     /** Standing by with a GOP to start from (a backup that was packaged until now has one at once). */
@@ -147,11 +184,7 @@ final class FeedSink implements MediaSink {
             pipeline.close();
             pipeline = null;
         }
-        Runnable waiting = onWritable;
-        onWritable = null;
-        if (waiting != null) {
-            waiting.run();
-        }
+        writable();
     }
 
     private void handOver() {
@@ -159,19 +192,25 @@ final class FeedSink implements MediaSink {
             handingOver.pollFirst();
         }
         if (pipeline != null && !handingOver.isEmpty()) {
-            pipeline.whenWritable(this::handOver);
+            MediaSink waitedFor = pipeline;
+            waitedFor.whenWritable(() -> {
+                if (pipeline == waitedFor) {
+                    handOver();
+                }
+            });
             return;
         }
-        Runnable waiting = onWritable;
-        onWritable = null;
-        if (waiting != null) {
-            waiting.run();
+        if (onWritable != null) {
+            writable();
         }
     }
 
     private void keep(MediaPacket packet) {
         if (packet.isConfig()) {
             if (packet.kind() == MediaKind.VIDEO) {
+                if (videoConfig != null && !videoConfig.payload().equals(packet.payload())) {
+                    encoderSei = null; // another encoder, or the same one started again: its options may differ
+                }
                 videoConfig = packet;
             } else {
                 audioConfig = packet;
@@ -182,8 +221,7 @@ final class FeedSink implements MediaSink {
             gop.clear();
             gopBytes = 0;
             if (encoderSei == null && packet.codec() == Codec.H264 && videoConfig != null) {
-                encoderSei = X264Options.seiUnit(packet.payload(), videoConfig.payload())
-                        .filter(unit -> unit.length <= MAX_SEI_BYTES).orElse(null);
+                encoderSei = X264Options.seiUnit(packet.payload(), videoConfig.payload()).orElse(null);
             }
         } else if (gop.isEmpty()) {
             return; // nothing before the first keyframe can be decoded

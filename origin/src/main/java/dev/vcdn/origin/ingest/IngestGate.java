@@ -129,7 +129,7 @@ public final class IngestGate {
 
         @Override
         public MediaSink startPipeline(PublishGrant publish, LiveStream stream) {
-            Context context = vertx.getOrCreateContext();
+            Context context = stream.context();
             // The ladder is planned once media flows, so only after the stream exists.
             return pipelines.start(publish, new PipelineListener() {
                 @Override

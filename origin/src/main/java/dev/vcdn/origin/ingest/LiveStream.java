@@ -68,6 +68,8 @@ public final class LiveStream {
     private SourceInfo source = SourceInfo.UNKNOWN;
     private boolean ended;
     private boolean checking;
+    /** A stalled primary whose connection is being closed for its backup. */
+    private boolean givingWay;
     private Consumer<String> endConnection = reason -> end(reason);
 
     private LiveStream(Vertx vertx, PublishGrant grant, boolean backup, FeedSink feed, MeterRegistry metrics,
@@ -115,6 +117,11 @@ public final class LiveStream {
 
     boolean backup() {
         return backup;
+    }
+
+    /** The event loop that owns it: what its pipeline tells is handed to it there. */
+    Context context() {
+        return context;
     }
 
     /** The stream id it is packaged under now (a backup gets a new one each time it takes over); empty while standing by. */
@@ -169,7 +176,8 @@ public final class LiveStream {
     /** Ends a primary that stalled, for its backup (from the backup's event loop). */
     void giveWayToBackup(long silentMillis) {
         context.runOnContext(ignored -> {
-            if (!ended) {
+            if (!ended && !givingWay) {
+                givingWay = true;
                 log.warn("{} stream {} sent nothing for {} ms: its backup encoder takes over", grant.channel(), grant.streamId(),
                         silentMillis);
                 endConnection.accept("stalled for " + silentMillis + " ms; the backup encoder takes over");
@@ -186,22 +194,22 @@ public final class LiveStream {
         if (ended || checking || !feed.readyToTakeOver() || feed.silentNanos() > STALL_AFTER.toNanos()) {
             return;
         }
+        Optional<LiveStream> localPrimary = publishers.primary(grant.channel());
+        if (localPrimary.isPresent()) {
+            // A primary at this origin: its silence is seen here, without asking the cluster.
+            LiveStream primary = localPrimary.get();
+            if (primary.silentNanos() > STALL_AFTER.toNanos()) {
+                primary.giveWayToBackup(TimeUnit.NANOSECONDS.toMillis(primary.silentNanos()));
+            }
+            return;
+        }
         checking = true;
         registry.holder(grant.channel()).onComplete(found -> {
-            if (found.failed() || ended || !feed.readyToTakeOver()) {
-                checking = false;
-                return;
-            }
-            if (found.result().isEmpty()) {
-                takeOver();
-                return;
-            }
             checking = false;
-            StreamId holder = found.result().get().streamId();
-            publishers.primary(grant.channel())
-                    .filter(primary -> primary.packagedAs().map(holder::equals).orElse(false))
-                    .filter(primary -> primary.silentNanos() > STALL_AFTER.toNanos())
-                    .ifPresent(stalled -> stalled.giveWayToBackup(TimeUnit.NANOSECONDS.toMillis(stalled.silentNanos())));
+            if (found.succeeded() && found.result().isEmpty() && !ended && feed.readyToTakeOver()) {
+                checking = true;
+                takeOver();
+            }
         });
     }
 
@@ -214,7 +222,8 @@ public final class LiveStream {
             if (done.failed()) {
                 return; // another publish got there first: still standing by
             }
-            if (ended || feed.packaged()) {
+            if (ended || feed.packaged() || publishers.primary(grant.channel()).isPresent()) {
+                // Ended, or its primary published again here while the claim was under way: it keeps the channel.
                 registry.release(publish.channel(), publish.streamId());
                 return;
             }
@@ -253,19 +262,28 @@ public final class LiveStream {
         }
         StreamTarget refreshed = target;
         registry.refresh(refreshed).onComplete(stillOurs -> {
+            boolean current = !ended && refreshed.streamId().equals(packagedId);
+            if (stillOurs.succeeded() && stillOurs.result() && !current) {
+                // Written back after it was released (it ended or stood by meanwhile): released again.
+                registry.release(grant.channel(), refreshed.streamId());
+                return;
+            }
             if (stillOurs.failed()) {
                 log.warn("registry entry of {} stream {} not refreshed: {}", grant.channel(), refreshed.streamId(),
                         stillOurs.cause().toString());
-            } else if (!stillOurs.result() && !ended && refreshed == target && feed.packaged()) {
+            } else if (!stillOurs.result() && current) {
                 lost(refreshed);
             }
         });
     }
 
-    /** The registry entry is gone: a backup whose primary took the channel back stands by; a primary claims it again. */
+    /**
+     * The registry entry is gone: a backup whose primary took the channel back stands by; one whose
+     * entry only expired (a slow cluster), and a primary, claim it again.
+     */
     private void lost(StreamTarget entry) {
         if (backup) {
-            standBy("its primary took the channel back");
+            registry.claim(entry).onFailure(taken -> standBy("its primary took the channel back"));
             return;
         }
         log.warn("registry entry of {} stream {} was lost; restoring it", grant.channel(), entry.streamId());

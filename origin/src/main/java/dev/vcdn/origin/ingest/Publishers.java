@@ -32,11 +32,6 @@ final class Publishers {
         return Optional.ofNullable(backups.get(channel));
     }
 
-    /** Whether a backup of the channel is connected here. */
-    boolean hasBackup(ChannelName channel) {
-        return backups.containsKey(channel);
-    }
-
     void remove(LiveStream stream) {
         (stream.backup() ? backups : primaries).remove(stream.grant().channel(), stream);
     }

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +24,8 @@ public final class PacketQueue implements MediaSink {
     // Guarded by lock.
     private final ArrayDeque<MediaPacket> packets = new ArrayDeque<>();
     private long bytes;
+    /** The latest decode time of a media frame offered (configurations carry no time of their own). */
+    private long newestFrameDts = Long.MIN_VALUE;
     private boolean closed;
     private Runnable writableCallback;
     private Context writableContext;
@@ -44,6 +47,9 @@ public final class PacketQueue implements MediaSink {
             }
             packets.add(packet);
             bytes += packet.payload().size();
+            if (!packet.isConfig()) {
+                newestFrameDts = Math.max(newestFrameDts, packet.dts());
+            }
             notEmpty.signal();
             return true;
         } finally {
@@ -95,6 +101,19 @@ public final class PacketQueue implements MediaSink {
         lock.lock();
         try {
             return closed && packets.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The decode time of the newest frame offered so far: what arrives now. A pipeline fed a backlog
+     * at once (a backup's kept GOP) takes its clock from this, not from the backlog's first frame.
+     */
+    public OptionalLong newestFrameDts() {
+        lock.lock();
+        try {
+            return newestFrameDts == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(newestFrameDts);
         } finally {
             lock.unlock();
         }

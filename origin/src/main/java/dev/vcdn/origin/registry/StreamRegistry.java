@@ -33,6 +33,8 @@ public final class StreamRegistry {
     /** How long an entry outlives its last refresh; the holder refreshes three times as often. */
     public static final Duration DEFAULT_ENTRY_TTL = Duration.ofSeconds(15);
 
+    /** Rounds of read-and-replace a claim makes against an entry its holder keeps rewriting. */
+    static final int CLAIM_ATTEMPTS = 3;
     /** Malformed entries already warned about; more are left out silently. */
     private static final int MAX_REPORTED = 1000;
 
@@ -72,19 +74,33 @@ public final class StreamRegistry {
     public Future<Void> claim(StreamTarget target) {
         String key = target.channel().value();
         JsonObject entry = entry(target);
-        return map().compose(map -> map.putIfAbsent(key, entry, entryTtl.toMillis())
-                .compose(existing -> existing == null || !replaceable(existing, target)
-                        ? Future.succeededFuture(existing)
-                        : map.removeIfPresent(key, existing).compose(removed -> {
-                            log.info("stream {} of {} taken over: {}", existing.getString("streamId"), key,
-                                    heldByLeftMember(existing) ? "its origin left the cluster" : "its primary publishes again");
-                            return map.putIfAbsent(key, entry, entryTtl.toMillis());
-                        })))
+        return map().compose(map -> putOrReplace(map, key, entry, target, CLAIM_ATTEMPTS))
                 .compose(existing -> existing == null
                         ? Future.succeededFuture()
                         : Future.failedFuture(new PublishRefusedException(PublishRefusedException.Reason.ALREADY_LIVE,
                                 "channel " + target.channel() + " is already live (stream "
                                         + existing.getString("streamId") + ")")));
+    }
+
+    /**
+     * Puts the entry unless one is there that may not be replaced; returns that one, or null. A
+     * replaceable entry rewritten between the read and the removal (its holder refreshed it) is
+     * tried again.
+     */
+    private Future<JsonObject> putOrReplace(AsyncMap<String, JsonObject> map, String key, JsonObject entry,
+                                            StreamTarget target, int attemptsLeft) {
+        return map.putIfAbsent(key, entry, entryTtl.toMillis()).compose(existing -> {
+            if (existing == null || !replaceable(existing, target) || attemptsLeft <= 1) {
+                return Future.succeededFuture(existing);
+            }
+            return map.removeIfPresent(key, existing).compose(removed -> {
+                if (removed) {
+                    log.info("stream {} of {} taken over: {}", existing.getString("streamId"), key,
+                            heldByLeftMember(existing) ? "its origin left the cluster" : "its primary publishes again");
+                }
+                return putOrReplace(map, key, entry, target, attemptsLeft - 1);
+            });
+        });
     }
 
     /** Whether {@code claimant} may take the channel from the stream of {@code existing}. */
@@ -104,7 +120,9 @@ public final class StreamRegistry {
     /**
      * Rewrites the entry (new source info, new state) and renews its TTL, as long as it is still
      * ours. Get-then-put: the clustered map has no compare-and-set with a TTL. Another publisher
-     * can only have taken the channel if our entry had expired, and then the get sees theirs.
+     * takes the channel only when our entry expired, or (a primary) from its backup; a put that
+     * lands after such a change overwrites it until the next refresh on either side sorts it out,
+     * and one that lands after our own release is released again by the caller.
      */
     public Future<Boolean> refresh(StreamTarget target) {
         String key = target.channel().value();

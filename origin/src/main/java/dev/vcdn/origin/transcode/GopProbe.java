@@ -55,6 +55,9 @@ final class GopProbe {
     static final double MAX_FPS = 240;
     /** Frames whose timestamps give the frame rate when the keyframe interval need not be seen (a sixth of a second at 30 fps). */
     static final int RATE_FRAMES = 6;
+    /** Frame rates encoders use (NTSC's beside the whole ones). */
+    private static final double[] NOMINAL_RATES = {24000 / 1001.0, 24, 25, 30000 / 1001.0, 30, 48, 50, 60000 / 1001.0, 60,
+        100, 120, 144, 240};
 
     private final long maxGopMillis;
     private final List<MediaPacket> held = new ArrayList<>();
@@ -63,11 +66,6 @@ final class GopProbe {
     /** @param maxGopMillis the longest keyframe interval segments can be cut at */
     GopProbe(long maxGopMillis) {
         this.maxGopMillis = maxGopMillis;
-    }
-
-    /** Whether the first keyframe has come: what is known then is told with it. */
-    boolean started() {
-        return !held.isEmpty();
     }
 
     /**
@@ -90,7 +88,7 @@ final class GopProbe {
         held.add(frame);
         long span = frame.dts() - held.get(0).dts();
         double fps = (held.size() - 1) * 1000.0 / Math.max(1, span);
-        if (held.size() >= RATE_FRAMES && (!expectation.matters() || expectation.declaredMaxFrames().isPresent())) {
+        if (held.size() >= RATE_FRAMES && (!expectation.matters() || declaredFits(fps) || declaredNever())) {
             return Optional.of(decide(expectation.matters() && declaredFits(fps), fps, true));
         }
         if (span > maxGopMillis || held.size() >= MAX_HELD) {
@@ -99,10 +97,33 @@ final class GopProbe {
         return Optional.empty();
     }
 
-    /** The declared longest interval, at the rate seen, is short enough to cut segments at. */
+    /**
+     * The declared longest interval, at the rate seen, is short enough to cut segments at. One
+     * declared longer is still watched over the first GOP: an encoder may force keyframes more
+     * often than its x264 settings say (ffmpeg's -force_key_frames, GStreamer's key-unit events).
+     */
     private boolean declaredFits(double fps) {
-        long maxFrames = expectation.declaredMaxFrames().orElseThrow();
+        long maxFrames = expectation.declaredMaxFrames().orElse(Long.MAX_VALUE);
         return fps > 0 && fps <= MAX_FPS && maxFrames <= maxGopMillis * fps / 1000.0;
+    }
+
+    /** The encoder declared it will make no keyframe a segment could start at: there is nothing to watch for. */
+    private boolean declaredNever() {
+        return expectation.declaredMaxFrames().orElse(0) == Long.MAX_VALUE;
+    }
+
+    /**
+     * The usual frame rate within 3% of the one measured, else the measured one: a few frames'
+     * millisecond timestamps jitter (30.7 for 30 would halve the low rungs' rate above 30.5).
+     */
+    static double nominal(double measured) {
+        double closest = NOMINAL_RATES[0];
+        for (double rate : NOMINAL_RATES) {
+            if (Math.abs(measured - rate) < Math.abs(measured - closest)) {
+                closest = rate;
+            }
+        }
+        return Math.abs(measured - closest) <= closest * 0.03 ? closest : measured;
     }
 
     /** The stream ended while probing: what is held, with its keyframes not usable; empty when nothing is. */
@@ -112,7 +133,7 @@ final class GopProbe {
 
     private Decision decide(boolean usable, double fps, boolean currentHeld) {
         // Timestamps that barely move say nothing of the rate: unknown, and the planner assumes one.
-        Decision decision = new Decision(usable, fps > 0 && fps <= MAX_FPS ? fps : 0, held, currentHeld);
+        Decision decision = new Decision(usable, fps > 0 && fps <= MAX_FPS ? nominal(fps) : 0, held, currentHeld);
         held.clear();
         return decision;
     }

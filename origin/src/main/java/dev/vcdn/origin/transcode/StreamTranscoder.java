@@ -179,10 +179,11 @@ final class StreamTranscoder implements Runnable {
     }
 
     private void handle(MediaPacket packet) throws InterruptedException {
-        if (!clockSet) {
-            // The queue from ingest is short, so this is the publisher's clock within a frame or two.
+        if (!clockSet && !packet.isConfig()) {
+            // The newest frame offered arrived just now (the queue from ingest is short, or a backlog
+            // handed over at once): media time to wall-clock time within a frame or two.
             clockSet = true;
-            output.mediaClock(Instant.now().minusMillis(packet.dts()));
+            output.mediaClock(Instant.now().minusMillis(input.newestFrameDts().orElse(packet.dts())));
         }
         if (packet.kind() == MediaKind.AUDIO) {
             audio.packet(packet);

@@ -19,6 +19,8 @@ class PublishRequestTest {
         assertThat(primary.backup()).isFalse();
         assertThat(primary.toJson().containsKey("backup")).as("a primary's auth call is as it always was").isFalse();
         assertThat(PublishRequest.fromTypedKey("rtmp", "live", "sk_abc?backups", "10.0.0.1").backup()).isFalse();
+        assertThat(PublishRequest.fromTypedKey("rtmp", "live", "sk_abc?backup=0", "10.0.0.1").backup()).isFalse();
+        assertThat(PublishRequest.fromTypedKey("rtmp", "live", "sk_abc?backup=false", "10.0.0.1").backup()).isFalse();
         assertThat(PublishRequest.fromTypedKey("rtmp", "live", "sk_abc", "10.0.0.1").backup()).isFalse();
     }
 }

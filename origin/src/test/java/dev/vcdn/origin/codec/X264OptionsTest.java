@@ -45,6 +45,11 @@ class X264OptionsTest {
         assertThat(X264Options.keyint("x264 - core 164 - options: keyint_min=25 scenecut=0")).isEmpty();
         assertThat(X264Options.keyint("keyint=60 without the options marker")).isEmpty();
         assertThat(X264Options.keyint("x264 - options: keyint=99999999999999")).as("out of range").isEmpty();
+        assertThat(X264Options.keyint("x264 - options: keyint=0 scenecut=0")).as("not what x264 writes").isEmpty();
+        assertThat(X264Options.keyint("x264 - options: keyint=60 intra_refresh=1")).as("no IDR keyframes")
+                .hasValue(Long.MAX_VALUE);
+        assertThat(X264Options.keyint("x264 - options: open_gop=1 keyint=60")).hasValue(Long.MAX_VALUE);
+        assertThat(X264Options.keyint("x264 - options: open_gop=0 keyint=60 intra_refresh=0")).hasValue(60);
     }
 
     @Test

@@ -101,15 +101,31 @@ class FeedSinkTest {
         feed.packageInto(pipeline);
 
         MediaPacket next = publish.get(before.size());
-        assertThat(feed.offer(next)).as("refused while the kept GOP is handed over").isFalse();
-        boolean[] writable = {false};
-        feed.whenWritable(() -> writable[0] = true);
+        assertThat(feed.offer(next)).as("taken after the kept GOP: a WHIP connection cannot wait").isTrue();
         pipeline.makeRoom(10_000);
-        assertThat(writable[0]).as("told once the kept GOP is in").isTrue();
-        assertThat(feed.offer(next)).isTrue();
         long kept = before.stream().filter(p -> !p.isConfig()).count();
         assertThat(pipeline.taken).as("two configurations, the GOP from its keyframe at 0, then what came").hasSize(
                 2 + (int) kept + 1);
+        assertThat(pipeline.taken.get(pipeline.taken.size() - 1)).isSameAs(next);
+    }
+
+    @Test
+    void aConnectionWaitingForAPipelineThatStandsByIsLetGoAndItsWaitIsNotSilence() throws Exception {
+        List<MediaPacket> publish = FlvFile.packets(TestSources.flv(files, "waiting", "320x180", 25, 25, 1));
+        AtomicLong now = new AtomicLong(1);
+        FeedSink feed = FeedSink.backup(now::get);
+        assertThat(feed.silentNanos()).as("nothing sent yet is not a stall").isZero();
+        Pipeline full = new Pipeline(0);
+        feed.packageInto(full);
+        assertThat(feed.offer(publish.get(0))).isFalse();
+        boolean[] resumed = {false};
+        feed.whenWritable(() -> resumed[0] = true);
+        now.addAndGet(5_000_000_000L);
+        assertThat(feed.silentNanos()).as("waiting for our pipeline is not the publisher's silence").isZero();
+        feed.standBy();
+        assertThat(resumed[0]).as("the connection reads again").isTrue();
+        now.addAndGet(1_000_000_000L);
+        assertThat(feed.silentNanos()).isEqualTo(1_000_000_000L);
     }
 
     @Test

@@ -47,12 +47,28 @@ class GopProbeTest {
     }
 
     @Test
-    void aDeclaredLongIntervalIsReencodedWithoutWaitingForIt() {
-        Decided decided = probe(250, () -> GopProbe.Expectation.declared(OptionalLong.of(250)));
-        assertThat(decided.frames()).isEqualTo(GopProbe.RATE_FRAMES);
-        assertThat(decided.decision().sourceKeyframesUsable()).as("8.3 s at 30 fps").isFalse();
-        assertThat(probe(250, () -> GopProbe.Expectation.declared(OptionalLong.of(Long.MAX_VALUE))).decision()
-                .sourceKeyframesUsable()).as("keyint=infinite").isFalse();
+    void aDeclaredLongIntervalIsStillWatchedForForcedKeyframesAndNoneAtAllIsNot() {
+        // ffmpeg's -force_key_frames without -g: x264 says 250, the keyframes come every 2 s.
+        Decided forced = probe(60, () -> GopProbe.Expectation.declared(OptionalLong.of(250)));
+        assertThat(forced.frames()).as("decided by the second keyframe").isEqualTo(61);
+        assertThat(forced.decision().sourceKeyframesUsable()).isTrue();
+
+        Decided tooLong = probe(250, () -> GopProbe.Expectation.declared(OptionalLong.of(250)));
+        assertThat(tooLong.decision().sourceKeyframesUsable()).as("8.3 s at 30 fps").isFalse();
+
+        Decided never = probe(250, () -> GopProbe.Expectation.declared(OptionalLong.of(Long.MAX_VALUE)));
+        assertThat(never.frames()).as("keyint=infinite, intra refresh or open GOPs: nothing to wait for")
+                .isEqualTo(GopProbe.RATE_FRAMES);
+        assertThat(never.decision().sourceKeyframesUsable()).isFalse();
+    }
+
+    @Test
+    void theRateIsTheNominalOneItIsCloseTo() {
+        assertThat(GopProbe.nominal(30.7)).isEqualTo(30.0);
+        assertThat(GopProbe.nominal(24.0)).isEqualTo(24.0);
+        assertThat(GopProbe.nominal(23.97)).isEqualTo(24000 / 1001.0);
+        assertThat(GopProbe.nominal(59.2)).isEqualTo(60000 / 1001.0);
+        assertThat(GopProbe.nominal(40.0)).as("none near: as measured").isEqualTo(40.0);
     }
 
     @Test
@@ -84,7 +100,6 @@ class GopProbeTest {
             return GopProbe.Expectation.declared(OptionalLong.of(60));
         };
         assertThat(probe.offer(frame(59, 60), expectation)).isEmpty();
-        assertThat(probe.started()).isFalse();
         for (int i = 60; i < 60 + GopProbe.RATE_FRAMES - 1; i++) {
             assertThat(probe.offer(frame(i, 60), expectation)).isEmpty();
         }

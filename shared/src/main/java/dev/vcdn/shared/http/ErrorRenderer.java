@@ -16,6 +16,13 @@ import org.slf4j.LoggerFactory;
 public final class ErrorRenderer implements Handler<RoutingContext> {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorRenderer.class);
+    /**
+     * Put (true) in the routing context before failing with 404 when the answer may be kept a
+     * second (nothing of that name exists anywhere): caches in front answer crowds asking for it.
+     * Other errors are never kept: they may change the next moment.
+     */
+    public static final String NOT_FOUND_KEEPABLE = "vcdn.not-found-keepable";
+    public static final String KEPT_NOT_FOUND = "public, max-age=1";
 
     @Override
     public void handle(RoutingContext ctx) {
@@ -42,7 +49,8 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
         ctx.response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader(HttpHeaders.CACHE_CONTROL,
+                        status == 404 && Boolean.TRUE.equals(ctx.get(NOT_FOUND_KEEPABLE)) ? KEPT_NOT_FOUND : "no-store")
                 .end(new JsonObject().put("error", message).encode());
     }
 

@@ -58,7 +58,8 @@ public final class WhipRoutes {
         }
         String app = ctx.pathParam("app");
         // The backup encoder's WHIP URL ends in ?backup, as an RTMP backup's key does.
-        boolean backup = ctx.request().getParam(PublishRequest.BACKUP_PARAMETER) != null;
+        String backupValue = ctx.request().getParam(PublishRequest.BACKUP_PARAMETER);
+        boolean backup = backupValue != null && PublishRequest.isBackup(backupValue);
         whip.publish(app, key.get(), backup, ctx.body().asString(), ctx.request().remoteAddress().hostAddress(),
                 ctx.request().localAddress().hostAddress()).onComplete(answered -> {
             if (answered.failed()) {

@@ -14,8 +14,14 @@ tmpfs, served by the same nginx over HTTP). Both clocks start when the encoder i
 Each is polled every 10 ms. Every round publishes a new channel and stream name, so nothing is
 left from the round before; the median of the rounds is reported, with the ratio ours / nginx.
 
+Then, with one stream live on both for 10 s, page open to first frame in Debian's headless
+Chromium (bench/golive/first-frame.mjs): ours is the edge's watch page as a viewer opens it; the
+anchor a page with the same hls.js release, default settings, on nginx-rtmp's playlist. A fresh
+browser context each time, in turns; navigation start to the first frame put on screen.
+
 Usage: bench/golive/run.py [--rounds N]. Writes bench/golive/results.md and the golive section
-of BENCHMARKS.md. Needs nginx and libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp).
+of BENCHMARKS.md. Needs nginx and libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp),
+chromium and npm.
 """
 import argparse
 import json
@@ -175,17 +181,49 @@ def nginx_first_fragment(stream, t0):
     return None
 
 
-def go_live(key, channel, stream):
-    """Starts one encoder sending to both; returns (ours, nginx) in seconds."""
+def encoder(key, stream, seconds):
+    """One encoder sending to both, by the tee muxer."""
     outputs = f"[f=flv:onfail=ignore]rtmp://127.0.0.1:{ORIGIN_RTMP}/live/{key}|" \
               f"[f=flv:onfail=ignore]rtmp://127.0.0.1:{NGINX_RTMP}/live/{stream}"
+    return subprocess.Popen([FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+                             "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine",
+                             "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60",
+                             "-pix_fmt", "yuv420p", "-c:a", "aac", "-map", "0:v", "-map", "1:a", "-t", str(seconds),
+                             "-f", "tee", "-flags", "+global_header", outputs],
+                            stdout=subprocess.DEVNULL, stderr=open(WORK / "encoder.log", "a"))
+
+
+def stop(process):
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def first_frames(key, rounds):
+    """Page open to first frame, ours and nginx-rtmp's, on a stream live on both for 10 s."""
+    node = WORK / "node"
+    node.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(ROOT / "origin" / "src" / "test" / "hlsjs" / name, node / name)
+    shutil.copy(ROOT / "bench" / "golive" / "first-frame.mjs", node / "first-frame.mjs")
+    subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=node, check=True, capture_output=True)
+    live = encoder(key, "watch", 60 + 20 * rounds)
+    try:
+        time.sleep(10)
+        out = subprocess.run(["node", "first-frame.mjs", str(rounds), f"http://127.0.0.1:{EDGE_HTTP}/watch/gowatch",
+                              f"http://127.0.0.1:{NGINX_HTTP}/hls/watch.m3u8"], cwd=node, check=True, capture_output=True,
+                             text=True, timeout=60 + 20 * rounds).stdout
+        return json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    finally:
+        stop(live)
+
+
+def go_live(key, channel, stream):
+    """Starts one encoder sending to both; returns (ours, nginx) in seconds."""
     t0 = time.monotonic()
-    encoder = subprocess.Popen([FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-                                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine",
-                                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60",
-                                "-pix_fmt", "yuv420p", "-c:a", "aac", "-map", "0:v", "-map", "1:a", "-t", "25",
-                                "-f", "tee", "-flags", "+global_header", outputs],
-                               stdout=subprocess.DEVNULL, stderr=open(WORK / "encoder.log", "a"))
+    publisher = encoder(key, stream, 25)
     try:
         # Both polled from one loop would let one's fetches delay the other's: each gets a thread.
         results = {}
@@ -197,11 +235,7 @@ def go_live(key, channel, stream):
             thread.join()
         return results["ours"], results["nginx"]
     finally:
-        encoder.send_signal(signal.SIGINT)
-        try:
-            encoder.wait(10)
-        except subprocess.TimeoutExpired:
-            encoder.kill()
+        stop(publisher)
 
 
 def main():
@@ -241,6 +275,9 @@ def main():
                 ours.append(first_part)
                 nginx.append(first_fragment)
             time.sleep(2)
+        watch_key = admin("POST", "/api/channels", {"name": "gowatch"})["streamKey"]
+        frames = first_frames(watch_key, args.rounds)
+        print(f"page open to first frame: ours {frames['ours']}, nginx-rtmp {frames['nginx']}", flush=True)
     finally:
         for process in reversed(processes):
             process.send_signal(signal.SIGTERM)
@@ -265,7 +302,13 @@ libnginx-mod-rtmp {module}, `hls_fragment 1s` on tmpfs. Clock from starting the 
 | first part fetched at our edge (standard channel, 0.333 s parts) | {median_ours:.2f} | {min(ours):.2f} | {max(ours):.2f} |
 | first fragment fetched from nginx-rtmp | {median_nginx:.2f} | {min(nginx):.2f} | {max(nginx):.2f} |
 
+| page open to first frame (ours: the edge's watch page; nginx-rtmp: hls.js on its playlist) | median s | min s | max s |
+| --- | --- | --- | --- |
+| our edge's watch page | {statistics.median(frames["ours"]):.2f} | {min(frames["ours"]):.2f} | {max(frames["ours"]):.2f} |
+| hls.js on nginx-rtmp's playlist | {statistics.median(frames["nginx"]):.2f} | {min(frames["nginx"]):.2f} | {max(frames["nginx"]):.2f} |
+
 - go-live to first playable part, ours / nginx-rtmp = **{median_ours / median_nginx:.2f}** (goal < 0.5, and < 1.0 s)
+- page open to first frame, ours / nginx-rtmp = **{statistics.median(frames["ours"]) / statistics.median(frames["nginx"]):.2f}** (goal: ours < 1.0 s)
 - rounds, ours: {", ".join(f"{v:.2f}" for v in ours)}; nginx-rtmp: {", ".join(f"{v:.2f}" for v in nginx)}
 
 Command: `bench/golive/run.py --rounds {args.rounds}`

@@ -35,7 +35,8 @@ key=$(curl -sf -H "Authorization: Bearer $token" -d '{"name":"fast","lowLatency"
   -c:v libx264 -preset veryfast -tune zerolatency -g 60 -pix_fmt yuv420p -c:a aac -f flv "$rtmp/$key" &
 publisher=$!
 for _ in $(seq 1 60); do curl -sf "$edge/live/fast/master.m3u8" >/dev/null && break; sleep 0.5; done
-results="$data/results"
+results="$work/results"
+rm -rf "$results"
 mkdir -p "$results"
 curl -sf "$origin/metrics" > "$results/origin-before.prom"
 curl -sf "$edge/metrics" > "$results/edge-before.prom"

@@ -43,11 +43,13 @@ public final class PlaybackHandler {
     private static final Logger log = LoggerFactory.getLogger(PlaybackHandler.class);
     static final String STREAMS = "/api/streams";
     /**
-     * The longest a playlist of a channel live nowhere is answered 404 from memory: a crowd asking
-     * for made-up names costs one upstream request a second each. The origin says which 404s may be
-     * kept: never one for a channel going live there, whose playlist is a moment away.
+     * The longest a playlist of a channel live nowhere is answered 404 from memory: a crowd waiting
+     * for a channel to go live costs the origin a few requests a second per edge, and sees it go
+     * live at most this late (a second, the origin's max-age, cost a viewer polling for it that
+     * much of the go-live time). The origin says which 404s may be kept: never one for a channel
+     * going live there, whose playlist is a moment away.
      */
-    static final Duration NOT_FOUND_TTL = Duration.ofSeconds(1);
+    static final Duration NOT_FOUND_TTL = Duration.ofMillis(250);
 
     private final Vertx vertx;
     private final ResponseCache cache;

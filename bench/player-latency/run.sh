@@ -58,7 +58,7 @@ def samples(kind):
     for path in sorted(glob.glob(f"{d}/{kind}-*.json")):
         run = json.load(open(path))["samples"]
         values += [s for s in run[10:]]
-        stalls += (run[-1].get("stalls") or 0) - (run[10].get("stalls") or 0)
+        stalls += run[-1].get("stalls") or 0  # every stall once playing, the first seconds' too
     return values, stalls
 def mean(name, process):
     def read(when):

@@ -115,11 +115,46 @@ class PublishIT {
 
     /** What Debian's ffprobe finds in a channel's LL-HLS: codec and height of each stream, once each. */
     private static List<String> probe(int httpPort, String channel) throws Exception {
+        awaitCompleteSegments(httpPort, channel);
         Process probe = new ProcessBuilder("/usr/bin/ffprobe", "-v", "error", "-show_entries", "stream=codec_name,height",
                 "-of", "csv=p=0", "http://127.0.0.1:" + httpPort + "/live/" + channel + "/master.m3u8").redirectErrorStream(true).start();
         String probed = finish(probe, 30);
         assertThat(probe.exitValue()).as(probed).isZero();
         return probed.lines().distinct().toList();
+    }
+
+    /**
+     * Until every playlist of the channel lists a whole segment: ffprobe reads segments, not parts,
+     * and a stream is watchable (and thumbnailed) at its first part, well before its first segment.
+     */
+    private static void awaitCompleteSegments(int port, String channel) throws Exception {
+        String base = "http://127.0.0.1:" + port + "/live/" + channel + "/";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String master = get(base + "master.m3u8", deadline);
+        List<String> playlists = master.lines().flatMap(line -> line.startsWith("#EXT-X-MEDIA") && line.contains("URI=\"")
+                ? java.util.stream.Stream.of(line.replaceAll(".*URI=\"([^\"]+)\".*", "$1"))
+                : line.isBlank() || line.startsWith("#") ? java.util.stream.Stream.empty() : java.util.stream.Stream.of(line))
+                .toList();
+        assertThat(playlists).as(master).isNotEmpty();
+        for (String playlist : playlists) {
+            while (!get(base + playlist, deadline).contains("#EXTINF:")) {
+                assertThat(System.nanoTime()).as("a whole segment in %s within 20 s", playlist).isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+    }
+
+    /** The body of a 200 answer to {@code url}, asked again until one comes or the deadline passes. */
+    private static String get(String url, long deadline) throws Exception {
+        while (true) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                return response.body();
+            }
+            assertThat(System.nanoTime()).as("%s answers 200 within 20 s", url).isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
     }
 
     private static Process gstreamer(int rtmpPort, String key, int seconds) throws IOException {

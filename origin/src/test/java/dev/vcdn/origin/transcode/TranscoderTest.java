@@ -163,8 +163,8 @@ class TranscoderTest {
             while (System.nanoTime() < due) {
                 LockSupport.parkNanos(due - System.nanoTime());
             }
+            published.set(packet.dts()); // before the hand-over: the transcoder may act on it at once
             queue.offer(packet);
-            published.set(packet.dts());
         }
         queue.close();
     }

@@ -257,9 +257,12 @@ public final class PlaybackHandler {
         });
     }
 
-    /** Sends the answer; one that found something of the channel keeps it followed in the region. */
+    /**
+     * Sends the answer; one that found something of the channel to play keeps it followed in the
+     * region (a thumbnail does not: a directory page shows hundreds, watched by nobody).
+     */
     private void respond(RoutingContext ctx, PlaybackPath path, CachedResponse answer) {
-        if (answer.status() < 300) {
+        if (answer.status() < 300 && path.object() != PlaybackPath.Kind.THUMBNAIL) {
             region.touch(path.channel());
         }
         Responses.send(ctx, answer, metrics);

@@ -109,36 +109,34 @@ public final class X264Options {
 
     /** Walks the SEI messages of one NAL unit's RBSP (H.264 7.3.2.3) for x264's user data. */
     private static OptionalLong fromSei(byte[] rbsp) {
-        int offset = 0;
-        while (offset < rbsp.length && (rbsp[offset] & 0xFF) != 0x80) { // 0x80: rbsp_trailing_bits
-            int type = 0;
-            while (offset < rbsp.length && (rbsp[offset] & 0xFF) == 0xFF) {
-                type += 255;
-                offset++;
-            }
-            if (offset >= rbsp.length) {
+        int[] at = {0};
+        while (at[0] < rbsp.length && (rbsp[at[0]] & 0xFF) != 0x80) { // 0x80: rbsp_trailing_bits
+            int type = ffCoded(rbsp, at);
+            int size = ffCoded(rbsp, at);
+            if (type < 0 || size < 0 || size > rbsp.length - at[0]) {
                 return OptionalLong.empty();
             }
-            type += rbsp[offset++] & 0xFF;
-            int size = 0;
-            while (offset < rbsp.length && (rbsp[offset] & 0xFF) == 0xFF) {
-                size += 255;
-                offset++;
-            }
-            if (offset >= rbsp.length) {
-                return OptionalLong.empty();
-            }
-            size += rbsp[offset++] & 0xFF;
-            if (size > rbsp.length - offset) {
-                return OptionalLong.empty();
-            }
-            if (type == PAYLOAD_USER_DATA_UNREGISTERED && size > X264_UUID.length && isX264(rbsp, offset)) {
-                String text = new String(rbsp, offset + X264_UUID.length, size - X264_UUID.length, StandardCharsets.ISO_8859_1);
+            int payload = at[0];
+            if (type == PAYLOAD_USER_DATA_UNREGISTERED && size > X264_UUID.length && isX264(rbsp, payload)) {
+                String text = new String(rbsp, payload + X264_UUID.length, size - X264_UUID.length, StandardCharsets.ISO_8859_1);
                 return keyint(text);
             }
-            offset += size;
+            at[0] += size;
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * An SEI payload type or size as coded: a 255 for each 0xFF byte, plus the byte after them
+     * (H.264 7.3.2.3.1). Moves {@code at} past it; -1 when the bytes run out first.
+     */
+    private static int ffCoded(byte[] rbsp, int[] at) {
+        int value = 0;
+        while (at[0] < rbsp.length && (rbsp[at[0]] & 0xFF) == 0xFF) {
+            value += 255;
+            at[0]++;
+        }
+        return at[0] < rbsp.length ? value + (rbsp[at[0]++] & 0xFF) : -1;
     }
 
     private static boolean isX264(byte[] rbsp, int offset) {

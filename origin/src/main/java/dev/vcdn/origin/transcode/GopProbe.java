@@ -55,9 +55,12 @@ final class GopProbe {
     static final double MAX_FPS = 240;
     /** Frames whose timestamps give the frame rate when the keyframe interval need not be seen (a sixth of a second at 30 fps). */
     static final int RATE_FRAMES = 6;
-    /** Frame rates encoders use (NTSC's beside the whole ones). */
-    private static final double[] NOMINAL_RATES = {24000 / 1001.0, 24, 25, 30000 / 1001.0, 30, 48, 50, 60000 / 1001.0, 60,
-        100, 120, 144, 240};
+    /**
+     * Frame rates encoders use, whole ones only: a few frames' millisecond timestamps cannot tell
+     * 29.97 from 30 (0.1% apart); software encoders mostly send whole rates, and a 30 fps source
+     * was being declared (FRAME-RATE, the rungs' encoders) as 29.97.
+     */
+    private static final double[] NOMINAL_RATES = {24, 25, 30, 48, 50, 60, 100, 120, 144, 240};
 
     private final long maxGopMillis;
     private final List<MediaPacket> held = new ArrayList<>();

@@ -66,8 +66,9 @@ class GopProbeTest {
     void theRateIsTheNominalOneItIsCloseTo() {
         assertThat(GopProbe.nominal(30.7)).isEqualTo(30.0);
         assertThat(GopProbe.nominal(24.0)).isEqualTo(24.0);
-        assertThat(GopProbe.nominal(23.97)).isEqualTo(24000 / 1001.0);
-        assertThat(GopProbe.nominal(59.2)).isEqualTo(60000 / 1001.0);
+        assertThat(GopProbe.nominal(29.94)).as("six frames of 30 fps in milliseconds").isEqualTo(30.0);
+        assertThat(GopProbe.nominal(23.97)).isEqualTo(24.0);
+        assertThat(GopProbe.nominal(59.2)).isEqualTo(60.0);
         assertThat(GopProbe.nominal(40.0)).as("none near: as measured").isEqualTo(40.0);
     }
 

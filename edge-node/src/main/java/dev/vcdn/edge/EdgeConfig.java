@@ -24,9 +24,41 @@ import java.util.regex.Pattern;
  *                  server's address (the cluster host when it binds every interface)
  * @param cache     the memory cache of playback objects
  * @param httpEventLoops event loops serving viewers ({@code http.event-loops}); 0: one per CPU core
+ * @param viewers   how many viewers this node takes, and how long it waits for a slow one
  */
 public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region, ClusterConfig cluster, Optional<URI> publicUrl,
-                         Cache cache, int httpEventLoops) {
+                         Cache cache, int httpEventLoops, Viewers viewers) {
+
+    /**
+     * @param max           viewers admitted at most ({@code viewers.max}); past it a new viewer's
+     *                      playlist request is answered 503 with Retry-After, so that geo-config
+     *                      and the player send it elsewhere, while the viewers already watching
+     *                      keep their service. 0: no limit
+     * @param writeDeadline a viewer whose connection has had an answer waiting to be taken for this
+     *                      long is cut off ({@code viewers.write-deadline}): a stuck or far too slow
+     *                      reader holds the edge's memory and a connection no longer than this
+     */
+    public record Viewers(int max, Duration writeDeadline) {
+
+        public static final int NO_LIMIT = 0;
+        public static final Duration DEFAULT_WRITE_DEADLINE = Duration.ofSeconds(10);
+
+        public Viewers {
+            Objects.requireNonNull(writeDeadline, "writeDeadline");
+            if (max < 0) {
+                throw new IllegalArgumentException("viewers.max is negative");
+            }
+        }
+
+        public boolean limited() {
+            return max != NO_LIMIT;
+        }
+
+        static Viewers read(ConfigSource source) {
+            return new Viewers(source.integer("viewers.max", NO_LIMIT, 0, 10_000_000),
+                    source.duration("viewers.write-deadline", DEFAULT_WRITE_DEADLINE, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        }
+    }
 
     /**
      * @param maxBytes  bytes of objects held at most ({@code cache.max-bytes})
@@ -63,6 +95,7 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(viewers, "viewers");
         if (!REGION.matcher(region).matches()) {
             throw new IllegalArgumentException("region '" + region + "' does not match " + REGION);
         }
@@ -85,6 +118,7 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
                 ClusterConfig.read(source, "vcdn-edge-" + region, DEFAULT_CLUSTER_PORT),
                 source.httpUrl("public-url"),
                 Cache.read(source),
-                source.integer("http.event-loops", 0, 0, 256));
+                source.integer("http.event-loops", 0, 0, 256),
+                Viewers.read(source));
     }
 }

@@ -75,15 +75,15 @@ public final class EdgeVerticle extends ProcessVerticle {
         Duration objectTtl = config.cache().objectTtl();
         cache = new ResponseCache(config.cache().maxBytes(), Ticker.systemTicker(), cacheFitsDirectMemory());
         PushedStreams pushed = new PushedStreams(cache, objectTtl, PUSH_STALE_AFTER, System::nanoTime);
-        viewers = new ViewerCount(VIEWER_WINDOW, System::nanoTime);
+        viewers = new ViewerCount(VIEWER_WINDOW, config.viewers().max(), System::nanoTime);
         metrics = new EdgeMetrics(process.metrics());
         directory = new EdgeDirectory(vertx, HEARTBEAT, this::status);
         Origins origins = new Origins(config.origins());
         region = new RegionRelay(vertx, ownership, pushed, directory, origins, INTEREST_TIMEOUT, System::nanoTime);
         Upstream upstream = new Upstream(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS)), MAX_UPSTREAM_BODY_BYTES, objectTtl);
-        PlaybackHandler playback = new PlaybackHandler(vertx, cache, pushed, region, upstream, metrics, viewers,
-                origins, System::nanoTime);
+        PlaybackHandler playback = new PlaybackHandler(vertx, cache, pushed, region, upstream, metrics, origins,
+                System::nanoTime);
         metrics.watch(cache, pushed, viewers, () -> playback.collapser().collapsed());
 
         return deployServers(playback)
@@ -114,7 +114,8 @@ public final class EdgeVerticle extends ProcessVerticle {
     private Future<Void> deployServers(PlaybackHandler playback) {
         List<Future<String>> deployed = new ArrayList<>();
         for (int i = 0; i < config.eventLoops(); i++) {
-            ViewerServer server = new ViewerServer(config.http(), process, cache, metrics, playback, context);
+            ViewerServer server = new ViewerServer(config.http(), process, cache, metrics, playback, context, viewers,
+                    config.viewers().writeDeadline());
             servers.add(server);
             deployed.add(vertx.deployVerticle(server));
         }
@@ -128,8 +129,8 @@ public final class EdgeVerticle extends ProcessVerticle {
         long bitsPerSecond = (bytes - lastBytesOut) * 8 * 1_000_000_000L / Math.max(1, now - lastBeatNanos);
         lastBytesOut = bytes;
         lastBeatNanos = now;
-        return new EdgeStatus(ownership.self(), config.region(), publicUrl(), viewers.count(), bitsPerSecond,
-                cache.weightedSize(), Instant.now());
+        return new EdgeStatus(ownership.self(), config.region(), publicUrl(), viewers.count(), viewers.full(),
+                bitsPerSecond, cache.weightedSize(), Instant.now());
     }
 
     /** The configured public URL, else this server's own address. */

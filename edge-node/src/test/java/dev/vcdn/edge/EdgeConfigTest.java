@@ -7,6 +7,7 @@ import dev.vcdn.shared.config.ConfigException;
 import dev.vcdn.shared.config.ConfigSource;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,8 @@ class EdgeConfigTest {
         assertThat(config.region()).isEqualTo("local");
         assertThat(config.cluster().name()).isEqualTo("vcdn-edge-local");
         assertThat(config.cluster().port()).isEqualTo(5801);
+        assertThat(config.viewers().limited()).as("no viewer limit unless one is set").isFalse();
+        assertThat(config.viewers().writeDeadline()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -45,7 +48,9 @@ class EdgeConfigTest {
                 "VCDN_ORIGIN_URL", "https://origin-a.example.com, https://origin-b.example.com",
                 "VCDN_REGION", "eu",
                 "VCDN_CLUSTER_PORT", "5901",
-                "VCDN_CLUSTER_MEMBERS", "10.0.0.5:5901,10.0.0.6:5901")));
+                "VCDN_CLUSTER_MEMBERS", "10.0.0.5:5901,10.0.0.6:5901",
+                "VCDN_VIEWERS_MAX", "4000",
+                "VCDN_VIEWERS_WRITE_DEADLINE", "5s")));
         assertThat(config.http().host()).isEqualTo("127.0.0.2");
         assertThat(config.http().port()).isEqualTo(9081);
         assertThat(config.origins()).as("the origins in order of preference")
@@ -54,6 +59,7 @@ class EdgeConfigTest {
         assertThat(config.cluster().name()).as("one cluster per region").isEqualTo("vcdn-edge-eu");
         assertThat(config.cluster().port()).isEqualTo(5901);
         assertThat(config.cluster().members()).isEqualTo(List.of("10.0.0.5:5901", "10.0.0.6:5901"));
+        assertThat(config.viewers()).isEqualTo(new EdgeConfig.Viewers(4000, Duration.ofSeconds(5)));
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class EdgeMetrics {
     private final Counter bytesOut;
     private final Counter answeredFromPush;
     private final Timer pushToResponse;
+    private final Counter cutOff;
     /** The upstream kind of {@code /api/streams}; the others are the playback object kinds. */
     static final String STREAMS_KIND = "streams";
 
@@ -47,6 +48,9 @@ public final class EdgeMetrics {
                 .description("Blocking playlist and preload-hint requests answered from pushed state").register(registry);
         this.pushToResponse = Timer.builder("vcdn.edge.push.to.response")
                 .description("From a pushed part's arrival to the answer of a request held for it").register(registry);
+        this.cutOff = Counter.builder("vcdn.edge.viewers.cut.off")
+                .description("Viewer connections closed because their answers waited longer than viewers.write-deadline")
+                .register(registry);
         for (PlaybackPath.Kind kind : PlaybackPath.Kind.values()) {
             upstream.put(kind.name().toLowerCase(Locale.ROOT), upstreamCounters(kind.name().toLowerCase(Locale.ROOT)));
         }
@@ -72,6 +76,8 @@ public final class EdgeMetrics {
                 .description("Blocking requests held for a pushed part now").register(registry);
         Gauge.builder("vcdn.edge.viewers", viewers, ViewerCount::count)
                 .description("Distinct viewers that reloaded a playlist recently").register(registry);
+        FunctionCounter.builder("vcdn.edge.viewers.refused", viewers, ViewerCount::refused)
+                .description("New viewers answered 503 because this node was full (viewers.max)").register(registry);
     }
 
     void hit() {
@@ -106,9 +112,13 @@ public final class EdgeMetrics {
         bytesOutTotal.addAndGet(bytes);
     }
 
-    void answeredFromPush(long arrivalNanos, long nowNanos) {
+    void answeredFromPush(long sinceArrivalNanos) {
         answeredFromPush.increment();
-        pushToResponse.record(Math.max(0, nowNanos - arrivalNanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+        pushToResponse.record(sinceArrivalNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    void cutOff() {
+        cutOff.increment();
     }
 
     public long bytesOutTotal() {

@@ -49,6 +49,12 @@ public final class PlaybackHandler {
      * going live there, whose playlist is a moment away.
      */
     static final Duration NOT_FOUND_TTL = Duration.ofMillis(250);
+    /**
+     * On an answer held for a push (a blocking reload, a preload-hinted part): microseconds from the
+     * push's arrival here to the answer, what a viewer load generator reads to see the edge's own
+     * delay, apart from the network's and the origin's.
+     */
+    public static final String SINCE_ARRIVAL_HEADER = "Vcdn-Since-Arrival-Us";
 
     private final Vertx vertx;
     private final ResponseCache cache;
@@ -56,20 +62,18 @@ public final class PlaybackHandler {
     private final RegionRelay region;
     private final Upstream upstream;
     private final EdgeMetrics metrics;
-    private final ViewerCount viewers;
     private final LongSupplier nanoTime;
     private final Collapser<String, CachedResponse> collapser = new Collapser<>();
     private final Origins origins;
 
     public PlaybackHandler(Vertx vertx, ResponseCache cache, PushedStreams pushed, RegionRelay region, Upstream upstream,
-                           EdgeMetrics metrics, ViewerCount viewers, Origins origins, LongSupplier nanoTime) {
+                           EdgeMetrics metrics, Origins origins, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.cache = cache;
         this.pushed = pushed;
         this.region = region;
         this.upstream = upstream;
         this.metrics = metrics;
-        this.viewers = viewers;
         this.nanoTime = nanoTime;
         this.origins = origins;
     }
@@ -82,12 +86,7 @@ public final class PlaybackHandler {
     void handle(RoutingContext ctx, PlaybackPath path) {
         boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
         switch (path.object()) {
-            case MEDIA_PLAYLIST -> {
-                if (!fromPeer) {
-                    viewers.seen(ctx.request().remoteAddress().hostAddress());
-                }
-                mediaPlaylist(ctx, path, fromPeer);
-            }
+            case MEDIA_PLAYLIST -> mediaPlaylist(ctx, path, fromPeer);
             case PART -> part(ctx, path, fromPeer);
             default -> cachedOrFetched(ctx, path, fromPeer);
         }
@@ -166,7 +165,9 @@ public final class PlaybackHandler {
         return waiting.transform(done -> {
             vertx.cancelTimer(timer);
             if (done.succeeded()) {
-                metrics.answeredFromPush(pushed.lastEventNanos(channel), nanoTime.getAsLong());
+                long sinceArrival = Math.max(0, nanoTime.getAsLong() - pushed.lastEventNanos(channel));
+                metrics.answeredFromPush(sinceArrival);
+                ctx.response().putHeader(SINCE_ARRIVAL_HEADER, Long.toString(sinceArrival / 1000));
                 return Future.succeededFuture(done.result());
             }
             if (done.cause() instanceof PushUnavailable unavailable && unavailable.reason() == PushUnavailable.Reason.LOST) {
@@ -192,9 +193,7 @@ public final class PlaybackHandler {
         if (response.status() != 404) {
             return response;
         }
-        boolean playlist = path.object() == PlaybackPath.Kind.MULTIVARIANT_PLAYLIST
-                || path.object() == PlaybackPath.Kind.MEDIA_PLAYLIST;
-        Duration kept = playlist ? response.timeToLive() : Duration.ZERO;
+        Duration kept = path.isPlaylist() ? response.timeToLive() : Duration.ZERO;
         return response.keptFor(kept.compareTo(NOT_FOUND_TTL) > 0 ? NOT_FOUND_TTL : kept);
     }
 

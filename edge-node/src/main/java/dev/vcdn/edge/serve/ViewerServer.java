@@ -13,18 +13,21 @@ import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * One event loop's share of the viewer-facing HTTP server (instances share the port). A cached
  * immutable object is answered right here, from the thread-safe cache; everything that needs the
  * live state (playlists, held requests, misses) is handed to the {@link PlaybackHandler} on the
- * edge's core event loop, which answers on the same connection.
+ * edge's core event loop, which answers on the same connection. A new viewer's playlist request is
+ * refused while the node is full, and a viewer that does not take its answers is cut off.
  */
 public final class ViewerServer extends VerticleBase {
 
@@ -32,6 +35,12 @@ public final class ViewerServer extends VerticleBase {
     public static final String PLAYER_ROOT = "vcdn-player";
     private static final int SHARED_RANDOM_PORT = -1;
     static final String WATCH_PAGE = "/watch.html";
+    /**
+     * When a refused viewer may try again: by then viewers that left have stopped counting (they
+     * count 10 s after their last reload), and geo-config has read this node as full.
+     */
+    static final int RETRY_AFTER_SECONDS = 10;
+    private static final long SWEEP_MILLIS = 1000;
 
     private final HttpServerConfig http;
     private final ProcessContext process;
@@ -39,16 +48,20 @@ public final class ViewerServer extends VerticleBase {
     private final EdgeMetrics metrics;
     private final PlaybackHandler playback;
     private final Context core;
+    private final ViewerCount viewers;
+    private final Duration writeDeadline;
     private HttpServer server;
 
     public ViewerServer(HttpServerConfig http, ProcessContext process, ResponseCache cache, EdgeMetrics metrics,
-                        PlaybackHandler playback, Context core) {
+                        PlaybackHandler playback, Context core, ViewerCount viewers, Duration writeDeadline) {
         this.http = http;
         this.process = process;
         this.cache = cache;
         this.metrics = metrics;
         this.playback = playback;
         this.core = core;
+        this.viewers = viewers;
+        this.writeDeadline = writeDeadline;
     }
 
     @Override
@@ -65,7 +78,9 @@ public final class ViewerServer extends VerticleBase {
         if (options.getPort() == 0) {
             options.setPort(SHARED_RANDOM_PORT);
         }
-        return vertx.createHttpServer(options).requestHandler(router).listen()
+        SlowViewerCutoff cutoff = new SlowViewerCutoff(writeDeadline, System::nanoTime, metrics::cutOff);
+        vertx.setPeriodic(SWEEP_MILLIS, id -> cutoff.sweep());
+        return vertx.createHttpServer(options).requestHandler(router).connectionHandler(cutoff::watch).listen()
                 .onSuccess(listening -> server = listening);
     }
 
@@ -89,7 +104,12 @@ public final class ViewerServer extends VerticleBase {
             return;
         }
         PlaybackPath path = parsed.get();
-        if (path.object() != PlaybackPath.Kind.MEDIA_PLAYLIST && ctx.request().getHeader(Upstream.FILL_HEADER) == null) {
+        boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
+        if (!fromPeer && path.isPlaylist() && !viewers.admit(ctx.request().remoteAddress().hostAddress())) {
+            refuse(ctx);
+            return;
+        }
+        if (path.object() != PlaybackPath.Kind.MEDIA_PLAYLIST && !fromPeer) {
             Optional<CachedResponse> cached = cache.get(path.canonical());
             if (cached.isPresent()) {
                 metrics.hit();
@@ -98,5 +118,15 @@ public final class ViewerServer extends VerticleBase {
             }
         }
         core.runOnContext(ignored -> playback.handle(ctx, path));
+    }
+
+    /** This node is full: the new viewer is told to go elsewhere, or to come back later. */
+    private static void refuse(RoutingContext ctx) {
+        ctx.response().setStatusCode(503)
+                .putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS))
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end("this edge is full; try another or retry later\n");
     }
 }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,15 +32,26 @@ public final class TestEdge implements AutoCloseable {
 
     /** @param originUrls the origins, comma-separated, in order of preference */
     public static TestEdge start(String originUrls) throws Exception {
-        EdgeProcess process = new EdgeProcess();
-        return new TestEdge(ProcessLauncher.start(process, ProcessLauncher.readConfig(process, Optional.empty(), Map.of(
+        return start(originUrls, Map.of());
+    }
+
+    /** The same, configured further by {@code environment} (VCDN_ variables). */
+    public static TestEdge start(String originUrls, Map<String, String> environment) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_ORIGIN_URL", originUrls,
-                "VCDN_CLUSTER_NAME", "it-edge-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next()))))
+                "VCDN_CLUSTER_NAME", "it-edge-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
+        env.putAll(environment);
+        EdgeProcess process = new EdgeProcess();
+        return new TestEdge(ProcessLauncher.start(process, ProcessLauncher.readConfig(process, Optional.empty(), env))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
     }
 
+    public int port() {
+        return edge.port("http");
+    }
+
     public String url() {
-        return "http://127.0.0.1:" + edge.port("http");
+        return "http://127.0.0.1:" + port();
     }
 
     /** Waits (up to 30 s) until {@code path} on this edge answers {@code status}. */

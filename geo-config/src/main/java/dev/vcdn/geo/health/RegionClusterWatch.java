@@ -74,7 +74,8 @@ public final class RegionClusterWatch implements AutoCloseable {
                 EdgeStatus status = EdgeStatus.fromJson(json);
                 if (status.heartbeat().isAfter(oldest)) {
                     URI url = status.url();
-                    fresh.add(new HealthyEdge(region.id(), url, IpLiteral.parse(url.getHost()), status.viewers()));
+                    fresh.add(new HealthyEdge(region.id(), url, IpLiteral.parse(url.getHost()), status.viewers(),
+                            status.full()));
                 }
             } catch (IllegalArgumentException e) {
                 log.debug("ignored edges entry in region {}: {}", region.id(), e.getMessage());

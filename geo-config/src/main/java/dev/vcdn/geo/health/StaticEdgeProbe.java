@@ -40,7 +40,7 @@ public final class StaticEdgeProbe {
             probes.add(client.request(ready)
                     .compose(request -> request.send())
                     .compose(response -> response.body().map(ignored -> response.statusCode() == 200))
-                    .map(up -> up ? Optional.of(new HealthyEdge(region.id(), url, IpLiteral.parse(url.getHost()), 0))
+                    .map(up -> up ? Optional.of(HealthyEdge.answering(region.id(), url, IpLiteral.parse(url.getHost())))
                             : Optional.<HealthyEdge>empty())
                     .otherwise(Optional.empty()));
         }

@@ -62,7 +62,7 @@ class DnsResponderTest {
     }
 
     private static HealthyEdge edge(String region, String ip) {
-        return new HealthyEdge(region, URI.create("http://" + ip + ":8081"), Optional.of(address(ip)), 0);
+        return HealthyEdge.answering(region, URI.create("http://" + ip + ":8081"), Optional.of(address(ip)));
     }
 
     private static InetAddress address(String literal) {
@@ -157,7 +157,7 @@ class DnsResponderTest {
         EdgeHealth many = new EdgeHealth();
         List<HealthyEdge> edges = new ArrayList<>();
         for (int i = 1; i <= 16; i++) {
-            edges.add(new HealthyEdge("eu", URI.create("http://2001:db8::" + i), Optional.of(address("2001:db8::" + i)), 0));
+            edges.add(HealthyEdge.answering("eu", URI.create("http://2001:db8::" + i), Optional.of(address("2001:db8::" + i))));
         }
         many.update("eu", EdgeHealth.Source.STATIC, edges);
         DnsResponder big = new DnsResponder(Name.fromString("a-rather-long-zone-name-for-a-big-answer.vcdn.test."), Set.of(),

@@ -58,6 +58,11 @@ public record PlaybackPath(ChannelName channel, Optional<RenditionId> rendition,
         Objects.requireNonNull(skip, "skip");
     }
 
+    /** A multivariant or media playlist: what a player starts with and reloads. */
+    public boolean isPlaylist() {
+        return object == Kind.MULTIVARIANT_PLAYLIST || object == Kind.MEDIA_PLAYLIST;
+    }
+
     /** Empty for anything that is not a canonical playback request; the caller answers 400. */
     public static Optional<PlaybackPath> parse(String target) {
         if (target == null || target.isEmpty() || target.length() > MAX_TARGET_LENGTH || target.charAt(0) != '/') {

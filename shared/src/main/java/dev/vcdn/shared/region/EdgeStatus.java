@@ -15,12 +15,14 @@ import java.util.Objects;
  * @param region              the region it serves
  * @param url                 where viewers (and the region's other edges) reach it
  * @param viewers             distinct viewers seen in the last few seconds
+ * @param full                whether it refuses new viewers now (its viewer limit is reached):
+ *                            geo-config sends them to another edge while any has room
  * @param egressBitsPerSecond bytes sent to viewers and peers, as bits per second, over the last interval
  * @param cacheBytes          bytes its cache holds
  * @param heartbeat           when the entry was written
  */
-public record EdgeStatus(String id, String region, URI url, int viewers, long egressBitsPerSecond, long cacheBytes,
-                         Instant heartbeat) {
+public record EdgeStatus(String id, String region, URI url, int viewers, boolean full, long egressBitsPerSecond,
+                         long cacheBytes, Instant heartbeat) {
 
     /** The name of the map in every region's cluster. */
     public static final String MAP_NAME = "edges";
@@ -37,7 +39,7 @@ public record EdgeStatus(String id, String region, URI url, int viewers, long eg
 
     public String toJson() {
         return new JsonObject().put("id", id).put("region", region).put("url", url.toString()).put("viewers", viewers)
-                .put("egressBitsPerSecond", egressBitsPerSecond).put("cacheBytes", cacheBytes)
+                .put("full", full).put("egressBitsPerSecond", egressBitsPerSecond).put("cacheBytes", cacheBytes)
                 .put("heartbeat", heartbeat.toString()).encode();
     }
 
@@ -46,8 +48,8 @@ public record EdgeStatus(String id, String region, URI url, int viewers, long eg
         try {
             JsonObject json = new JsonObject(text);
             return new EdgeStatus(json.getString("id"), json.getString("region"), URI.create(json.getString("url")),
-                    json.getInteger("viewers"), json.getLong("egressBitsPerSecond"), json.getLong("cacheBytes"),
-                    Instant.parse(json.getString("heartbeat")));
+                    json.getInteger("viewers"), json.getBoolean("full", false), json.getLong("egressBitsPerSecond"),
+                    json.getLong("cacheBytes"), Instant.parse(json.getString("heartbeat")));
         } catch (DecodeException | ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("not an edge entry: " + e.getMessage());
         }

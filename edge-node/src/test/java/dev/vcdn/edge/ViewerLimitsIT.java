@@ -1,0 +1,123 @@
+package dev.vcdn.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.vcdn.edge.testing.LiveOrigin;
+import dev.vcdn.edge.testing.RawViewer;
+import dev.vcdn.edge.testing.TestEdge;
+import dev.vcdn.shared.hls.MediaPlaylist;
+import dev.vcdn.shared.hls.PlaylistParser;
+import dev.vcdn.shared.hls.Segment;
+import dev.vcdn.shared.hls.Variant;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An edge with a viewer limit and a short write deadline in front of a real origin publishing
+ * 720p: viewers are told apart by their loopback addresses, as an edge tells apart clients.
+ */
+class ViewerLimitsIT {
+
+    private static final String CHANNEL = "limits";
+    /** The test's own polling from 127.0.0.1 counts as the first viewer. */
+    private static final int MAX_VIEWERS = 3;
+    private static final int WRITE_DEADLINE_SECONDS = 2;
+    private static final Pattern REFUSED = Pattern.compile("(?m)^vcdn_edge_viewers_refused_total(?:\\{[^}]*})? (\\S+)$");
+    private static final Pattern CUT_OFF = Pattern.compile("(?m)^vcdn_edge_viewers_cut_off_total(?:\\{[^}]*})? (\\S+)$");
+
+    private LiveOrigin origin;
+    private TestEdge edge;
+
+    @BeforeAll
+    static void needsFfmpeg() {
+        if (System.getenv("CI") != null) {
+            assertThat(LiveOrigin.FFMPEG).as("installed by .ci/run").isExecutable();
+        } else {
+            assumeThat(LiveOrigin.FFMPEG).as("install Debian's ffmpeg to run this test").isExecutable();
+        }
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (edge != null) {
+            edge.close();
+        }
+        if (origin != null) {
+            origin.close();
+        }
+    }
+
+    @Test
+    void aFullEdgeRefusesNewViewersServesItsOwnAndCutsOffOneThatTakesNothing(@TempDir Path dataDir) throws Exception {
+        origin = LiveOrigin.start(dataDir, CHANNEL, "1280x720", 120);
+        edge = TestEdge.start("http://127.0.0.1:" + origin.httpPort(), Map.of("VCDN_VIEWERS_MAX", Integer.toString(MAX_VIEWERS),
+                "VCDN_VIEWERS_WRITE_DEADLINE", WRITE_DEADLINE_SECONDS + "s"));
+        String master = "/live/" + CHANNEL + "/master.m3u8";
+        edge.awaitStatus(master, 200);
+        Variant largest = PlaylistParser.parseMultivariant(edge.get(master)).variants().stream()
+                .max(Comparator.comparingLong(Variant::bandwidth)).orElseThrow();
+        String media = "/live/" + CHANNEL + "/" + largest.uri();
+        String renditionBase = media.substring(0, media.lastIndexOf('/') + 1);
+
+        aFullEdgeRefusesOnlyNewViewers(media);
+        aViewerThatTakesNothingIsCutOffWhileOthersAreServed(media, renditionBase);
+    }
+
+    private void aFullEdgeRefusesOnlyNewViewers(String media) throws Exception {
+        int port = edge.port();
+        assertThat(RawViewer.get("127.0.0.11", port, media).status()).isEqualTo(200);
+        assertThat(RawViewer.get("127.0.0.12", port, media).status()).isEqualTo(200);
+
+        RawViewer.Answer refused = RawViewer.get("127.0.0.13", port, media);
+        assertThat(refused.status()).as("a fourth viewer of an edge taking three").isEqualTo(503);
+        assertThat(refused.headers()).containsEntry("retry-after", "10").containsEntry("cache-control", "no-store");
+        assertThat(RawViewer.get("127.0.0.13", port, "/live/" + CHANNEL + "/master.m3u8").status())
+                .as("its multivariant playlist too").isEqualTo(503);
+
+        RawViewer.Answer reload = RawViewer.get("127.0.0.11", port, media);
+        assertThat(reload.status()).as("a viewer already watching reloads as before").isEqualTo(200);
+        assertThat(PlaylistParser.parseMedia(reload.text()).segments()).isNotEmpty();
+        assertThat(metric(REFUSED)).isEqualTo(2);
+    }
+
+    private void aViewerThatTakesNothingIsCutOffWhileOthersAreServed(String media, String renditionBase) throws Exception {
+        int port = edge.port();
+        MediaPlaylist playlist = PlaylistParser.parseMedia(RawViewer.get("127.0.0.11", port, media).text());
+        List<Segment> segments = playlist.segments();
+        String segment = renditionBase + segments.get(segments.size() - 1).uri();
+        long segmentBytes = RawViewer.get("127.0.0.11", port, segment).contentLength();
+        assertThat(segmentBytes).isPositive();
+
+        // Far more than the kernel's socket buffers hold: the rest waits in the edge, for a reader that reads nothing.
+        int requests = (int) Math.max(8, (32L << 20) / segmentBytes);
+        try (RawViewer stuck = RawViewer.connect("127.0.0.11", port, 4096)) {
+            stuck.send(segment, requests);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITE_DEADLINE_SECONDS + 3);
+            while (System.nanoTime() < deadline) {
+                RawViewer.Answer other = RawViewer.get("127.0.0.12", port, media);
+                assertThat(other.status()).as("another viewer meanwhile").isEqualTo(200);
+                TimeUnit.MILLISECONDS.sleep(300);
+            }
+            long received = stuck.drain();
+            assertThat(received).as("the stuck viewer's connection closed before all %d answers were sent", requests)
+                    .isLessThan(requests * segmentBytes);
+        }
+        assertThat(metric(CUT_OFF)).isEqualTo(1);
+    }
+
+    private long metric(Pattern pattern) throws Exception {
+        Matcher m = pattern.matcher(edge.get("/metrics"));
+        assertThat(m.find()).as("metric %s", pattern).isTrue();
+        return (long) Double.parseDouble(m.group(1));
+    }
+}

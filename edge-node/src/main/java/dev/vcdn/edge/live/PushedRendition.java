@@ -1,11 +1,14 @@
 package dev.vcdn.edge.live;
 
+import dev.vcdn.edge.cache.CachedResponse;
 import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
+import dev.vcdn.shared.http.PlaybackHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -34,9 +37,11 @@ public final class PushedRendition {
     }
 
     private final TreeMap<Long, SegmentParts> parts = new TreeMap<>();
-    private final List<PlaylistWaiter> playlistWaiters = new ArrayList<>();
-    private final List<PartWaiter> partWaiters = new ArrayList<>();
+    private List<PlaylistWaiter> playlistWaiters = new ArrayList<>();
+    private List<PartWaiter> partWaiters = new ArrayList<>();
     private PlaylistUpdate playlist;
+    /** Answers made from {@link #playlist}, by {@link #answerSlot}: each built and gzipped once, however many ask. */
+    private final CachedResponse[] answers = new CachedResponse[4];
 
     /** The newest playlist pushed, empty before the first. */
     public Optional<PlaylistUpdate> playlist() {
@@ -49,33 +54,62 @@ public final class PushedRendition {
             return;
         }
         playlist = update;
-        Iterator<PlaylistWaiter> it = playlistWaiters.iterator();
-        while (it.hasNext()) {
-            PlaylistWaiter waiter = it.next();
+        Arrays.fill(answers, null);
+        // Thousands may wait on one rendition: the ones still waiting are copied once, not removed one
+        // by one; a waiter added while the others are answered goes to the new list.
+        List<PlaylistWaiter> waited = playlistWaiters;
+        playlistWaiters = new ArrayList<>();
+        for (PlaylistWaiter waiter : waited) {
             // A playlist with EXT-X-ENDLIST answers every blocking reload: nothing newer will come.
             if (update.satisfies(waiter.msn(), waiter.part()) || update.ended()) {
-                it.remove();
                 waiter.promise().tryComplete(update);
+            } else {
+                playlistWaiters.add(waiter);
             }
         }
         if (update.ended()) {
-            partWaiters.forEach(w -> w.promise().tryFail(new PushUnavailable(PushUnavailable.Reason.ENDED)));
-            partWaiters.clear();
+            List<PartWaiter> ended = partWaiters;
+            partWaiters = new ArrayList<>();
+            ended.forEach(w -> w.promise().tryFail(new PushUnavailable(PushUnavailable.Reason.ENDED)));
             return;
         }
         // A hint names the next part of the open segment; when the segment closes first, that part never exists.
-        Iterator<PartWaiter> parts = partWaiters.iterator();
-        while (parts.hasNext()) {
-            PartWaiter waiter = parts.next();
+        List<PartWaiter> partsWaited = partWaiters;
+        partWaiters = new ArrayList<>();
+        for (PartWaiter waiter : partsWaited) {
             boolean closed = waiter.msn() < update.lastMsn() || (waiter.msn() == update.lastMsn() && update.segmentComplete());
             if (closed) {
-                parts.remove();
                 SegmentParts segment = this.parts.get(waiter.msn());
                 // Only a segment seen whole from its first part proves the part absent; otherwise ask upstream.
                 boolean known = segment != null && !segment.broken;
                 waiter.promise().tryFail(new PushUnavailable(known ? PushUnavailable.Reason.ABSENT : PushUnavailable.Reason.LOST));
+            } else {
+                partWaiters.add(waiter);
             }
         }
+    }
+
+    /**
+     * The answer to a playlist request made from {@code update}: the whole playlist or its delta
+     * update ({@code _HLS_skip}), with {@code cacheControl}. For the newest playlist it is made once
+     * and shared by every viewer.
+     */
+    public CachedResponse answer(PlaylistUpdate update, boolean delta, String cacheControl) {
+        int slot = answerSlot(delta, cacheControl);
+        if (update == playlist && answers[slot] != null) {
+            return answers[slot];
+        }
+        CachedResponse made = CachedResponse.ok(PlaybackHeaders.PLAYLIST_TYPE, cacheControl, Optional.empty(),
+                Buffer.buffer(delta ? update.deltaPlaylist() : update.playlist()), Duration.ZERO).withGzip();
+        if (update == playlist) {
+            answers[slot] = made;
+        }
+        return made;
+    }
+
+    /** Whole or delta, times the two Cache-Control values playlists are sent with (live and blocking). */
+    private static int answerSlot(boolean delta, String cacheControl) {
+        return (delta ? 2 : 0) + (PlaybackHeaders.BLOCKING_PLAYLIST.equals(cacheControl) ? 1 : 0);
     }
 
     private static boolean isNewer(PlaylistUpdate a, PlaylistUpdate b) {
@@ -101,12 +135,13 @@ public final class PushedRendition {
         while (parts.size() > SEGMENTS_ASSEMBLED) {
             parts.pollFirstEntry();
         }
-        Iterator<PartWaiter> it = partWaiters.iterator();
-        while (it.hasNext()) {
-            PartWaiter waiter = it.next();
+        List<PartWaiter> waited = partWaiters;
+        partWaiters = new ArrayList<>();
+        for (PartWaiter waiter : waited) {
             if (waiter.msn() == msn && waiter.part() == index) {
-                it.remove();
                 waiter.promise().tryComplete(bytes);
+            } else {
+                partWaiters.add(waiter);
             }
         }
         return inOrder;
@@ -160,9 +195,11 @@ public final class PushedRendition {
 
     /** Lets every waiter go without its object. */
     void release(PushUnavailable.Reason reason) {
-        playlistWaiters.forEach(w -> w.promise().tryFail(new PushUnavailable(reason)));
-        partWaiters.forEach(w -> w.promise().tryFail(new PushUnavailable(reason)));
-        playlistWaiters.clear();
-        partWaiters.clear();
+        List<PlaylistWaiter> playlistsWaited = playlistWaiters;
+        List<PartWaiter> partsWaited = partWaiters;
+        playlistWaiters = new ArrayList<>();
+        partWaiters = new ArrayList<>();
+        playlistsWaited.forEach(w -> w.promise().tryFail(new PushUnavailable(reason)));
+        partsWaited.forEach(w -> w.promise().tryFail(new PushUnavailable(reason)));
     }
 }

@@ -103,7 +103,7 @@ public final class PlaybackHandler {
         PlaylistUpdate latest = state.get().playlist().orElseThrow();
         // A playlist with EXT-X-ENDLIST never blocks, as at the origin.
         if (path.msn().isEmpty() || latest.ended()) {
-            respond(ctx, path, playlistResponse(path, latest));
+            respond(ctx, path, state.get().answer(latest, path.skip().isPresent(), PlaybackHeaders.playlistCacheControl(path)));
             return;
         }
         long msn = path.msn().getAsLong();
@@ -112,13 +112,8 @@ public final class PlaybackHandler {
             return;
         }
         Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(channel, rendition, msn, path.part());
-        hold(ctx, path, fromPeer, waiting).onSuccess(update -> respond(ctx, path, playlistResponse(path, update)));
-    }
-
-    private static CachedResponse playlistResponse(PlaybackPath path, PlaylistUpdate update) {
-        String text = path.skip().isPresent() ? update.deltaPlaylist() : update.playlist();
-        return CachedResponse.ok(PlaybackHeaders.PLAYLIST_TYPE, PlaybackHeaders.playlistCacheControl(path), Optional.empty(),
-                Buffer.buffer(text), Duration.ZERO);
+        hold(ctx, path, fromPeer, waiting).onSuccess(update -> respond(ctx, path,
+                state.get().answer(update, path.skip().isPresent(), PlaybackHeaders.playlistCacheControl(path))));
     }
 
     /** A part: cached (pushed) already, or the preload-hinted next part held until it is pushed, or fetched. */
@@ -206,7 +201,7 @@ public final class PlaybackHandler {
             return;
         }
         metrics.miss();
-        collapser.get(key, () -> fetch.get().map(response -> cache.put(key, response)))
+        collapser.get(key, () -> fetch.get().map(response -> cache.put(key, response.withGzip())))
                 .onSuccess(respond::accept)
                 .onFailure(error -> {
                     if (!ctx.response().ended()) {

@@ -1,11 +1,18 @@
 package dev.vcdn.edge.serve;
 
 import dev.vcdn.edge.cache.CachedResponse;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 
-/** Writes a playback answer with the origin's headers; an immutable object the client has already is a 304. */
+/**
+ * Writes a playback answer with the origin's headers; an immutable object the client has already
+ * is a 304. A text answer goes gzipped to a client that takes gzip, from the copy compressed once
+ * for everyone; nothing is compressed per response (media would not shrink, and playlists are
+ * asked for by every viewer every part).
+ */
 final class Responses {
 
     private Responses() {
@@ -26,7 +33,39 @@ final class Responses {
             return;
         }
         answer.contentType().ifPresent(value -> response.putHeader(HttpHeaders.CONTENT_TYPE, value));
-        metrics.sent(answer.body().length());
-        response.end(answer.body());
+        Buffer body = answer.body();
+        if (answer.isText()) {
+            response.putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        }
+        if (answer.gzipped().isPresent() && acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+            body = answer.gzipped().get();
+            response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+        } else {
+            // Vert.x's compressor leaves an answer marked identity alone (and drops the mark).
+            response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+        }
+        metrics.sent(body.length());
+        response.end(body);
+    }
+
+    /** Whether an Accept-Encoding header takes gzip: named (or {@code *}) without {@code q=0}. */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String coding : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
+            String[] parts = coding.split(";");
+            String name = parts[0].trim();
+            if (!name.equals("gzip") && !name.equals("*")) {
+                continue;
+            }
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                String parameter = parts[i].replace(" ", "");
+                refused |= parameter.matches("q=0(\\.0{0,3})?");
+            }
+            return !refused;
+        }
+        return false;
     }
 }

@@ -52,15 +52,26 @@ public final class RawViewer implements AutoCloseable {
 
     /** One GET on a connection of its own. */
     public static Answer get(String localAddress, int port, String path) throws IOException {
+        return get(localAddress, port, path, Map.of());
+    }
+
+    /** One GET with {@code headers} on a connection of its own. */
+    public static Answer get(String localAddress, int port, String path, Map<String, String> headers) throws IOException {
         try (RawViewer viewer = connect(localAddress, port, 0)) {
-            viewer.send(path, 1);
+            viewer.send(path, 1, headers);
             return viewer.read();
         }
     }
 
     /** Writes {@code times} requests for {@code path} at once (HTTP/1.1 pipelining), reading nothing. */
     public void send(String path, int times) throws IOException {
-        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        send(path, times, Map.of());
+    }
+
+    private void send(String path, int times, Map<String, String> headers) throws IOException {
+        StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        String request = head.append("\r\n").toString();
         socket.getOutputStream().write(request.repeat(times).getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
     }

@@ -243,6 +243,11 @@ public final class PlaybackRoutes {
         if (response.ended()) {
             return;
         }
+        if (!PLAYLIST_TYPE.equals(type)) {
+            // Media is compressed already: deflating it per response costs CPU and saves nothing. (Vert.x's
+            // compressor skips an answer marked identity, and drops the mark.)
+            response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+        }
         response.putHeader(HttpHeaders.CONTENT_TYPE, type)
                 .putHeader(HttpHeaders.CACHE_CONTROL, cacheControl)
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")

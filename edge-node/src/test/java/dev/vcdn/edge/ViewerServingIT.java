@@ -10,6 +10,8 @@ import dev.vcdn.shared.hls.MediaPlaylist;
 import dev.vcdn.shared.hls.PlaylistParser;
 import dev.vcdn.shared.hls.Segment;
 import dev.vcdn.shared.hls.Variant;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -17,16 +19,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An edge with a viewer limit and a short write deadline in front of a real origin publishing
- * 720p: viewers are told apart by their loopback addresses, as an edge tells apart clients.
+ * What an edge does for a crowd, in front of a real origin publishing 720p: a viewer limit, a
+ * short write deadline, compression. Viewers are told apart by their loopback addresses, as an
+ * edge tells apart clients.
  */
-class ViewerLimitsIT {
+class ViewerServingIT {
 
     private static final String CHANNEL = "limits";
     /** The test's own polling from 127.0.0.1 counts as the first viewer. */
@@ -68,9 +72,35 @@ class ViewerLimitsIT {
                 .max(Comparator.comparingLong(Variant::bandwidth)).orElseThrow();
         String media = "/live/" + CHANNEL + "/" + largest.uri();
         String renditionBase = media.substring(0, media.lastIndexOf('/') + 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (PlaylistParser.parseMedia(edge.get(media)).segments().isEmpty()) {
+            assertThat(System.nanoTime()).as("a whole segment within 30 s").isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
 
+        playlistsGoGzippedAndMediaAsItIs(media, renditionBase);
         aFullEdgeRefusesOnlyNewViewers(media);
         aViewerThatTakesNothingIsCutOffWhileOthersAreServed(media, renditionBase);
+    }
+
+    /** Every browser sends Accept-Encoding: gzip; media must not be deflated again per response, playlists once. */
+    private void playlistsGoGzippedAndMediaAsItIs(String media, String renditionBase) throws Exception {
+        int port = edge.port();
+        Map<String, String> browser = Map.of("Accept-Encoding", "gzip, deflate, br");
+        RawViewer.Answer playlist = RawViewer.get("127.0.0.11", port, media, browser);
+        assertThat(playlist.headers()).containsEntry("content-encoding", "gzip").containsEntry("vary", "accept-encoding");
+        String text = new String(new GZIPInputStream(new ByteArrayInputStream(playlist.body())).readAllBytes(),
+                StandardCharsets.UTF_8);
+        MediaPlaylist parsed = PlaylistParser.parseMedia(text);
+        assertThat(RawViewer.get("127.0.0.11", port, media).headers()).as("without Accept-Encoding")
+                .doesNotContainKey("content-encoding");
+
+        Segment last = parsed.segments().get(parsed.segments().size() - 1);
+        String part = renditionBase + last.parts().get(0).uri();
+        RawViewer.Answer compressedAsked = RawViewer.get("127.0.0.11", port, part, browser);
+        assertThat(compressedAsked.status()).isEqualTo(200);
+        assertThat(compressedAsked.headers()).as("a part is sent as it is").doesNotContainKey("content-encoding");
+        assertThat(compressedAsked.body()).isEqualTo(RawViewer.get("127.0.0.11", port, part).body());
     }
 
     private void aFullEdgeRefusesOnlyNewViewers(String media) throws Exception {

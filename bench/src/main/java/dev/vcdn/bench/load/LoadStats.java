@@ -1,0 +1,46 @@
+package dev.vcdn.bench.load;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What every virtual viewer reports, from any event loop; the reporter drains it once a second. */
+final class LoadStats {
+
+    /** Error key for a request that got no HTTP answer (refused, reset, timed out). */
+    static final String NO_ANSWER = "io";
+
+    final LongAdder requests = new LongAdder();
+    final LongAdder bytes = new LongAdder();
+    /** Stalls of the steady viewers, the ones that could play without. */
+    final LongAdder stalls = new LongAdder();
+    final LongAdder stalledMicros = new LongAdder();
+    /** Stalls of slow and leaving viewers: expected, counted apart. */
+    final LongAdder otherStalls = new LongAdder();
+    final LongAdder drops = new LongAdder();
+    final LongAdder switches = new LongAdder();
+    final LongAdder thumbnails = new LongAdder();
+    final LongAdder joins = new LongAdder();
+    /** Blocking playlist reloads answered after a wait, by their delay since the part's arrival at the edge. */
+    final DelayHistogram heldReloads = new DelayHistogram();
+    /** Preload-hinted parts answered after a wait, the same. */
+    final DelayHistogram heldParts = new DelayHistogram();
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    void error(String kind) {
+        errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    /** Errors by HTTP status or {@link #NO_ANSWER} since the last call. */
+    Map<String, Long> drainErrors() {
+        Map<String, Long> drained = new TreeMap<>();
+        errors.forEach((kind, count) -> {
+            long n = count.sumThenReset();
+            if (n > 0) {
+                drained.put(kind, n);
+            }
+        });
+        return drained;
+    }
+}

@@ -66,13 +66,20 @@ def wait_for(url, process, log, status=200):
         time.sleep(0.3)
 
 
-def start_java(name, jar, env):
+def start_java(name, jar, env, options=()):
     log = WORK / f"{name}.log"
-    # As deploy/systemd/vcdn-edge.service starts it.
-    process = subprocess.Popen(["java", "-XX:+ExitOnOutOfMemoryError", "-jar", str(jar)],
+    process = subprocess.Popen(["java", "-XX:+ExitOnOutOfMemoryError", *options, "-jar", str(jar)],
                                env=dict(os.environ, MALLOC_ARENA_MAX="2", **env), stdout=open(log, "w"),
                                stderr=subprocess.STDOUT)
     return process, log
+
+
+def edge_service_options():
+    """The JVM options deploy/systemd/vcdn-edge.service starts the edge with: the bench runs it as deployed."""
+    unit = (ROOT / "deploy" / "systemd" / "vcdn-edge.service").read_text()
+    exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    words = exec_start.split()
+    return [w for w in words[1:words.index("-jar")] if w != "-XX:+ExitOnOutOfMemoryError"]
 
 
 def admin(method, path, body=None):
@@ -127,8 +134,16 @@ http {{
 
 
 def nginx_workers(master):
-    """nginx's CPU and memory are its workers' (the master only starts them)."""
-    return [int(pid) for pid in run(["pgrep", "-P", str(master.pid)]).split()]
+    """nginx's CPU and memory are its workers' (the master only starts them; the cache loader leaves)."""
+    return [int(pid) for pid in run(["pgrep", "-P", str(master.pid), "-f", "worker process"]).split()]
+
+
+def start_edge(options, extra_env):
+    server, log = start_java("edge", ROOT / "edge-node" / "target" / "edge-node.jar", dict(
+        VCDN_HTTP_HOST="127.0.0.1", VCDN_HTTP_PORT=str(EDGE_HTTP), VCDN_ORIGIN_URL=f"http://127.0.0.1:{ORIGIN_HTTP}",
+        VCDN_CLUSTER_NAME="bench-viewers-edge", VCDN_CLUSTER_PORT=str(EDGE_CLUSTER), **extra_env), options)
+    wait_for(f"http://127.0.0.1:{EDGE_HTTP}/ready", server, log)
+    return server
 
 
 def stop(process):
@@ -141,7 +156,7 @@ def stop(process):
 
 def load(classpath, port, viewers, seconds, pids, label):
     out = WORK / f"{label}-{viewers}.json"
-    command = ["java", "-Xmx2g", "-cp", classpath, "dev.vcdn.bench.load.ViewerLoad",
+    command = ["java", "-Xmx2g", f"-Xlog:gc:file={WORK / f'{label}-{viewers}-gc.log'}", "-cp", classpath, "dev.vcdn.bench.load.ViewerLoad",
                "--url", f"http://127.0.0.1:{port}", "--channel", CHANNEL, "--viewers", str(viewers),
                "--seconds", str(seconds), "--ramp", str(RAMP), "--slow", "0.02", "--drop", "0.02",
                "--slow-kbps", "100", "--out", str(out)]
@@ -184,8 +199,11 @@ def main():
     parser.add_argument("--counts", default="1000,2000,3000,5000")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--soak", type=int, default=0, help="seconds of a soak at the first count, edge only")
+    parser.add_argument("--shed", default="", help="LIMIT,OFFERED: the edge with viewers.max=LIMIT offered OFFERED viewers")
     parser.add_argument("--targets", default="edge,nginx")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--edge-java-options", default="", help="JVM options of the edge, space-separated "
+                        "(default: those of deploy/systemd/vcdn-edge.service)")
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     targets = args.targets.split(",")
@@ -201,6 +219,7 @@ def main():
     processes = []
     results = {target: [] for target in targets}
     soak = None
+    shed = None
     try:
         origin, origin_log = start_java("origin", ROOT / "origin" / "target" / "origin.jar", dict(
             VCDN_HTTP_HOST="127.0.0.1", VCDN_HTTP_PORT=str(ORIGIN_HTTP), VCDN_RTMP_HOST="127.0.0.1",
@@ -213,13 +232,10 @@ def main():
         processes.append(publisher(key, total))
         wait_for(f"http://127.0.0.1:{ORIGIN_HTTP}/live/{CHANNEL}/master.m3u8", None, origin_log)
         time.sleep(5)
+        edge_options = args.edge_java_options.split() if args.edge_java_options else edge_service_options()
         for target in targets:
             if target == "edge":
-                server, server_log = start_java("edge", ROOT / "edge-node" / "target" / "edge-node.jar", dict(
-                    VCDN_HTTP_HOST="127.0.0.1", VCDN_HTTP_PORT=str(EDGE_HTTP),
-                    VCDN_ORIGIN_URL=f"http://127.0.0.1:{ORIGIN_HTTP}",
-                    VCDN_CLUSTER_NAME="bench-viewers-edge", VCDN_CLUSTER_PORT=str(EDGE_CLUSTER)))
-                wait_for(f"http://127.0.0.1:{EDGE_HTTP}/live/{CHANNEL}/master.m3u8", server, server_log)
+                server = start_edge(edge_options, {})
                 port, pids = EDGE_HTTP, [server.pid]
             else:
                 server = start_nginx()
@@ -232,23 +248,31 @@ def main():
                     soak = load(classpath, port, counts[0], args.soak, pids, "edge-soak")
             finally:
                 stop(server)
+        if args.shed:
+            limit, offered = (int(n) for n in args.shed.split(","))
+            server = start_edge(edge_options, {"VCDN_VIEWERS_MAX": str(limit)})
+            try:
+                shed = load(classpath, EDGE_HTTP, offered, args.seconds, [server.pid], f"edge-max{limit}")
+            finally:
+                stop(server)
     finally:
         for process in reversed(processes):
             stop(process)
 
-    text = report(args, counts, targets, results, soak)
+    text = report(args, counts, targets, results, soak, shed, edge_options)
     print(text)
     if not args.no_write:
         (ROOT / "bench" / "viewers" / "results.md").write_text(text)
         write_section("viewers", text)
 
 
-def report(args, counts, targets, results, soak):
+def report(args, counts, targets, results, soak, shed, edge_options):
     nginx_version = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
     lines = [f"Machine: {os.cpu_count()} cores, {os.uname().machine}, {os.uname().sysname} {os.uname().release}; "
              f"origin, publisher (640x360 source + 160p), load generator and the server under test share the cores. "
              f"Each count: {RAMP} s ramp, then {args.seconds} s, the last {args.seconds - 5} s measured. Anchor: "
-             f"{nginx_version}, proxy_cache + proxy_cache_lock, 2 workers.", "",
+             f"{nginx_version}, proxy_cache + proxy_cache_lock, 2 workers. Edge JVM: `{' '.join(edge_options)}` "
+             f"(as deploy/systemd starts it).", "",
              "| server | viewers | steady viewers playing without a stall | stalls | errors | held reload p50 / p99 ms "
              "| held part p50 / p99 ms | server CPU us per viewer-second | server RSS MiB | RSS KiB per viewer |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -257,6 +281,8 @@ def report(args, counts, targets, results, soak):
             lines.append(row("our edge" if target == "edge" else "nginx proxy_cache", r))
     if soak:
         lines.append(row(f"our edge, {args.soak} s soak", soak))
+    if shed:
+        lines.append(row(f"our edge, viewers.max {args.shed.split(',')[0]}", shed))
     lines.append("")
     capacity = {}
     for target in targets:
@@ -266,10 +292,16 @@ def report(args, counts, targets, results, soak):
                      f"({', '.join(str(c) for c in counts)})")
     if "edge" in capacity and "nginx" in capacity and capacity["nginx"]:
         lines.append(f"- viewers held, edge / nginx = **{capacity['edge'] / capacity['nginx']:.2f}** (goal >= 1.5)")
+    if shed:
+        limit, offered = args.shed.split(",")
+        lines.append(f"- past capacity: an edge with `viewers.max: {limit}` offered {offered} viewers answered "
+                     f"{shed['errors'].get('503', 0)} playlist requests 503 + Retry-After (new viewers, retrying as "
+                     f"told); the viewers it admitted: {shed['stalls']} stalls, "
+                     f"{shed['playingWithoutStallShare'] * 100:.2f} % playing without a stall")
     lines += ["- held reload / part: the edge's own delay from the part's arrival (its Vcdn-Since-Arrival-Us "
               "header); nginx sends none", "",
               f"Command: `bench/viewers/run.py --counts {args.counts} --seconds {args.seconds}"
-              + (f" --soak {args.soak}" if args.soak else "") + "`", ""]
+              + (f" --soak {args.soak}" if args.soak else "") + (f" --shed {args.shed}" if args.shed else "") + "`", ""]
     return "\n".join(lines)
 
 

@@ -25,6 +25,15 @@ public final class EdgeProcess implements ProcessDefinition<EdgeConfig> {
         return Optional.of(config.cluster());
     }
 
+    /**
+     * As many threads as viewer-facing loops: the core shares one of them, so hand-offs between it and
+     * the viewer loops do not add a thread to every core's run queue.
+     */
+    @Override
+    public int eventLoopThreads(EdgeConfig config) {
+        return config.eventLoops();
+    }
+
     @Override
     public ProcessVerticle createRootVerticle(EdgeConfig config, ProcessContext context) {
         return new EdgeVerticle(config, context);

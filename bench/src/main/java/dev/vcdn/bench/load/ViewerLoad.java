@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * bench/viewers: thousands of virtual LL-HLS viewers ({@link VirtualViewer}) against one edge,
@@ -35,6 +36,9 @@ import java.util.concurrent.TimeUnit;
 public final class ViewerLoad {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final long LAG_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** A second in which a generator loop ran this late counts as the generator's, not the server's. */
+    private static final long LAGGING_MICROS = 200_000;
 
     private ViewerLoad() {
     }
@@ -59,6 +63,19 @@ public final class ViewerLoad {
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         LoadStats stats = new LoadStats();
+        // A stall the generator causes itself (its loops late, its GC) must not be blamed on the server.
+        AtomicLong loopLagMicros = new AtomicLong();
+        for (int i = 0; i < loops; i++) {
+            vertx.getOrCreateContext().runOnContext(ignored -> {
+                long[] expected = {System.nanoTime() + LAG_PROBE_NANOS};
+                vertx.setPeriodic(LAG_PROBE_NANOS / 1_000_000, id -> {
+                    long now = System.nanoTime();
+                    loopLagMicros.accumulateAndGet((now - expected[0]) / 1000, Math::max);
+                    expected[0] = now + LAG_PROBE_NANOS;
+                });
+            });
+        }
+        long laggingSeconds = 0;
         VirtualViewer.Behaviour behaviour = new VirtualViewer.Behaviour(channel, TimeUnit.SECONDS.toNanos(60),
                 TimeUnit.SECONDS.toNanos(30), slowBits, 0.1);
         List<VirtualViewer> crowd = new ArrayList<>();
@@ -77,7 +94,8 @@ public final class ViewerLoad {
         ProcessSample last = idle;
         int slowCount = (int) Math.round(viewers * slowShare);
         int dropCount = (int) Math.round(viewers * dropShare);
-        System.out.println("t_s viewers playing_ok stalls joins errors reload_p50/p99_ms part_p50/p99_ms req_s edge_cpu_% edge_rss_mib");
+        System.out.println("t_s viewers playing_ok stalls joins errors reload_p50/p99_ms part_p50/p99_ms req_s server_cpu_% "
+                + "server_rss_mib generator_lag_ms");
 
         for (long tick = begin + SECOND; tick <= end; tick += SECOND) {
             // Joins spread evenly over the ramp, each viewer on an event loop context of its own.
@@ -116,14 +134,15 @@ public final class ViewerLoad {
             double cpu = (current.cpuNanos() - last.cpuNanos()) * 100.0 / SECOND;
             last = current;
             long second = (now - begin + SECOND / 2) / SECOND;
-            System.out.printf("%d %d %d %d %d %s %.1f/%.1f %.1f/%.1f %d %.0f %d%n", second, crowd.size(), ok, stalls,
+            long lag = loopLagMicros.getAndSet(0);
+            System.out.printf("%d %d %d %d %d %s %.1f/%.1f %.1f/%.1f %d %.0f %d %d%n", second, crowd.size(), ok, stalls,
                     stats.joins.sumThenReset(), errors.isEmpty() ? "-" : errors.toString().replace(" ", ""),
                     secondReloads.percentileMillis(0.5), secondReloads.percentileMillis(0.99),
                     secondParts.percentileMillis(0.5), secondParts.percentileMillis(0.99), stats.requests.sumThenReset(), cpu,
-                    current.rssBytes() >> 20);
+                    current.rssBytes() >> 20, lag / 1000);
             perSecond.add(new JsonObject().put("t", second).put("viewers", crowd.size()).put("steadyPlaying", steady)
                     .put("playingWithoutStall", ok).put("stalls", stalls).put("errors", new JsonObject(new HashMap<>(errors)))
-                    .put("edgeCpuPercent", cpu).put("edgeRssBytes", current.rssBytes()));
+                    .put("edgeCpuPercent", cpu).put("edgeRssBytes", current.rssBytes()).put("generatorLagMs", lag / 1000));
             if (now >= measureFrom) {
                 if (atMeasureStart == null) {
                     atMeasureStart = current;
@@ -132,6 +151,7 @@ public final class ViewerLoad {
                     parts.add(secondParts);
                     errors.forEach((kind, n) -> errorsMeasured.merge(kind, n, Long::sum));
                     stallsMeasured += stalls;
+                    laggingSeconds += lag > LAGGING_MICROS ? 1 : 0;
                     steadyViewerSeconds += steady;
                     playingSeconds += ok;
                 }
@@ -140,6 +160,7 @@ public final class ViewerLoad {
         crowd.forEach(viewer -> viewer.stop());
         JsonObject summary = summary(viewers, slowCount, dropCount, idle, atMeasureStart, last, reloads, parts, errorsMeasured,
                 stallsMeasured, steadyViewerSeconds, playingSeconds, crowd.size(), stats);
+        summary.put("generatorLaggingSeconds", laggingSeconds);
         summary.put("perSecond", perSecond);
         System.out.println(summary.copy().put("perSecond", perSecond.size() + " rows").encodePrettily());
         if (out.isPresent()) {

@@ -43,7 +43,8 @@ final class VirtualViewer {
                      double dropChancePerPart) {
     }
 
-    private record Answer(int status, Buffer body, long sinceArrivalMicros) {
+    /** @param retryAfterSeconds what a 503 said in Retry-After; 0 when nothing */
+    private record Answer(int status, Buffer body, long sinceArrivalMicros, int retryAfterSeconds) {
     }
 
     static final String SINCE_ARRIVAL_HEADER = "Vcdn-Since-Arrival-Us";
@@ -253,17 +254,21 @@ final class VirtualViewer {
         if (answer.status() == 200) {
             return true;
         }
-        restartLater(life);
+        restartLater(life, answer.retryAfterSeconds() > 0 ? TimeUnit.SECONDS.toMillis(answer.retryAfterSeconds()) : RETRY_MILLIS);
         return false;
     }
 
-    /** After an error: a second later, from the multivariant playlist, as a player reloading. */
     private void restartLater(int asOf) {
+        restartLater(asOf, RETRY_MILLIS);
+    }
+
+    /** After an error: a while later (a second, or what the server's Retry-After said), from the multivariant playlist. */
+    private void restartLater(int asOf, long delayMillis) {
         if (asOf != life || stopped) {
             return;
         }
         int next = ++life;
-        vertx.setTimer(RETRY_MILLIS, id -> {
+        vertx.setTimer(delayMillis, id -> {
             if (!stopped) {
                 open(next);
             }
@@ -306,7 +311,8 @@ final class VirtualViewer {
             Future<Buffer> body = kind == Kind.SLOW ? slowly(response) : response.body();
             return body.map(bytes -> {
                 stats.bytes.add(bytes.length());
-                return new Answer(response.statusCode(), bytes, since == null ? -1 : Long.parseLong(since));
+                return new Answer(response.statusCode(), bytes, since == null ? -1 : Long.parseLong(since),
+                        retryAfter(response.getHeader(HttpHeaders.RETRY_AFTER)));
             });
         }).onFailure(error -> {
             if (!"left midway".equals(error.getMessage()) && !stopped && asOf == life) {
@@ -314,6 +320,14 @@ final class VirtualViewer {
                 restartLater(asOf);
             }
         });
+    }
+
+    private static int retryAfter(String header) {
+        try {
+            return header == null ? 0 : Math.min(60, Integer.parseInt(header.trim()));
+        } catch (NumberFormatException notSeconds) {
+            return 0;
+        }
     }
 
     /** The body read a chunk at a time, each after the pause its bits take at the slow rate. */

@@ -24,5 +24,10 @@ public interface ProcessDefinition<C> {
         return config;
     }
 
+    /** Event loop threads this process runs; 0: Vert.x's default (two per CPU core). */
+    default int eventLoopThreads(C config) {
+        return 0;
+    }
+
     ProcessVerticle createRootVerticle(C config, ProcessContext context);
 }

@@ -108,6 +108,9 @@ public final class ProcessLauncher {
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
                 .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
                         Label.POOL_NAME, Label.NAMESPACE)));
+        if (definition.eventLoopThreads(config) > 0) {
+            options.setEventLoopPoolSize(definition.eventLoopThreads(config));
+        }
         VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics.registry()));
         Optional<ClusterConfig> cluster = definition.cluster(config);
 

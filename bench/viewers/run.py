@@ -167,6 +167,7 @@ def load(classpath, port, viewers, seconds, pids, label):
         subprocess.run(command, check=True, stdout=log, stderr=subprocess.STDOUT, timeout=RAMP + seconds + 120)
     result = json.loads(out.read_text())
     print(f"   playing without stall {result['playingWithoutStallShare']:.4f}, stalls {result['stalls']}, "
+          f"hinted parts never made {result['hintedPartsNeverMade']}, slow/leaving errors {result['slowOrLeavingViewerErrors']}, "
           f"errors {result['errorsTotal']} {result['errors']}, held reload p99 {result['heldReloadP99Ms']} ms, "
           f"cpu {result['edgeCpuMicrosPerViewerSecond']:.0f} us/viewer-s, rss end {result['edgeRssEndBytes'] >> 20} MiB",
           flush=True)
@@ -182,11 +183,17 @@ def publisher(key, seconds):
                             stdout=subprocess.DEVNULL, stderr=open(WORK / "publisher.log", "w"))
 
 
+def ms(value):
+    return "-" if value != value else f"{value:.1f}"  # NaN: the server sent no delays (nginx)
+
+
 def row(label, r):
+    other_errors = sum(r["slowOrLeavingViewerErrors"].values())
     return (f"| {label} | {r['viewers']} | {r['playingWithoutStallShare'] * 100:.2f} % | {r['stalls']} | "
-            f"{r['errorsTotal']} | {r['heldReloadP50Ms']:.2f} / {r['heldReloadP99Ms']:.2f} | "
-            f"{r['heldPartP50Ms']:.2f} / {r['heldPartP99Ms']:.2f} | {r['edgeCpuMicrosPerViewerSecond']:.0f} | "
-            f"{r['edgeRssEndBytes'] / 2**20:.0f} | {r['edgeRssBytesPerViewer'] / 1024:.0f} |")
+            f"{r['errorsTotal']} | {r['slowOrLeavingViewerStalls']} / {other_errors} | "
+            f"{ms(r['heldReloadP50Ms'])} / {ms(r['heldReloadP99Ms'])} | {ms(r['heldPartP50Ms'])} / {ms(r['heldPartP99Ms'])} | "
+            f"{r['edgeCpuMicrosPerViewerSecond']:.0f} | {r['edgeRssIdleBytes'] / 2**20:.0f} -> {r['edgeRssEndBytes'] / 2**20:.0f} | "
+            f"{r['edgeRssBytesPerViewer'] / 1024:.0f} | {r['generatorLaggingSeconds']} |")
 
 
 def holds(r):
@@ -212,7 +219,7 @@ def main():
     classpath_file = WORK / "classpath.txt"
     run(["mvn", "-B", "-q", "-pl", "bench", "dependency:build-classpath", f"-Dmdep.outputFile={classpath_file}"])
     classpath = f"{ROOT / 'bench/target/bench-0.1.0-SNAPSHOT.jar'}:{classpath_file.read_text().strip()}"
-    total = 60 + (RAMP + args.seconds + 30) * len(counts) * len(targets) + args.soak + RAMP + 60
+    total = 60 + (RAMP + args.seconds + 45) * len(counts) * len(targets) + args.soak + 2 * (RAMP + 60) + args.seconds
 
     data = WORK / "data"
     shutil.rmtree(data, ignore_errors=True)
@@ -234,18 +241,23 @@ def main():
         time.sleep(5)
         edge_options = args.edge_java_options.split() if args.edge_java_options else edge_service_options()
         for target in targets:
-            if target == "edge":
-                server = start_edge(edge_options, {})
-                port, pids = EDGE_HTTP, [server.pid]
-            else:
-                server = start_nginx()
-                port, pids = NGINX_HTTP, nginx_workers(server)
-            try:
-                for count in counts:
+            # Each count meets a server started afresh: its RSS before and after is that count's alone.
+            for count in counts:
+                if target == "edge":
+                    server = start_edge(edge_options, {})
+                    port, pids = EDGE_HTTP, [server.pid]
+                else:
+                    server = start_nginx()
+                    port, pids = NGINX_HTTP, nginx_workers(server)
+                try:
+                    time.sleep(3)
                     results[target].append(load(classpath, port, count, args.seconds, pids, target))
-                    time.sleep(15)  # the last viewers' state expires before the next count
-                if target == "edge" and args.soak:
-                    soak = load(classpath, port, counts[0], args.soak, pids, "edge-soak")
+                finally:
+                    stop(server)
+        if args.soak:
+            server = start_edge(edge_options, {})
+            try:
+                soak = load(classpath, EDGE_HTTP, counts[0], args.soak, [server.pid], "edge-soak")
             finally:
                 stop(server)
         if args.shed:
@@ -273,9 +285,10 @@ def report(args, counts, targets, results, soak, shed, edge_options):
              f"Each count: {RAMP} s ramp, then {args.seconds} s, the last {args.seconds - 5} s measured. Anchor: "
              f"{nginx_version}, proxy_cache + proxy_cache_lock, 2 workers. Edge JVM: `{' '.join(edge_options)}` "
              f"(as deploy/systemd starts it).", "",
-             "| server | viewers | steady viewers playing without a stall | stalls | errors | held reload p50 / p99 ms "
-             "| held part p50 / p99 ms | server CPU us per viewer-second | server RSS MiB | RSS KiB per viewer |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| server | viewers | steady viewers playing without a stall | stalls | errors | slow and leaving viewers: "
+             "stalls / errors | held reload p50 / p99 ms | held part p50 / p99 ms | server CPU us per viewer-second "
+             "| server RSS idle -> loaded MiB | RSS KiB per viewer | seconds the generator lagged |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for target in targets:
         for r in results[target]:
             lines.append(row("our edge" if target == "edge" else "nginx proxy_cache", r))

@@ -1,5 +1,6 @@
 package dev.vcdn.edge;
 
+import dev.vcdn.edge.serve.ViewerCount;
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.config.ConfigException;
 import dev.vcdn.shared.config.ConfigSource;
@@ -34,9 +35,9 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
      *                      playlist request is answered 503 with Retry-After, so that geo-config
      *                      and the player send it elsewhere, while the viewers already watching
      *                      keep their service. 0: no limit
-     * @param writeDeadline a viewer whose connection has had an answer waiting to be taken for this
-     *                      long is cut off ({@code viewers.write-deadline}): a stuck or far too slow
-     *                      reader holds the edge's memory and a connection no longer than this
+     * @param writeDeadline a viewer whose answers have stayed backed up in the edge for this long is
+     *                      cut off ({@code viewers.write-deadline}): one that slow cannot play live,
+     *                      and it holds the edge's memory and a connection no longer than this
      */
     public record Viewers(int max, Duration writeDeadline) {
 
@@ -45,8 +46,8 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
 
         public Viewers {
             Objects.requireNonNull(writeDeadline, "writeDeadline");
-            if (max < 0) {
-                throw new IllegalArgumentException("viewers.max is negative");
+            if (max < 0 || max > ViewerCount.MAX_TRACKED) {
+                throw new IllegalArgumentException("viewers.max outside 0.." + ViewerCount.MAX_TRACKED);
             }
         }
 
@@ -55,7 +56,7 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
         }
 
         static Viewers read(ConfigSource source) {
-            return new Viewers(source.integer("viewers.max", NO_LIMIT, 0, 10_000_000),
+            return new Viewers(source.integer("viewers.max", NO_LIMIT, 0, ViewerCount.MAX_TRACKED),
                     source.duration("viewers.write-deadline", DEFAULT_WRITE_DEADLINE, Duration.ofSeconds(1), Duration.ofMinutes(10)));
         }
     }

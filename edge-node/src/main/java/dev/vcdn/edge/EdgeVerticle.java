@@ -82,8 +82,8 @@ public final class EdgeVerticle extends ProcessVerticle {
         region = new RegionRelay(vertx, ownership, pushed, directory, origins, INTEREST_TIMEOUT, System::nanoTime);
         Upstream upstream = new Upstream(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS)), MAX_UPSTREAM_BODY_BYTES, objectTtl);
-        PlaybackHandler playback = new PlaybackHandler(vertx, cache, pushed, region, upstream, metrics, origins,
-                System::nanoTime);
+        PlaybackHandler playback = new PlaybackHandler(vertx, cache, pushed, region, upstream, metrics, viewers,
+                origins, System::nanoTime);
         metrics.watch(cache, pushed, viewers, () -> playback.collapser().collapsed());
 
         return deployServers(playback)

@@ -106,7 +106,12 @@ class ViewerServingIT {
     private void aFullEdgeRefusesOnlyNewViewers(String media) throws Exception {
         int port = edge.port();
         assertThat(RawViewer.get("127.0.0.11", port, media).status()).isEqualTo(200);
-        assertThat(RawViewer.get("127.0.0.12", port, media).status()).isEqualTo(200);
+        for (int i = 20; i < 30; i++) {
+            assertThat(RawViewer.get("127.0.0." + i, port, "/live/nosuchchannel" + i + "/master.m3u8").status())
+                    .as("a channel live nowhere").isEqualTo(404);
+        }
+        assertThat(RawViewer.get("127.0.0.12", port, media).status())
+                .as("requests that found nothing took no viewer's place").isEqualTo(200);
 
         RawViewer.Answer refused = RawViewer.get("127.0.0.13", port, media);
         assertThat(refused.status()).as("a fourth viewer of an edge taking three").isEqualTo(503);

@@ -87,6 +87,8 @@ public final class ViewerLoad {
         DelayHistogram reloads = new DelayHistogram();
         DelayHistogram parts = new DelayHistogram();
         Map<String, Long> errorsMeasured = new HashMap<>();
+        Map<String, Long> otherErrorsMeasured = new HashMap<>();
+        long measuredSeconds = 0;
         long stallsMeasured = 0;
         long steadyViewerSeconds = 0;
         long playingSeconds = 0;
@@ -129,6 +131,7 @@ public final class ViewerLoad {
             DelayHistogram secondReloads = stats.heldReloads.drain();
             DelayHistogram secondParts = stats.heldParts.drain();
             Map<String, Long> errors = stats.drainErrors();
+            Map<String, Long> otherErrors = stats.drainOtherErrors();
             long stalls = stats.stalls.sumThenReset();
             ProcessSample current = sample(pids);
             double cpu = (current.cpuNanos() - last.cpuNanos()) * 100.0 / SECOND;
@@ -150,6 +153,8 @@ public final class ViewerLoad {
                     reloads.add(secondReloads);
                     parts.add(secondParts);
                     errors.forEach((kind, n) -> errorsMeasured.merge(kind, n, Long::sum));
+                    otherErrors.forEach((kind, n) -> otherErrorsMeasured.merge(kind, n, Long::sum));
+                    measuredSeconds++;
                     stallsMeasured += stalls;
                     laggingSeconds += lag > LAGGING_MICROS ? 1 : 0;
                     steadyViewerSeconds += steady;
@@ -159,7 +164,8 @@ public final class ViewerLoad {
         }
         crowd.forEach(viewer -> viewer.stop());
         JsonObject summary = summary(viewers, slowCount, dropCount, idle, atMeasureStart, last, reloads, parts, errorsMeasured,
-                stallsMeasured, steadyViewerSeconds, playingSeconds, crowd.size(), stats);
+                stallsMeasured, steadyViewerSeconds, playingSeconds, measuredSeconds, crowd.size(), stats);
+        summary.put("slowOrLeavingViewerErrors", new JsonObject(new HashMap<>(otherErrorsMeasured)));
         summary.put("generatorLaggingSeconds", laggingSeconds);
         summary.put("perSecond", perSecond);
         System.out.println(summary.copy().put("perSecond", perSecond.size() + " rows").encodePrettily());
@@ -172,9 +178,10 @@ public final class ViewerLoad {
 
     private static JsonObject summary(int viewers, int slow, int dropping, ProcessSample idle, ProcessSample from, ProcessSample to,
                                       DelayHistogram reloads, DelayHistogram parts, Map<String, Long> errors, long stalls,
-                                      long steadyViewerSeconds, long playingSeconds, int joined, LoadStats stats) {
-        long measuredSeconds = from == null ? 0 : Math.max(1, steadyViewerSeconds);
+                                      long steadyViewerSeconds, long playingSeconds, long measuredSeconds, int joined,
+                                      LoadStats stats) {
         long cpuNanos = from == null ? 0 : to.cpuNanos() - from.cpuNanos();
+        long viewerSeconds = (long) viewers * measuredSeconds;
         return new JsonObject()
                 .put("viewers", viewers).put("slowViewers", slow).put("droppingViewers", dropping).put("joined", joined)
                 .put("steadyViewerSeconds", steadyViewerSeconds)
@@ -182,14 +189,17 @@ public final class ViewerLoad {
                 .put("stalls", stalls).put("slowOrLeavingViewerStalls", stats.otherStalls.sum())
                 .put("errors", new JsonObject(new HashMap<>(errors)))
                 .put("errorsTotal", errors.values().stream().mapToLong(Long::longValue).sum())
+                .put("hintedPartsNeverMade", stats.hintsNeverMade.sum())
                 .put("drops", stats.drops.sum()).put("switches", stats.switches.sum()).put("thumbnails", stats.thumbnails.sum())
                 .put("heldReloads", reloads.count())
                 .put("heldReloadP50Ms", reloads.percentileMillis(0.5)).put("heldReloadP99Ms", reloads.percentileMillis(0.99))
                 .put("heldReloadP999Ms", reloads.percentileMillis(0.999))
                 .put("heldParts", parts.count())
                 .put("heldPartP50Ms", parts.percentileMillis(0.5)).put("heldPartP99Ms", parts.percentileMillis(0.99))
-                .put("edgeCpuMicrosPerViewerSecond", measuredSeconds == 0 ? 0 : cpuNanos / 1000.0 / measuredSeconds)
+                .put("measuredSeconds", measuredSeconds)
+                .put("edgeCpuMicrosPerViewerSecond", viewerSeconds == 0 ? 0 : cpuNanos / 1000.0 / viewerSeconds)
                 .put("edgeRssIdleBytes", idle.rssBytes()).put("edgeRssEndBytes", to.rssBytes())
+                // Meaningful when the server was started afresh for this run (its idle figure is then its own).
                 .put("edgeRssBytesPerViewer", (to.rssBytes() - idle.rssBytes()) / (double) Math.max(1, viewers));
     }
 

@@ -142,7 +142,7 @@ final class VirtualViewer {
             Matcher hint = HINT.matcher(text);
             Matcher map = MAP.matcher(text);
             if (!hint.find() || !map.find() || playlist.partTarget().isEmpty()) {
-                stats.error("no-hint");
+                stats.error(kind, "no-hint");
                 restartLater(asOf);
                 return Future.failedFuture("no hint");
             }
@@ -203,7 +203,7 @@ final class VirtualViewer {
             return;
         }
         boolean drop = kind == Kind.DROPPING && random.nextDouble() < behaviour.dropChancePerPart();
-        Future<Answer> partAnswer = get(base + msn + "." + part + ".m4s", drop, stats.heldParts);
+        Future<Answer> partAnswer = get(base + msn + "." + part + ".m4s", drop, stats.heldParts, true);
         partAnswer.onSuccess(answer -> {
             if (asOf == life && answer.status() == 200) {
                 arrived(System.nanoTime());
@@ -215,14 +215,19 @@ final class VirtualViewer {
             if (asOf != life) {
                 return;
             }
-            if (done.failed() || !ok(partAnswer.result()) || !ok(reload.result())) {
+            // A hinted part its segment closed without is answered 404: LL-HLS players go on with the next hint.
+            boolean partNeverMade = done.succeeded() && partAnswer.result().status() == 404;
+            if (partNeverMade) {
+                stats.hintsNeverMade.increment();
+            }
+            if (done.failed() || (!partNeverMade && !ok(partAnswer.result())) || !ok(reload.result())) {
                 restartLater(asOf);
                 return;
             }
             Matcher hint = HINT.matcher(reload.result().body().toString());
             if (!hint.find()) {
                 // The stream ended (no hint after EXT-X-ENDLIST) or the playlist is not what we asked for.
-                stats.error("no-hint");
+                stats.error(kind, "no-hint");
                 restartLater(asOf);
                 return;
             }
@@ -290,13 +295,18 @@ final class VirtualViewer {
      * the edge's own delay when the answer was held for a push.
      */
     private Future<Answer> get(String uri, boolean dropMidway, DelayHistogram held) {
+        return get(uri, dropMidway, held, false);
+    }
+
+    /** @param mayNotExist a 404 is an answer, not an error (a preload-hinted part) */
+    private Future<Answer> get(String uri, boolean dropMidway, DelayHistogram held, boolean mayNotExist) {
         stats.requests.increment();
         RequestOptions options = new RequestOptions().setHost(host).setPort(port).setURI(uri)
                 .setIdleTimeout(REQUEST_IDLE_TIMEOUT_MILLIS).putHeader(HttpHeaders.ACCEPT_ENCODING, BROWSER_ENCODINGS);
         int asOf = life;
         return client.request(options).compose(request -> request.send()).compose(response -> {
-            if (response.statusCode() != 200) {
-                stats.error(Integer.toString(response.statusCode()));
+            if (response.statusCode() != 200 && !(mayNotExist && response.statusCode() == 404)) {
+                stats.error(kind, Integer.toString(response.statusCode()));
             }
             String since = response.getHeader(SINCE_ARRIVAL_HEADER);
             if (since != null && held != null) {
@@ -316,7 +326,7 @@ final class VirtualViewer {
             });
         }).onFailure(error -> {
             if (!"left midway".equals(error.getMessage()) && !stopped && asOf == life) {
-                stats.error(LoadStats.NO_ANSWER);
+                stats.error(kind, LoadStats.NO_ANSWER);
                 restartLater(asOf);
             }
         });

@@ -49,7 +49,7 @@ public final class EdgeMetrics {
         this.pushToResponse = Timer.builder("vcdn.edge.push.to.response")
                 .description("From a pushed part's arrival to the answer of a request held for it").register(registry);
         this.cutOff = Counter.builder("vcdn.edge.viewers.cut.off")
-                .description("Viewer connections closed because their answers waited longer than viewers.write-deadline")
+                .description("Viewer connections closed because their answers stayed backed up longer than viewers.write-deadline")
                 .register(registry);
         for (PlaybackPath.Kind kind : PlaybackPath.Kind.values()) {
             upstream.put(kind.name().toLowerCase(Locale.ROOT), upstreamCounters(kind.name().toLowerCase(Locale.ROOT)));
@@ -75,9 +75,9 @@ public final class EdgeMetrics {
         Gauge.builder("vcdn.edge.blocking.held", pushed, PushedStreams::waiting)
                 .description("Blocking requests held for a pushed part now").register(registry);
         Gauge.builder("vcdn.edge.viewers", viewers, ViewerCount::count)
-                .description("Distinct viewers that reloaded a playlist recently").register(registry);
+                .description("Distinct clients answered a playlist recently").register(registry);
         FunctionCounter.builder("vcdn.edge.viewers.refused", viewers, ViewerCount::refused)
-                .description("New viewers answered 503 because this node was full (viewers.max)").register(registry);
+                .description("Playlist requests of new viewers answered 503 because this node was full (viewers.max)").register(registry);
     }
 
     void hit() {

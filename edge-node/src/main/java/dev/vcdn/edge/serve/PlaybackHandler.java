@@ -62,18 +62,20 @@ public final class PlaybackHandler {
     private final RegionRelay region;
     private final Upstream upstream;
     private final EdgeMetrics metrics;
+    private final ViewerCount viewers;
     private final LongSupplier nanoTime;
     private final Collapser<String, CachedResponse> collapser = new Collapser<>();
     private final Origins origins;
 
     public PlaybackHandler(Vertx vertx, ResponseCache cache, PushedStreams pushed, RegionRelay region, Upstream upstream,
-                           EdgeMetrics metrics, Origins origins, LongSupplier nanoTime) {
+                           EdgeMetrics metrics, ViewerCount viewers, Origins origins, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.cache = cache;
         this.pushed = pushed;
         this.region = region;
         this.upstream = upstream;
         this.metrics = metrics;
+        this.viewers = viewers;
         this.nanoTime = nanoTime;
         this.origins = origins;
     }
@@ -252,11 +254,15 @@ public final class PlaybackHandler {
 
     /**
      * Sends the answer; one that found something of the channel to play keeps it followed in the
-     * region (a thumbnail does not: a directory page shows hundreds, watched by nobody).
+     * region (a thumbnail does not: a directory page shows hundreds, watched by nobody), and a
+     * playlist answered to a viewer counts the viewer.
      */
     private void respond(RoutingContext ctx, PlaybackPath path, CachedResponse answer) {
         if (answer.status() < 300 && path.object() != PlaybackPath.Kind.THUMBNAIL) {
             region.touch(path.channel());
+        }
+        if (answer.status() < 300 && path.isPlaylist() && ctx.request().getHeader(Upstream.FILL_HEADER) == null) {
+            viewers.seen(ctx.request().remoteAddress().hostAddress());
         }
         Responses.send(ctx, answer, metrics);
     }

@@ -48,24 +48,29 @@ final class Responses {
         response.end(body);
     }
 
-    /** Whether an Accept-Encoding header takes gzip: named (or {@code *}) without {@code q=0}. */
+    /**
+     * Whether an Accept-Encoding header takes gzip: named without {@code q=0}, or, when not named, a
+     * {@code *} without {@code q=0}.
+     */
     static boolean acceptsGzip(String acceptEncoding) {
         if (acceptEncoding == null) {
             return false;
         }
+        Boolean star = null;
         for (String coding : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
             String[] parts = coding.split(";");
             String name = parts[0].trim();
-            if (!name.equals("gzip") && !name.equals("*")) {
-                continue;
-            }
             boolean refused = false;
             for (int i = 1; i < parts.length; i++) {
-                String parameter = parts[i].replace(" ", "");
-                refused |= parameter.matches("q=0(\\.0{0,3})?");
+                refused |= parts[i].replace(" ", "").matches("q=0(\\.0{0,3})?");
             }
-            return !refused;
+            if (name.equals("gzip")) {
+                return !refused;
+            }
+            if (name.equals("*")) {
+                star = !refused;
+            }
         }
-        return false;
+        return Boolean.TRUE.equals(star);
     }
 }

@@ -7,17 +7,21 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Viewers of this node, and who may become one. A viewer is a client address that loaded a
- * playlist recently (HLS has no session; a player reloads its playlist every part), so viewers
- * behind one address (a NAT) count once. With a limit, a new address is refused while the node is
- * full and an address already watching is always let in: past capacity new viewers go elsewhere
- * and the ones watching keep their service. Thread-safe: every viewer-facing event loop admits,
- * the core loop expires.
+ * Viewers of this node, and who may become one. A viewer is a client that was answered a
+ * playlist recently (HLS has no session; a player reloads its playlist every part): an IPv4
+ * address, or an IPv6 /64 (one household or phone, whatever its privacy addresses), so viewers
+ * behind one NAT count once. Only an answered playlist counts: requests for channels that do not
+ * exist cannot fill the node. With a limit, a new client is refused while the node is full and one
+ * already watching is always let in: past capacity new viewers go elsewhere and the ones watching
+ * keep their service. Thread-safe: every viewer-facing event loop admits and counts, the core loop
+ * expires. Loops admitting at the same moment may take the count a few past the limit.
  */
 public final class ViewerCount {
 
-    /** Addresses remembered one by one; past this many, further new ones are only counted until the next expiry. */
-    static final int MAX_TRACKED = 100_000;
+    /** Clients remembered one by one; also the highest limit that can be set. */
+    public static final int MAX_TRACKED = 100_000;
+    /** Where {@link #full()} starts for geo-config: a little before the limit, so that new viewers go elsewhere early. */
+    static final double NEARLY_FULL = 0.95;
 
     private final long windowNanos;
     private final int max;
@@ -27,39 +31,43 @@ public final class ViewerCount {
     private final LongAdder refused = new LongAdder();
 
     /**
-     * @param window how long an address counts after its last playlist request
-     * @param max    viewers admitted at most; 0 for no limit
+     * @param window how long a client counts after its last answered playlist
+     * @param max    viewers admitted at most, up to {@link #MAX_TRACKED}; 0 for no limit
      */
     public ViewerCount(Duration window, int max, LongSupplier nanoTime) {
-        if (max < 0) {
-            throw new IllegalArgumentException("negative viewer limit");
+        if (max < 0 || max > MAX_TRACKED) {
+            throw new IllegalArgumentException("viewer limit outside 0.." + MAX_TRACKED);
         }
         this.windowNanos = window.toNanos();
         this.max = max;
         this.nanoTime = nanoTime;
     }
 
-    /** Whether {@code address} may load a playlist now; if so it counts as a viewer seen now. */
-    public boolean admit(String address) {
-        long now = nanoTime.getAsLong();
-        if (lastSeen.replace(address, now) != null) {
+    /** Whether a playlist request from {@code address} may be answered now: a client watching always may, a new one while there is room. */
+    public boolean admits(String address) {
+        if (max == 0 || lastSeen.containsKey(key(address)) || count() < max) {
             return true;
         }
-        if (full()) {
-            refused.increment();
-            return false;
-        }
-        if (lastSeen.size() >= MAX_TRACKED) {
-            overflow.incrementAndGet();
-        } else {
-            lastSeen.put(address, now);
-        }
-        return true;
+        refused.increment();
+        return false;
     }
 
-    /** Whether a new viewer would be refused now. */
+    /** {@code address} was answered a playlist: it counts as a viewer from now for the window. */
+    public void seen(String address) {
+        String key = key(address);
+        long now = nanoTime.getAsLong();
+        if (lastSeen.replace(key, now) == null) {
+            if (lastSeen.size() >= MAX_TRACKED) {
+                overflow.incrementAndGet();
+            } else {
+                lastSeen.put(key, now);
+            }
+        }
+    }
+
+    /** Whether geo-config should send new viewers elsewhere: the limit is all but reached. */
     public boolean full() {
-        return max > 0 && count() >= max;
+        return max > 0 && count() >= max * NEARLY_FULL;
     }
 
     /** Forgets viewers not seen within the window; call periodically. */
@@ -73,8 +81,26 @@ public final class ViewerCount {
         return lastSeen.size() + overflow.get();
     }
 
-    /** New viewers refused since the start. */
+    /** Playlist requests refused because the node was full, since the start. */
     public long refused() {
         return refused.sum();
+    }
+
+    /** An IPv4 address as it is (also when written IPv4-mapped); an IPv6 address by its /64, the block one subscriber is given. */
+    static String key(String address) {
+        if (address.indexOf('.') >= 0) {
+            return address.substring(address.lastIndexOf(':') + 1);
+        }
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        // Java writes IPv6 addresses in full, eight groups: the first four are the /64.
+        int colons = 0;
+        for (int i = 0; i < address.length(); i++) {
+            if (address.charAt(i) == ':' && ++colons == 4) {
+                return address.substring(0, i);
+            }
+        }
+        return address;
     }
 }

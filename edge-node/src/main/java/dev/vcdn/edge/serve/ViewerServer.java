@@ -13,6 +13,7 @@ import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -50,6 +51,7 @@ public final class ViewerServer extends VerticleBase {
     private final Context core;
     private final ViewerCount viewers;
     private final Duration writeDeadline;
+    private ViewerConnections connections;
     private HttpServer server;
 
     public ViewerServer(HttpServerConfig http, ProcessContext process, ResponseCache cache, EdgeMetrics metrics,
@@ -78,9 +80,9 @@ public final class ViewerServer extends VerticleBase {
         if (options.getPort() == 0) {
             options.setPort(SHARED_RANDOM_PORT);
         }
-        SlowViewerCutoff cutoff = new SlowViewerCutoff(writeDeadline, System::nanoTime, metrics::cutOff);
-        vertx.setPeriodic(SWEEP_MILLIS, id -> cutoff.sweep());
-        return vertx.createHttpServer(options).requestHandler(router).connectionHandler(cutoff::watch).listen()
+        connections = new ViewerConnections(writeDeadline, System::nanoTime, metrics::cutOff);
+        vertx.setPeriodic(SWEEP_MILLIS, id -> connections.sweep());
+        return vertx.createHttpServer(options).requestHandler(router).connectionHandler(connections::opened).listen()
                 .onSuccess(listening -> server = listening);
     }
 
@@ -104,15 +106,17 @@ public final class ViewerServer extends VerticleBase {
             return;
         }
         PlaybackPath path = parsed.get();
-        boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
-        if (!fromPeer && path.isPlaylist() && !viewers.admit(ctx.request().remoteAddress().hostAddress())) {
+        if (path.isPlaylist() && !admitted(ctx)) {
             refuse(ctx);
             return;
         }
-        if (path.object() != PlaybackPath.Kind.MEDIA_PLAYLIST && !fromPeer) {
+        if (path.object() != PlaybackPath.Kind.MEDIA_PLAYLIST && ctx.request().getHeader(Upstream.FILL_HEADER) == null) {
             Optional<CachedResponse> cached = cache.get(path.canonical());
             if (cached.isPresent()) {
                 metrics.hit();
+                if (path.isPlaylist() && cached.get().status() == 200) {
+                    viewers.seen(ctx.request().remoteAddress().hostAddress());
+                }
                 Responses.send(ctx, cached.get(), metrics);
                 return;
             }
@@ -120,10 +124,32 @@ public final class ViewerServer extends VerticleBase {
         core.runOnContext(ignored -> playback.handle(ctx, path));
     }
 
-    /** This node is full: the new viewer is told to go elsewhere, or to come back later. */
+    /**
+     * Whether a playlist request is let in: always on a connection let in before (its viewer is
+     * watching, whatever its address does), else while the node has room or its client watches. A
+     * region peer filling its cache is let in as a client too: a full owner sends it to the origin.
+     */
+    private boolean admitted(RoutingContext ctx) {
+        HttpConnection connection = ctx.request().connection();
+        if (connections.admitted(connection)) {
+            return true;
+        }
+        if (!viewers.admits(ctx.request().remoteAddress().hostAddress())) {
+            return false;
+        }
+        connections.admit(connection);
+        return true;
+    }
+
+    /**
+     * This node is full: the new viewer is told to come back later, on a new connection (which a
+     * client resolving the edge's name again may open to another edge).
+     */
     private static void refuse(RoutingContext ctx) {
         ctx.response().setStatusCode(503)
                 .putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS))
+                .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+                .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")

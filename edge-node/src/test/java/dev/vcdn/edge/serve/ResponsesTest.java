@@ -14,6 +14,9 @@ class ResponsesTest {
         assertThat(Responses.acceptsGzip("deflate, br")).isFalse();
         assertThat(Responses.acceptsGzip("gzip;q=0")).isFalse();
         assertThat(Responses.acceptsGzip("gzip; q=0.000, identity")).isFalse();
+        assertThat(Responses.acceptsGzip("*, gzip;q=0")).as("named and refused, whatever the star says").isFalse();
+        assertThat(Responses.acceptsGzip("*;q=0, gzip")).as("named, whatever the star says").isTrue();
+        assertThat(Responses.acceptsGzip("br, *;q=0")).isFalse();
         assertThat(Responses.acceptsGzip("")).isFalse();
         assertThat(Responses.acceptsGzip(null)).isFalse();
     }

@@ -205,7 +205,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--counts", default="1000,2000,3000,5000")
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--soak", type=int, default=0, help="seconds of a soak at the first count, edge only")
+    parser.add_argument("--soak", type=int, default=0, help="seconds of a soak, edge only")
+    parser.add_argument("--soak-viewers", type=int, default=1000)
     parser.add_argument("--shed", default="", help="LIMIT,OFFERED: the edge with viewers.max=LIMIT offered OFFERED viewers")
     parser.add_argument("--targets", default="edge,nginx")
     parser.add_argument("--no-write", action="store_true")
@@ -257,7 +258,7 @@ def main():
         if args.soak:
             server = start_edge(edge_options, {})
             try:
-                soak = load(classpath, EDGE_HTTP, counts[0], args.soak, [server.pid], "edge-soak")
+                soak = load(classpath, EDGE_HTTP, args.soak_viewers, args.soak, [server.pid], "edge-soak")
             finally:
                 stop(server)
         if args.shed:

@@ -15,7 +15,12 @@ preload hint and a blocking delta reload per part, rendition switches, thumbnail
 readers (100 kb/s) and 2% that leave mid-part and come back. The generator, the origin and the
 publisher share the machine's cores with the server under test, as the issue asks.
 
-Usage: bench/viewers/run.py [--counts 1000,2000,...] [--seconds S] [--soak S] [--targets edge,nginx]
+Each count meets a server started afresh. Then, optionally, a soak (the edge alone, --soak-viewers
+for --soak seconds) and a run past capacity (--shed LIMIT,OFFERED: the edge with viewers.max=LIMIT
+offered OFFERED viewers, who honour its Retry-After).
+
+Usage: bench/viewers/run.py [--counts 1000,2000,...] [--seconds S] [--soak S] [--soak-viewers N]
+       [--shed LIMIT,OFFERED] [--targets edge,nginx] [--edge-java-options "..."] [--no-write]
 Writes bench/viewers/results.md and the viewers section of BENCHMARKS.md (unless --no-write).
 """
 import argparse

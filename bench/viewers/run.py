@@ -189,7 +189,8 @@ def publisher(key, seconds):
 
 
 def ms(value):
-    return "-" if value != value else f"{value:.1f}"  # NaN: the server sent no delays (nginx)
+    """A delay in ms; none when the server sent no delays (nginx), which the JSON writes as "NaN"."""
+    return "-" if isinstance(value, str) or value != value else f"{value:.1f}"
 
 
 def row(label, r):
@@ -215,11 +216,17 @@ def main():
     parser.add_argument("--shed", default="", help="LIMIT,OFFERED: the edge with viewers.max=LIMIT offered OFFERED viewers")
     parser.add_argument("--targets", default="edge,nginx")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write the report from the results a run with the same options left in bench/target/viewers")
     parser.add_argument("--edge-java-options", default="", help="JVM options of the edge, space-separated "
                         "(default: those of deploy/systemd/vcdn-edge.service)")
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     targets = args.targets.split(",")
+    if args.report_only:
+        write_report(args, counts, targets, *saved_results(args, counts, targets),
+                     args.edge_java_options.split() if args.edge_java_options else edge_service_options())
+        return
     WORK.mkdir(parents=True, exist_ok=True)
     run(["mvn", "-B", "-q", "-DskipTests", "install"])
     classpath_file = WORK / "classpath.txt"
@@ -277,6 +284,22 @@ def main():
         for process in reversed(processes):
             stop(process)
 
+    write_report(args, counts, targets, results, soak, shed, edge_options)
+
+
+def saved_results(args, counts, targets):
+    def saved(name):
+        return json.loads((WORK / f"{name}.json").read_text())
+    results = {target: [saved(f"{target}-{count}") for count in counts] for target in targets}
+    soak = saved(f"edge-soak-{args.soak_viewers}") if args.soak else None
+    shed = None
+    if args.shed:
+        limit, offered = args.shed.split(",")
+        shed = saved(f"edge-max{limit}-{offered}")
+    return results, soak, shed
+
+
+def write_report(args, counts, targets, results, soak, shed, edge_options):
     text = report(args, counts, targets, results, soak, shed, edge_options)
     print(text)
     if not args.no_write:
@@ -289,8 +312,8 @@ def report(args, counts, targets, results, soak, shed, edge_options):
     lines = [f"Machine: {os.cpu_count()} cores, {os.uname().machine}, {os.uname().sysname} {os.uname().release}; "
              f"origin, publisher (640x360 source + 160p), load generator and the server under test share the cores. "
              f"Each count: {RAMP} s ramp, then {args.seconds} s, the last {args.seconds - 5} s measured. Anchor: "
-             f"{nginx_version}, proxy_cache + proxy_cache_lock, 2 workers. Edge JVM: `{' '.join(edge_options)}` "
-             f"(as deploy/systemd starts it).", "",
+             f"{nginx_version}, proxy_cache + proxy_cache_lock, 2 workers. Edge JVM: "
+             + (f"`{' '.join(edge_options)}`." if edge_options else "its defaults, as deploy/systemd starts it."), "",
              "| server | viewers | steady viewers playing without a stall | stalls | errors | slow and leaving viewers: "
              "stalls / errors | held reload p50 / p99 ms | held part p50 / p99 ms | server CPU us per viewer-second "
              "| server RSS idle -> loaded MiB | RSS KiB per viewer | seconds the generator lagged |",

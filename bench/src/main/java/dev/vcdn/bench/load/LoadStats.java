@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** What every virtual viewer reports, from any event loop; the reporter drains it once a second. */
 final class LoadStats {
 
-    /** Error key for a request that got no HTTP answer (refused, reset, timed out). */
+    /** Error key (with the exception's class after a colon) for a request that got no HTTP answer (refused, reset, timed out). */
     static final String NO_ANSWER = "io";
 
     final LongAdder requests = new LongAdder();

@@ -326,7 +326,7 @@ final class VirtualViewer {
             });
         }).onFailure(error -> {
             if (!"left midway".equals(error.getMessage()) && !stopped && asOf == life) {
-                stats.error(kind, LoadStats.NO_ANSWER);
+                stats.error(kind, LoadStats.NO_ANSWER + ":" + error.getClass().getSimpleName());
                 restartLater(asOf);
             }
         });

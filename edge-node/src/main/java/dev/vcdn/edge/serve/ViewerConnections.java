@@ -98,8 +98,4 @@ final class ViewerConnections {
                     deadlineNanos / 1_000_000, cutOff);
         }
     }
-
-    int watched() {
-        return open.size();
-    }
 }

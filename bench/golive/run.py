@@ -34,13 +34,13 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
+import local_servers  # noqa: E402
 from java_bench import run  # noqa: E402
+from local_servers import fetch, nginx_temp_paths  # noqa: E402
 from write_section import write_section  # noqa: E402
 
 WORK = ROOT / "bench" / "target" / "golive"
@@ -55,38 +55,12 @@ POLL = 0.01
 TIMEOUT = 20.0
 
 
-def fetch(url, headers=None):
-    """(status, body) of a GET; status 0 when nothing answers."""
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, b""
-    except OSError:
-        return 0, b""
-
-
 def admin(method, path, body=None):
-    request = urllib.request.Request(f"http://127.0.0.1:{ORIGIN_HTTP}{path}", method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read().decode())
-
-
-def wait_ready(url, process, log):
-    deadline = time.monotonic() + 90
-    while fetch(url)[0] != 200:
-        if time.monotonic() > deadline or process.poll() is not None:
-            sys.exit(f"{url} did not come up; see {log}")
-        time.sleep(0.3)
+    return local_servers.admin(ORIGIN_HTTP, TOKEN, method, path, body)
 
 
 def start_java(name, jar, env):
-    log = WORK / f"{name}.log"
-    process = subprocess.Popen(["java", "-jar", str(jar)], env=dict(os.environ, MALLOC_ARENA_MAX="2", **env),
-                               stdout=open(log, "w"), stderr=subprocess.STDOUT)
-    return process, log
+    return local_servers.start_java(WORK, name, jar, env)
 
 
 def start_nginx():
@@ -116,11 +90,7 @@ rtmp {{
 }}
 http {{
   access_log off;
-  client_body_temp_path {prefix}/body;
-  proxy_temp_path {prefix}/proxy;
-  fastcgi_temp_path {prefix}/fastcgi;
-  uwsgi_temp_path {prefix}/uwsgi;
-  scgi_temp_path {prefix}/scgi;
+{nginx_temp_paths(prefix)}
   types {{ application/vnd.apple.mpegurl m3u8; video/mp2t ts; }}
   server {{
     listen 127.0.0.1:{NGINX_HTTP};
@@ -255,12 +225,12 @@ def main():
         VCDN_CLUSTER_NAME="bench-golive-origin"))
     processes = [origin]
     try:
-        wait_ready(f"http://127.0.0.1:{ORIGIN_HTTP}/ready", origin, origin_log)
+        local_servers.wait_for(f"http://127.0.0.1:{ORIGIN_HTTP}/ready", origin, origin_log)
         edge, edge_log = start_java("edge", ROOT / "edge-node" / "target" / "edge-node.jar", dict(
             VCDN_HTTP_HOST="127.0.0.1", VCDN_HTTP_PORT=str(EDGE_HTTP), VCDN_ORIGIN_URL=f"http://127.0.0.1:{ORIGIN_HTTP}",
             VCDN_CLUSTER_NAME="bench-golive-edge", VCDN_CLUSTER_PORT=str(EDGE_CLUSTER)))
         processes.append(edge)
-        wait_ready(f"http://127.0.0.1:{EDGE_HTTP}/ready", edge, edge_log)
+        local_servers.wait_for(f"http://127.0.0.1:{EDGE_HTTP}/ready", edge, edge_log)
         processes.append(start_nginx())
         ours, nginx = [], []
         for round_ in range(args.rounds + 1):

@@ -31,12 +31,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
+import local_servers  # noqa: E402
+from local_servers import nginx_temp_paths, wait_for  # noqa: E402
 from write_section import write_section  # noqa: E402
 
 WORK = ROOT / "bench" / "target" / "viewers"
@@ -49,35 +49,16 @@ CHANNEL = "crowd"
 RAMP = 20
 
 
-def fetch(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, b""
-    except OSError:
-        return 0, b""
-
-
 def run(cmd, **kw):
     return subprocess.run(cmd, check=True, text=True, capture_output=True, cwd=ROOT, **kw).stdout
 
 
-def wait_for(url, process, log, status=200):
-    deadline = time.monotonic() + 90
-    while fetch(url)[0] != status:
-        if time.monotonic() > deadline or (process is not None and process.poll() is not None):
-            sys.exit(f"{url} did not answer {status}; see {log}")
-        time.sleep(0.3)
-
-
 def start_java(name, jar, env, options=()):
-    log = WORK / f"{name}.log"
-    process = subprocess.Popen(["java", "-XX:+ExitOnOutOfMemoryError", *options, "-jar", str(jar)],
-                               env=dict(os.environ, MALLOC_ARENA_MAX="2", **env), stdout=open(log, "w"),
-                               stderr=subprocess.STDOUT)
-    return process, log
+    return local_servers.start_java(WORK, name, jar, env, ("-XX:+ExitOnOutOfMemoryError", *options))
 
+
+def admin(method, path, body=None):
+    return local_servers.admin(ORIGIN_HTTP, TOKEN, method, path, body)
 
 def edge_service_options():
     """The JVM options deploy/systemd/vcdn-edge.service starts the edge with: the bench runs it as deployed."""
@@ -85,14 +66,6 @@ def edge_service_options():
     exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
     words = exec_start.split()
     return [w for w in words[1:words.index("-jar")] if w != "-XX:+ExitOnOutOfMemoryError"]
-
-
-def admin(method, path, body=None):
-    request = urllib.request.Request(f"http://127.0.0.1:{ORIGIN_HTTP}{path}", method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read().decode())
 
 
 def start_nginx():
@@ -108,11 +81,7 @@ error_log {prefix}/logs/error.log warn;
 events {{ worker_connections 16000; }}
 http {{
   access_log off;
-  client_body_temp_path {prefix}/body;
-  proxy_temp_path {prefix}/proxy;
-  fastcgi_temp_path {prefix}/fastcgi;
-  uwsgi_temp_path {prefix}/uwsgi;
-  scgi_temp_path {prefix}/scgi;
+{nginx_temp_paths(prefix)}
   keepalive_requests 100000;
   proxy_cache_path {prefix}/cache levels=1:2 keys_zone=hls:32m max_size=1g inactive=60s use_temp_path=off;
   upstream origin {{ server 127.0.0.1:{ORIGIN_HTTP}; keepalive 128; }}

@@ -1,7 +1,6 @@
 package dev.vcdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.vcdn.edge.testing.LiveOrigin;
@@ -53,11 +52,7 @@ class EdgeRegionIT {
 
     @BeforeAll
     static void needsFfmpeg() {
-        if (System.getenv("CI") != null) {
-            assertThat(LiveOrigin.FFMPEG).as("installed by .ci/run").isExecutable();
-        } else {
-            assumeThat(LiveOrigin.FFMPEG).as("install Debian's ffmpeg to run this test").isExecutable();
-        }
+        LiveOrigin.requireFfmpeg();
     }
 
     @AfterEach

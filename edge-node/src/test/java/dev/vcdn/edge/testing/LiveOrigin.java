@@ -1,6 +1,7 @@
 package dev.vcdn.edge.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.shared.testing.AdminApi;
@@ -57,6 +58,15 @@ public final class LiveOrigin implements AutoCloseable {
         } catch (Exception | AssertionError e) {
             origin.close();
             throw e;
+        }
+    }
+
+    /** Debian's ffmpeg must be there in CI (.ci/run installs it); elsewhere a test that needs it is skipped without it. */
+    public static void requireFfmpeg() {
+        if (System.getenv("CI") != null) {
+            assertThat(FFMPEG).as("installed by .ci/run").isExecutable();
+        } else {
+            assumeThat(FFMPEG).as("install Debian's ffmpeg to run this test").isExecutable();
         }
     }
 

@@ -1,14 +1,10 @@
 package dev.vcdn.edge.live;
 
-import dev.vcdn.edge.cache.CachedResponse;
 import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
-import dev.vcdn.shared.http.PlaybackHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,8 +36,6 @@ public final class PushedRendition {
     private List<PlaylistWaiter> playlistWaiters = new ArrayList<>();
     private List<PartWaiter> partWaiters = new ArrayList<>();
     private PlaylistUpdate playlist;
-    /** Answers made from {@link #playlist}, by {@link #answerSlot}: each built and gzipped once, however many ask. */
-    private final CachedResponse[] answers = new CachedResponse[4];
 
     /** The newest playlist pushed, empty before the first. */
     public Optional<PlaylistUpdate> playlist() {
@@ -54,7 +48,6 @@ public final class PushedRendition {
             return;
         }
         playlist = update;
-        Arrays.fill(answers, null);
         // Thousands may wait on one rendition: the ones still waiting are copied once, not removed one
         // by one; a waiter added while the others are answered goes to the new list.
         List<PlaylistWaiter> waited = playlistWaiters;
@@ -87,29 +80,6 @@ public final class PushedRendition {
                 partWaiters.add(waiter);
             }
         }
-    }
-
-    /**
-     * The answer to a playlist request made from {@code update}: the whole playlist or its delta
-     * update ({@code _HLS_skip}), with {@code cacheControl}. For the newest playlist it is made once
-     * and shared by every viewer.
-     */
-    public CachedResponse answer(PlaylistUpdate update, boolean delta, String cacheControl) {
-        int slot = answerSlot(delta, cacheControl);
-        if (update == playlist && answers[slot] != null) {
-            return answers[slot];
-        }
-        CachedResponse made = CachedResponse.ok(PlaybackHeaders.PLAYLIST_TYPE, cacheControl, Optional.empty(),
-                Buffer.buffer(delta ? update.deltaPlaylist() : update.playlist()), Duration.ZERO).withGzip();
-        if (update == playlist) {
-            answers[slot] = made;
-        }
-        return made;
-    }
-
-    /** Whole or delta, times the two Cache-Control values playlists are sent with (live and blocking). */
-    private static int answerSlot(boolean delta, String cacheControl) {
-        return (delta ? 2 : 0) + (PlaybackHeaders.BLOCKING_PLAYLIST.equals(cacheControl) ? 1 : 0);
     }
 
     private static boolean isNewer(PlaylistUpdate a, PlaylistUpdate b) {

@@ -118,9 +118,10 @@ public final class PlaybackHandler {
     }
 
     /**
-     * Made per request, sent as it is (never deflated per response). Made once per pushed playlist
-     * and gzipped, shaka-player resumed 12 s late after a publisher's reconnect in 6 of 14 runs of
-     * ReconnectIT, for a reason not found yet; built per request it resumed at once in 7 of 7.
+     * Made per request, sent as it is (never deflated per response). One gzipped answer per push,
+     * shared by every viewer, was tried: ReconnectIT's shaka-player resumed 12-14 s late after a
+     * publisher's reconnect in 6 of 14 runs with it and in 1 of 7 without (the late resumption
+     * predates it), so it waits until that is understood.
      */
     private static CachedResponse playlistResponse(PlaybackPath path, PlaylistUpdate update) {
         String text = path.skip().isPresent() ? update.deltaPlaylist() : update.playlist();

@@ -187,6 +187,7 @@ public final class ViewerLoad {
                 .put("steadyViewerSeconds", steadyViewerSeconds)
                 .put("playingWithoutStallShare", steadyViewerSeconds == 0 ? 0 : (double) playingSeconds / steadyViewerSeconds)
                 .put("stalls", stalls).put("slowOrLeavingViewerStalls", stats.otherStalls.sum())
+                .put("steadyStalledSecondsWholeRun", stats.stalledMicros.sum() / 1e6).put("bytesReceivedWholeRun", stats.bytes.sum())
                 .put("errors", new JsonObject(new HashMap<>(errors)))
                 .put("errorsTotal", errors.values().stream().mapToLong(Long::longValue).sum())
                 .put("hintedPartsNeverMade", stats.hintsNeverMade.sum())

@@ -44,7 +44,7 @@ final class VirtualViewer {
     }
 
     /** @param retryAfterSeconds what a 503 said in Retry-After; 0 when nothing */
-    private record Answer(int status, Buffer body, long sinceArrivalMicros, int retryAfterSeconds) {
+    private record Answer(int status, Buffer body, int retryAfterSeconds) {
     }
 
     static final String SINCE_ARRIVAL_HEADER = "Vcdn-Since-Arrival-Us";
@@ -321,8 +321,7 @@ final class VirtualViewer {
             Future<Buffer> body = kind == Kind.SLOW ? slowly(response) : response.body();
             return body.map(bytes -> {
                 stats.bytes.add(bytes.length());
-                return new Answer(response.statusCode(), bytes, since == null ? -1 : Long.parseLong(since),
-                        retryAfter(response.getHeader(HttpHeaders.RETRY_AFTER)));
+                return new Answer(response.statusCode(), bytes, retryAfter(response.getHeader(HttpHeaders.RETRY_AFTER)));
             });
         }).onFailure(error -> {
             if (!"left midway".equals(error.getMessage()) && !stopped && asOf == life) {

@@ -89,7 +89,16 @@ public final class PushedRendition {
         if (a.lastPart() != b.lastPart()) {
             return a.lastPart() > b.lastPart();
         }
-        return (a.segmentComplete() && !b.segmentComplete()) || (a.ended() && !b.ended());
+        if (a.segmentComplete() != b.segmentComplete()) {
+            return a.segmentComplete();
+        }
+        if (a.ended() != b.ended()) {
+            return a.ended();
+        }
+        // The same live edge, told again with something else changed: the hint withdrawn because the
+        // publisher left or the rendition went down (a player must not wait on it, and shaka-player would
+        // give the hinted segment the old init segment), or the other renditions' reports moved on.
+        return !a.playlist().equals(b.playlist());
     }
 
     /** A part arrived; returns false when it does not follow the parts before it (a part was missed). */

@@ -52,6 +52,18 @@ class PushedStreamsTest {
     }
 
     @Test
+    void theSameLiveEdgeToldAgainWithAnotherPlaylistReplacesIt() {
+        pushed.apply(new OriginEvent.StreamStarted(ALICE, STREAM, 2, 0.334));
+        pushed.apply(new PlaylistUpdate(ALICE, STREAM, HD, 9, 0, true, false, "#EXTM3U\n#hint 10.0", "#EXTM3U\n#skip"));
+        pushed.apply(new PlaylistUpdate(ALICE, STREAM, HD, 9, 0, true, false, "#EXTM3U\n#no hint", "#EXTM3U\n#skip"));
+        assertThat(pushed.current(ALICE, HD).orElseThrow().playlist().orElseThrow().playlist())
+                .as("the publisher left: the hint is withdrawn at the same live edge").endsWith("#no hint");
+        pushed.apply(new PlaylistUpdate(ALICE, STREAM, HD, 9, 0, false, false, "#EXTM3U\n#stale open", "#EXTM3U\n#skip"));
+        assertThat(pushed.current(ALICE, HD).orElseThrow().playlist().orElseThrow().playlist())
+                .as("a late update from before the segment closed does not go back").endsWith("#no hint");
+    }
+
+    @Test
     void partsGoToTheCacheAndCompleteSegmentsAreAssembledFromThem() {
         part(7, 0, new byte[] {1, 2});
         Future<Buffer> next = pushed.awaitPart(ALICE, HD, 7, 1);

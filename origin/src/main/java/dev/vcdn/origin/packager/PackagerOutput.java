@@ -162,7 +162,10 @@ public final class PackagerOutput implements LadderOutput {
             return false;
         }
         log.info("rendition back: channel={} stream={} rendition={}", grant.channel(), grant.streamId(), info.id());
-        onLoop(() -> broadcast.up(info.id()));
+        onLoop(() -> {
+            broadcast.up(info.id());
+            publishPlaylist(info.id());
+        });
         return true;
     }
 
@@ -191,7 +194,15 @@ public final class PackagerOutput implements LadderOutput {
         }
         log.warn("rendition down: channel={} stream={} rendition={} reason={}", grant.channel(), grant.streamId(), rendition,
                 reason);
-        onLoop(() -> broadcast.down(rendition));
+        markDown(rendition);
+    }
+
+    /** Players are moved off the rendition and its playlist stops hinting: the edges are told at once, not at its next part. */
+    private void markDown(RenditionId rendition) {
+        onLoop(() -> {
+            broadcast.down(rendition);
+            publishPlaylist(rendition);
+        });
     }
 
     /** On the event loop, after a change to the rendition's window. */
@@ -234,7 +245,7 @@ public final class PackagerOutput implements LadderOutput {
             } catch (RuntimeException again) {
                 log.debug("last part of a failed muxer not written", again);
             }
-            onLoop(() -> broadcast.down(rendition));
+            markDown(rendition);
             return false;
         }
     }

@@ -215,6 +215,10 @@ class PackagerOutputTest {
         MediaPlaylist waiting = playlist("low");
         assertThat(waiting.endList()).as("no end while the publisher may come back").isFalse();
         assertThat(waiting.preloadHint()).as("nothing hinted while no one publishes").isEmpty();
+        OriginEvent.PlaylistUpdate lastPushed = published.stream().filter(OriginEvent.PlaylistUpdate.class::isInstance)
+                .map(OriginEvent.PlaylistUpdate.class::cast).reduce((a, b) -> b).orElseThrow();
+        assertThat(PlaylistParser.parseMedia(lastPushed.playlist()).preloadHint())
+                .as("the edges are told too (a hinted next segment would inherit the old init segment)").isEmpty();
         assertThat(variants()).as("the broadcast is still offered").containsExactly("low/index.m3u8");
 
         // The encoder reconnects: a new publish, with its own stream id and timestamps from 0 again.
@@ -407,6 +411,11 @@ class PackagerOutputTest {
         long joinLow = low.segments().stream().filter(Segment::discontinuity).findFirst().orElseThrow().msn();
         assertThat(joinLow).as("both go on at one number").isEqualTo(joinHigh);
         assertThat(low.segments()).as("the one behind fills what it lacks with a gap").anyMatch(Segment::gap);
+        for (Segment gap : low.segments().stream().filter(Segment::gap).toList()) {
+            Segment same = high.segments().stream().filter(s -> s.msn() == gap.msn()).findFirst().orElseThrow();
+            assertThat(List.of(gap.duration(), gap.programDateTime())).as("gap %d on the timeline of the one ahead", gap.msn())
+                    .isEqualTo(List.of(same.duration(), same.programDateTime()));
+        }
         MediaPlaylist extra = playlist("extra");
         assertThat(extra.preloadHint()).as("nothing hinted for a rendition no one makes").isEmpty();
         assertThat(extra.pendingParts()).as("its open segment closed").isEmpty();

@@ -50,8 +50,17 @@ await page.evaluate(async src => {
   video.play();
 }, master);
 
-const sample = () => page.evaluate(() => ({ time: document.getElementById('video').currentTime, at: Date.now(),
-  ended: document.getElementById('video').ended }));
+// What the test prints when the check fails: where shaka plays, what it has buffered, its seek range.
+const sample = () => page.evaluate(() => {
+  const video = document.getElementById('video');
+  const ranges = [];
+  for (let i = 0; i < video.buffered.length; i++) {
+    ranges.push([+video.buffered.start(i).toFixed(2), +video.buffered.end(i).toFixed(2)]);
+  }
+  const seek = window.player ? window.player.seekRange() : null;
+  return { time: video.currentTime, at: Date.now(), ended: video.ended, buffered: ranges,
+    seek: seek ? [+seek.start.toFixed(2), +seek.end.toFixed(2)] : null, buffering: window.player ? window.player.isBuffering() : null };
+});
 async function samples(millis) {
   const taken = [];
   const until = Date.now() + millis;

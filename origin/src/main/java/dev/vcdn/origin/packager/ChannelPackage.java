@@ -14,6 +14,7 @@ import dev.vcdn.shared.stream.RenditionId;
 import dev.vcdn.shared.stream.StreamId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,11 +191,18 @@ public final class ChannelPackage {
             window = new RenditionWindow(settings, initSegment, publishStartMsn, discontinuities());
         } else {
             window = before.window();
-            window.restart(initSegment, publishStartMsn);
+            window.restart(initSegment, publishStartMsn, msn -> spanElsewhere(info.id(), msn));
         }
         renditions.put(info.id(), new Rendition(info, window));
         current.add(info.id());
         return window;
+    }
+
+    /** Segment {@code msn} as the broadcast's other renditions have it: the longest, media before gaps. */
+    private Optional<RenditionWindow.SegmentSpan> spanElsewhere(RenditionId self, long msn) {
+        return renditions.entrySet().stream().filter(entry -> !entry.getKey().equals(self))
+                .flatMap(entry -> entry.getValue().window().completeSpan(msn).stream())
+                .max(Comparator.comparingLong(RenditionWindow.SegmentSpan::durationMillis));
     }
 
     /** The subscribers' event for the rendition's current init segment. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongFunction;
 
 /**
  * What one rendition has published: its init segment and the parts of the last {@code window}
@@ -202,17 +203,30 @@ public final class RenditionWindow {
         down = true;
     }
 
+    /** Where a segment starts and how long it lasts: a gap segment of the same number in another rendition matches it. */
+    record SegmentSpan(Instant start, long durationMillis) {
+    }
+
+    /** This rendition's span of segment {@code msn}, once the segment is complete. */
+    Optional<SegmentSpan> completeSpan(long msn) {
+        return segment(msn).filter(segment -> segment.complete)
+                .map(segment -> new SegmentSpan(segment.programDateTime, segment.durationMillis));
+    }
+
     /**
      * The rendition goes on from a new publish of the same broadcast (a publisher reconnect), at
      * segment {@code startMsn}, where the broadcast's other renditions go on too (numbers it has no
-     * media for are gap segments): that segment is marked as a discontinuity and declares the new
-     * init segment under a name of its own ({@code init-<msn>.mp4}), so no URL ever names two
-     * different objects and players see the break.
+     * media for are gap segments, as long as {@code elsewhere} says the other renditions have that
+     * number, a whole segment where none has: every rendition keeps one timeline, or players that
+     * line renditions up by PROGRAM-DATE-TIME, shaka-player, place the new publish differently per
+     * rendition): that segment is marked as a discontinuity and declares the new init segment under
+     * a name of its own ({@code init-<msn>.mp4}), so no URL ever names two different objects and
+     * players see the break.
      */
-    void restart(byte[] initSegment, long startMsn) {
+    void restart(byte[] initSegment, long startMsn, LongFunction<Optional<SegmentSpan>> elsewhere) {
         closeOpenSegment();
         while (nextMsn() < startMsn) {
-            gapSegment();
+            gapSegment(elsewhere.apply(nextMsn()));
         }
         msnOffset = nextMsn();
         discontinuityPending = true;
@@ -220,12 +234,13 @@ public final class RenditionWindow {
         down = false;
     }
 
-    /** A whole segment of gap after the last one: the time a rendition has no media for across a reconnect. */
-    private void gapSegment() {
+    /** A segment of gap after the last one: the time a rendition has no media for across a reconnect. */
+    private void gapSegment(Optional<SegmentSpan> asElsewhere) {
         StoredSegment last = segments.peekLast();
-        Instant start = last == null ? Instant.now() : last.programDateTime.plusMillis(last.durationMillis);
+        Instant start = asElsewhere.map(SegmentSpan::start)
+                .orElseGet(() -> last == null ? Instant.now() : last.programDateTime.plusMillis(last.durationMillis));
         long msn = nextMsn();
-        long remaining = settings.segmentTarget().toMillis();
+        long remaining = Math.max(1, asElsewhere.map(SegmentSpan::durationMillis).orElse(settings.segmentTarget().toMillis()));
         long partTarget = settings.partTarget().toMillis();
         for (int index = 0; remaining > 0; index++) {
             long duration = Math.min(partTarget, remaining);

@@ -10,9 +10,14 @@ import dev.vcdn.shared.hls.PlaylistWriter;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 class RenditionWindowTest {
+
+    /** A rendition restarting with no other rendition of the broadcast to match its gap segments to. */
+    private static final LongFunction<Optional<RenditionWindow.SegmentSpan>> NOWHERE_ELSE = msn -> Optional.empty();
 
     private static final Instant T0 = Instant.parse("2026-11-24T05:00:00Z");
 
@@ -28,7 +33,7 @@ class RenditionWindowTest {
         RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0, 0);
         segment(window, 0, T0);
         segment(window, 1, T0.plusSeconds(2));
-        window.restart(new byte[] {2}, window.nextMsn());
+        window.restart(new byte[] {2}, window.nextMsn(), NOWHERE_ELSE);
         segment(window, 0, T0.plusSeconds(10)); // the new publish's packager counts from 0 again
         window.addPart(window.playlistMsn(1), 0, new byte[] {0}, 333, true, T0.plusSeconds(12), false);
 
@@ -60,7 +65,7 @@ class RenditionWindowTest {
     void theOpenSegmentDeclaresItsBreakAndInitSegmentBeforeItsParts() {
         RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0, 0);
         segment(window, 0, T0);
-        window.restart(new byte[] {2}, window.nextMsn());
+        window.restart(new byte[] {2}, window.nextMsn(), NOWHERE_ELSE);
         window.addPart(window.playlistMsn(0), 0, new byte[] {0}, 333, true, T0.plusSeconds(5), false);
         String text = PlaylistWriter.write(window.playlist(List.of()));
         assertThat(text).endsWith("""
@@ -78,7 +83,7 @@ class RenditionWindowTest {
     void aRestartAtAHigherNumberFillsTheNumbersBetweenWithGapSegments() {
         RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 100, 0);
         segment(window, 0, T0);
-        window.restart(new byte[] {2}, 103); // the broadcast's other renditions had got to 102
+        window.restart(new byte[] {2}, 103, NOWHERE_ELSE); // the broadcast's other renditions had got to 102
         segment(window, 0, T0.plusSeconds(10));
         MediaPlaylist playlist = window.playlist(List.of());
         assertThat(playlist.segments()).extracting(Segment::msn).containsExactly(100L, 101L, 102L, 103L);
@@ -89,14 +94,32 @@ class RenditionWindowTest {
     }
 
     @Test
+    void gapSegmentsOfARestartLastAsLongAsTheOtherRenditionsHaveThoseNumbers() {
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 100, 0);
+        segment(window, 0, T0);
+        // The video's last segment before its publisher left held one frame; this audio had ended before it.
+        Instant videoLast = T0.plusSeconds(2);
+        window.restart(new byte[] {2}, 102, msn -> msn == 101
+                ? Optional.of(new RenditionWindow.SegmentSpan(videoLast, 33)) : Optional.empty());
+        segment(window, 0, T0.plusSeconds(6));
+        MediaPlaylist playlist = window.playlist(List.of());
+        assertThat(playlist.segments()).extracting(Segment::msn).containsExactly(100L, 101L, 102L);
+        Segment gap = playlist.segments().get(1);
+        assertThat(gap.gap()).isTrue();
+        assertThat(gap.duration()).as("as long as the video's").isEqualTo(0.033);
+        assertThat(gap.programDateTime()).contains(videoLast);
+        assertThat(PlaylistRules.violations(playlist)).isEmpty();
+    }
+
+    @Test
     void anInitSegmentReplacedBeforeAnyPartUsedItIsNeverToldAndKeepsItsName() {
         RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0, 0);
         segment(window, 0, T0);
         assertThat(window.announceInit()).as("told with its first part").isTrue();
         assertThat(window.announceInit()).as("once").isFalse();
-        window.restart(new byte[] {2}, window.nextMsn());
+        window.restart(new byte[] {2}, window.nextMsn(), NOWHERE_ELSE);
         assertThat(window.announceInit()).as("no part uses it yet").isFalse();
-        window.restart(new byte[] {3}, window.nextMsn()); // the publisher flapped
+        window.restart(new byte[] {3}, window.nextMsn(), NOWHERE_ELSE); // the publisher flapped
         window.addPart(window.playlistMsn(0), 0, new byte[] {0}, 333, true, T0.plusSeconds(9), false);
         assertThat(window.announceInit()).isTrue();
         assertThat(window.initSegment("init-1.mp4")).hasValueSatisfying(b -> assertThat(b.getByte(0)).isEqualTo((byte) 3));

@@ -2,8 +2,9 @@
 # Runs a small world on this machine on embedded defaults: one origin, an edge in each of two
 # regions (eu on 127.0.0.2, na on 127.0.0.3, each its own Hazelcast cluster), geo-config (DNS and
 # director) and a test-pattern publisher live on channel "demo". Prints what to open; Ctrl-C
-# stops everything. Builds the jars first when they are missing (VCDN_REBUILD=1 forces it);
-# state (admin token, channels, GeoIP database) stays in data/ for the next run.
+# stops everything. Everything HTTP speaks HTTPS with the world's own certificate authority
+# (--http: plain HTTP). Builds the jars first when they are missing (VCDN_REBUILD=1 forces it);
+# state (admin token, channels, GeoIP database, the certificate authority) stays in data/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,7 @@
 package dev.vcdn.edge;
 
 import dev.vcdn.edge.serve.ViewerCount;
+import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.config.ConfigException;
 import dev.vcdn.shared.config.ConfigSource;
@@ -26,9 +27,10 @@ import java.util.regex.Pattern;
  * @param cache     the memory cache of playback objects
  * @param httpEventLoops event loops serving viewers ({@code http.event-loops}); 0: one per CPU core
  * @param viewers   how many viewers this node takes, and how long it waits for a slow one
+ * @param clientTls whom it trusts when its origins are {@code https://} ({@code tls.ca})
  */
 public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region, ClusterConfig cluster, Optional<URI> publicUrl,
-                         Cache cache, int httpEventLoops, Viewers viewers) {
+                         Cache cache, int httpEventLoops, Viewers viewers, ClientTlsConfig clientTls) {
 
     /**
      * @param max           viewers admitted at most ({@code viewers.max}); past it a new viewer's
@@ -97,6 +99,7 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(viewers, "viewers");
+        Objects.requireNonNull(clientTls, "clientTls");
         if (!REGION.matcher(region).matches()) {
             throw new IllegalArgumentException("region '" + region + "' does not match " + REGION);
         }
@@ -120,6 +123,7 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
                 source.httpUrl("public-url"),
                 Cache.read(source),
                 source.integer("http.event-loops", 0, 0, 256),
-                Viewers.read(source));
+                Viewers.read(source),
+                ClientTlsConfig.read(source));
     }
 }

@@ -9,6 +9,7 @@ import dev.vcdn.edge.region.RegionRelay;
 import dev.vcdn.edge.serve.EdgeMetrics;
 import dev.vcdn.edge.serve.PlaybackHandler;
 import dev.vcdn.edge.serve.ViewerCount;
+import dev.vcdn.edge.serve.PlayerFiles;
 import dev.vcdn.edge.serve.ViewerServer;
 import dev.vcdn.edge.upstream.Origins;
 import dev.vcdn.edge.upstream.Upstream;
@@ -79,14 +80,17 @@ public final class EdgeVerticle extends ProcessVerticle {
         metrics = new EdgeMetrics(process.metrics());
         directory = new EdgeDirectory(vertx, HEARTBEAT, this::status);
         Origins origins = new Origins(config.origins());
-        region = new RegionRelay(vertx, ownership, pushed, directory, origins, INTEREST_TIMEOUT, System::nanoTime);
-        Upstream upstream = new Upstream(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        region = new RegionRelay(vertx, ownership, pushed, directory, origins, config.clientTls(), INTEREST_TIMEOUT,
+                System::nanoTime);
+        Upstream upstream = new Upstream(vertx.createHttpClient(config.clientTls().apply(new HttpClientOptions().setKeepAlive(true)),
                 new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS)), MAX_UPSTREAM_BODY_BYTES, objectTtl);
         PlaybackHandler playback = new PlaybackHandler(vertx, cache, pushed, region, upstream, metrics, viewers,
                 origins, System::nanoTime);
         metrics.watch(cache, pushed, viewers, () -> playback.collapser().collapsed());
 
-        return deployServers(playback)
+        return vertx.executeBlocking(() -> PlayerFiles.load(ViewerServer.PLAYER_ROOT))
+                .compose(player -> deployServers(playback, player))
+                .compose(ignored -> listenRedirect(config.http(), servers.get(0).actualPort(), process))
                 .compose(ignored -> region.start())
                 .compose(ignored -> directory.start())
                 .onSuccess(ignored -> {
@@ -111,11 +115,11 @@ public final class EdgeVerticle extends ProcessVerticle {
     }
 
     /** One viewer server per event loop, all on one port. */
-    private Future<Void> deployServers(PlaybackHandler playback) {
+    private Future<Void> deployServers(PlaybackHandler playback, PlayerFiles player) {
         List<Future<String>> deployed = new ArrayList<>();
         for (int i = 0; i < config.eventLoops(); i++) {
             ViewerServer server = new ViewerServer(config.http(), process, cache, metrics, playback, context, viewers,
-                    config.viewers().writeDeadline());
+                    config.viewers().writeDeadline(), certificates(config.http(), process), player);
             servers.add(server);
             deployed.add(vertx.deployVerticle(server));
         }
@@ -140,7 +144,7 @@ public final class EdgeVerticle extends ProcessVerticle {
         }
         Endpoint http = endpoints().get(0);
         String host = HttpServerConfig.DEFAULT_HOST.equals(http.host()) ? config.cluster().host() : http.host();
-        return URI.create("http://" + host + ":" + http.port());
+        return URI.create(config.http().scheme() + "://" + host + ":" + http.port());
     }
 
     @Override
@@ -153,6 +157,6 @@ public final class EdgeVerticle extends ProcessVerticle {
 
     @Override
     public List<Endpoint> endpoints() {
-        return List.of(new Endpoint("http", config.http().host(), servers.get(0).actualPort()));
+        return httpEndpoints(config.http(), servers.get(0).actualPort());
     }
 }

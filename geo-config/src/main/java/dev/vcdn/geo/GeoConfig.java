@@ -3,6 +3,7 @@ package dev.vcdn.geo;
 import dev.vcdn.geo.director.Cidr;
 import dev.vcdn.geo.world.World;
 import dev.vcdn.geo.world.WorldConfig;
+import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.config.ConfigException;
 import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.config.HttpServerConfig;
@@ -18,8 +19,9 @@ import java.util.Optional;
  * @param dns      the geo-DNS listener (UDP and TCP on the same port)
  * @param director who may forward client addresses, and how many alternatives to offer
  * @param world    the zone and the regions
+ * @param clientTls whom it trusts when it probes edges over HTTPS ({@code tls.ca})
  */
-public record GeoConfig(HttpServerConfig http, Dns dns, Director director, World world) {
+public record GeoConfig(HttpServerConfig http, Dns dns, Director director, World world, ClientTlsConfig clientTls) {
 
     public static final int DEFAULT_HTTP_PORT = 8053;
     public static final int DEFAULT_DNS_PORT = 5353;
@@ -28,6 +30,7 @@ public record GeoConfig(HttpServerConfig http, Dns dns, Director director, World
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(director, "director");
+        Objects.requireNonNull(clientTls, "clientTls");
         Objects.requireNonNull(world, "world");
     }
 
@@ -73,6 +76,6 @@ public record GeoConfig(HttpServerConfig http, Dns dns, Director director, World
             throw new ConfigException("director.trusted-proxies", e.getMessage());
         }
         return new GeoConfig(HttpServerConfig.read(source, DEFAULT_HTTP_PORT), dns,
-                new Director(trusted, source.integer("director.alternatives", 2, 0, 8)), world);
+                new Director(trusted, source.integer("director.alternatives", 2, 0, 8)), world, ClientTlsConfig.read(source));
     }
 }

@@ -20,6 +20,7 @@ import dev.vcdn.shared.process.ProcessVerticle;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.web.Router;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -78,7 +79,7 @@ public final class GeoVerticle extends ProcessVerticle {
             return dns.listen(config.dns().host(), config.dns().port())
                     .compose(port -> {
                         dnsPort = port;
-                        return listenHttp(config.http(), router);
+                        return listenHttp(config.http(), router, process);
                     });
         });
     }
@@ -122,7 +123,7 @@ public final class GeoVerticle extends ProcessVerticle {
 
     /** Looks at every region's edges now and every {@link #POLL} from then on. */
     private void watchEdges(World world) {
-        HttpClient probes = vertx.createHttpClient();
+        HttpClient probes = vertx.createHttpClient(config.clientTls().apply(new HttpClientOptions()));
         List<Runnable> polls = new ArrayList<>();
         for (Region region : world.regions().values()) {
             if (!region.cluster().isEmpty()) {
@@ -159,6 +160,8 @@ public final class GeoVerticle extends ProcessVerticle {
 
     @Override
     public List<Endpoint> endpoints() {
-        return List.of(httpEndpoint(), new Endpoint("dns", config.dns().host(), dnsPort));
+        List<Endpoint> endpoints = new ArrayList<>(httpEndpoints());
+        endpoints.add(new Endpoint("dns", config.dns().host(), dnsPort));
+        return endpoints;
     }
 }

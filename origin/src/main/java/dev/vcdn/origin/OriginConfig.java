@@ -6,6 +6,7 @@ import dev.vcdn.origin.ingest.rtmp.RtmpSettings;
 import dev.vcdn.origin.ingest.srt.SrtCrypto;
 import dev.vcdn.origin.ingest.srt.SrtSettings;
 import dev.vcdn.origin.ingest.webrtc.WhipSettings;
+import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.config.ConfigException;
 import dev.vcdn.shared.config.ConfigSource;
@@ -23,7 +24,7 @@ import java.util.Optional;
  */
 public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings srt, WhipSettings whip, Auth auth,
                            Optional<String> adminToken,
-                           Path dataDir, ClusterConfig cluster, Hls hls) {
+                           Path dataDir, ClusterConfig cluster, Hls hls, ClientTlsConfig clientTls) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_RTMP_PORT = 1935;
@@ -43,6 +44,7 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(hls, "hls");
+        Objects.requireNonNull(clientTls, "clientTls");
     }
 
     /**
@@ -102,7 +104,8 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
                 adminToken,
                 source.path("data-dir", Path.of("data")),
                 ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT),
-                hls);
+                hls,
+                ClientTlsConfig.read(source));
     }
 
     private static Optional<String> srtPassphrase(ConfigSource source) {
@@ -154,6 +157,6 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
     }
 
     public OriginConfig withAdminToken(String token) {
-        return new OriginConfig(http, rtmp, srt, whip, auth, Optional.of(token), dataDir, cluster, hls);
+        return new OriginConfig(http, rtmp, srt, whip, auth, Optional.of(token), dataDir, cluster, hls, clientTls);
     }
 }

@@ -28,6 +28,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -75,12 +76,12 @@ public final class OriginVerticle extends ProcessVerticle {
         BroadcastLedger broadcasts = new BroadcastLedger(vertx, () -> node);
         Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
                 config.hls().reconnectGrace(), events, Clock.systemUTC(), broadcasts, process.metrics());
-        new PlaybackRoutes(vertx, packages, events, registry, broadcasts, () -> node).mount(router);
+        new PlaybackRoutes(vertx, packages, events, registry, broadcasts, () -> node, config.clientTls()).mount(router);
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)
-                .compose(ignored -> listenHttp(config.http(), router))
+                .compose(ignored -> listenHttp(config.http(), router, process))
                 .compose(server -> {
-                    node = "http://" + config.cluster().host() + ":" + server.actualPort();
+                    node = config.http().scheme() + "://" + config.cluster().host() + ":" + server.actualPort();
                     return startIngest(registry, pipelines.apply(packages), server.actualPort(), router);
                 });
     }
@@ -96,12 +97,24 @@ public final class OriginVerticle extends ProcessVerticle {
         });
     }
 
+    /**
+     * An external auth server is verified as any server; the built-in service is this process itself,
+     * called over loopback, where its certificate (made out to the origin's public names) cannot match.
+     */
+    private WebClientOptions authClientOptions() {
+        WebClientOptions options = config.clientTls().apply(new WebClientOptions());
+        if (config.auth().url().isEmpty() && config.http().tls().isPresent()) {
+            options.setTrustAll(true).setVerifyHost(false);
+        }
+        return options;
+    }
+
     private Future<String> startIngest(StreamRegistry registry, PipelineFactory pipelineFactory, int httpPort, Router router) {
         String localHost = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
-        URI authUrl = config.auth().url()
-                .orElse(URI.create("http://" + localHost + ":" + httpPort + BuiltInAuthService.AUTH_PATH));
-        AuthClient auth = new AuthClient(WebClient.create(vertx), authUrl, config.auth().token().orElse(adminToken),
-                config.auth().timeout());
+        URI authUrl = config.auth().url().orElse(
+                URI.create(config.http().scheme() + "://" + localHost + ":" + httpPort + BuiltInAuthService.AUTH_PATH));
+        AuthClient auth = new AuthClient(WebClient.create(vertx, authClientOptions()), authUrl,
+                config.auth().token().orElse(adminToken), config.auth().timeout());
         IngestGate gate = new IngestGate(vertx, auth, registry, pipelineFactory, node,
                 Clock.systemUTC(), process.metrics());
         rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());
@@ -137,7 +150,7 @@ public final class OriginVerticle extends ProcessVerticle {
 
     @Override
     public List<Endpoint> endpoints() {
-        List<Endpoint> endpoints = new ArrayList<>(List.of(httpEndpoint()));
+        List<Endpoint> endpoints = new ArrayList<>(httpEndpoints());
         endpoints.addAll(rtmp.endpoints());
         endpoints.addAll(srt.endpoints());
         endpoints.addAll(whip.endpoints());

@@ -1,5 +1,6 @@
 package dev.vcdn.edge.region;
 
+import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent.Subscription;
 import dev.vcdn.shared.stream.ChannelName;
@@ -59,15 +60,15 @@ final class OriginEvents {
     private long lastHeardNanos;
     private long pingTimer = -1;
 
-    OriginEvents(Vertx vertx, Origins origins, Consumer<Buffer> onEvent) {
-        this(vertx, origins, onEvent, PING_INTERVAL, SILENCE_TIMEOUT, System::nanoTime);
+    OriginEvents(Vertx vertx, Origins origins, ClientTlsConfig trust, Consumer<Buffer> onEvent) {
+        this(vertx, origins, trust, onEvent, PING_INTERVAL, SILENCE_TIMEOUT, System::nanoTime);
     }
 
-    OriginEvents(Vertx vertx, Origins origins, Consumer<Buffer> onEvent, Duration pingInterval, Duration silenceTimeout,
-                 LongSupplier nanoTime) {
+    OriginEvents(Vertx vertx, Origins origins, ClientTlsConfig trust, Consumer<Buffer> onEvent, Duration pingInterval,
+                 Duration silenceTimeout, LongSupplier nanoTime) {
         this.vertx = vertx;
-        this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
-                .setMaxFrameSize(MAX_MESSAGE_BYTES));
+        this.client = vertx.createWebSocketClient(trust.apply(new WebSocketClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
+                .setMaxFrameSize(MAX_MESSAGE_BYTES)));
         this.origins = origins;
         this.onEvent = onEvent;
         this.pingInterval = pingInterval;

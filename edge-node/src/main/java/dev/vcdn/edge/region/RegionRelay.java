@@ -2,6 +2,7 @@ package dev.vcdn.edge.region;
 
 import dev.vcdn.edge.live.PushedStreams;
 import dev.vcdn.edge.upstream.Origins;
+import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Future;
@@ -61,9 +62,12 @@ public final class RegionRelay {
     /** The interest maps at their bound now: warned once each time one fills. */
     private final Set<Map<ChannelName, Long>> warnedFull = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    /** @param interestTimeout a channel no viewer asked for this long is let go */
+    /**
+     * @param originTrust     whom to trust when an origin is {@code https://}
+     * @param interestTimeout a channel no viewer asked for this long is let go
+     */
     public RegionRelay(Vertx vertx, ChannelOwnership ownership, PushedStreams pushed, EdgeDirectory directory, Origins origins,
-                       Duration interestTimeout, LongSupplier nanoTime) {
+                       ClientTlsConfig originTrust, Duration interestTimeout, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.ownership = ownership;
         this.pushed = pushed;
@@ -71,7 +75,7 @@ public final class RegionRelay {
         this.origins = origins;
         this.interestTimeout = interestTimeout;
         this.nanoTime = nanoTime;
-        this.originEvents = new OriginEvents(vertx, origins, this::fromOrigin);
+        this.originEvents = new OriginEvents(vertx, origins, originTrust, this::fromOrigin);
     }
 
     public Future<Void> start() {

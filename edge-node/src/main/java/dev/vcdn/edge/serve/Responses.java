@@ -40,9 +40,6 @@ final class Responses {
         if (answer.gzipped().isPresent() && acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
             body = answer.gzipped().get();
             response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
-        } else {
-            // Vert.x's compressor leaves an answer marked identity alone (and drops the mark).
-            response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
         }
         metrics.sent(body.length());
         response.end(body);

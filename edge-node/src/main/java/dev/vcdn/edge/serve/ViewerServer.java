@@ -10,6 +10,7 @@ import dev.vcdn.shared.http.PlaybackPath;
 import dev.vcdn.shared.http.TargetGuard;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.stream.ChannelName;
+import dev.vcdn.shared.tls.CertificateReloader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,7 +20,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -51,11 +51,14 @@ public final class ViewerServer extends VerticleBase {
     private final Context core;
     private final ViewerCount viewers;
     private final Duration writeDeadline;
+    private final Optional<CertificateReloader> certificates;
+    private final PlayerFiles player;
     private ViewerConnections connections;
     private HttpServer server;
 
     public ViewerServer(HttpServerConfig http, ProcessContext process, ResponseCache cache, EdgeMetrics metrics,
-                        PlaybackHandler playback, Context core, ViewerCount viewers, Duration writeDeadline) {
+                        PlaybackHandler playback, Context core, ViewerCount viewers, Duration writeDeadline,
+                        Optional<CertificateReloader> certificates, PlayerFiles player) {
         this.http = http;
         this.process = process;
         this.cache = cache;
@@ -64,6 +67,8 @@ public final class ViewerServer extends VerticleBase {
         this.core = core;
         this.viewers = viewers;
         this.writeDeadline = writeDeadline;
+        this.certificates = certificates;
+        this.player = player;
     }
 
     @Override
@@ -73,7 +78,7 @@ public final class ViewerServer extends VerticleBase {
         router.get("/live/*").handler(this::playback);
         router.get("/api/streams").handler(ctx -> core.runOnContext(ignored -> playback.streams(ctx)));
         router.get("/watch/:channel").handler(this::watchPage);
-        router.get("/*").handler(StaticHandler.create(PLAYER_ROOT).setCachingEnabled(true).setMaxAgeSeconds(300));
+        router.get("/*").handler(player);
         // Servers on one port share it; port 0 would bind a new random port per instance, a
         // negative port is Vert.x's way of sharing one random port among them.
         HttpServerOptions options = HttpServers.options(http);
@@ -83,7 +88,10 @@ public final class ViewerServer extends VerticleBase {
         connections = new ViewerConnections(writeDeadline, System::nanoTime, metrics::cutOff);
         vertx.setPeriodic(SWEEP_MILLIS, id -> connections.sweep());
         return vertx.createHttpServer(options).requestHandler(router).connectionHandler(connections::opened).listen()
-                .onSuccess(listening -> server = listening);
+                .onSuccess(listening -> {
+                    server = listening;
+                    certificates.ifPresent(reloader -> reloader.serve(listening, options.getSslOptions()));
+                });
     }
 
     public int actualPort() {
@@ -149,7 +157,6 @@ public final class ViewerServer extends VerticleBase {
         ctx.response().setStatusCode(503)
                 .putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS))
                 .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-                .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")

@@ -6,11 +6,15 @@ import dev.vcdn.edge.EdgeProcess;
 import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
 import dev.vcdn.shared.testing.FreePorts;
+import dev.vcdn.shared.tls.LocalCertificateAuthority;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,10 +24,15 @@ import java.util.concurrent.TimeUnit;
 public final class TestEdge implements AutoCloseable {
 
     private final RunningProcess edge;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final String scheme;
+    private final HttpClient http;
 
-    private TestEdge(RunningProcess edge) {
+    private TestEdge(RunningProcess edge, Optional<LocalCertificateAuthority> authority) {
         this.edge = edge;
+        this.scheme = authority.isPresent() ? "https" : "http";
+        HttpClient.Builder client = HttpClient.newBuilder();
+        authority.ifPresent(ca -> client.sslContext(ca.trustingContext()));
+        this.http = client.build();
     }
 
     public static TestEdge start(int originHttpPort) throws Exception {
@@ -37,21 +46,46 @@ public final class TestEdge implements AutoCloseable {
 
     /** The same, configured further by {@code environment} (VCDN_ variables). */
     public static TestEdge start(String originUrls, Map<String, String> environment) throws Exception {
+        return start(originUrls, environment, Optional.empty());
+    }
+
+    /**
+     * An edge serving HTTPS with a certificate for 127.0.0.1 that {@code authority} issued into
+     * {@code dir}; this object's requests trust that authority.
+     */
+    public static TestEdge startHttps(String originUrls, LocalCertificateAuthority authority, Path dir,
+                                      Map<String, String> environment) throws Exception {
+        Path certificate = dir.resolve("edge.crt");
+        Path key = dir.resolve("edge.key");
+        LocalCertificateAuthority.write(authority.issue(List.of("127.0.0.1"), Duration.ofDays(1)), certificate, key);
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("VCDN_TLS_CERTIFICATE", certificate.toString());
+        env.put("VCDN_TLS_KEY", key.toString());
+        return start(originUrls, env, Optional.of(authority));
+    }
+
+    private static TestEdge start(String originUrls, Map<String, String> environment,
+                                  Optional<LocalCertificateAuthority> authority) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_ORIGIN_URL", originUrls,
                 "VCDN_CLUSTER_NAME", "it-edge-" + UUID.randomUUID(), "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
         env.putAll(environment);
         EdgeProcess process = new EdgeProcess();
         return new TestEdge(ProcessLauncher.start(process, ProcessLauncher.readConfig(process, Optional.empty(), env))
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS), authority);
     }
 
     public int port() {
         return edge.port("http");
     }
 
+    /** The edge's own process, for its other endpoints. */
+    public RunningProcess process() {
+        return edge;
+    }
+
     public String url() {
-        return "http://127.0.0.1:" + port();
+        return scheme + "://127.0.0.1:" + port();
     }
 
     /** Waits (up to 30 s) until {@code path} on this edge answers {@code status}. */

@@ -14,6 +14,7 @@ import static dev.vcdn.shared.http.PlaybackHeaders.IMMUTABLE;
 import static dev.vcdn.shared.http.PlaybackHeaders.MEDIA_TYPE;
 import static dev.vcdn.shared.http.PlaybackHeaders.PLAYLIST_TYPE;
 
+import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.hls.LiveEdge;
 import dev.vcdn.shared.hls.PlaylistWriter;
 import dev.vcdn.shared.http.PlaybackHeaders;
@@ -23,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -55,18 +57,19 @@ public final class PlaybackRoutes {
      * @param registry   the origin cluster's live streams, to find the holder of a channel this node does not hold
      * @param broadcasts the origin cluster's broadcasts: one that waits for its publisher is answered 503, not 404
      * @param self       this node's address as the registry records it
+     * @param trust      whom to trust when the other origins are {@code https://}
      */
     public PlaybackRoutes(Vertx vertx, Packages packages, EventHub events, StreamRegistry registry, BroadcastLedger broadcasts,
-                          Supplier<String> self) {
+                          Supplier<String> self, ClientTlsConfig trust) {
         this.vertx = vertx;
         this.packages = packages;
         this.events = events;
         events.snapshotFrom(packages::snapshot);
         ChannelLocator locator = new ChannelLocator(registry, broadcasts);
-        this.holders = new HolderProxy(vertx.createHttpClient(), locator, self);
+        this.holders = new HolderProxy(vertx.createHttpClient(trust.apply(new HttpClientOptions())), locator, self);
         // A part of a high rung is a few hundred KB: above the client's default message limit of 256 KB.
-        WebSocketClientOptions relayOptions = new WebSocketClientOptions().setMaxMessageSize(MAX_EVENT_BYTES)
-                .setMaxFrameSize(MAX_EVENT_BYTES);
+        WebSocketClientOptions relayOptions = trust.apply(new WebSocketClientOptions().setMaxMessageSize(MAX_EVENT_BYTES)
+                .setMaxFrameSize(MAX_EVENT_BYTES));
         HolderEvents holderEvents = new HolderEvents(vertx.createWebSocketClient(relayOptions), locator, self,
                 events::deliver);
         events.relayFrom(holderEvents);
@@ -242,11 +245,6 @@ public final class PlaybackRoutes {
         HttpServerResponse response = ctx.response();
         if (response.ended()) {
             return;
-        }
-        if (!PLAYLIST_TYPE.equals(type)) {
-            // Media is compressed already: deflating it per response costs CPU and saves nothing. (Vert.x's
-            // compressor skips an answer marked identity, and drops the mark.)
-            response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
         }
         response.putHeader(HttpHeaders.CONTENT_TYPE, type)
                 .putHeader(HttpHeaders.CACHE_CONTROL, cacheControl)

@@ -25,13 +25,18 @@ public final class OperationsRoutes {
     }
 
     public static void mount(Router router, ProcessContext process) {
-        router.get("/health").handler(ctx -> json(ctx, 200,
-                new JsonObject().put("status", "up").put("process", process.processName())));
-        router.get("/ready").handler(ctx -> ready(ctx, process.readiness()));
+        mountHealth(router, process);
         router.get("/metrics").handler(ctx -> {
             ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
             ctx.next();
         }).handler(PrometheusScrapingHandler.create(process.metrics()));
+    }
+
+    /** {@code /health} and {@code /ready} alone: what a plain-HTTP port beside HTTPS still answers. */
+    public static void mountHealth(Router router, ProcessContext process) {
+        router.get("/health").handler(ctx -> json(ctx, 200,
+                new JsonObject().put("status", "up").put("process", process.processName())));
+        router.get("/ready").handler(ctx -> ready(ctx, process.readiness()));
     }
 
     private static void ready(RoutingContext ctx, Readiness readiness) {

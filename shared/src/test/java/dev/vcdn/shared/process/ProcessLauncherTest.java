@@ -50,12 +50,12 @@ class ProcessLauncherTest {
             return new ProcessVerticle() {
                 @Override
                 public Future<?> start() {
-                    return listenHttp(config.http(), OperationsRoutes.router(vertx, process));
+                    return listenHttp(config.http(), OperationsRoutes.router(vertx, process), process);
                 }
 
                 @Override
                 public List<Endpoint> endpoints() {
-                    return List.of(httpEndpoint());
+                    return httpEndpoints();
                 }
             };
         }

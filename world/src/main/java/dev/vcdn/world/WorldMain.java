@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -24,9 +26,12 @@ import java.util.stream.Collectors;
  * na on 127.0.0.3) with one edge each in their own Hazelcast cluster, geo-config (DNS and
  * director) and a test-pattern publisher live on channel {@code demo}. Prints what to open and
  * stops everything on Ctrl-C. Run from the repository root; state lives in {@code data/world}
- * and is reused by the next run (admin token, channels, keys).
+ * and is reused by the next run (admin token, channels, keys, the certificate authority).
  *
- * <p>{@code --ephemeral} takes free ports everywhere (for tests); {@code --data DIR} moves the state.
+ * <p>Every HTTP server speaks HTTPS (h2 and http/1.1) with certificates of the world's own
+ * certificate authority ({@link WorldCertificates}), as a real deployment would with ACME; the
+ * edges fetch from the origin over HTTPS trusting it. {@code --http} runs it on plain HTTP instead.
+ * {@code --ephemeral} takes free ports everywhere (for tests); {@code --data DIR} moves the state.
  */
 public final class WorldMain {
 
@@ -38,29 +43,38 @@ public final class WorldMain {
 
     private final boolean ephemeral;
     private final Path data;
+    private final Optional<WorldCertificates> certificates;
+    private final String scheme;
     private final List<Child> children = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private volatile boolean stopping;
 
-    private WorldMain(boolean ephemeral, Path data) {
+    private WorldMain(boolean ephemeral, Path data, boolean https) throws IOException {
         this.ephemeral = ephemeral;
         this.data = data;
+        this.certificates = https ? Optional.of(WorldCertificates.ensure(data.resolve("tls"))) : Optional.empty();
+        this.scheme = https ? "https" : "http";
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        certificates.ifPresent(authority -> client.sslContext(authority.sslContext()));
+        this.http = client.build();
     }
 
     public static void main(String[] args) throws Exception {
         boolean ephemeral = false;
+        boolean https = true;
         Path data = Path.of("data/world");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--ephemeral" -> ephemeral = true;
+                case "--http" -> https = false;
                 case "--data" -> data = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: world [--ephemeral] [--data DIR]");
+                    System.err.println("usage: world [--ephemeral] [--http] [--data DIR]");
                     System.exit(2);
                 }
             }
         }
-        WorldMain world = new WorldMain(ephemeral, data);
+        WorldMain world = new WorldMain(ephemeral, data, https);
         Runtime.getRuntime().addShutdownHook(new Thread(world::stopAll, "world-stop"));
         try {
             world.run();
@@ -82,28 +96,29 @@ public final class WorldMain {
         Path geoip = GeoIpFile.ensure(data.getParent() == null ? data : data.getParent());
         String adminToken = adminToken();
 
-        Child origin = start("origin", Jars.ORIGIN, Map.ofEntries(
+        Child origin = start("origin", Jars.ORIGIN, withTls("origin", List.of("127.0.0.1", "localhost"), Map.ofEntries(
                 Map.entry("VCDN_HTTP_HOST", "127.0.0.1"), Map.entry("VCDN_HTTP_PORT", port(8080)),
                 Map.entry("VCDN_RTMP_HOST", "127.0.0.1"), Map.entry("VCDN_RTMP_PORT", port(1935)),
                 Map.entry("VCDN_SRT_HOST", "127.0.0.1"), Map.entry("VCDN_SRT_PORT", port(9000)),
                 Map.entry("VCDN_WHIP_HOST", "127.0.0.1"), Map.entry("VCDN_WHIP_PORT", port(8189)),
                 Map.entry("VCDN_DATA_DIR", data.resolve("origin").toString()), Map.entry("VCDN_ADMIN_TOKEN", adminToken),
-                Map.entry("VCDN_CLUSTER_NAME", "vcdn-world-origin"), Map.entry("VCDN_CLUSTER_PORT", clusterPort(5701))), List.of());
+                Map.entry("VCDN_CLUSTER_NAME", "vcdn-world-origin"), Map.entry("VCDN_CLUSTER_PORT", clusterPort(5701)))),
+                List.of());
         Map<String, Integer> originPorts = origin.awaitStarted(START_TIMEOUT);
-        String originUrl = "http://127.0.0.1:" + originPorts.get("http");
+        String originUrl = scheme + "://127.0.0.1:" + originPorts.get("http");
 
         Region eu = new Region("eu", "127.0.0.2", Integer.parseInt(clusterPort(5801)));
         Region na = new Region("na", "127.0.0.3", Integer.parseInt(clusterPort(5801)));
         Map<String, Integer> euPorts = startEdge(eu, originUrl).awaitStarted(START_TIMEOUT);
         Map<String, Integer> naPorts = startEdge(na, originUrl).awaitStarted(START_TIMEOUT);
-        String euUrl = "http://" + eu.host() + ":" + euPorts.get("http");
-        String naUrl = "http://" + na.host() + ":" + naPorts.get("http");
+        String euUrl = scheme + "://" + eu.host() + ":" + euPorts.get("http");
+        String naUrl = scheme + "://" + na.host() + ":" + naPorts.get("http");
 
         Path geoConfig = data.resolve("geo.yaml");
         Files.writeString(geoConfig, GeoWorldFile.text(geoip, eu, na, ephemeral), StandardCharsets.UTF_8);
-        Map<String, Integer> geoPorts = start("geo", Jars.GEO, Map.of(
+        Map<String, Integer> geoPorts = start("geo", Jars.GEO, withTls("geo", List.of("127.0.0.1", "localhost"), Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", port(8053),
-                "VCDN_DNS_HOST", "127.0.0.1", "VCDN_DNS_PORT", port(5353)), List.of("--config", geoConfig.toString()))
+                "VCDN_DNS_HOST", "127.0.0.1", "VCDN_DNS_PORT", port(5353))), List.of("--config", geoConfig.toString()))
                 .awaitStarted(START_TIMEOUT);
 
         String demoKey = streamKey(originUrl, adminToken, DEMO_CHANNEL);
@@ -115,7 +130,7 @@ public final class WorldMain {
         for (String edge : List.of(euUrl, naUrl)) {
             awaitOk(edge + "/live/" + DEMO_CHANNEL + "/master.m3u8", LIVE_TIMEOUT);
         }
-        String director = "http://127.0.0.1:" + geoPorts.get("http");
+        String director = scheme + "://127.0.0.1:" + geoPorts.get("http");
         System.out.println(String.join("\n",
                 "",
                 "vcdn world is up; channel '" + DEMO_CHANNEL + "' is live.",
@@ -128,21 +143,47 @@ public final class WorldMain {
                 "    or over SRT:   srt://127.0.0.1:" + originPorts.get("srt") + "?streamid=#!::r=live/" + studioKey + ",m=publish",
                 "    or WebRTC:     WHIP " + originUrl + "/whip/live  bearer token " + studioKey,
                 "  admin API: " + originUrl + "/api/channels  with  Authorization: Bearer " + adminToken,
+                trustAdvice(),
                 "Ctrl-C stops everything.",
                 ""));
         // One line for scripts and tests.
         System.out.println("world: director=" + director + " eu=" + euUrl + " na=" + naUrl + " dns=" + geoPorts.get("dns")
                 + " origin=" + originUrl
+                + certificates.map(authority -> " ca=" + authority.authorityFile().toAbsolutePath()).orElse("")
                 + " pids=" + children.stream().map(c -> Long.toString(c.pid())).collect(Collectors.joining(",")));
         watchChildren();
     }
 
     private Child startEdge(Region region, String originUrl) throws IOException {
-        return start("edge-" + region.id(), Jars.EDGE, Map.of(
+        return start("edge-" + region.id(), Jars.EDGE, withTls("edge-" + region.id(), List.of(region.host()), Map.of(
                 "VCDN_REGION", region.id(), "VCDN_HTTP_HOST", region.host(), "VCDN_HTTP_PORT", port(8081),
                 "VCDN_ORIGIN_URL", originUrl, "VCDN_CLUSTER_HOST", region.host(),
                 "VCDN_CLUSTER_PORT", Integer.toString(region.clusterPort()),
-                "VCDN_CLUSTER_NAME", region.clusterName()), List.of());
+                "VCDN_CLUSTER_NAME", region.clusterName())), List.of());
+    }
+
+    /** {@code env} plus, on HTTPS, the process's certificate for {@code hosts} and the world's authority to trust. */
+    private Map<String, String> withTls(String name, List<String> hosts, Map<String, String> env) throws IOException {
+        Map<String, String> all = new HashMap<>(env);
+        if (certificates.isPresent()) {
+            all.putAll(certificates.get().environment(name, hosts));
+        }
+        return all;
+    }
+
+    /** How to make a browser and curl trust the world's certificate authority. */
+    private String trustAdvice() {
+        if (certificates.isEmpty()) {
+            return "  (plain HTTP: started with --http)";
+        }
+        WorldCertificates authority = certificates.get();
+        Path file = authority.authorityFile().toAbsolutePath();
+        return String.join("\n",
+                "  HTTPS by the world's own certificate authority " + file + "; to trust it:",
+                "    Chromium: chromium --ignore-certificate-errors-spki-list=" + authority.chromiumSpki()
+                        + "  (or import the file under Settings > Privacy and security > Security > Manage certificates > Authorities)",
+                "    Firefox:  Settings > Privacy & Security > Certificates > View Certificates > Authorities > Import",
+                "    curl:     curl --cacert " + file + " ...");
     }
 
     private Child start(String name, Path jar, Map<String, String> env, List<String> args) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,19 +14,24 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The world as the run command starts it (on free ports): demo goes live, the director sends a
  * European and a North American client to their own region's edge, both edges serve the
- * stream, and a stop leaves no process behind.
+ * stream over HTTPS with HTTP/2 (the edges fetching from the origin over HTTPS, all trusting the
+ * world's own certificate authority), and a stop leaves no process behind.
  */
 class WorldIT {
 
@@ -33,7 +39,7 @@ class WorldIT {
     private static final String EU_CLIENT = "193.0.6.139";
     private static final String NA_CLIENT = "8.8.8.8";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private HttpClient http;
 
     @Test
     void theWorldRoutesEachRegionToItsEdgeAndStopsWithoutLeftovers(@TempDir Path data) throws Exception {
@@ -70,12 +76,16 @@ class WorldIT {
         reader.start();
         try {
             Map<String, String> world1 = fields(ready.get(4, TimeUnit.MINUTES));
+            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                    .sslContext(trusting(Path.of(world1.get("ca")))).build();
             String director = world1.get("director");
+            assertThat(List.of(director, world1.get("eu"), world1.get("na"), world1.get("origin"))).allMatch(url -> url.startsWith("https://"));
             assertThat(location(director, EU_CLIENT)).startsWith(world1.get("eu") + "/watch/demo");
             assertThat(location(director, NA_CLIENT)).startsWith(world1.get("na") + "/watch/demo");
             for (String edge : List.of(world1.get("eu"), world1.get("na"))) {
                 HttpResponse<String> master = get(edge + "/live/demo/master.m3u8");
                 assertThat(master.statusCode()).isEqualTo(200);
+                assertThat(master.version()).as("HTTP/2 by ALPN").isEqualTo(HttpClient.Version.HTTP_2);
                 String variant = master.body().lines().filter(l -> l.endsWith("index.m3u8")).findFirst().orElseThrow();
                 HttpResponse<String> media = get(edge + "/live/demo/" + variant);
                 assertThat(media.body()).contains("#EXT-X-PART:");
@@ -107,6 +117,20 @@ class WorldIT {
             fields.put(field.substring(0, equals), field.substring(equals + 1));
         }
         return fields;
+    }
+
+    /** An SSL context trusting the world's certificate authority alone. */
+    private static SSLContext trusting(Path authority) throws Exception {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(authority)) {
+            trusted.setCertificateEntry("world-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     private String location(String director, String client) throws Exception {

@@ -90,7 +90,7 @@ public final class EdgeVerticle extends ProcessVerticle {
 
         return vertx.executeBlocking(() -> PlayerFiles.load(ViewerServer.PLAYER_ROOT))
                 .compose(player -> deployServers(playback, player))
-                .compose(ignored -> listenRedirect(config.http(), servers.get(0).actualPort(), process))
+                .compose(ignored -> listenRedirect(config.http(), portForViewers(), process))
                 .compose(ignored -> region.start())
                 .compose(ignored -> directory.start())
                 .onSuccess(ignored -> {
@@ -135,6 +135,12 @@ public final class EdgeVerticle extends ProcessVerticle {
         lastBeatNanos = now;
         return new EdgeStatus(ownership.self(), config.region(), publicUrl(), viewers.count(), viewers.full(),
                 bitsPerSecond, cache.weightedSize(), Instant.now());
+    }
+
+    /** The port viewers reach this node's HTTP server on: the public URL's (behind a mapping or balancer), else its own. */
+    private int portForViewers() {
+        return config.publicUrl().map(url -> url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80)
+                .orElse(servers.get(0).actualPort());
     }
 
     /** The configured public URL, else this server's own address. */

@@ -8,6 +8,7 @@ import dev.vcdn.shared.hls.MediaPlaylist;
 import dev.vcdn.shared.hls.PlaylistParser;
 import dev.vcdn.shared.hls.Variant;
 import dev.vcdn.shared.tls.LocalCertificateAuthority;
+import dev.vcdn.shared.tls.TlsMaterial;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An edge given a certificate, in front of a real origin (plain HTTP): a player's requests over
  * HTTP/2 on one connection and over HTTP/1.1, both by ALPN, get the origin's bytes; playlists come
  * gzipped, media never; the plain-HTTP port sends clients to HTTPS but answers health checks; a
- * client that opens and resets streams in a loop loses its connection while another plays on.
+ * client that opens and resets streams in a loop loses its connection while another plays on; a
+ * renewed certificate reaches new viewers without a restart.
  */
 class HttpsViewingIT {
 
@@ -136,6 +138,22 @@ class HttpsViewingIT {
 
         assertRedirectPortSendsToHttps(masterPath);
         assertResetFloodClosesOnlyItsConnection(masterPath, h2);
+        assertARenewedCertificateReachesNewViewers(dir, masterPath);
+    }
+
+    /** The edge's viewer servers (one per event loop, sharing the port) take a renewed certificate without a restart. */
+    private void assertARenewedCertificateReachesNewViewers(Path dir, String path) throws Exception {
+        TlsMaterial renewed = AUTHORITY.issue(List.of("127.0.0.1"), java.time.Duration.ofDays(2));
+        LocalCertificateAuthority.write(renewed, dir.resolve("edge.crt"), dir.resolve("edge.key"));
+        Object seen = null;
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15); System.nanoTime() < deadline;
+             TimeUnit.MILLISECONDS.sleep(250)) {
+            seen = get(client(HttpVersion.HTTP_2), path, Map.of()).connection().peerCertificates().get(0);
+            if (seen.equals(renewed.leaf())) {
+                break;
+            }
+        }
+        assertThat(seen).as("a new connection after the renewal").isEqualTo(renewed.leaf());
     }
 
     private void assertRedirectPortSendsToHttps(String path) throws Exception {
@@ -156,6 +174,7 @@ class HttpsViewingIT {
     private void assertResetFloodClosesOnlyItsConnection(String path, HttpClientAgent player) throws Exception {
         HttpClientAgent abuser = client(HttpVersion.HTTP_2);
         CompletableFuture<Void> closed = new CompletableFuture<>();
+        // The first connection's close ends the loop (a client told GOAWAY may open another meanwhile).
         Set<HttpConnection> connections = new HashSet<>();
         int resets = 0;
         for (; resets < 1000 && !closed.isDone(); resets++) {
@@ -175,7 +194,6 @@ class HttpsViewingIT {
         closed.get(10, TimeUnit.SECONDS);
         System.out.println("reset flood: the connection was closed after " + resets + " resets");
         assertThat(resets).as("a player's occasional resets are tolerated").isGreaterThan(20);
-        assertThat(connections).as("the resets went over one connection before it was closed").hasSize(1);
         assertThat(get(player, path, Map.of()).status()).as("a player plays on").isEqualTo(200);
     }
 }

@@ -65,10 +65,11 @@ class GeoConfigTest {
                     name: North America
                     continents: [NA]
                     fallback: [eu]
-                    edges: ["127.0.0.3:8081"]
+                    edges: ["127.0.0.3:8081", "https://edge2.na.example.com:8443"]
                 """, "geo.yaml", Map.of()));
         assertThat(config.world().regions().get("eu").cluster()).containsExactly("127.0.0.1:5701");
-        assertThat(config.world().regions().get("na").edges()).containsExactly("127.0.0.3:8081");
+        assertThat(config.world().regions().get("na").edges()).as("an HTTPS edge by its URL")
+                .containsExactly("127.0.0.3:8081", "https://edge2.na.example.com:8443");
         assertThat(config.world().searchOrder(config.world().regions().get("na")).get(1).id()).isEqualTo("eu");
     }
 
@@ -93,6 +94,8 @@ class GeoConfigTest {
                   eu: {continents: [EU], colour: blue}
                 """, "geo.yaml", Map.of())))
                 .hasMessageStartingWith("regions.eu.colour: unknown key");
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_REGIONS_EU_EDGES", "ftp://edge:21"))))
+                .hasMessageStartingWith("regions.eu.edges: 'ftp://edge:21' is not an absolute http(s) URL");
         assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_DEFAULT_REGION", "mars"))))
                 .hasMessageStartingWith("regions: default region 'mars' is not one of");
         assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_DIRECTOR_TRUSTED_PROXIES", "10.0.0.0/99"))))

@@ -98,31 +98,35 @@ public final class OriginVerticle extends ProcessVerticle {
     }
 
     /**
-     * An external auth server is verified as any server; the built-in service is this process itself,
-     * called over loopback, where its certificate (made out to the origin's public names) cannot match.
+     * An external auth server is verified as any server. The built-in service is this process itself,
+     * called over loopback, where its certificate (made out to the origin's public names) cannot match
+     * the address: its own chain is trusted, beside the usual authorities, without the host name check.
+     * Blocking (trust stores are read): off the event loop.
      */
     private WebClientOptions authClientOptions() {
-        WebClientOptions options = config.clientTls().apply(new WebClientOptions());
         if (config.auth().url().isEmpty() && config.http().tls().isPresent()) {
-            options.setTrustAll(true).setVerifyHost(false);
+            return config.clientTls().including(config.http().tls().get().material().chain())
+                    .apply(new WebClientOptions()).setVerifyHost(false);
         }
-        return options;
+        return config.clientTls().apply(new WebClientOptions());
     }
 
     private Future<String> startIngest(StreamRegistry registry, PipelineFactory pipelineFactory, int httpPort, Router router) {
         String localHost = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
         URI authUrl = config.auth().url().orElse(
                 URI.create(config.http().scheme() + "://" + localHost + ":" + httpPort + BuiltInAuthService.AUTH_PATH));
-        AuthClient auth = new AuthClient(WebClient.create(vertx, authClientOptions()), authUrl,
-                config.auth().token().orElse(adminToken), config.auth().timeout());
-        IngestGate gate = new IngestGate(vertx, auth, registry, pipelineFactory, node,
-                Clock.systemUTC(), process.metrics());
-        rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());
-        srt = new SrtIngestVerticle(config.srt(), gate, process.metrics());
-        whip = new WhipIngestVerticle(config.whip(), gate, process.metrics());
-        return vertx.deployVerticle(rtmp).compose(ignored -> vertx.deployVerticle(srt))
-                .compose(ignored -> vertx.deployVerticle(whip))
-                .onSuccess(ignored -> new WhipRoutes(whip).mount(router));
+        return vertx.executeBlocking(this::authClientOptions).compose(authOptions -> {
+            AuthClient auth = new AuthClient(WebClient.create(vertx, authOptions), authUrl,
+                    config.auth().token().orElse(adminToken), config.auth().timeout());
+            IngestGate gate = new IngestGate(vertx, auth, registry, pipelineFactory, node,
+                    Clock.systemUTC(), process.metrics());
+            rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());
+            srt = new SrtIngestVerticle(config.srt(), gate, process.metrics());
+            whip = new WhipIngestVerticle(config.whip(), gate, process.metrics());
+            return vertx.deployVerticle(rtmp).compose(ignored -> vertx.deployVerticle(srt))
+                    .compose(ignored -> vertx.deployVerticle(whip))
+                    .onSuccess(ignored -> new WhipRoutes(whip).mount(router));
+        });
     }
 
     private static void listStreams(RoutingContext ctx, StreamRegistry registry) {

@@ -11,17 +11,21 @@ import dev.vcdn.shared.process.ProcessLauncher;
 import dev.vcdn.shared.process.RunningProcess;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.testing.FreePorts;
+import dev.vcdn.shared.tls.LocalCertificateAuthority;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,15 +42,19 @@ class OriginClusterTest {
 
     private static final String ADMIN_TOKEN = "cluster-admin-token-0123456789";
 
-    /** Origins A and B in a new cluster of their own, B started once A runs. */
+    /** Origins A and B in a new cluster of their own, B started once A runs; over HTTPS given an authority. */
     private record TwoOrigins(Future<RunningProcess> a, Future<RunningProcess> b) {
 
         static TwoOrigins start(Path dataDir) {
+            return start(dataDir, Map.of());
+        }
+
+        static TwoOrigins start(Path dataDir, Map<String, String> extraEnv) {
             String cluster = "origins-" + UUID.randomUUID();
             int portA = FreePorts.next();
             int portB = FreePorts.next();
-            Future<RunningProcess> a = origin(cluster, portA, portB, dataDir.resolve("a"));
-            return new TwoOrigins(a, a.compose(ignored -> origin(cluster, portB, portA, dataDir.resolve("b"))));
+            Future<RunningProcess> a = origin(cluster, portA, portB, dataDir.resolve("a"), extraEnv);
+            return new TwoOrigins(a, a.compose(ignored -> origin(cluster, portB, portA, dataDir.resolve("b"), extraEnv)));
         }
 
         /** Stops whichever started. */
@@ -56,7 +64,16 @@ class OriginClusterTest {
         }
     }
 
-    private static Future<RunningProcess> origin(String cluster, int port, int peer, Path dataDir) {
+    /** The environment of origins serving HTTPS with a certificate of {@code authority} for 127.0.0.1, trusting it. */
+    private static Map<String, String> https(LocalCertificateAuthority authority, Path dir) throws Exception {
+        LocalCertificateAuthority.write(authority.issue(List.of("127.0.0.1"), Duration.ofDays(1)), dir.resolve("origin.crt"),
+                dir.resolve("origin.key"));
+        java.nio.file.Files.writeString(dir.resolve("ca.pem"), authority.certificatePem());
+        return Map.of("VCDN_TLS_CERTIFICATE", dir.resolve("origin.crt").toString(), "VCDN_TLS_KEY", dir.resolve("origin.key").toString(),
+                "VCDN_TLS_CA", dir.resolve("ca.pem").toString());
+    }
+
+    private static Future<RunningProcess> origin(String cluster, int port, int peer, Path dataDir, Map<String, String> extraEnv) {
         OriginProcess definition = new OriginProcess();
         Map<String, String> env = new HashMap<>(Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", "0", "VCDN_RTMP_HOST", "127.0.0.1", "VCDN_RTMP_PORT", "0",
@@ -67,6 +84,7 @@ class OriginClusterTest {
         env.put("VCDN_SRT_PORT", "0");
         env.put("VCDN_WHIP_HOST", "127.0.0.1");
         env.put("VCDN_WHIP_PORT", "0");
+        env.putAll(extraEnv);
         OriginConfig config = ProcessLauncher.readConfig(definition, Optional.empty(), env);
         return ProcessLauncher.start(definition, config);
     }
@@ -77,13 +95,28 @@ class OriginClusterTest {
     @Test
     @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
     void anyOriginServesAStreamAnotherOriginHolds(Vertx vertx, VertxTestContext test, @TempDir Path dataDir) {
-        WebClient client = WebClient.create(vertx);
-        TwoOrigins origins = TwoOrigins.start(dataDir);
+        servesAcrossOrigins(vertx, test, TwoOrigins.start(dataDir), WebClient.create(vertx), new WebSocketClientOptions());
+    }
+
+    /** The same over HTTPS: the origins relay events, playlists and the built-in auth call to each other over TLS. */
+    @Test
+    @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
+    void anyOriginServesAStreamAnotherOriginHoldsOverHttps(Vertx vertx, VertxTestContext test, @TempDir Path dataDir)
+            throws Exception {
+        LocalCertificateAuthority authority = LocalCertificateAuthority.create("origins CA");
+        PemTrustOptions trust = new PemTrustOptions().addCertValue(io.vertx.core.buffer.Buffer.buffer(authority.certificatePem()));
+        servesAcrossOrigins(vertx, test, TwoOrigins.start(dataDir, https(authority, dataDir)),
+                WebClient.create(vertx, new WebClientOptions().setSsl(true).setTrustOptions(trust)),
+                new WebSocketClientOptions().setSsl(true).setTrustOptions(trust));
+    }
+
+    private void servesAcrossOrigins(Vertx vertx, VertxTestContext test, TwoOrigins origins, WebClient client,
+                                     WebSocketClientOptions socketOptions) {
         Future<RunningProcess> a = origins.a();
         Future<RunningProcess> b = origins.b();
         // An edge follows alice on origin B before alice goes live (on A): the events must still come.
         List<OriginEvent> eventsViaB = new java.util.concurrent.CopyOnWriteArrayList<>();
-        webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(16 << 20));
+        webSockets = vertx.createWebSocketClient(socketOptions.setMaxMessageSize(16 << 20));
         b.compose(ignored -> webSockets.connect(b.result().port("http"), "127.0.0.1", "/events"))
                 .onSuccess(socket -> {
                     socket.binaryMessageHandler(message -> eventsViaB.add(EventCodec.decode(message)));

@@ -43,7 +43,7 @@ final class WorldCertificates {
                         + e.getMessage(), e);
             }
         }
-        LocalCertificateAuthority authority = LocalCertificateAuthority.create("vcdn world CA");
+        LocalCertificateAuthority authority = LocalCertificateAuthority.create("vcdn world CA", true);
         authority.write(certificate, key);
         return new WorldCertificates(dir, authority);
     }

@@ -68,16 +68,20 @@ public final class PlayerFiles implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
+        boolean gzip = file.gzipped().isPresent() && Responses.acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING));
+        // A strong tag names one representation: the gzipped one has a tag of its own.
+        String etag = gzip ? file.etag().replaceFirst("\"$", "-gzip\"") : file.etag();
         HttpServerResponse response = ctx.response()
                 .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + MAX_AGE_SECONDS)
-                .putHeader(HttpHeaders.ETAG, file.etag())
+                .putHeader(HttpHeaders.ETAG, etag)
                 .putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
-        if (file.etag().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+        String ifNoneMatch = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
+        if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(etag))) {
             response.setStatusCode(304).end();
             return;
         }
         response.putHeader(HttpHeaders.CONTENT_TYPE, file.contentType());
-        if (file.gzipped().isPresent() && Responses.acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+        if (gzip) {
             response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(file.gzipped().get());
         } else {
             response.end(file.body());

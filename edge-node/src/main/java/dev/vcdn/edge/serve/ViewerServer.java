@@ -18,6 +18,8 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -151,15 +153,24 @@ public final class ViewerServer extends VerticleBase {
 
     /**
      * This node is full: the new viewer is told to come back later, on a new connection (which a
-     * client resolving the edge's name again may open to another edge).
+     * client resolving the edge's name again may open to another edge). HTTP/2 has no Connection
+     * header (a response with one is malformed there): its connection is shut down with a GOAWAY.
      */
     private static void refuse(RoutingContext ctx) {
-        ctx.response().setStatusCode(503)
+        boolean http2 = ctx.request().version() == HttpVersion.HTTP_2;
+        HttpServerResponse response = ctx.response().setStatusCode(503)
                 .putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS))
-                .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .end("this edge is full; try another or retry later\n");
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        if (!http2) {
+            response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        }
+        response.end("this edge is full; try another or retry later\n")
+                .onComplete(sent -> {
+                    if (http2) {
+                        ctx.request().connection().shutdown();
+                    }
+                });
     }
 }

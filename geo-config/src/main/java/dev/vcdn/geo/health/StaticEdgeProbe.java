@@ -33,8 +33,8 @@ public final class StaticEdgeProbe {
     /** Probes every static edge once and publishes the ones that answered. */
     public Future<Void> probe() {
         List<Future<Optional<HealthyEdge>>> probes = new ArrayList<>();
-        for (String hostPort : region.edges()) {
-            URI url = URI.create("http://" + hostPort);
+        for (String edge : region.edges()) {
+            URI url = URI.create(edge.contains("://") ? edge : "http://" + edge);
             RequestOptions ready = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.resolve("/ready").toString())
                     .setTimeout(timeout.toMillis());
             probes.add(client.request(ready)

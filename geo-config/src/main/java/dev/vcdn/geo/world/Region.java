@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * @param continents  continent codes (EU, NA, SA, AS, OC, AF, AN) whose countries come here
  * @param countries   ISO 3166-1 alpha-2 codes that come here whatever their continent
  * @param fallback    the next-nearest regions, in order, for when this one has no healthy edge
- * @param edges       static edges as {@code host:port}, healthy while their {@code /ready} answers
+ * @param edges       static edges as {@code host:port} (plain HTTP) or as their URL ({@code https://host:port}),
+ *                    healthy while their {@code /ready} answers
  * @param cluster     the region's Hazelcast members ({@code host:port}), whose {@code edges} map lists its edges
  * @param clusterName the region's Hazelcast cluster name ({@code vcdn-edge-<id>}, as the edges default to)
  */

@@ -64,7 +64,7 @@ public final class WorldConfig {
                         new HashSet<>(source.list(prefix + "continents", fallback == null ? List.of() : List.copyOf(fallback.continents()))),
                         new HashSet<>(source.list(prefix + "countries", fallback == null ? List.of() : List.copyOf(fallback.countries()))),
                         source.list(prefix + "fallback", fallback == null ? List.of() : fallback.fallback()),
-                        source.hostPorts(prefix + "edges", List.of()),
+                        source.hostPortsOrUrls(prefix + "edges", List.of()),
                         source.hostPorts(prefix + "cluster", List.of()),
                         source.string(prefix + "cluster-name", Region.defaultClusterName(id))));
             } catch (IllegalArgumentException e) {

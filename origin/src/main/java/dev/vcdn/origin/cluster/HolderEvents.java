@@ -103,7 +103,9 @@ public final class HolderEvents {
     private Future<WebSocket> connection(String node) {
         return byNode.computeIfAbsent(node, n -> {
             java.net.URI uri = java.net.URI.create(n);
-            WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
+            boolean tls = "https".equals(uri.getScheme());
+            int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+            WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(port).setSsl(tls)
                     .setURI("/events").addHeader(HolderProxy.RELAYED, "1");
             return client.connect(options).onSuccess(socket -> {
                 socket.binaryMessageHandler(message -> {

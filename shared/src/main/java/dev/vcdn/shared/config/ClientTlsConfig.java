@@ -21,12 +21,14 @@ import javax.net.ssl.X509TrustManager;
  * plus those of a PEM file for a private CA ({@code tls.ca}, {@code VCDN_TLS_CA}). Server
  * certificates are always verified, host names included.
  *
- * @param caFile       the private CA file, if any
- * @param authorities  its certificates
+ * @param caFile      the private CA file, if any
+ * @param authorities its certificates
+ * @param trust       the JDK's authorities and these, built once at start (the JDK's are read from
+ *                    its cacerts file: never on an event loop); empty without a CA file
  */
-public record ClientTlsConfig(Optional<Path> caFile, List<X509Certificate> authorities) {
+public record ClientTlsConfig(Optional<Path> caFile, List<X509Certificate> authorities, Optional<TrustOptions> trust) {
 
-    public static final ClientTlsConfig JDK_DEFAULTS = new ClientTlsConfig(Optional.empty(), List.of());
+    public static final ClientTlsConfig JDK_DEFAULTS = new ClientTlsConfig(Optional.empty(), List.of(), Optional.empty());
 
     public ClientTlsConfig {
         authorities = List.copyOf(authorities);
@@ -38,21 +40,27 @@ public record ClientTlsConfig(Optional<Path> caFile, List<X509Certificate> autho
             return JDK_DEFAULTS;
         }
         try {
-            return new ClientTlsConfig(caFile, TlsMaterial.readCertificates(caFile.get()));
+            List<X509Certificate> authorities = TlsMaterial.readCertificates(caFile.get());
+            return new ClientTlsConfig(caFile, authorities, Optional.of(TrustOptions.wrap(trustManagers(authorities))));
         } catch (TlsFileException e) {
             throw new ConfigException("tls.ca", e.getMessage());
         }
     }
 
+    /** These authorities and {@code more} (blocking: it reads the JDK's; never on an event loop). */
+    public ClientTlsConfig including(List<X509Certificate> more) {
+        List<X509Certificate> all = new ArrayList<>(authorities);
+        all.addAll(more);
+        return new ClientTlsConfig(caFile, all, Optional.of(TrustOptions.wrap(trustManagers(all))));
+    }
+
     /** {@code options} trusting these authorities beside the JDK's (unchanged without a CA file). */
     public <T extends ClientOptionsBase> T apply(T options) {
-        if (!authorities.isEmpty()) {
-            options.setTrustOptions(TrustOptions.wrap(trustManagers()));
-        }
+        trust.ifPresent(options::setTrustOptions);
         return options;
     }
 
-    private TrustManagerFactory trustManagers() {
+    private static TrustManagerFactory trustManagers(List<X509Certificate> authorities) {
         try {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);

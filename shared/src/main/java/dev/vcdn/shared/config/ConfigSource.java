@@ -264,6 +264,19 @@ public final class ConfigSource {
         return entries;
     }
 
+    /** A list of servers as {@code host:port} (plain HTTP) or as an http(s):// URL (static edges, which may speak HTTPS). */
+    public List<String> hostPortsOrUrls(String key, List<String> defaultValue) {
+        List<String> entries = list(key, defaultValue);
+        for (String entry : entries) {
+            if (entry.contains("://")) {
+                parseHttpUrl(key, entry);
+            } else if (!HOST_PORT.matcher(entry).matches()) {
+                throw raw(key).orElseThrow().error("'" + entry + "' is not host:port or an http(s) URL");
+            }
+        }
+        return entries;
+    }
+
     /** An absolute http:// or https:// URL. */
     public Optional<URI> httpUrl(String key) {
         return optionalString(key).map(text -> parseHttpUrl(key, text));

@@ -43,8 +43,11 @@ public record HttpServerConfig(String host, int port, Optional<TlsConfig> tls, O
         if (redirectPort.isPresent() && tls.isEmpty()) {
             throw new ConfigException("http.redirect-port", "redirects to HTTPS, which needs tls.certificate and tls.key");
         }
-        return new HttpServerConfig(source.string("http.host", DEFAULT_HOST), source.port("http.port", defaultPort), tls,
-                redirectPort);
+        int port = source.port("http.port", defaultPort);
+        if (redirectPort.isPresent() && redirectPort.getAsInt() == port && port != 0) {
+            throw new ConfigException("http.redirect-port", "is http.port itself (" + port + ")");
+        }
+        return new HttpServerConfig(source.string("http.host", DEFAULT_HOST), port, tls, redirectPort);
     }
 
     /** The scheme of the URLs this server answers. */

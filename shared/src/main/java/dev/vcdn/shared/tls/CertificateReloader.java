@@ -11,8 +11,10 @@ import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -32,17 +34,28 @@ public final class CertificateReloader {
     public static final Duration CHECK_EVERY = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
 
-    /** What the two files look like from outside: a change of either means a new look inside. */
-    private record FileState(Path certificate, FileTime certificateTime, long certificateSize, Path key, FileTime keyTime,
-                             long keySize) {
+    /**
+     * What a file looks like from outside: where its link leads, its inode (a file replaced by a
+     * rename is another one even with the same time and size), its time and size.
+     */
+    private record FileLook(Path real, Object inode, FileTime modified, long size) {
 
-        static FileState of(Path certificate, Path key) throws IOException {
-            return new FileState(certificate.toRealPath(), Files.getLastModifiedTime(certificate), Files.size(certificate),
-                    key.toRealPath(), Files.getLastModifiedTime(key), Files.size(key));
+        static FileLook of(Path file) throws IOException {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return new FileLook(file.toRealPath(), attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
         }
     }
 
-    private record Served(HttpServer server, ServerSSLOptions options) {
+    /** The two files: a change of either means a new look inside. */
+    private record FileState(FileLook certificate, FileLook key) {
+
+        static FileState of(Path certificate, Path key) throws IOException {
+            return new FileState(FileLook.of(certificate), FileLook.of(key));
+        }
+    }
+
+    /** A server to renew, by port: the instances of a server shared by several event loops are renewed once. */
+    private record Served(int port, HttpServer server, ServerSSLOptions options) {
     }
 
     private final Vertx vertx;
@@ -78,9 +91,18 @@ public final class CertificateReloader {
         return reloader;
     }
 
-    /** The server is given every certificate taken from now on; {@code options} are the ones it was started with. */
+    /**
+     * The server is given every certificate taken from now on; {@code options} are the ones it was
+     * started with. Instances sharing a port (one per event loop) share one server: the first stands
+     * for them all.
+     */
     public void serve(HttpServer server, ServerSSLOptions options) {
-        servers.add(new Served(server, options.copy()));
+        int port = server.actualPort();
+        synchronized (servers) {
+            if (servers.stream().noneMatch(served -> served.port() == port)) {
+                servers.add(new Served(port, server, options.copy()));
+            }
+        }
     }
 
     public TlsMaterial current() {
@@ -112,6 +134,7 @@ public final class CertificateReloader {
         if (!state.equals(settling)) {
             // Changed since the last look: read it at the next, when a writer replacing both files is done.
             settling = state;
+            lastProblem = null; // a new change: its problem, if any, is told again
             return null;
         }
         seen = state;
@@ -136,16 +159,22 @@ public final class CertificateReloader {
     }
 
     private Future<Void> apply(TlsMaterial material) {
-        List<Future<Boolean>> updates = servers.stream()
-                .map(served -> served.server().updateSSLOptions(served.options().copy()
-                        .setKeyCertOptions(ServerTlsOptions.keyCert(material))))
-                .toList();
+        List<Future<Boolean>> updates = new ArrayList<>();
+        for (Served served : servers) {
+            try {
+                updates.add(served.server().updateSSLOptions(served.options().copy()
+                        .setKeyCertOptions(ServerTlsOptions.keyCert(material))));
+            } catch (IllegalStateException notListening) {
+                servers.remove(served); // closed with its verticle: it would refuse every renewal
+            }
+        }
         return Future.all(updates).<Void>mapEmpty().onSuccess(done -> {
             current = material;
             reloads.increment();
             log.info("certificate renewed from {}: {} until {}", config.certificate(),
                     material.leaf().getSubjectX500Principal().getName(), material.notAfter());
         }).onFailure(error -> {
+            seen = null; // the same files are tried again at the next check
             failures.increment();
             log.warn("renewed certificate not taken by a server, the previous one is served on: {}", error.toString());
         });

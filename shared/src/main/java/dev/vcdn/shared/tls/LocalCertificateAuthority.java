@@ -24,14 +24,17 @@ import java.util.Date;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -56,8 +59,17 @@ public final class LocalCertificateAuthority {
         this.ca = ca;
     }
 
-    /** A new authority named {@code name}, valid ten years. */
+    /** A new authority named {@code name}, valid ten years, for any name (tests). */
     public static LocalCertificateAuthority create(String name) {
+        return create(name, false);
+    }
+
+    /**
+     * A new authority named {@code name}, valid ten years; with {@code loopbackOnly} it can vouch for
+     * 127.0.0.0/8 and {@code localhost} only (name constraints, critical): a user told to trust it in a
+     * browser trusts nothing else with it, whoever gets its key.
+     */
+    public static LocalCertificateAuthority create(String name, boolean loopbackOnly) {
         KeyPair pair = newKeyPair();
         X500Name subject = new X500Name("CN=" + name);
         Instant now = Instant.now();
@@ -68,6 +80,13 @@ public final class LocalCertificateAuthority {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
+            if (loopbackOnly) {
+                GeneralSubtree[] loopback = {
+                        new GeneralSubtree(new GeneralName(GeneralName.iPAddress,
+                                new DEROctetString(new byte[] {127, 0, 0, 0, (byte) 255, 0, 0, 0}))),
+                        new GeneralSubtree(new GeneralName(GeneralName.dNSName, "localhost"))};
+                builder.addExtension(Extension.nameConstraints, true, new NameConstraints(loopback, null));
+            }
             return new LocalCertificateAuthority(new TlsMaterial(List.of(sign(builder, pair.getPrivate())), pair.getPrivate()));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot create a certificate authority", e);

@@ -26,7 +26,8 @@ final class PrivateKeys {
     private static final byte[] RSA_ENCRYPTION = {0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01, 0x01};
     /** 1.2.840.10045.2.1 id-ecPublicKey. */
     private static final byte[] EC_PUBLIC_KEY = {0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x02, 0x01};
-    private static final List<String> PKCS8_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS");
+    /** What TLS servers are given in practice; an RSA-PSS-only key is refused as unknown rather than half supported. */
+    private static final List<String> PKCS8_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
 
     private PrivateKeys() {
     }

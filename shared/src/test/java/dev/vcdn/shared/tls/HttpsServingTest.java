@@ -162,13 +162,44 @@ class HttpsServingTest {
         X509Certificate seen = awaitCertificate(port, renewed.leaf(), Duration.ofSeconds(10));
         assertThat(seen).as("a new connection gets the renewed certificate").isEqualTo(renewed.leaf());
         assertThat(slow.await(20, TimeUnit.SECONDS).lines()).as("the open stream went on to its end").hasSize(CHUNKS);
-        assertThat(metrics.counter("vcdn.tls.reloads").count()).isEqualTo(1);
+        awaitCount("vcdn.tls.reloads", 1);
 
         // Files that cannot serve: the renewed certificate stays, the failure is counted once.
         Files.writeString(key(), CA.issue(List.of("other"), Duration.ofDays(1)).keyPem());
         Thread.sleep(3 * CertificateReloader.CHECK_EVERY.toMillis());
         assertThat(get(client(HttpVersion.HTTP_2), port, "/hello").certificate()).isEqualTo(renewed.leaf());
-        assertThat(metrics.counter("vcdn.tls.reload.failures").count()).isEqualTo(1);
+        awaitCount("vcdn.tls.reload.failures", 1);
+    }
+
+    @Test
+    void onlyForwardSecretAeadSuitesAreSpoken() throws Exception {
+        LocalCertificateAuthority.write(CA.issue(List.of("127.0.0.1"), Duration.ofDays(1)), certificate(), key());
+        int port = start();
+        assertThat(handshake(port, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        assertThat(handshake(port, "TLSv1.3", "TLS_AES_256_GCM_SHA384")).isEqualTo("TLS_AES_256_GCM_SHA384");
+        assertThatThrownBy(() -> handshake(port, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"))
+                .as("CBC").isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+        assertThatThrownBy(() -> handshake(port, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"))
+                .as("CBC with SHA-1").isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    }
+
+    /** A JDK client offering one protocol and one suite: the suite the server took. */
+    private static String handshake(int port, String protocol, String suite) throws Exception {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) CA.trustingContext().getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.setEnabledProtocols(new String[] {protocol});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
+        }
+    }
+
+    private void awaitCount(String counter, double expected) throws InterruptedException {
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+             metrics.counter(counter).count() < expected && System.nanoTime() < deadline; ) {
+            Thread.sleep(50);
+        }
+        assertThat(metrics.counter(counter).count()).as(counter).isEqualTo(expected);
     }
 
     @Test

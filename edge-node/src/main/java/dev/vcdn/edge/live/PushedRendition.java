@@ -1,10 +1,14 @@
 package dev.vcdn.edge.live;
 
+import dev.vcdn.edge.cache.CachedResponse;
 import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
+import dev.vcdn.shared.http.PlaybackHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -36,6 +40,8 @@ public final class PushedRendition {
     private List<PlaylistWaiter> playlistWaiters = new ArrayList<>();
     private List<PartWaiter> partWaiters = new ArrayList<>();
     private PlaylistUpdate playlist;
+    /** The newest playlist's answers (whole or delta, blocking or not), each made and gzipped once. */
+    private final CachedResponse[] answers = new CachedResponse[4];
 
     /** The newest playlist pushed, empty before the first. */
     public Optional<PlaylistUpdate> playlist() {
@@ -48,6 +54,7 @@ public final class PushedRendition {
             return;
         }
         playlist = update;
+        Arrays.fill(answers, null);
         // Thousands may wait on one rendition: the ones still waiting are copied once, not removed one
         // by one; a waiter added while the others are answered goes to the new list.
         List<PlaylistWaiter> waited = playlistWaiters;
@@ -80,6 +87,29 @@ public final class PushedRendition {
                 partWaiters.add(waiter);
             }
         }
+    }
+
+    /**
+     * The answer to a request for {@code update}: its whole text or its delta update, with the cache
+     * lifetime of a blocking reload or of a plain one; for the newest playlist made once and shared
+     * by every viewer, its gzipped body included (playlists are asked for by every viewer every part).
+     */
+    public CachedResponse answer(PlaylistUpdate update, boolean delta, boolean blocking) {
+        if (update != playlist) {
+            return makeAnswer(update, delta, blocking);
+        }
+        int index = (delta ? 2 : 0) + (blocking ? 1 : 0);
+        if (answers[index] == null) {
+            answers[index] = makeAnswer(update, delta, blocking);
+        }
+        return answers[index];
+    }
+
+    private static CachedResponse makeAnswer(PlaylistUpdate update, boolean delta, boolean blocking) {
+        String text = delta ? update.deltaPlaylist() : update.playlist();
+        return CachedResponse.ok(PlaybackHeaders.PLAYLIST_TYPE,
+                blocking ? PlaybackHeaders.BLOCKING_PLAYLIST : PlaybackHeaders.LIVE_PLAYLIST, Optional.empty(),
+                Buffer.buffer(text), Duration.ZERO).withGzip();
     }
 
     private static boolean isNewer(PlaylistUpdate a, PlaylistUpdate b) {

@@ -105,7 +105,7 @@ public final class PlaybackHandler {
         PlaylistUpdate latest = state.get().playlist().orElseThrow();
         // A playlist with EXT-X-ENDLIST never blocks, as at the origin.
         if (path.msn().isEmpty() || latest.ended()) {
-            respond(ctx, path, playlistResponse(path, latest));
+            respond(ctx, path, playlistResponse(state.get(), path, latest));
             return;
         }
         long msn = path.msn().getAsLong();
@@ -114,19 +114,12 @@ public final class PlaybackHandler {
             return;
         }
         Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(channel, rendition, msn, path.part());
-        hold(ctx, path, fromPeer, waiting).onSuccess(update -> respond(ctx, path, playlistResponse(path, update)));
+        hold(ctx, path, fromPeer, waiting).onSuccess(update -> respond(ctx, path, playlistResponse(state.get(), path, update)));
     }
 
-    /**
-     * Made per request, sent as it is (never deflated per response). One gzipped answer per push,
-     * shared by every viewer, was tried: ReconnectIT's shaka-player resumed 12-14 s late after a
-     * publisher's reconnect in 6 of 14 runs with it and in 1 of 7 without (the late resumption
-     * predates it), so it waits until that is understood.
-     */
-    private static CachedResponse playlistResponse(PlaybackPath path, PlaylistUpdate update) {
-        String text = path.skip().isPresent() ? update.deltaPlaylist() : update.playlist();
-        return CachedResponse.ok(PlaybackHeaders.PLAYLIST_TYPE, PlaybackHeaders.playlistCacheControl(path), Optional.empty(),
-                Buffer.buffer(text), Duration.ZERO);
+    /** The pushed playlist as this request asks for it (whole or delta), made and gzipped once per push for everyone. */
+    private static CachedResponse playlistResponse(PushedRendition state, PlaybackPath path, PlaylistUpdate update) {
+        return state.answer(update, path.skip().isPresent(), path.msn().isPresent());
     }
 
     /** A part: cached (pushed) already, or the preload-hinted next part held until it is pushed, or fetched. */

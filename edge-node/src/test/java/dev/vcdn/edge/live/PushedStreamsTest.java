@@ -2,6 +2,7 @@ package dev.vcdn.edge.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vcdn.edge.cache.CachedResponse;
 import dev.vcdn.edge.cache.ResponseCache;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
@@ -61,6 +62,23 @@ class PushedStreamsTest {
         pushed.apply(new PlaylistUpdate(ALICE, STREAM, HD, 9, 0, false, false, "#EXTM3U\n#stale open", "#EXTM3U\n#skip"));
         assertThat(pushed.current(ALICE, HD).orElseThrow().playlist().orElseThrow().playlist())
                 .as("a late update from before the segment closed does not go back").endsWith("#no hint");
+    }
+
+    @Test
+    void eachPushedPlaylistIsMadeIntoAnAnswerAndGzippedOnceForEveryViewer() {
+        pushed.apply(new OriginEvent.StreamStarted(ALICE, STREAM, 2, 0.334));
+        String text = "#EXTM3U\n" + "#EXT-X-PART:DURATION=0.33334,URI=\"1.0.m4s\"\n".repeat(40);
+        pushed.apply(new PlaylistUpdate(ALICE, STREAM, HD, 1, 0, false, false, text, "#EXTM3U\n#skip"));
+        PushedRendition state = pushed.current(ALICE, HD).orElseThrow();
+        PlaylistUpdate first = state.playlist().orElseThrow();
+        CachedResponse answer = state.answer(first, false, true);
+        assertThat(answer.gzipped()).as("gzipped once").isPresent();
+        assertThat(state.answer(first, false, true)).as("shared by every viewer").isSameAs(answer);
+        assertThat(answer.cacheControl()).contains(dev.vcdn.shared.http.PlaybackHeaders.BLOCKING_PLAYLIST);
+        assertThat(state.answer(first, true, false).body().toString()).isEqualTo("#EXTM3U\n#skip");
+        pushed.apply(new PlaylistUpdate(ALICE, STREAM, HD, 1, 1, false, false, text + "#more\n", "#EXTM3U\n#skip"));
+        assertThat(state.answer(state.playlist().orElseThrow(), false, true).body().toString()).as("the next push").endsWith("#more\n");
+        assertThat(state.answer(first, false, true)).as("an older playlist is made per request").isNotSameAs(answer);
     }
 
     @Test

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark under bench/, one after the other, each writing its own section of
-# BENCHMARKS.md. Needs what each one needs (nginx and wrk for edge-serve, Chromium and npm for
-# player-latency and golive, libnginx-mod-rtmp for golive). Takes about 45 minutes on 2 cores. Run on an otherwise idle machine.
+# BENCHMARKS.md. Needs what each one needs (nginx and wrk for edge-serve, also h2load (nghttp2-client) and openssl for edge-tls, Chromium and npm for
+# player-latency and golive, libnginx-mod-rtmp for golive). Takes about 55 minutes on 2 cores. Run on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MALLOC_ARENA_MAX=2
@@ -11,6 +11,7 @@ bench/srt-ingest/run.py --streams 4 --seconds 20 --rounds 3
 bench/whip-ingest/run.py --streams 4 --seconds 20 --short 5 --rounds 3
 bench/llhls/run.sh 30
 bench/edge-serve/run.py --seconds 10 --rounds 2
+bench/edge-tls/run.py --seconds 10 --rounds 2
 bench/edge-region/run.sh 30 100
 bench/viewers/run.py --counts 500,1000,2000,3000,4000 --seconds 40 --soak 600 --shed 1500,2500
 bench/player-latency/run.sh 30

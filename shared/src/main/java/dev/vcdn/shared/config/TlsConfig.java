@@ -2,6 +2,7 @@ package dev.vcdn.shared.config;
 
 import dev.vcdn.shared.tls.TlsFileException;
 import dev.vcdn.shared.tls.TlsMaterial;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,8 +14,11 @@ import java.util.Optional;
  * when they change (certificate renewal), see {@link dev.vcdn.shared.tls.CertificateReloader}.
  *
  * @param material what the files held at start
+ * @param openSsl  whether BoringSSL (netty-tcnative) does the TLS rather than the JDK ({@code tls.engine}:
+ *                 {@code auto}, the default, takes BoringSSL when its native library loads on this
+ *                 machine; {@code openssl} insists on it; {@code jdk} never uses it)
  */
-public record TlsConfig(Path certificate, Path key, TlsMaterial material) {
+public record TlsConfig(Path certificate, Path key, TlsMaterial material, boolean openSsl) {
 
     public TlsConfig {
         Objects.requireNonNull(certificate, "certificate");
@@ -26,6 +30,7 @@ public record TlsConfig(Path certificate, Path key, TlsMaterial material) {
     public static Optional<TlsConfig> read(ConfigSource source) {
         Optional<Path> certificate = source.optionalString("tls.certificate").map(Path::of);
         Optional<Path> key = source.optionalString("tls.key").map(Path::of);
+        String engine = source.string("tls.engine", "auto");
         if (certificate.isEmpty() && key.isEmpty()) {
             return Optional.empty();
         }
@@ -35,10 +40,26 @@ public record TlsConfig(Path certificate, Path key, TlsMaterial material) {
         if (certificate.isEmpty()) {
             throw new ConfigException("tls.certificate", "missing: tls.key is set, and HTTPS needs both");
         }
+        boolean openSsl = openSsl(engine);
         try {
-            return Optional.of(new TlsConfig(certificate.get(), key.get(), TlsMaterial.load(certificate.get(), key.get())));
+            return Optional.of(new TlsConfig(certificate.get(), key.get(), TlsMaterial.load(certificate.get(), key.get()), openSsl));
         } catch (TlsFileException e) {
             throw new ConfigException(e.file().equals(key.get()) ? "tls.key" : "tls.certificate", e.getMessage());
         }
+    }
+
+    private static boolean openSsl(String engine) {
+        boolean loads = OpenSSLEngineOptions.isAvailable() && OpenSSLEngineOptions.isAlpnAvailable();
+        return switch (engine) {
+            case "auto" -> loads;
+            case "jdk" -> false;
+            case "openssl" -> {
+                if (!loads) {
+                    throw new ConfigException("tls.engine", "openssl: BoringSSL (netty-tcnative) does not load on this machine");
+                }
+                yield true;
+            }
+            default -> throw new ConfigException("tls.engine", "'" + engine + "' is not auto, openssl or jdk");
+        };
     }
 }

@@ -31,7 +31,7 @@ public final class HttpServers {
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setCompressionSupported(false);
-        config.tls().ifPresent(tls -> ServerTlsOptions.apply(options, tls.material(), MAX_HEADER_BYTES));
+        config.tls().ifPresent(tls -> ServerTlsOptions.apply(options, tls.material(), tls.openSsl(), MAX_HEADER_BYTES));
         return options;
     }
 }

@@ -87,6 +87,8 @@ public final class CertificateReloader {
     /** Starts looking at the files of {@code config}, on a timer of the calling verticle (cancelled with it). */
     public static CertificateReloader start(Vertx vertx, TlsConfig config, MeterRegistry metrics) {
         CertificateReloader reloader = new CertificateReloader(vertx, config, metrics);
+        log.info("HTTPS with {}: {} until {}, from {}", config.openSsl() ? "BoringSSL (netty-tcnative)" : "the JDK's TLS",
+                config.material().leaf().getSubjectX500Principal().getName(), config.material().notAfter(), config.certificate());
         vertx.setPeriodic(CHECK_EVERY.toMillis(), id -> reloader.check());
         return reloader;
     }

@@ -5,6 +5,7 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.util.List;
 import java.util.Set;
@@ -35,8 +36,14 @@ public final class ServerTlsOptions {
     private ServerTlsOptions() {
     }
 
-    /** Turns {@code options} into HTTPS serving {@code material}; {@code maxHeaderBytes} bounds an h2 request head too. */
-    public static HttpServerOptions apply(HttpServerOptions options, TlsMaterial material, int maxHeaderBytes) {
+    /**
+     * Turns {@code options} into HTTPS serving {@code material}, with BoringSSL when {@code openSsl};
+     * {@code maxHeaderBytes} bounds an h2 request head too.
+     */
+    public static HttpServerOptions apply(HttpServerOptions options, TlsMaterial material, boolean openSsl, int maxHeaderBytes) {
+        if (openSsl) {
+            options.setSslEngineOptions(new OpenSSLEngineOptions());
+        }
         options.setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))

@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -97,12 +99,20 @@ class HttpsServingTest {
     }
 
     private HttpServerConfig config() {
+        return config("auto");
+    }
+
+    private HttpServerConfig config(String engine) {
         return HttpServerConfig.read(ConfigSource.ofEnvironment(Map.of("VCDN_HTTP_HOST", "127.0.0.1",
-                "VCDN_TLS_CERTIFICATE", certificate().toString(), "VCDN_TLS_KEY", key().toString())), 0);
+                "VCDN_TLS_CERTIFICATE", certificate().toString(), "VCDN_TLS_KEY", key().toString(), "VCDN_TLS_ENGINE", engine)), 0);
     }
 
     private int start() throws Exception {
-        Server server = new Server(config());
+        return start("auto");
+    }
+
+    private int start(String engine) throws Exception {
+        Server server = new Server(config(engine));
         vertx.deployVerticle(server).await(10, TimeUnit.SECONDS);
         return server.endpoints().get(0).port();
     }
@@ -133,11 +143,13 @@ class HttpsServingTest {
         }
     }
 
-    @Test
-    void bothProtocolsAnswerTheSameOverTls() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "openssl"})
+    void bothProtocolsAnswerTheSameOverTls(String engine) throws Exception {
         TlsMaterial first = CA.issue(List.of("edge.example", "127.0.0.1"), Duration.ofDays(90));
         LocalCertificateAuthority.write(first, certificate(), key());
-        int port = start();
+        assertThat(config(engine).tls().orElseThrow().openSsl()).isEqualTo(engine.equals("openssl"));
+        int port = start(engine);
 
         Answer h2 = get(client(HttpVersion.HTTP_2), port, "/hello");
         Answer h1 = get(client(HttpVersion.HTTP_1_1), port, "/hello");
@@ -148,11 +160,12 @@ class HttpsServingTest {
         assertThat(h2.certificate()).isEqualTo(first.leaf());
     }
 
-    @Test
-    void aRenewedCertificateIsTakenByNewConnectionsWhileAnOpenStreamGoesOn() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "openssl"})
+    void aRenewedCertificateIsTakenByNewConnectionsWhileAnOpenStreamGoesOn(String engine) throws Exception {
         TlsMaterial first = CA.issue(List.of("127.0.0.1"), Duration.ofDays(90));
         LocalCertificateAuthority.write(first, certificate(), key());
-        int port = start();
+        int port = start(engine);
         HttpClientAgent watching = client(HttpVersion.HTTP_2);
         Future<String> slow = watching.request(HttpMethod.GET, port, "127.0.0.1", "/slow")
                 .compose(request -> request.send()).compose(HttpClientResponse::body).map(Buffer::toString);
@@ -171,10 +184,11 @@ class HttpsServingTest {
         awaitCount("vcdn.tls.reload.failures", 1);
     }
 
-    @Test
-    void onlyForwardSecretAeadSuitesAreSpoken() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "openssl"})
+    void onlyForwardSecretAeadSuitesAreSpoken(String engine) throws Exception {
         LocalCertificateAuthority.write(CA.issue(List.of("127.0.0.1"), Duration.ofDays(1)), certificate(), key());
-        int port = start();
+        int port = start(engine);
         assertThat(handshake(port, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
         assertThat(handshake(port, "TLSv1.3", "TLS_AES_256_GCM_SHA384")).isEqualTo("TLS_AES_256_GCM_SHA384");
         assertThatThrownBy(() -> handshake(port, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"))

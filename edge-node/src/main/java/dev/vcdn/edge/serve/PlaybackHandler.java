@@ -110,7 +110,7 @@ public final class PlaybackHandler {
         }
         long msn = path.msn().getAsLong();
         if (latest.liveEdge().tooFarAhead(msn)) {
-            ctx.fail(400);
+            Responses.fail(ctx, 400);
             return;
         }
         Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(channel, rendition, msn, path.part());
@@ -156,25 +156,25 @@ public final class PlaybackHandler {
         RenditionId rendition = path.rendition().orElseThrow();
         long timer = vertx.setTimer(pushed.blockingTimeout(channel).toMillis(), id -> {
             pushed.cancel(channel, rendition, waiting);
-            if (!ctx.response().ended()) {
-                ctx.fail(503);
-            }
+            Responses.fail(ctx, 503);
         });
         Context core = vertx.getOrCreateContext();
         // The connection's own event loop reports the close: the waiter is forgotten on the core's.
-        ctx.response().closeHandler(ignored -> core.runOnContext(v -> pushed.cancel(channel, rendition, waiting)));
+        Responses.onConnection(ctx, () -> ctx.response().closeHandler(
+                ignored -> core.runOnContext(v -> pushed.cancel(channel, rendition, waiting))));
         return waiting.transform(done -> {
             vertx.cancelTimer(timer);
             if (done.succeeded()) {
                 long sinceArrival = Math.max(0, nanoTime.getAsLong() - pushed.lastEventNanos(channel));
                 metrics.answeredFromPush(sinceArrival);
-                ctx.response().putHeader(SINCE_ARRIVAL_HEADER, Long.toString(sinceArrival / 1000));
+                Responses.onConnection(ctx, () -> ctx.response().putHeader(SINCE_ARRIVAL_HEADER,
+                        Long.toString(sinceArrival / 1000)));
                 return Future.succeededFuture(done.result());
             }
             if (done.cause() instanceof PushUnavailable unavailable && unavailable.reason() == PushUnavailable.Reason.LOST) {
                 cachedOrFetched(ctx, path, fromPeer);
-            } else if (!ctx.response().ended()) {
-                ctx.fail(404);
+            } else {
+                Responses.fail(ctx, 404);
             }
             return Future.<T>failedFuture(done.cause());
         });
@@ -209,11 +209,7 @@ public final class PlaybackHandler {
         metrics.miss();
         collapser.get(key, () -> fetch.get().map(response -> cache.put(key, response.withGzip())))
                 .onSuccess(respond::accept)
-                .onFailure(error -> {
-                    if (!ctx.response().ended()) {
-                        ctx.fail(502);
-                    }
-                });
+                .onFailure(error -> Responses.fail(ctx, 502));
     }
 
     /** {@code /api/streams}: the origin's list of live channels, cached as briefly as it says. */

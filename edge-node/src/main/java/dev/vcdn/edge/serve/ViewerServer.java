@@ -78,7 +78,10 @@ public final class ViewerServer extends VerticleBase {
         Router router = OperationsRoutes.router(vertx, process);
         router.route().order(-1).handler(new TargetGuard());
         router.get("/live/*").handler(this::playback);
-        router.get("/api/streams").handler(ctx -> core.runOnContext(ignored -> playback.streams(ctx)));
+        router.get("/api/streams").handler(ctx -> {
+            ctx.put(Responses.CONNECTION_CONTEXT, context);
+            core.runOnContext(ignored -> playback.streams(ctx));
+        });
         router.get("/watch/:channel").handler(this::watchPage);
         router.get("/*").handler(player);
         // Servers on one port share it; port 0 would bind a new random port per instance, a
@@ -131,6 +134,7 @@ public final class ViewerServer extends VerticleBase {
                 return;
             }
         }
+        ctx.put(Responses.CONNECTION_CONTEXT, context); // its answer is written back here, not from the core
         core.runOnContext(ignored -> playback.handle(ctx, path));
     }
 

@@ -62,6 +62,18 @@ def write_files(root):
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
+# The headers the origin sends with each kind of object, for every nginx that stands in for it.
+NGINX_LOCATIONS = """
+        location ~ \\.m4s$ {
+            add_header Cache-Control "public, max-age=300, immutable";
+            add_header Access-Control-Allow-Origin "*";
+        }
+        location ~ \\.m3u8$ {
+            add_header Cache-Control "public, max-age=1";
+            add_header Access-Control-Allow-Origin "*";
+        }"""
+
+
 def start_nginx(root, port):
     conf = root / "nginx.conf"
     conf.write_text(f"""
@@ -79,15 +91,7 @@ http {{
     types {{ application/vnd.apple.mpegurl m3u8; video/mp4 m4s mp4; }}
     server {{
         listen 127.0.0.1:{port};
-        root {root};
-        location ~ \\.m4s$ {{
-            add_header Cache-Control "public, max-age=300, immutable";
-            add_header Access-Control-Allow-Origin "*";
-        }}
-        location ~ \\.m3u8$ {{
-            add_header Cache-Control "public, max-age=1";
-            add_header Access-Control-Allow-Origin "*";
-        }}
+        root {root};{NGINX_LOCATIONS}
     }}
 }}
 """)

@@ -51,15 +51,8 @@ def certificate(folder):
 
 def start_nginx(root, plain_port, tls_port, crt, key):
     conf = root / "nginx.conf"
-    locations = """
-        location ~ \\.m4s$ {
-            add_header Cache-Control "public, max-age=300, immutable";
-            add_header Access-Control-Allow-Origin "*";
-        }
-        location ~ \\.m3u8$ {
-            add_header Cache-Control "public, max-age=1";
-            add_header Access-Control-Allow-Origin "*";
-        }"""
+    locations = edge_serve.NGINX_LOCATIONS
+
     conf.write_text(f"""
 daemon off;
 worker_processes auto;

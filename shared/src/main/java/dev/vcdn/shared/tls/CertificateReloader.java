@@ -107,10 +107,6 @@ public final class CertificateReloader {
         }
     }
 
-    public TlsMaterial current() {
-        return current;
-    }
-
     private void check() {
         if (checking) {
             return;

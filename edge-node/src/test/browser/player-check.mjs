@@ -66,10 +66,28 @@ result.offline.text = await offline.evaluate(() => document.getElementById('stat
 await offline.close();
 
 // The publisher stops: the page says the stream ended.
+const playlists = [];
+page.on('response', r => { if (r.url().endsWith('.m3u8') || r.url().includes('.m3u8?')) playlists.push({ at: Date.now(), url: r.url().replace(edge, ''), status: r.status() }); });
+page.on('requestfailed', r => playlists.push({ at: Date.now(), url: r.url().replace(edge, ''), failed: r.failure() && r.failure().errorText }));
+const stoppedAt = Date.now();
 console.log('STOP-PUBLISHER');
 await page.waitForFunction(() => document.body.dataset.state === 'ended', null, { timeout: 60000 })
   .then(() => { result.ended.shown = true; }, () => { result.ended.shown = false; });
 result.ended.text = await page.evaluate(() => document.getElementById('state').textContent);
+result.ended.afterMs = Date.now() - stoppedAt;
+if (!result.ended.shown) {
+  // What the page knew when it did not say so, for the failure message.
+  result.ended.page = await page.evaluate(() => {
+    const video = document.getElementById('video');
+    const ranges = [];
+    for (let i = 0; i < video.buffered.length; i++) ranges.push([video.buffered.start(i), video.buffered.end(i)]);
+    const level = window.hls && window.hls.levels[window.hls.currentLevel];
+    return { state: document.body.dataset.state, currentTime: video.currentTime, paused: video.paused, ended: video.ended,
+      ranges, level: window.hls && window.hls.currentLevel, live: level && level.details ? level.details.live : null,
+      lastPart: level && level.details ? level.details.lastPartSn + '.' + level.details.lastPartIndex : null };
+  });
+  result.ended.playlists = playlists.map(p => ({ ...p, at: p.at - stoppedAt }));
+}
 await page.screenshot({ path: shots + '/ended.png' });
 console.log(JSON.stringify(result));
 await browser.close();

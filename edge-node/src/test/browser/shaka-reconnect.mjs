@@ -13,6 +13,18 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', hea
          '--no-first-run', '--autoplay-policy=no-user-gesture-required'] });
 const page = await browser.newPage();
 page.on('pageerror', e => result.errors.push(String(e)));
+// The media playlists shaka was answered, in short, for the failure message.
+const playlists = [];
+page.on('response', async r => {
+  if (!r.url().includes('.m3u8') || r.url().endsWith('master.m3u8')) return;
+  const at = Date.now();
+  const text = await r.text().catch(() => '');
+  const tag = name => (text.match(new RegExp('#' + name + ':([^\\n]*)')) || [])[1];
+  const lastPart = [...text.matchAll(/#EXT-X-PART:[^\n]*URI="([^"]*)"/g)].pop();
+  playlists.push({ at, url: r.url().replace(edge, ''), status: r.status(), msn: tag('EXT-X-MEDIA-SEQUENCE'), skip: tag('EXT-X-SKIP'),
+    dseq: tag('EXT-X-DISCONTINUITY-SEQUENCE'), discontinuities: text.split('#EXT-X-DISCONTINUITY\n').length - 1,
+    maps: [...text.matchAll(/#EXT-X-MAP:URI="([^"]*)"/g)].map(m => m[1]), lastPart: lastPart && lastPart[1], hint: tag('EXT-X-PRELOAD-HINT') });
+});
 
 // shaka-player 5.2 cannot start on a live playlist whose only complete segment is followed by a
 // preload hint (it probes the hinted segment, which has no URI yet): start once there are three.
@@ -88,5 +100,9 @@ const recoverable = await page.evaluate(() => window.__recoverable);
 result.recoverable = { count: recoverable.length, kinds: [...new Set(recoverable.map(r => r.text))],
   secondsAfterStop: recoverable.slice(0, 20).map(r => (r.at - result.before.at) / 1000) };
 result.shakaVersion = await page.evaluate(() => shaka.Player.version);
+if (!(result.playingAgainSeconds < 5)) {
+  result.playlists = playlists.filter(p => p.at > result.before.at - 2000 && p.at < backAt + 15000)
+    .map(p => ({ ...p, at: (p.at - backAt) / 1000 }));
+}
 console.log(JSON.stringify(result));
 await browser.close();

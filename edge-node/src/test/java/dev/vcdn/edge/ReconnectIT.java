@@ -130,7 +130,8 @@ class ReconnectIT {
         JsonObject last = after.getJsonObject(after.size() - 1);
         assertThat(last.getBoolean("ended")).isFalse();
         assertThat(result.getValue("playingAgainSeconds")).as("playing again after the reconnect").isNotNull();
-        assertThat(result.getDouble("playingAgainSeconds")).as("within 5 s of the new publish; samples from then: %s", after.encode())
+        assertThat(result.getDouble("playingAgainSeconds")).as("within 5 s of the new publish; samples from then: %s; media playlists answered: %s",
+                        after.encode(), result.getJsonArray("playlists", new JsonArray()).encode())
                 .isLessThan(5.0);
         assertThat(last.getDouble("time") - result.getJsonObject("before").getDouble("time"))
                 .as("seconds played after the publisher left").isGreaterThan(10.0);

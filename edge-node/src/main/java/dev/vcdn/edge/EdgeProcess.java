@@ -34,6 +34,12 @@ public final class EdgeProcess implements ProcessDefinition<EdgeConfig> {
         return config.eventLoops();
     }
 
+    /** Viewers make thousands of requests a second: the edge counts its answers itself ({@code vcdn_edge_responses_total}). */
+    @Override
+    public boolean httpServerMetrics() {
+        return false;
+    }
+
     @Override
     public ProcessVerticle createRootVerticle(EdgeConfig config, ProcessContext context) {
         return new EdgeVerticle(config, context);

@@ -47,6 +47,8 @@ public final class EdgeVerticle extends ProcessVerticle {
     /** Viewers are the addresses that reloaded a playlist within this window. */
     static final Duration VIEWER_WINDOW = Duration.ofSeconds(10);
     static final Duration TICK = Duration.ofSeconds(1);
+    /** How often requests held for a push are checked for their deadline and for viewers that left. */
+    static final Duration HELD_SWEEP = Duration.ofMillis(200);
     static final Duration HEARTBEAT = Duration.ofSeconds(2);
     /** Largest object fetched upstream: a segment of the highest rung is a few MB. */
     static final long MAX_UPSTREAM_BODY_BYTES = 64L << 20;
@@ -84,7 +86,7 @@ public final class EdgeVerticle extends ProcessVerticle {
                 System::nanoTime);
         Upstream upstream = new Upstream(vertx.createHttpClient(config.clientTls().apply(new HttpClientOptions().setKeepAlive(true)),
                 new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS)), MAX_UPSTREAM_BODY_BYTES, objectTtl);
-        PlaybackHandler playback = new PlaybackHandler(vertx, cache, pushed, region, upstream, metrics, viewers,
+        PlaybackHandler playback = new PlaybackHandler(cache, pushed, region, upstream, metrics, viewers,
                 origins, System::nanoTime);
         metrics.watch(cache, pushed, viewers, () -> playback.collapser().collapsed());
 
@@ -98,6 +100,7 @@ public final class EdgeVerticle extends ProcessVerticle {
                         region.tick();
                         viewers.expire();
                     });
+                    vertx.setPeriodic(HELD_SWEEP.toMillis(), id -> pushed.expireWaiters());
                     // Ownership moves with the members: act on it now rather than at the next tick.
                     ownership.onMembershipChange(() -> context.runOnContext(v -> region.tick()));
                 });

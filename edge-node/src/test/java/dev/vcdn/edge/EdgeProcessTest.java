@@ -33,7 +33,7 @@ class EdgeProcessTest {
     @Test
     void startsOnAnEphemeralPortAndServesOperationsEndpoints(Vertx vertx, VertxTestContext test) {
         startEdge()
-                .compose(running -> OperationsProbe.check(vertx, running, "edge").eventually(running::stop))
+                .compose(running -> OperationsProbe.check(vertx, running, "edge", "vcdn_edge_responses_total{code=\"200\"").eventually(running::stop))
                 .onComplete(test.succeedingThenComplete());
     }
 

@@ -9,7 +9,11 @@ public final class PushUnavailable extends RuntimeException {
         /** The preload-hinted part never came: its segment ended before it (answered 404, as at the origin). */
         ABSENT,
         /** Pushes stopped (owner gone, new stream, no more viewers): ask upstream instead. */
-        LOST
+        LOST,
+        /** Nothing came within the blocking timeout (answered 503, as at the origin). */
+        TIMEOUT,
+        /** The viewer went away meanwhile: nobody to answer. */
+        GONE
     }
 
     private final Reason reason;

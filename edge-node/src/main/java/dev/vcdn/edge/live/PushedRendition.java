@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * What pushes have told this edge of one rendition: the newest playlist and the parts of the
@@ -23,10 +24,35 @@ public final class PushedRendition {
     /** Segments whose parts are kept for assembling the whole segment. */
     static final int SEGMENTS_ASSEMBLED = 3;
 
-    private record PlaylistWaiter(long msn, OptionalInt part, Promise<PlaylistUpdate> promise) {
+    /**
+     * A request held for a push: given up at its deadline (nano clock) or once its viewer is gone.
+     * Kept with no timer of its own: one sweep a fraction of a second lets go of all that are due.
+     */
+    private record Hold<T>(Promise<T> promise, long deadlineNanos, BooleanSupplier gone) {
+
+        /** Lets the request go when it is due; true when it did. */
+        boolean expire(long now) {
+            if (gone.getAsBoolean()) {
+                promise.tryFail(new PushUnavailable(PushUnavailable.Reason.GONE));
+            } else if (now - deadlineNanos >= 0) {
+                promise.tryFail(new PushUnavailable(PushUnavailable.Reason.TIMEOUT));
+            } else {
+                return false;
+            }
+            return true;
+        }
     }
 
-    private record PartWaiter(long msn, int part, Promise<Buffer> promise) {
+    private record PlaylistWaiter(long msn, OptionalInt part, Hold<PlaylistUpdate> hold) {
+        Promise<PlaylistUpdate> promise() {
+            return hold.promise();
+        }
+    }
+
+    private record PartWaiter(long msn, int part, Hold<Buffer> hold) {
+        Promise<Buffer> promise() {
+            return hold.promise();
+        }
     }
 
     /** Parts of one segment as pushed, from its first; broken once a part was missed. */
@@ -173,29 +199,29 @@ public final class PushedRendition {
         return Optional.of(whole);
     }
 
-    Future<PlaylistUpdate> awaitPlaylist(long msn, OptionalInt part) {
+    Future<PlaylistUpdate> awaitPlaylist(long msn, OptionalInt part, long deadlineNanos, BooleanSupplier gone) {
         if (playlist != null && (playlist.satisfies(msn, part) || playlist.ended())) {
             return Future.succeededFuture(playlist);
         }
-        Promise<PlaylistUpdate> promise = Promise.promise();
-        playlistWaiters.add(new PlaylistWaiter(msn, part, promise));
-        return promise.future();
+        Hold<PlaylistUpdate> hold = new Hold<>(Promise.promise(), deadlineNanos, gone);
+        playlistWaiters.add(new PlaylistWaiter(msn, part, hold));
+        return hold.promise().future();
     }
 
-    Future<Buffer> awaitPart(long msn, int part) {
+    Future<Buffer> awaitPart(long msn, int part, long deadlineNanos, BooleanSupplier gone) {
         SegmentParts segment = parts.get(msn);
         if (segment != null && !segment.broken && part < segment.parts.size()) {
             return Future.succeededFuture(segment.parts.get(part));
         }
-        Promise<Buffer> promise = Promise.promise();
-        partWaiters.add(new PartWaiter(msn, part, promise));
-        return promise.future();
+        Hold<Buffer> hold = new Hold<>(Promise.promise(), deadlineNanos, gone);
+        partWaiters.add(new PartWaiter(msn, part, hold));
+        return hold.promise().future();
     }
 
-    /** Forgets a waiter that gave up (timeout or closed connection). */
-    void cancel(Future<?> waiting) {
-        playlistWaiters.removeIf(w -> w.promise().future() == waiting);
-        partWaiters.removeIf(w -> w.promise().future() == waiting);
+    /** Lets go of the waiters past their deadline (503 upstream of here) and those whose viewer left. */
+    void expire(long now) {
+        playlistWaiters.removeIf(waiter -> waiter.hold().expire(now));
+        partWaiters.removeIf(waiter -> waiter.hold().expire(now));
     }
 
     int waiting() {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -159,18 +160,32 @@ public final class PushedStreams {
         return Duration.ofSeconds((long) BLOCKING_TARGET_DURATIONS * target);
     }
 
-    public Future<PlaylistUpdate> awaitPlaylist(ChannelName channel, RenditionId rendition, long msn, OptionalInt part) {
-        return current(channel, rendition).map(state -> state.awaitPlaylist(msn, part))
+    /**
+     * The rendition's playlist once it has segment {@code msn} (and part {@code part} of it): at
+     * once when it has, else when it is pushed. Fails with a {@link PushUnavailable} when that cannot
+     * come here: {@code TIMEOUT} after {@link #blockingTimeout}, {@code GONE} soon after {@code gone}
+     * turns true (checked by {@link #expireWaiters()}).
+     */
+    public Future<PlaylistUpdate> awaitPlaylist(ChannelName channel, RenditionId rendition, long msn, OptionalInt part,
+                                                BooleanSupplier gone) {
+        long deadline = nanoTime.getAsLong() + blockingTimeout(channel).toNanos();
+        return current(channel, rendition).map(state -> state.awaitPlaylist(msn, part, deadline, gone))
                 .orElseGet(() -> Future.failedFuture(new PushUnavailable(PushUnavailable.Reason.LOST)));
     }
 
-    public Future<Buffer> awaitPart(ChannelName channel, RenditionId rendition, long msn, int part) {
-        return current(channel, rendition).map(state -> state.awaitPart(msn, part))
+    /** Part {@code part} of segment {@code msn}, as {@link #awaitPlaylist} waits for a playlist. */
+    public Future<Buffer> awaitPart(ChannelName channel, RenditionId rendition, long msn, int part, BooleanSupplier gone) {
+        long deadline = nanoTime.getAsLong() + blockingTimeout(channel).toNanos();
+        return current(channel, rendition).map(state -> state.awaitPart(msn, part, deadline, gone))
                 .orElseGet(() -> Future.failedFuture(new PushUnavailable(PushUnavailable.Reason.LOST)));
     }
 
-    public void cancel(ChannelName channel, RenditionId rendition, Future<?> waiting) {
-        Optional.ofNullable(channels.get(channel)).map(c -> c.renditions.get(rendition)).ifPresent(r -> r.cancel(waiting));
+    /** Lets go of held requests past their deadline or whose viewer left; call a few times a second. */
+    public void expireWaiters() {
+        long now = nanoTime.getAsLong();
+        for (PushedChannel channel : channels.values()) {
+            channel.renditions.values().forEach(rendition -> rendition.expire(now));
+        }
     }
 
     /** Drops channels whose pushes stopped; their waiting requests go upstream. */

@@ -35,6 +35,8 @@ public final class EdgeMetrics {
     static final String STREAMS_KIND = "streams";
 
     private final Map<String, Map<Source, Counter>> upstream = new HashMap<>();
+    /** Answers by status code, registered at a code's first use (from any loop: the registry hands out one meter per code). */
+    private final Counter[] responses = new Counter[600];
     private final AtomicLong bytesOutTotal = new AtomicLong();
 
     public EdgeMetrics(MeterRegistry registry) {
@@ -78,6 +80,18 @@ public final class EdgeMetrics {
                 .description("Distinct clients answered a playlist recently").register(registry);
         FunctionCounter.builder("vcdn.edge.viewers.refused", viewers, ViewerCount::refused)
                 .description("Playlist requests of new viewers answered 503 because this node was full (viewers.max)").register(registry);
+    }
+
+    /** An answer with this status went to a client of the viewer-facing server. */
+    void answered(int status) {
+        int code = status >= 100 && status < responses.length ? status : 0;
+        Counter counter = responses[code];
+        if (counter == null) {
+            counter = Counter.builder("vcdn.edge.responses").description("Answers of the viewer-facing HTTP server, by status code")
+                    .tag("code", code == 0 ? "other" : Integer.toString(code)).register(registry);
+            responses[code] = counter;
+        }
+        counter.increment();
     }
 
     void hit() {

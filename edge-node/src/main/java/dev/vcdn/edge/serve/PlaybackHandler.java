@@ -15,10 +15,7 @@ import dev.vcdn.shared.http.PlaybackPath;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
 import io.vertx.core.Future;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -56,7 +53,6 @@ public final class PlaybackHandler {
      */
     public static final String SINCE_ARRIVAL_HEADER = "Vcdn-Since-Arrival-Us";
 
-    private final Vertx vertx;
     private final ResponseCache cache;
     private final PushedStreams pushed;
     private final RegionRelay region;
@@ -67,9 +63,8 @@ public final class PlaybackHandler {
     private final Collapser<String, CachedResponse> collapser = new Collapser<>();
     private final Origins origins;
 
-    public PlaybackHandler(Vertx vertx, ResponseCache cache, PushedStreams pushed, RegionRelay region, Upstream upstream,
+    public PlaybackHandler(ResponseCache cache, PushedStreams pushed, RegionRelay region, Upstream upstream,
                            EdgeMetrics metrics, ViewerCount viewers, Origins origins, LongSupplier nanoTime) {
-        this.vertx = vertx;
         this.cache = cache;
         this.pushed = pushed;
         this.region = region;
@@ -85,36 +80,35 @@ public final class PlaybackHandler {
     }
 
     /** A canonical playback request, on the core event loop (the connection may belong to another). */
-    void handle(RoutingContext ctx, PlaybackPath path) {
-        boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
+    void handle(ViewerRequest request, PlaybackPath path) {
         switch (path.object()) {
-            case MEDIA_PLAYLIST -> mediaPlaylist(ctx, path, fromPeer);
-            case PART -> part(ctx, path, fromPeer);
-            default -> cachedOrFetched(ctx, path, fromPeer);
+            case MEDIA_PLAYLIST -> mediaPlaylist(request, path);
+            case PART -> part(request, path);
+            default -> cachedOrFetched(request, path);
         }
     }
 
-    private void mediaPlaylist(RoutingContext ctx, PlaybackPath path, boolean fromPeer) {
+    private void mediaPlaylist(ViewerRequest request, PlaybackPath path) {
         ChannelName channel = path.channel();
         RenditionId rendition = path.rendition().orElseThrow();
         Optional<PushedRendition> state = pushed.current(channel, rendition);
         if (state.isEmpty()) {
-            cachedOrFetched(ctx, path, fromPeer);
+            cachedOrFetched(request, path);
             return;
         }
         PlaylistUpdate latest = state.get().playlist().orElseThrow();
         // A playlist with EXT-X-ENDLIST never blocks, as at the origin.
         if (path.msn().isEmpty() || latest.ended()) {
-            respond(ctx, path, playlistResponse(state.get(), path, latest));
+            respond(request, path, playlistResponse(state.get(), path, latest));
             return;
         }
         long msn = path.msn().getAsLong();
         if (latest.liveEdge().tooFarAhead(msn)) {
-            Responses.fail(ctx, 400);
+            Responses.fail(request, 400);
             return;
         }
-        Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(channel, rendition, msn, path.part());
-        hold(ctx, path, fromPeer, waiting).onSuccess(update -> respond(ctx, path, playlistResponse(state.get(), path, update)));
+        Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(channel, rendition, msn, path.part(), request::gone);
+        hold(request, path, waiting).onSuccess(update -> respond(request, path, playlistResponse(state.get(), path, update)));
     }
 
     /** The pushed playlist as this request asks for it (whole or delta), made and gzipped once per push for everyone. */
@@ -123,11 +117,11 @@ public final class PlaybackHandler {
     }
 
     /** A part: cached (pushed) already, or the preload-hinted next part held until it is pushed, or fetched. */
-    private void part(RoutingContext ctx, PlaybackPath path, boolean fromPeer) {
+    private void part(ViewerRequest request, PlaybackPath path) {
         Optional<CachedResponse> cached = cache.get(path.canonical());
         if (cached.isPresent()) {
             metrics.hit();
-            respond(ctx, path, cached.get());
+            respond(request, path, cached.get());
             return;
         }
         ChannelName channel = path.channel();
@@ -136,54 +130,46 @@ public final class PlaybackHandler {
         long msn = path.msn().getAsLong();
         int index = path.part().getAsInt();
         if (latest.isEmpty() || latest.get().ended() || !latest.get().liveEdge().mayHold(msn, index)) {
-            cachedOrFetched(ctx, path, fromPeer);
+            cachedOrFetched(request, path);
             return;
         }
-        hold(ctx, path, fromPeer, pushed.awaitPart(channel, rendition, msn, index)).onSuccess(bytes -> respond(ctx, path,
+        hold(request, path, pushed.awaitPart(channel, rendition, msn, index, request::gone)).onSuccess(bytes -> respond(request, path,
                 cache.get(path.canonical()).orElseGet(() -> CachedResponse.ok(PlaybackHeaders.MEDIA_TYPE,
                         PlaybackHeaders.IMMUTABLE, Optional.empty(), bytes, Duration.ZERO))));
     }
 
     /**
      * Holds a request until the pushed object arrives: 503 after the origin's blocking timeout,
-     * 404 when the stream ends first, and upstream when pushes stop. Costs a promise, not a thread.
+     * 404 when the stream ends first, upstream when pushes stop, nothing when the viewer left.
+     * Costs a promise in a list, not a thread or a timer.
      */
-    private <T> Future<T> hold(RoutingContext ctx, PlaybackPath path, boolean fromPeer, Future<T> waiting) {
+    private <T> Future<T> hold(ViewerRequest request, PlaybackPath path, Future<T> waiting) {
         if (waiting.isComplete() && waiting.succeeded()) {
             return waiting;
         }
-        ChannelName channel = path.channel();
-        RenditionId rendition = path.rendition().orElseThrow();
-        long timer = vertx.setTimer(pushed.blockingTimeout(channel).toMillis(), id -> {
-            pushed.cancel(channel, rendition, waiting);
-            Responses.fail(ctx, 503);
-        });
-        Context core = vertx.getOrCreateContext();
-        // The connection's own event loop reports the close: the waiter is forgotten on the core's.
-        Responses.onConnection(ctx, () -> ctx.response().closeHandler(
-                ignored -> core.runOnContext(v -> pushed.cancel(channel, rendition, waiting))));
         return waiting.transform(done -> {
-            vertx.cancelTimer(timer);
             if (done.succeeded()) {
-                long sinceArrival = Math.max(0, nanoTime.getAsLong() - pushed.lastEventNanos(channel));
+                long sinceArrival = Math.max(0, nanoTime.getAsLong() - pushed.lastEventNanos(path.channel()));
                 metrics.answeredFromPush(sinceArrival);
-                Responses.onConnection(ctx, () -> ctx.response().putHeader(SINCE_ARRIVAL_HEADER,
-                        Long.toString(sinceArrival / 1000)));
+                request.answeredFromPush(sinceArrival / 1000);
                 return Future.succeededFuture(done.result());
             }
-            if (done.cause() instanceof PushUnavailable unavailable && unavailable.reason() == PushUnavailable.Reason.LOST) {
-                cachedOrFetched(ctx, path, fromPeer);
-            } else {
-                Responses.fail(ctx, 404);
+            PushUnavailable.Reason reason = done.cause() instanceof PushUnavailable unavailable ? unavailable.reason() : null;
+            if (reason == PushUnavailable.Reason.LOST) {
+                cachedOrFetched(request, path);
+            } else if (reason == PushUnavailable.Reason.TIMEOUT) {
+                Responses.fail(request, 503);
+            } else if (reason != PushUnavailable.Reason.GONE) {
+                Responses.fail(request, 404);
             }
             return Future.<T>failedFuture(done.cause());
         });
     }
 
     /** From the cache, else one fetch upstream shared by everyone asking for the same object meanwhile. */
-    private void cachedOrFetched(RoutingContext ctx, PlaybackPath path, boolean fromPeer) {
-        cachedOrFetched(ctx, path.canonical(), () -> fetch(path, region.peerToFill(path.channel(), fromPeer))
-                .map(response -> remembered(path, response)), answer -> respond(ctx, path, answer));
+    private void cachedOrFetched(ViewerRequest request, PlaybackPath path) {
+        cachedOrFetched(request, path.canonical(), () -> fetch(path, region.peerToFill(path.channel(), request.fromPeer()))
+                .map(response -> remembered(path, response)), answer -> respond(request, path, answer));
     }
 
     /**
@@ -198,7 +184,7 @@ public final class PlaybackHandler {
         return response.keptFor(kept.compareTo(NOT_FOUND_TTL) > 0 ? NOT_FOUND_TTL : kept);
     }
 
-    private void cachedOrFetched(RoutingContext ctx, String key, Supplier<Future<CachedResponse>> fetch,
+    private void cachedOrFetched(ViewerRequest request, String key, Supplier<Future<CachedResponse>> fetch,
                                  Consumer<CachedResponse> respond) {
         Optional<CachedResponse> cached = cache.get(key);
         if (cached.isPresent()) {
@@ -209,15 +195,15 @@ public final class PlaybackHandler {
         metrics.miss();
         collapser.get(key, () -> fetch.get().map(response -> cache.put(key, response.withGzip())))
                 .onSuccess(respond::accept)
-                .onFailure(error -> Responses.fail(ctx, 502));
+                .onFailure(error -> Responses.fail(request, 502));
     }
 
     /** {@code /api/streams}: the origin's list of live channels, cached as briefly as it says. */
-    public void streams(RoutingContext ctx) {
-        cachedOrFetched(ctx, STREAMS, () -> {
+    void streams(ViewerRequest request) {
+        cachedOrFetched(request, STREAMS, () -> {
             metrics.upstream(EdgeMetrics.STREAMS_KIND, EdgeMetrics.Source.ORIGIN);
             return fromOrigin(STREAMS, origins.count());
-        }, answer -> Responses.send(ctx, answer, metrics));
+        }, answer -> Responses.send(request, answer, metrics));
     }
 
     /**
@@ -257,13 +243,13 @@ public final class PlaybackHandler {
      * region (a thumbnail does not: a directory page shows hundreds, watched by nobody), and a
      * playlist answered to a viewer counts the viewer.
      */
-    private void respond(RoutingContext ctx, PlaybackPath path, CachedResponse answer) {
+    private void respond(ViewerRequest request, PlaybackPath path, CachedResponse answer) {
         if (answer.status() < 300 && path.object() != PlaybackPath.Kind.THUMBNAIL) {
             region.touch(path.channel());
         }
-        if (answer.status() < 300 && path.isPlaylist() && ctx.request().getHeader(Upstream.FILL_HEADER) == null) {
-            viewers.seen(ctx.request().remoteAddress().hostAddress());
+        if (answer.status() < 300 && path.isPlaylist() && !request.fromPeer()) {
+            viewers.seen(request.client());
         }
-        Responses.send(ctx, answer, metrics);
+        Responses.send(request, answer, metrics);
     }
 }

@@ -1,8 +1,6 @@
 package dev.vcdn.edge.serve;
 
 import dev.vcdn.edge.cache.CachedResponse;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -17,41 +15,32 @@ import java.util.Locale;
  */
 final class Responses {
 
-    /** The request's data key for its connection's context, put there before the request leaves its event loop. */
-    static final String CONNECTION_CONTEXT = "vcdn.connection-context";
-
     private Responses() {
     }
 
-    /**
-     * Runs what touches a request's response on its connection's event loop: the edge's core answers
-     * requests of every viewer loop, and an HTTP/2 stream written from another thread loses writes now
-     * and then (a watch page or a playlist never answered; Vert.x has fixed several such races and
-     * keeps them out of strict mode). In order: what the core queues for a request runs as queued.
-     */
-    static void onConnection(RoutingContext ctx, Runnable action) {
-        Context connection = ctx.get(CONNECTION_CONTEXT);
-        if (connection == null || connection == Vertx.currentContext()) {
-            action.run();
-        } else {
-            connection.runOnContext(ignored -> action.run());
-        }
-    }
-
     /** Fails the request with {@code status} (the router's error page), unless it was answered meanwhile. */
-    static void fail(RoutingContext ctx, int status) {
-        onConnection(ctx, () -> {
+    static void fail(ViewerRequest request, int status) {
+        request.onConnection(() -> {
+            RoutingContext ctx = request.ctx();
             if (!ctx.response().ended() && !ctx.response().closed()) {
                 ctx.fail(status);
             }
         });
     }
 
-    static void send(RoutingContext ctx, CachedResponse answer, EdgeMetrics metrics) {
-        onConnection(ctx, () -> sendHere(ctx, answer, metrics));
+    /** Sends an answer the core made, on the request's connection loop. */
+    static void send(ViewerRequest request, CachedResponse answer, EdgeMetrics metrics) {
+        request.onConnection(() -> {
+            long sinceArrival = request.sinceArrivalMicros();
+            if (sinceArrival >= 0 && !request.ctx().response().ended()) {
+                request.ctx().response().putHeader(PlaybackHandler.SINCE_ARRIVAL_HEADER, Long.toString(sinceArrival));
+            }
+            send(request.ctx(), answer, metrics);
+        });
     }
 
-    private static void sendHere(RoutingContext ctx, CachedResponse answer, EdgeMetrics metrics) {
+    /** Sends an answer; on the request's connection loop. */
+    static void send(RoutingContext ctx, CachedResponse answer, EdgeMetrics metrics) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;

@@ -27,12 +27,15 @@ final class ViewerConnections {
 
     private static final class Watched {
         final Channel channel;
+        /** Its client as {@link ViewerCount} counts it, worked out once. */
+        final String client;
         /** Since when (nano clock) its output has been backed up; 0: it is not. */
         long backedUpSince;
         boolean admitted;
 
-        Watched(Channel channel) {
+        Watched(Channel channel, String client) {
             this.channel = channel;
+            this.client = client;
         }
     }
 
@@ -59,8 +62,14 @@ final class ViewerConnections {
             }
             return;
         }
-        open.put(connection, new Watched(base.channel()));
+        open.put(connection, new Watched(base.channel(), ViewerCount.client(connection.remoteAddress().hostAddress())));
         connection.closeHandler(ignored -> open.remove(connection));
+    }
+
+    /** The connection's client as {@link ViewerCount} counts it. */
+    String client(HttpConnection connection) {
+        Watched watched = open.get(connection);
+        return watched != null ? watched.client : ViewerCount.client(connection.remoteAddress().hostAddress());
     }
 
     boolean admitted(HttpConnection connection) {

@@ -22,6 +22,8 @@ public final class ViewerCount {
     public static final int MAX_TRACKED = 100_000;
     /** Where {@link #full()} starts for geo-config: a little before the limit, so that new viewers go elsewhere early. */
     static final double NEARLY_FULL = 0.95;
+    /** A client's stamp this recent is not written again: counting is to the second, not the nanosecond. */
+    private static final long FRESH_NANOS = 1_000_000_000L;
 
     private final long windowNanos;
     private final int max;
@@ -43,24 +45,31 @@ public final class ViewerCount {
         this.nanoTime = nanoTime;
     }
 
-    /** Whether a playlist request from {@code address} may be answered now: a client watching always may, a new one while there is room. */
-    public boolean admits(String address) {
-        if (max == 0 || lastSeen.containsKey(key(address)) || count() < max) {
+    /**
+     * Whether a playlist request from {@code client} (see {@link #client}) may be answered now: a client
+     * watching always may, a new one while there is room.
+     */
+    public boolean admits(String client) {
+        if (max == 0 || lastSeen.containsKey(client) || count() < max) {
             return true;
         }
         refused.increment();
         return false;
     }
 
-    /** {@code address} was answered a playlist: it counts as a viewer from now for the window. */
-    public void seen(String address) {
-        String key = key(address);
+    /** {@code client} (see {@link #client}) was answered a playlist: it counts as a viewer from now for the window. */
+    public void seen(String client) {
         long now = nanoTime.getAsLong();
-        if (lastSeen.replace(key, now) == null) {
+        // A viewer is seen several times a second: a read, which takes no lock, is enough while its stamp is fresh.
+        Long last = lastSeen.get(client);
+        if (last != null && now - last < FRESH_NANOS) {
+            return;
+        }
+        if (lastSeen.replace(client, now) == null) {
             if (lastSeen.size() >= MAX_TRACKED) {
                 overflow.incrementAndGet();
             } else {
-                lastSeen.put(key, now);
+                lastSeen.put(client, now);
             }
         }
     }
@@ -86,8 +95,11 @@ public final class ViewerCount {
         return refused.sum();
     }
 
-    /** An IPv4 address as it is (also when written IPv4-mapped); an IPv6 address by its /64, the block one subscriber is given. */
-    static String key(String address) {
+    /**
+     * The client an address counts as: an IPv4 address as it is (also when written IPv4-mapped), an
+     * IPv6 address by its /64, the block one subscriber is given.
+     */
+    static String client(String address) {
         if (address.indexOf('.') >= 0) {
             return address.substring(address.lastIndexOf(':') + 1);
         }

@@ -76,11 +76,15 @@ public final class ViewerServer extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = OperationsRoutes.router(vertx, process);
+        router.route().order(-2).handler(ctx -> {
+            ctx.addHeadersEndHandler(ignored -> metrics.answered(ctx.response().getStatusCode()));
+            ctx.next();
+        });
         router.route().order(-1).handler(new TargetGuard());
         router.get("/live/*").handler(this::playback);
         router.get("/api/streams").handler(ctx -> {
-            ctx.put(Responses.CONNECTION_CONTEXT, context);
-            core.runOnContext(ignored -> playback.streams(ctx));
+            ViewerRequest request = ViewerRequest.on(ctx, connections.client(ctx.request().connection()), false);
+            core.runOnContext(ignored -> playback.streams(request));
         });
         router.get("/watch/:channel").handler(this::watchPage);
         router.get("/*").handler(player);
@@ -119,23 +123,26 @@ public final class ViewerServer extends VerticleBase {
             return;
         }
         PlaybackPath path = parsed.get();
-        if (path.isPlaylist() && !admitted(ctx)) {
+        HttpConnection connection = ctx.request().connection();
+        String client = connections.client(connection);
+        if (path.isPlaylist() && !admitted(connection, client)) {
             refuse(ctx);
             return;
         }
-        if (path.object() != PlaybackPath.Kind.MEDIA_PLAYLIST && ctx.request().getHeader(Upstream.FILL_HEADER) == null) {
+        boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
+        if (path.object() != PlaybackPath.Kind.MEDIA_PLAYLIST && !fromPeer) {
             Optional<CachedResponse> cached = cache.get(path.canonical());
             if (cached.isPresent()) {
                 metrics.hit();
                 if (path.isPlaylist() && cached.get().status() == 200) {
-                    viewers.seen(ctx.request().remoteAddress().hostAddress());
+                    viewers.seen(client);
                 }
                 Responses.send(ctx, cached.get(), metrics);
                 return;
             }
         }
-        ctx.put(Responses.CONNECTION_CONTEXT, context); // its answer is written back here, not from the core
-        core.runOnContext(ignored -> playback.handle(ctx, path));
+        ViewerRequest request = ViewerRequest.on(ctx, client, fromPeer);
+        core.runOnContext(ignored -> playback.handle(request, path));
     }
 
     /**
@@ -143,12 +150,11 @@ public final class ViewerServer extends VerticleBase {
      * watching, whatever its address does), else while the node has room or its client watches. A
      * region peer filling its cache is let in as a client too: a full owner sends it to the origin.
      */
-    private boolean admitted(RoutingContext ctx) {
-        HttpConnection connection = ctx.request().connection();
+    private boolean admitted(HttpConnection connection, String client) {
         if (connections.admitted(connection)) {
             return true;
         }
-        if (!viewers.admits(ctx.request().remoteAddress().hostAddress())) {
+        if (!viewers.admits(client)) {
             return false;
         }
         connections.admit(connection);

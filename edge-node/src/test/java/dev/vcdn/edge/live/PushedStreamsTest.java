@@ -14,7 +14,9 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class PushedStreamsTest {
@@ -22,6 +24,9 @@ class PushedStreamsTest {
     private static final ChannelName ALICE = ChannelName.of("alice");
     private static final StreamId STREAM = StreamId.of("s-1");
     private static final RenditionId HD = RenditionId.of("720p");
+
+    /** A viewer that stays for its answer. */
+    private static final BooleanSupplier STAYS = () -> false;
 
     private final AtomicLong now = new AtomicLong();
     private final ResponseCache cache = new ResponseCache(64 << 20, now::get);
@@ -39,7 +44,7 @@ class PushedStreamsTest {
     void aBlockingReloadIsAnsweredByTheFirstPlaylistThatHasItsPart() {
         pushed.apply(new OriginEvent.StreamStarted(ALICE, STREAM, 2, 0.334));
         pushed.apply(playlist(STREAM, 4, 2, false, false));
-        Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(ALICE, HD, 4, OptionalInt.of(4));
+        Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(ALICE, HD, 4, OptionalInt.of(4), STAYS);
         assertThat(pushed.waiting()).isEqualTo(1);
         pushed.apply(playlist(STREAM, 4, 3, false, false));
         assertThat(waiting.isComplete()).isFalse();
@@ -84,10 +89,10 @@ class PushedStreamsTest {
     @Test
     void partsGoToTheCacheAndCompleteSegmentsAreAssembledFromThem() {
         part(7, 0, new byte[] {1, 2});
-        Future<Buffer> next = pushed.awaitPart(ALICE, HD, 7, 1);
+        Future<Buffer> next = pushed.awaitPart(ALICE, HD, 7, 1, STAYS);
         assertThat(next.isComplete()).as("no playlist yet: not current").isTrue();
         pushed.apply(playlist(STREAM, 7, 0, false, false));
-        next = pushed.awaitPart(ALICE, HD, 7, 1);
+        next = pushed.awaitPart(ALICE, HD, 7, 1, STAYS);
         assertThat(next.isComplete()).isFalse();
         part(7, 1, new byte[] {3});
         assertThat(next.result().getBytes()).containsExactly(3);
@@ -100,11 +105,11 @@ class PushedStreamsTest {
     void aHintedPartThatNeverComesIsAbsentOnceItsSegmentCloses() {
         part(5, 0, new byte[] {1});
         pushed.apply(playlist(STREAM, 5, 0, false, false));
-        Future<Buffer> hinted = pushed.awaitPart(ALICE, HD, 5, 1);
+        Future<Buffer> hinted = pushed.awaitPart(ALICE, HD, 5, 1, STAYS);
         pushed.apply(playlist(STREAM, 5, 0, true, false));
         assertThat(((PushUnavailable) hinted.cause()).reason()).as("404, as the origin answers").isEqualTo(PushUnavailable.Reason.ABSENT);
 
-        Future<Buffer> unknown = pushed.awaitPart(ALICE, HD, 6, 2);
+        Future<Buffer> unknown = pushed.awaitPart(ALICE, HD, 6, 2, STAYS);
         part(6, 1, new byte[] {2});
         pushed.apply(playlist(STREAM, 7, 0, false, false));
         assertThat(((PushUnavailable) unknown.cause()).reason()).as("joined mid-segment: ask upstream")
@@ -123,15 +128,15 @@ class PushedStreamsTest {
     @Test
     void waitersAreReleasedWhenTheStreamEndsOrPushesStop() {
         pushed.apply(playlist(STREAM, 1, 0, false, false));
-        Future<PlaylistUpdate> ended = pushed.awaitPlaylist(ALICE, HD, 2, OptionalInt.of(0));
-        Future<Buffer> hinted = pushed.awaitPart(ALICE, HD, 2, 0);
+        Future<PlaylistUpdate> ended = pushed.awaitPlaylist(ALICE, HD, 2, OptionalInt.of(0), STAYS);
+        Future<Buffer> hinted = pushed.awaitPart(ALICE, HD, 2, 0, STAYS);
         pushed.apply(playlist(STREAM, 1, 5, true, true));
         assertThat(ended.result().ended()).as("the final playlist answers every blocking reload").isTrue();
-        assertThat(pushed.awaitPlaylist(ALICE, HD, 3, OptionalInt.of(1)).result().ended()).as("and never blocks").isTrue();
+        assertThat(pushed.awaitPlaylist(ALICE, HD, 3, OptionalInt.of(1), STAYS).result().ended()).as("and never blocks").isTrue();
         assertThat(((PushUnavailable) hinted.cause()).reason()).isEqualTo(PushUnavailable.Reason.ENDED);
 
         pushed.apply(playlist(StreamId.of("s-2"), 1, 0, false, false));
-        Future<PlaylistUpdate> silent = pushed.awaitPlaylist(ALICE, HD, 3, OptionalInt.of(0));
+        Future<PlaylistUpdate> silent = pushed.awaitPlaylist(ALICE, HD, 3, OptionalInt.of(0), STAYS);
         now.addAndGet(Duration.ofSeconds(3).toNanos());
         assertThat(pushed.current(ALICE, HD)).as("stale").isEmpty();
         pushed.dropStale();
@@ -139,9 +144,39 @@ class PushedStreamsTest {
     }
 
     @Test
+    void theSweepLetsGoOfHeldRequestsPastTheBlockingTimeoutAndOfViewersThatLeft() {
+        pushed.apply(new OriginEvent.StreamStarted(ALICE, STREAM, 2, 0.334));
+        pushed.apply(playlist(STREAM, 1, 0, false, false));
+        AtomicBoolean left = new AtomicBoolean();
+        Future<PlaylistUpdate> patient = pushed.awaitPlaylist(ALICE, HD, 2, OptionalInt.of(0), STAYS);
+        Future<Buffer> leaving = pushed.awaitPart(ALICE, HD, 1, 1, left::get);
+        pushed.expireWaiters();
+        assertThat(patient.isComplete()).isFalse();
+        assertThat(leaving.isComplete()).isFalse();
+
+        left.set(true);
+        pushed.expireWaiters();
+        assertThat(((PushUnavailable) leaving.cause()).reason()).as("its viewer closed the connection")
+                .isEqualTo(PushUnavailable.Reason.GONE);
+        assertThat(pushed.waiting()).isEqualTo(1);
+
+        // Kept fresh by pushes, but nothing satisfies it: 3 target durations (6 s) after it came.
+        for (int second = 1; second <= 5; second++) {
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+            pushed.apply(playlist(STREAM, 1, second, false, false));
+            pushed.expireWaiters();
+        }
+        assertThat(patient.isComplete()).as("5 s held").isFalse();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        pushed.expireWaiters();
+        assertThat(((PushUnavailable) patient.cause()).reason()).isEqualTo(PushUnavailable.Reason.TIMEOUT);
+        assertThat(pushed.waiting()).isZero();
+    }
+
+    @Test
     void aNewStreamOnTheChannelSendsTheOldWaitersUpstream() {
         pushed.apply(playlist(STREAM, 1, 0, false, false));
-        Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(ALICE, HD, 1, OptionalInt.of(3));
+        Future<PlaylistUpdate> waiting = pushed.awaitPlaylist(ALICE, HD, 1, OptionalInt.of(3), STAYS);
         pushed.apply(new OriginEvent.StreamStarted(ALICE, StreamId.of("s-2"), 2, 0.334));
         assertThat(((PushUnavailable) waiting.cause()).reason()).isEqualTo(PushUnavailable.Reason.LOST);
     }

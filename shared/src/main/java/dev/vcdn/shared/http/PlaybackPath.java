@@ -2,13 +2,10 @@ package dev.vcdn.shared.http;
 
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A playback request in canonical form (DESIGN.md "Playback URLs"), parsed from the raw request
@@ -40,14 +37,10 @@ public record PlaybackPath(ChannelName channel, Optional<RenditionId> rendition,
     /** Longest request target worth parsing; ours are under 100 characters. */
     public static final int MAX_TARGET_LENGTH = 256;
 
-    private static final String NAME = "([a-z0-9_-]{1,32})";
-    private static final Pattern MASTER = Pattern.compile("/live/" + NAME + "/master\\.m3u8");
-    private static final Pattern THUMB = Pattern.compile("/live/" + NAME + "/thumb\\.jpg");
-    private static final Pattern MEDIA = Pattern.compile("/live/" + NAME + "/" + NAME + "/index\\.m3u8");
-    private static final Pattern INIT = Pattern.compile("/live/" + NAME + "/" + NAME + "/init(?:-([0-9]{1,15}))?\\.mp4");
-    private static final Pattern SEGMENT = Pattern.compile("/live/" + NAME + "/" + NAME + "/([0-9]{1,15})\\.m4s");
-    private static final Pattern PART = Pattern.compile("/live/" + NAME + "/" + NAME + "/([0-9]{1,15})\\.([0-9]{1,5})\\.m4s");
-    private static final Pattern QUERY_PAIR = Pattern.compile("(_HLS_msn|_HLS_part|_HLS_skip)=([0-9A-Za-z]{1,15})");
+    private static final String PREFIX = "/live/";
+    private static final int MAX_NAME = 32;
+    private static final int MAX_NUMBER = 15;
+    private static final int MAX_PART = 5;
 
     public PlaybackPath {
         Objects.requireNonNull(channel, "channel");
@@ -63,71 +56,176 @@ public record PlaybackPath(ChannelName channel, Optional<RenditionId> rendition,
         return object == Kind.MULTIVARIANT_PLAYLIST || object == Kind.MEDIA_PLAYLIST;
     }
 
-    /** Empty for anything that is not a canonical playback request; the caller answers 400. */
+    /**
+     * Empty for anything that is not a canonical playback request; the caller answers 400. Written
+     * out by hand rather than with patterns: every viewer request passes here, several a second.
+     */
     public static Optional<PlaybackPath> parse(String target) {
-        if (target == null || target.isEmpty() || target.length() > MAX_TARGET_LENGTH || target.charAt(0) != '/') {
+        if (target == null || target.length() > MAX_TARGET_LENGTH || !target.startsWith(PREFIX)) {
             return Optional.empty();
         }
         int question = target.indexOf('?');
-        String path = question < 0 ? target : target.substring(0, question);
-        Optional<Map<String, String>> query = question < 0 ? Optional.of(Map.of()) : query(target.substring(question + 1));
-        if (query.isEmpty()) {
+        int pathEnd = question < 0 ? target.length() : question;
+        int channelEnd = nameEnd(target, PREFIX.length(), pathEnd);
+        if (channelEnd < 0 || channelEnd == pathEnd || target.charAt(channelEnd) != '/') {
             return Optional.empty();
         }
-        Map<String, String> params = query.get();
-        Matcher m;
-        if ((m = MASTER.matcher(path)).matches() && params.isEmpty()) {
-            return Optional.of(of(m.group(1), null, Kind.MULTIVARIANT_PLAYLIST, OptionalLong.empty(), OptionalInt.empty(), null));
-        }
-        if ((m = THUMB.matcher(path)).matches() && params.isEmpty()) {
-            return Optional.of(of(m.group(1), null, Kind.THUMBNAIL, OptionalLong.empty(), OptionalInt.empty(), null));
-        }
-        if ((m = MEDIA.matcher(path)).matches()) {
-            return mediaPlaylist(m.group(1), m.group(2), params);
-        }
-        if (!params.isEmpty()) {
+        String channel = target.substring(PREFIX.length(), channelEnd);
+        Query query = question < 0 ? Query.NONE : Query.parse(target, question + 1);
+        if (query == null) {
             return Optional.empty();
         }
-        if ((m = INIT.matcher(path)).matches()) {
-            OptionalLong from = m.group(3) == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(m.group(3)));
-            return Optional.of(of(m.group(1), m.group(2), Kind.INIT, from, OptionalInt.empty(), null));
+        int fileStart = channelEnd + 1;
+        int renditionEnd = nameEnd(target, fileStart, pathEnd);
+        if (renditionEnd < 0 || renditionEnd == pathEnd || target.charAt(renditionEnd) != '/') {
+            return channelFile(channel, target.substring(fileStart, pathEnd), query);
         }
-        if ((m = SEGMENT.matcher(path)).matches()) {
-            return Optional.of(of(m.group(1), m.group(2), Kind.SEGMENT, OptionalLong.of(Long.parseLong(m.group(3))),
-                    OptionalInt.empty(), null));
+        String rendition = target.substring(fileStart, renditionEnd);
+        String file = target.substring(renditionEnd + 1, pathEnd);
+        if (file.equals("index.m3u8")) {
+            return query.mediaPlaylist(channel, rendition);
         }
-        if ((m = PART.matcher(path)).matches()) {
-            return Optional.of(of(m.group(1), m.group(2), Kind.PART, OptionalLong.of(Long.parseLong(m.group(3))),
-                    OptionalInt.of(Integer.parseInt(m.group(4))), null));
-        }
-        return Optional.empty();
+        return query == Query.NONE ? renditionFile(channel, rendition, file) : Optional.empty();
     }
 
-    private static Optional<PlaybackPath> mediaPlaylist(String channel, String rendition, Map<String, String> params) {
-        String msn = params.get("_HLS_msn");
-        String part = params.get("_HLS_part");
-        String skip = params.get("_HLS_skip");
-        boolean digits = (msn == null || msn.matches("[0-9]{1,15}")) && (part == null || part.matches("[0-9]{1,5}"));
-        if (!digits || (part != null && msn == null) || (skip != null && !skip.equals("YES") && !skip.equals("v2"))) {
+    /** {@code master.m3u8} or {@code thumb.jpg} of a channel. */
+    private static Optional<PlaybackPath> channelFile(String channel, String file, Query query) {
+        Kind kind = file.equals("master.m3u8") ? Kind.MULTIVARIANT_PLAYLIST : file.equals("thumb.jpg") ? Kind.THUMBNAIL : null;
+        if (kind == null || query != Query.NONE) {
             return Optional.empty();
         }
-        return Optional.of(of(channel, rendition, Kind.MEDIA_PLAYLIST,
-                msn == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(msn)),
-                part == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(part)), skip));
+        return Optional.of(of(channel, null, kind, OptionalLong.empty(), OptionalInt.empty(), null));
     }
 
-    private static Optional<Map<String, String>> query(String query) {
-        if (query.isEmpty()) {
+    /** {@code init.mp4}, {@code init-N.mp4}, {@code N.m4s} or {@code N.P.m4s} of a rendition. */
+    private static Optional<PlaybackPath> renditionFile(String channel, String rendition, String file) {
+        if (file.equals("init.mp4")) {
+            return Optional.of(of(channel, rendition, Kind.INIT, OptionalLong.empty(), OptionalInt.empty(), null));
+        }
+        if (file.startsWith("init-") && file.endsWith(".mp4")) {
+            String first = file.substring("init-".length(), file.length() - ".mp4".length());
+            return digits(first, MAX_NUMBER) ? Optional.of(of(channel, rendition, Kind.INIT,
+                    OptionalLong.of(Long.parseLong(first)), OptionalInt.empty(), null)) : Optional.empty();
+        }
+        if (!file.endsWith(".m4s")) {
             return Optional.empty();
         }
-        Map<String, String> params = new java.util.TreeMap<>();
-        for (String pair : query.split("&", -1)) {
-            Matcher m = QUERY_PAIR.matcher(pair);
-            if (!m.matches() || params.put(m.group(1), m.group(2)) != null) {
-                return Optional.empty();
+        String numbers = file.substring(0, file.length() - ".m4s".length());
+        int dot = numbers.indexOf('.');
+        String msn = dot < 0 ? numbers : numbers.substring(0, dot);
+        if (!digits(msn, MAX_NUMBER)) {
+            return Optional.empty();
+        }
+        if (dot < 0) {
+            return Optional.of(of(channel, rendition, Kind.SEGMENT, OptionalLong.of(Long.parseLong(msn)), OptionalInt.empty(), null));
+        }
+        String part = numbers.substring(dot + 1);
+        return digits(part, MAX_PART) ? Optional.of(of(channel, rendition, Kind.PART, OptionalLong.of(Long.parseLong(msn)),
+                OptionalInt.of(Integer.parseInt(part)), null)) : Optional.empty();
+    }
+
+    /** Where a name ({@code [a-z0-9_-]{1,32}}) starting at {@code from} ends, or -1 when there is none. */
+    private static int nameEnd(String target, int from, int limit) {
+        int i = from;
+        while (i < limit && i - from <= MAX_NAME && nameChar(target.charAt(i))) {
+            i++;
+        }
+        return i == from || i - from > MAX_NAME ? -1 : i;
+    }
+
+    private static boolean nameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    }
+
+    private static boolean digits(String value, int maxLength) {
+        if (value.isEmpty() || value.length() > maxLength) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
             }
         }
-        return Optional.of(params);
+        return true;
+    }
+
+    /** The blocking-reload query of a media playlist: each of the three known parameters at most once. */
+    private record Query(String msn, String part, String skip) {
+
+        static final Query NONE = new Query(null, null, null);
+
+        /** Null for a query that is empty, names another parameter, repeats one, or has an odd value. */
+        static Query parse(String target, int from) {
+            if (from >= target.length()) {
+                return null;
+            }
+            String msn = null;
+            String part = null;
+            String skip = null;
+            int start = from;
+            while (start <= target.length()) {
+                int end = target.indexOf('&', start);
+                end = end < 0 ? target.length() : end;
+                int equals = target.indexOf('=', start);
+                if (equals < 0 || equals >= end) {
+                    return null;
+                }
+                String name = target.substring(start, equals);
+                String value = target.substring(equals + 1, end);
+                if (!valueChars(value)) {
+                    return null;
+                }
+                switch (name) {
+                    case "_HLS_msn" -> {
+                        if (msn != null) {
+                            return null;
+                        }
+                        msn = value;
+                    }
+                    case "_HLS_part" -> {
+                        if (part != null) {
+                            return null;
+                        }
+                        part = value;
+                    }
+                    case "_HLS_skip" -> {
+                        if (skip != null) {
+                            return null;
+                        }
+                        skip = value;
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+                start = end + 1;
+            }
+            return new Query(msn, part, skip);
+        }
+
+        private static boolean valueChars(String value) {
+            if (value.isEmpty() || value.length() > MAX_NUMBER) {
+                return false;
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        Optional<PlaybackPath> mediaPlaylist(String channel, String rendition) {
+            boolean numbers = (msn == null || digits(msn, MAX_NUMBER)) && (part == null || digits(part, MAX_PART));
+            if (!numbers || (part != null && msn == null) || (skip != null && !skip.equals("YES") && !skip.equals("v2"))) {
+                return Optional.empty();
+            }
+            return Optional.of(of(channel, rendition, Kind.MEDIA_PLAYLIST,
+                    msn == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(msn)),
+                    part == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(part)), skip));
+        }
     }
 
     private static PlaybackPath of(String channel, String rendition, Kind kind, OptionalLong msn, OptionalInt part, String skip) {

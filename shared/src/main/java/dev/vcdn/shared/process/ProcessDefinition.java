@@ -29,5 +29,14 @@ public interface ProcessDefinition<C> {
         return 0;
     }
 
+    /**
+     * Whether Vert.x counts every HTTP request it serves ({@code vertx_http_server_*}, by route and
+     * code). Each request then costs meter lookups with freshly built tags; a process that serves
+     * thousands of requests a second counts its own instead.
+     */
+    default boolean httpServerMetrics() {
+        return true;
+    }
+
     ProcessVerticle createRootVerticle(C config, ProcessContext context);
 }

@@ -11,6 +11,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -108,6 +109,9 @@ public final class ProcessLauncher {
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
                 .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
                         Label.POOL_NAME, Label.NAMESPACE)));
+        if (!definition.httpServerMetrics()) {
+            ((MicrometerMetricsOptions) options.getMetricsOptions()).addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+        }
         if (definition.eventLoopThreads(config) > 0) {
             options.setEventLoopPoolSize(definition.eventLoopThreads(config));
         }

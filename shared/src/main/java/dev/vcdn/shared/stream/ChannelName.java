@@ -7,7 +7,7 @@ package dev.vcdn.shared.stream;
 public record ChannelName(String value) {
 
     public ChannelName {
-        Identifiers.require("channel name", Identifiers.NAME, value);
+        Identifiers.requireName("channel name", value);
     }
 
     public static ChannelName of(String value) {
@@ -15,7 +15,7 @@ public record ChannelName(String value) {
     }
 
     public static boolean isValid(String value) {
-        return value != null && Identifiers.NAME.matcher(value).matches();
+        return Identifiers.isName(value);
     }
 
     @Override

@@ -11,6 +11,24 @@ final class Identifiers {
     private Identifiers() {
     }
 
+    /** Whether {@code value} matches {@link #NAME}; checked char by char, as names come with every viewer request. */
+    static boolean isName(String value) {
+        if (value == null || value.isEmpty() || value.length() > 32) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String requireName(String kind, String value) {
+        return isName(value) ? value : require(kind, NAME, value);
+    }
+
     static String require(String kind, Pattern pattern, String value) {
         if (value == null) {
             throw new IllegalArgumentException(kind + " is missing");

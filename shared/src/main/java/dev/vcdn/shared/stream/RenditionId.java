@@ -4,7 +4,7 @@ package dev.vcdn.shared.stream;
 public record RenditionId(String value) {
 
     public RenditionId {
-        Identifiers.require("rendition id", Identifiers.NAME, value);
+        Identifiers.requireName("rendition id", value);
     }
 
     public static RenditionId of(String value) {
@@ -12,7 +12,7 @@ public record RenditionId(String value) {
     }
 
     public static boolean isValid(String value) {
-        return value != null && Identifiers.NAME.matcher(value).matches();
+        return Identifiers.isName(value);
     }
 
     @Override

@@ -17,6 +17,11 @@ public final class OperationsProbe {
 
     /** Succeeds when all three endpoints answer as every process must; fails with the assertion otherwise. */
     public static Future<Void> check(Vertx vertx, RunningProcess process, String processName) {
+        return check(vertx, process, processName, "vertx_http_server_requests_total");
+    }
+
+    /** As {@link #check(Vertx, RunningProcess, String)}, for a process that counts its HTTP answers in {@code requestsMetric}. */
+    public static Future<Void> check(Vertx vertx, RunningProcess process, String processName, String requestsMetric) {
         WebClient client = WebClient.create(vertx);
         int port = process.port("http");
         return get(client, port, "/health")
@@ -38,7 +43,7 @@ public final class OperationsProbe {
                     assertThat(metrics.bodyAsString())
                             .contains("vcdn_build_info{process=\"" + processName + "\"")
                             .contains("jvm_memory_used_bytes")
-                            .contains("vertx_http_server_requests_total");
+                            .contains(requestsMetric);
                     return (Void) null;
                 })
                 .onComplete(ignored -> client.close());

@@ -100,7 +100,7 @@ const recoverable = await page.evaluate(() => window.__recoverable);
 result.recoverable = { count: recoverable.length, kinds: [...new Set(recoverable.map(r => r.text))],
   secondsAfterStop: recoverable.slice(0, 20).map(r => (r.at - result.before.at) / 1000) };
 result.shakaVersion = await page.evaluate(() => shaka.Player.version);
-if (!(result.playingAgainSeconds < 5)) {
+if (result.playingAgainSeconds == null || result.playingAgainSeconds >= 5) {
   result.playlists = playlists.filter(p => p.at > result.before.at - 2000 && p.at < backAt + 15000)
     .map(p => ({ ...p, at: (p.at - backAt) / 1000 }));
 }

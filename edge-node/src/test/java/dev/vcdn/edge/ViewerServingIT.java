@@ -12,6 +12,7 @@ import dev.vcdn.shared.hls.Variant;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ class ViewerServingIT {
     private static final int WRITE_DEADLINE_SECONDS = 2;
     private static final Pattern REFUSED = Pattern.compile("(?m)^vcdn_edge_viewers_refused_total(?:\\{[^}]*})? (\\S+)$");
     private static final Pattern CUT_OFF = Pattern.compile("(?m)^vcdn_edge_viewers_cut_off_total(?:\\{[^}]*})? (\\S+)$");
+    private static final Pattern HELD = Pattern.compile("(?m)^vcdn_edge_blocking_held(?:\\{[^}]*})? (\\S+)$");
+    private static final Pattern ANSWERED_OK = Pattern.compile("(?m)^vcdn_edge_responses_total\\{code=\"200\"[^}]*} (\\S+)$");
 
     private LiveOrigin origin;
     private TestEdge edge;
@@ -76,6 +79,7 @@ class ViewerServingIT {
         playlistsGoGzippedAndMediaAsItIs(media, renditionBase);
         aFullEdgeRefusesOnlyNewViewers(media);
         aViewerThatTakesNothingIsCutOffWhileOthersAreServed(media, renditionBase);
+        requestsHeldForViewersThatLeftAreLetGo(media);
     }
 
     /**
@@ -152,6 +156,49 @@ class ViewerServingIT {
                     .isLessThan(requests * segmentBytes);
         }
         assertThat(metric(CUT_OFF)).isEqualTo(1);
+    }
+
+    /**
+     * Viewers that leave while their blocking reload is held cost nothing for long: the edge lets go
+     * of their requests at its next sweep, well before the segment they wait for (two ahead) is made.
+     */
+    private void requestsHeldForViewersThatLeftAreLetGo(String media) throws Exception {
+        int port = edge.port();
+        long twoAhead = newestPartMsn(PlaylistParser.parseMedia(RawViewer.get("127.0.0.11", port, media).text())) + 2;
+        String held = media + "?_HLS_msn=" + twoAhead + "&_HLS_part=0";
+        int leaving = 50;
+        List<RawViewer> viewers = new ArrayList<>();
+        try {
+            for (int i = 0; i < leaving; i++) {
+                RawViewer viewer = RawViewer.connect("127.0.0.11", port, 0);
+                viewers.add(viewer);
+                viewer.send(held, 1);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (metric(HELD) < leaving) {
+                assertThat(System.nanoTime()).as("%d blocking reloads held", leaving).isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        } finally {
+            for (RawViewer viewer : viewers) {
+                viewer.close();
+            }
+        }
+        long closed = System.nanoTime();
+        while (metric(HELD) > 0) {
+            assertThat(System.nanoTime() - closed).as("held requests let go after their viewers left")
+                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(1000));
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        assertThat(newestPartMsn(PlaylistParser.parseMedia(RawViewer.get("127.0.0.11", port, media).text())))
+                .as("let go before what they waited for was made").isLessThan(twoAhead);
+        assertThat(metric(ANSWERED_OK)).as("the edge's own count of its answers").isPositive();
+    }
+
+    /** The segment the newest part belongs to: the open one when it has parts, else the last whole one. */
+    private static long newestPartMsn(MediaPlaylist playlist) {
+        long lastWhole = playlist.segments().get(playlist.segments().size() - 1).msn();
+        return playlist.pendingParts().isEmpty() ? lastWhole : lastWhole + 1;
     }
 
     private long metric(Pattern pattern) throws Exception {

@@ -163,8 +163,8 @@ public final class PushedStreams {
     /**
      * The rendition's playlist once it has segment {@code msn} (and part {@code part} of it): at
      * once when it has, else when it is pushed. Fails with a {@link PushUnavailable} when that cannot
-     * come here: {@code TIMEOUT} after {@link #blockingTimeout}, {@code GONE} soon after {@code gone}
-     * turns true (checked by {@link #expireWaiters()}).
+     * come here: {@code TIMEOUT} after {@link #blockingTimeout}, {@code GONE} after {@code gone} turns
+     * true; both are noticed by {@link #expireWaiters()}, at most one sweep late.
      */
     public Future<PlaylistUpdate> awaitPlaylist(ChannelName channel, RenditionId rendition, long msn, OptionalInt part,
                                                 BooleanSupplier gone) {

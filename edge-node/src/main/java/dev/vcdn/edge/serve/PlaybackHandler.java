@@ -148,6 +148,10 @@ public final class PlaybackHandler {
             return waiting;
         }
         return waiting.transform(done -> {
+            if (request.gone()) {
+                // Its viewer left while it was held: nothing to answer, nothing to fetch or count for it.
+                return Future.<T>failedFuture(new PushUnavailable(PushUnavailable.Reason.GONE));
+            }
             if (done.succeeded()) {
                 long sinceArrival = Math.max(0, nanoTime.getAsLong() - pushed.lastEventNanos(path.channel()));
                 metrics.answeredFromPush(sinceArrival);

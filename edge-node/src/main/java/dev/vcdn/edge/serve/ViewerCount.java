@@ -57,7 +57,10 @@ public final class ViewerCount {
         return false;
     }
 
-    /** {@code client} (see {@link #client}) was answered a playlist: it counts as a viewer from now for the window. */
+    /**
+     * {@code client} (see {@link #client}) was answered a playlist: it counts as a viewer for the window
+     * from now, or from up to a second ago (a fresh stamp is not written again).
+     */
     public void seen(String client) {
         long now = nanoTime.getAsLong();
         // A viewer is seen several times a second: a read, which takes no lock, is enough while its stamp is fresh.

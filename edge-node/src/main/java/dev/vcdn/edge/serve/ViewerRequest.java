@@ -37,7 +37,9 @@ final class ViewerRequest {
      */
     static ViewerRequest on(RoutingContext ctx, String client, boolean fromPeer) {
         ViewerRequest request = new ViewerRequest(ctx, Vertx.currentContext(), client, fromPeer);
-        ctx.response().closeHandler(ignored -> request.gone = true);
+        // An end handler rather than the response's one close-handler slot, which the router may take for itself.
+        ctx.addEndHandler(ended -> request.gone |= ended.failed());
+        request.gone |= ctx.response().closed();
         return request;
     }
 

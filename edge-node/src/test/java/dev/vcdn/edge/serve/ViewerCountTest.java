@@ -38,6 +38,24 @@ class ViewerCountTest {
     }
 
     @Test
+    void aClientsStampIsWrittenAtMostOnceASecond() {
+        ViewerCount viewers = new ViewerCount(Duration.ofSeconds(10), 0, now::get);
+        viewers.seen("10.0.0.1");
+        now.addAndGet(Duration.ofMillis(900).toNanos());
+        viewers.seen("10.0.0.1");
+        now.addAndGet(Duration.ofMillis(9200).toNanos());
+        viewers.expire();
+        assertThat(viewers.count()).as("10.1 s after the stamp written, 9.2 s after the last reload").isZero();
+
+        viewers.seen("10.0.0.1");
+        now.addAndGet(Duration.ofMillis(1100).toNanos());
+        viewers.seen("10.0.0.1");
+        now.addAndGet(Duration.ofMillis(9200).toNanos());
+        viewers.expire();
+        assertThat(viewers.count()).as("a reload 1.1 s after the stamp writes a new one").isEqualTo(1);
+    }
+
+    @Test
     void onlyAnsweredPlaylistsCountSoRequestsForNothingCannotFillTheNode() {
         ViewerCount viewers = new ViewerCount(Duration.ofSeconds(10), 2, now::get);
         for (int i = 0; i < 1000; i++) {

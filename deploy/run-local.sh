@@ -3,7 +3,9 @@
 # regions (eu on 127.0.0.2, na on 127.0.0.3, each its own Hazelcast cluster), geo-config (DNS and
 # director) and a test-pattern publisher live on channel "demo". Prints what to open; Ctrl-C
 # stops everything. Everything HTTP speaks HTTPS with the world's own certificate authority
-# (--http: plain HTTP). Builds the jars first when they are missing (VCDN_REBUILD=1 forces it);
+# (--http: plain HTTP). --regions 6 starts the design's six regions (eu, na, sa, sea, au, af on
+# 127.0.0.2-7), each edge behind a delay proxy adding its region's round trip to the origin
+# (--rtt REGION=MS,... sets them). Builds the jars first when they are missing (VCDN_REBUILD=1 forces it);
 # state (admin token, channels, GeoIP database, the certificate authority) stays in data/.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,7 +13,10 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', hea
          '--no-first-run', '--autoplay-policy=no-user-gesture-required'] });
 const page = await browser.newPage();
 page.on('pageerror', e => result.errors.push(String(e)));
-// The media playlists shaka was answered, in short, for the failure message.
+// Requests that failed or were refused, and the media playlists shaka was answered, for the failure message.
+const failures = [];
+page.on('requestfailed', r => failures.push({ at: Date.now(), url: r.url().replace(edge, ''), failed: r.failure() && r.failure().errorText }));
+page.on('response', r => { if (r.status() >= 400) failures.push({ at: Date.now(), url: r.url().replace(edge, ''), status: r.status() }); });
 const playlists = [];
 page.on('response', async r => {
   if (!r.url().includes('.m3u8') || r.url().endsWith('master.m3u8')) return;
@@ -23,7 +26,8 @@ page.on('response', async r => {
   const lastPart = [...text.matchAll(/#EXT-X-PART:[^\n]*URI="([^"]*)"/g)].pop();
   playlists.push({ at, url: r.url().replace(edge, ''), status: r.status(), msn: tag('EXT-X-MEDIA-SEQUENCE'), skip: tag('EXT-X-SKIP'),
     dseq: tag('EXT-X-DISCONTINUITY-SEQUENCE'), discontinuities: text.split('#EXT-X-DISCONTINUITY\n').length - 1,
-    maps: [...text.matchAll(/#EXT-X-MAP:URI="([^"]*)"/g)].map(m => m[1]), lastPart: lastPart && lastPart[1], hint: tag('EXT-X-PRELOAD-HINT') });
+    maps: [...text.matchAll(/#EXT-X-MAP:URI="([^"]*)"/g)].map(m => m[1]), lastPart: lastPart && lastPart[1], hint: tag('EXT-X-PRELOAD-HINT'),
+    text });
 });
 
 // shaka-player 5.2 cannot start on a live playlist whose only complete segment is followed by a
@@ -100,9 +104,11 @@ const recoverable = await page.evaluate(() => window.__recoverable);
 result.recoverable = { count: recoverable.length, kinds: [...new Set(recoverable.map(r => r.text))],
   secondsAfterStop: recoverable.slice(0, 20).map(r => (r.at - result.before.at) / 1000) };
 result.shakaVersion = await page.evaluate(() => shaka.Player.version);
+result.failedRequests = failures.map(f => ({ ...f, at: (f.at - backAt) / 1000 }));
 if (result.playingAgainSeconds == null || result.playingAgainSeconds >= 5) {
+  // Whole texts only around the join, where shaka lost its buffer in the runs seen so far.
   result.playlists = playlists.filter(p => p.at > result.before.at - 2000 && p.at < backAt + 15000)
-    .map(p => ({ ...p, at: (p.at - backAt) / 1000 }));
+    .map(p => ({ ...p, at: (p.at - backAt) / 1000, text: p.at > backAt - 500 && p.at < backAt + 2500 ? p.text : undefined }));
 }
 console.log(JSON.stringify(result));
 await browser.close();

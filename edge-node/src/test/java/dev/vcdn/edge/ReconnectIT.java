@@ -124,7 +124,8 @@ class ReconnectIT {
         }, "node", "shaka-reconnect.mjs", edge.url(), "bob");
         System.out.println("shaka reconnect check: playing again " + result.getValue("playingAgainSeconds")
                 + " s after the publisher came back; shaka-player " + result.getString("shakaVersion")
-                + "; recoverable errors it reported: " + result.getJsonObject("recoverable").encode());
+                + "; recoverable errors it reported: " + result.getJsonObject("recoverable").encode()
+                + "; requests failed or refused: " + result.getJsonArray("failedRequests").encode());
         assertThat(result.getJsonArray("errors")).as("page errors and critical player errors").isEmpty();
         JsonArray after = result.getJsonArray("after");
         JsonObject last = after.getJsonObject(after.size() - 1);

@@ -2,6 +2,7 @@ package dev.vcdn.world;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,10 @@ import java.util.stream.Collectors;
  * director) and a test-pattern publisher live on channel {@code demo}. Prints what to open and
  * stops everything on Ctrl-C. Run from the repository root; state lives in {@code data/world}
  * and is reused by the next run (admin token, channels, keys, the certificate authority).
+ *
+ * <p>{@code --regions 6} starts the design's six regions instead (eu, na, sa, sea, au, af on
+ * 127.0.0.2 to .7), each edge reaching the origin through a {@link DelayProxy} that adds the
+ * round trip of its region ({@link Region#of}); {@code --rtt na=120,au=300} sets others (ms).
  *
  * <p>Every HTTP server speaks HTTPS (h2 and http/1.1) with certificates of the world's own
  * certificate authority ({@link WorldCertificates}), as a real deployment would with ACME; the
@@ -42,6 +48,9 @@ public final class WorldMain {
     static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
     private final boolean ephemeral;
+    private final int regionCount;
+    private final Map<String, Duration> rtts;
+    private final List<DelayProxy> proxies = new ArrayList<>();
     private final Path data;
     private final Optional<WorldCertificates> certificates;
     private final String scheme;
@@ -49,8 +58,11 @@ public final class WorldMain {
     private final HttpClient http;
     private volatile boolean stopping;
 
-    private WorldMain(boolean ephemeral, Path data, boolean https) throws IOException {
+    private WorldMain(boolean ephemeral, Path data, boolean https, int regionCount, Map<String, Duration> rtts)
+            throws IOException {
         this.ephemeral = ephemeral;
+        this.regionCount = regionCount;
+        this.rtts = rtts;
         this.data = data;
         this.certificates = https ? Optional.of(WorldCertificates.ensure(data.resolve("tls"))) : Optional.empty();
         this.scheme = https ? "https" : "http";
@@ -63,18 +75,28 @@ public final class WorldMain {
         boolean ephemeral = false;
         boolean https = true;
         Path data = Path.of("data/world");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--ephemeral" -> ephemeral = true;
-                case "--http" -> https = false;
-                case "--data" -> data = Path.of(args[++i]);
-                default -> {
-                    System.err.println("usage: world [--ephemeral] [--http] [--data DIR]");
-                    System.exit(2);
+        int regions = 2;
+        Map<String, Duration> rtts = new HashMap<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--ephemeral" -> ephemeral = true;
+                    case "--http" -> https = false;
+                    case "--data" -> data = Path.of(args[++i]);
+                    case "--regions" -> regions = Integer.parseInt(args[++i]);
+                    case "--rtt" -> rtts.putAll(rtts(args[++i]));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
+            if (regions != 2 && regions != 6) {
+                throw new IllegalArgumentException("--regions takes 2 or 6");
+            }
+        } catch (RuntimeException bad) {
+            System.err.println("world: " + bad.getMessage());
+            System.err.println("usage: world [--ephemeral] [--http] [--data DIR] [--regions 2|6] [--rtt REGION=MS,...]");
+            System.exit(2);
         }
-        WorldMain world = new WorldMain(ephemeral, data, https);
+        WorldMain world = new WorldMain(ephemeral, data, https, regions, rtts);
         Runtime.getRuntime().addShutdownHook(new Thread(world::stopAll, "world-stop"));
         try {
             world.run();
@@ -107,15 +129,22 @@ public final class WorldMain {
         Map<String, Integer> originPorts = origin.awaitStarted(START_TIMEOUT);
         String originUrl = scheme + "://127.0.0.1:" + originPorts.get("http");
 
-        Region eu = new Region("eu", "127.0.0.2", Integer.parseInt(clusterPort(5801)));
-        Region na = new Region("na", "127.0.0.3", Integer.parseInt(clusterPort(5801)));
-        Map<String, Integer> euPorts = startEdge(eu, originUrl).awaitStarted(START_TIMEOUT);
-        Map<String, Integer> naPorts = startEdge(na, originUrl).awaitStarted(START_TIMEOUT);
-        String euUrl = scheme + "://" + eu.host() + ":" + euPorts.get("http");
-        String naUrl = scheme + "://" + na.host() + ":" + naPorts.get("http");
+        List<Region> regions = new ArrayList<>();
+        for (Region region : Region.of(regionCount, Integer.parseInt(clusterPort(5801)))) {
+            regions.add(rtts.containsKey(region.id()) ? region.withRtt(rtts.get(region.id())) : region);
+        }
+        List<Child> edges = new ArrayList<>();
+        for (Region region : regions) {
+            edges.add(startEdge(region, upstreamOf(region, originPorts.get("http"))));
+        }
+        Map<String, String> edgeUrls = new LinkedHashMap<>();
+        for (int i = 0; i < regions.size(); i++) {
+            Region region = regions.get(i);
+            edgeUrls.put(region.id(), scheme + "://" + region.host() + ":" + edges.get(i).awaitStarted(START_TIMEOUT).get("http"));
+        }
 
         Path geoConfig = data.resolve("geo.yaml");
-        Files.writeString(geoConfig, GeoWorldFile.text(geoip, eu, na, ephemeral), StandardCharsets.UTF_8);
+        Files.writeString(geoConfig, GeoWorldFile.text(geoip, regions, ephemeral), StandardCharsets.UTF_8);
         Map<String, Integer> geoPorts = start("geo", Jars.GEO, withTls("geo", List.of("127.0.0.1", "localhost"), Map.of(
                 "VCDN_HTTP_HOST", "127.0.0.1", "VCDN_HTTP_PORT", port(8053),
                 "VCDN_DNS_HOST", "127.0.0.1", "VCDN_DNS_PORT", port(5353))), List.of("--config", geoConfig.toString()))
@@ -127,17 +156,19 @@ public final class WorldMain {
         children.add(Child.start("publisher", List.of(Jars.java(), "-Xmx128m", "-cp", Jars.ORIGIN.toString(),
                 "dev.vcdn.origin.tools.TestPatternPublisher", rtmp + "/" + demoKey), Map.of()));
 
-        for (String edge : List.of(euUrl, naUrl)) {
+        for (String edge : edgeUrls.values()) {
             awaitOk(edge + "/live/" + DEMO_CHANNEL + "/master.m3u8", LIVE_TIMEOUT);
         }
+        List<String> watchLines = new ArrayList<>();
+        edgeUrls.forEach((id, url) -> watchLines.add(String.format("  watch on the %-3s edge%s %s/watch/%s", id,
+                rttNote(regions, id), url, DEMO_CHANNEL)));
         String director = scheme + "://127.0.0.1:" + geoPorts.get("http");
         System.out.println(String.join("\n",
                 "",
                 "vcdn world is up; channel '" + DEMO_CHANNEL + "' is live.",
                 "  watch (director picks your region's edge): " + director + "/route?channel=" + DEMO_CHANNEL,
-                "  watch on the eu edge:                      " + euUrl + "/watch/" + DEMO_CHANNEL,
-                "  watch on the na edge:                      " + naUrl + "/watch/" + DEMO_CHANNEL,
-                "  channel directory:                         " + euUrl + "/",
+                String.join("\n", watchLines),
+                "  channel directory:                         " + edgeUrls.get("eu") + "/",
                 "  geo-DNS:  dig @127.0.0.1 -p " + geoPorts.get("dns") + " live.vcdn.test A +subnet=8.8.8.0/24",
                 "  stream from OBS: server " + rtmp + "  stream key " + studioKey + "  (channel '" + OBS_CHANNEL + "')",
                 "    or over SRT:   srt://127.0.0.1:" + originPorts.get("srt") + "?streamid=#!::r=live/" + studioKey + ",m=publish",
@@ -147,11 +178,44 @@ public final class WorldMain {
                 "Ctrl-C stops everything.",
                 ""));
         // One line for scripts and tests.
-        System.out.println("world: director=" + director + " eu=" + euUrl + " na=" + naUrl + " dns=" + geoPorts.get("dns")
+        System.out.println("world: director=" + director + edgeUrls.entrySet().stream()
+                .map(edge -> " " + edge.getKey() + "=" + edge.getValue()).collect(Collectors.joining()) + " dns=" + geoPorts.get("dns")
                 + " origin=" + originUrl
                 + certificates.map(authority -> " ca=" + authority.authorityFile().toAbsolutePath()).orElse("")
                 + " pids=" + children.stream().map(c -> Long.toString(c.pid())).collect(Collectors.joining(",")));
         watchChildren();
+    }
+
+    /**
+     * The origin URL a region's edge fetches from and follows the pushes of: the origin itself, or a
+     * delay proxy in front of it adding the region's round trip.
+     */
+    private String upstreamOf(Region region, int originPort) throws IOException {
+        if (region.rtt().isZero()) {
+            return scheme + "://127.0.0.1:" + originPort;
+        }
+        DelayProxy proxy = DelayProxy.start(new InetSocketAddress("127.0.0.1", originPort), region.rtt(), "delay-" + region.id());
+        proxies.add(proxy);
+        return scheme + "://127.0.0.1:" + proxy.port();
+    }
+
+    private static String rttNote(List<Region> regions, String id) {
+        Duration rtt = regions.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow().rtt();
+        String note = rtt.isZero() ? ":" : " (" + rtt.toMillis() + " ms from the origin):";
+        return String.format("%-27s", note);
+    }
+
+    /** {@code eu=10,au=300}: round trips by region, in milliseconds. */
+    private static Map<String, Duration> rtts(String text) {
+        Map<String, Duration> rtts = new HashMap<>();
+        for (String pair : text.split(",")) {
+            String[] parts = pair.split("=", 2);
+            if (parts.length != 2 || !parts[1].matches("[0-9]{1,5}")) {
+                throw new IllegalArgumentException("--rtt takes REGION=MILLISECONDS[,...], not " + text);
+            }
+            rtts.put(parts[0], Duration.ofMillis(Long.parseLong(parts[1])));
+        }
+        return rtts;
     }
 
     private Child startEdge(Region region, String originUrl) throws IOException {
@@ -209,6 +273,13 @@ public final class WorldMain {
     /** Stops the publisher first, then geo, the edges and the origin, each within its grace time. */
     private void stopAll() {
         stopping = true;
+        for (DelayProxy proxy : proxies) {
+            try {
+                proxy.close();
+            } catch (IOException ignored) {
+                // Stopping anyway.
+            }
+        }
         List<Child> reversed = new ArrayList<>(children);
         java.util.Collections.reverse(reversed);
         reversed.sort((a, b) -> Boolean.compare(!a.name().equals("publisher"), !b.name().equals("publisher")));

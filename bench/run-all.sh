@@ -13,6 +13,6 @@ bench/llhls/run.sh 30
 bench/edge-serve/run.py --seconds 10 --rounds 2
 bench/edge-tls/run.py --seconds 10 --rounds 2
 bench/edge-region/run.sh 30 100
-bench/viewers/run.py --counts 500,1000,2000,3000,4000 --seconds 40 --soak 600 --shed 1500,2500
+bench/viewers/run.py --counts 1000,2000,3000,4000 --seconds 40 --soak 300 --shed 2500,3500
 bench/player-latency/run.sh 30
 bench/golive/run.py --rounds 7

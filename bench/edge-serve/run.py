@@ -74,9 +74,9 @@ NGINX_LOCATIONS = """
         }"""
 
 
-def start_nginx(root, port):
-    conf = root / "nginx.conf"
-    conf.write_text(f"""
+def nginx_head(root):
+    """The start of an nginx.conf serving the files under root as fast as nginx can: up to the http block's servers."""
+    return f"""
 daemon off;
 worker_processes auto;
 pid {root}/nginx.pid;
@@ -89,7 +89,12 @@ http {{
     tcp_nodelay on;
     keepalive_requests 1000000;
     types {{ application/vnd.apple.mpegurl m3u8; video/mp4 m4s mp4; }}
-    server {{
+"""
+
+
+def start_nginx(root, port):
+    conf = root / "nginx.conf"
+    conf.write_text(nginx_head(root) + f"""    server {{
         listen 127.0.0.1:{port};
         root {root};{NGINX_LOCATIONS}
     }}

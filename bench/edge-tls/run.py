@@ -53,20 +53,7 @@ def start_nginx(root, plain_port, tls_port, crt, key):
     conf = root / "nginx.conf"
     locations = edge_serve.NGINX_LOCATIONS
 
-    conf.write_text(f"""
-daemon off;
-worker_processes auto;
-pid {root}/nginx.pid;
-error_log {root}/nginx-error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    keepalive_requests 1000000;
-    http2_max_concurrent_streams 256;
-    types {{ application/vnd.apple.mpegurl m3u8; video/mp4 m4s mp4; }}
+    conf.write_text(edge_serve.nginx_head(root) + f"""    http2_max_concurrent_streams 256;
     server {{
         listen 127.0.0.1:{plain_port};
         root {root};{locations}

@@ -160,8 +160,10 @@ public final class WorldMain {
             awaitOk(edge + "/live/" + DEMO_CHANNEL + "/master.m3u8", LIVE_TIMEOUT);
         }
         List<String> watchLines = new ArrayList<>();
-        edgeUrls.forEach((id, url) -> watchLines.add(String.format("  watch on the %-3s edge%s %s/watch/%s", id,
-                rttNote(regions, id), url, DEMO_CHANNEL)));
+        for (Region region : regions) {
+            watchLines.add(String.format("  watch on the %-3s edge%-27s %s/watch/%s", region.id(), rttNote(region.rtt()),
+                    edgeUrls.get(region.id()), DEMO_CHANNEL));
+        }
         String director = scheme + "://127.0.0.1:" + geoPorts.get("http");
         System.out.println(String.join("\n",
                 "",
@@ -199,10 +201,8 @@ public final class WorldMain {
         return scheme + "://127.0.0.1:" + proxy.port();
     }
 
-    private static String rttNote(List<Region> regions, String id) {
-        Duration rtt = regions.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow().rtt();
-        String note = rtt.isZero() ? ":" : " (" + rtt.toMillis() + " ms from the origin):";
-        return String.format("%-27s", note);
+    private static String rttNote(Duration rtt) {
+        return rtt.isZero() ? ":" : " (" + rtt.toMillis() + " ms from the origin):";
     }
 
     /** {@code eu=10,au=300}: round trips by region, in milliseconds. */

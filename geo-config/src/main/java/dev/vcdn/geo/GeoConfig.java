@@ -1,6 +1,6 @@
 package dev.vcdn.geo;
 
-import dev.vcdn.geo.director.Cidr;
+import dev.vcdn.shared.net.Cidr;
 import dev.vcdn.geo.world.World;
 import dev.vcdn.geo.world.WorldConfig;
 import dev.vcdn.shared.config.ClientTlsConfig;

@@ -14,6 +14,7 @@ import dev.vcdn.geo.locate.RegionLocator;
 import dev.vcdn.geo.world.Region;
 import dev.vcdn.geo.world.World;
 import dev.vcdn.shared.http.OperationsRoutes;
+import dev.vcdn.shared.net.IpLiteral;
 import dev.vcdn.shared.process.Endpoint;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessVerticle;

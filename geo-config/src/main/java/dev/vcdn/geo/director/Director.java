@@ -1,6 +1,8 @@
 package dev.vcdn.geo.director;
 
-import dev.vcdn.geo.IpLiteral;
+import dev.vcdn.shared.net.Cidr;
+
+import dev.vcdn.shared.net.IpLiteral;
 import dev.vcdn.geo.health.EdgeChooser;
 import dev.vcdn.geo.health.HealthyEdge;
 import dev.vcdn.geo.locate.RegionLocator;

@@ -1,6 +1,6 @@
 package dev.vcdn.geo.dns;
 
-import dev.vcdn.geo.IpLiteral;
+import dev.vcdn.shared.net.IpLiteral;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;

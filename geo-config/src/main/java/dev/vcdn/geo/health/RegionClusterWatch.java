@@ -4,7 +4,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig;
 import com.hazelcast.core.HazelcastInstance;
-import dev.vcdn.geo.IpLiteral;
+import dev.vcdn.shared.net.IpLiteral;
 import dev.vcdn.geo.world.Region;
 import dev.vcdn.shared.region.EdgeStatus;
 import io.vertx.core.Future;

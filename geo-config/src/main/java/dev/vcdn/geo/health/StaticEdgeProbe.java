@@ -1,6 +1,6 @@
 package dev.vcdn.geo.health;
 
-import dev.vcdn.geo.IpLiteral;
+import dev.vcdn.shared.net.IpLiteral;
 import dev.vcdn.geo.world.Region;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

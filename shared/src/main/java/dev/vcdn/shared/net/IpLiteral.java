@@ -1,4 +1,4 @@
-package dev.vcdn.geo;
+package dev.vcdn.shared.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,7 +8,7 @@ import java.util.Optional;
 public final class IpLiteral {
 
     /** Longest textual IPv6 address, with brackets. */
-    static final int MAX_LENGTH = 47;
+    public static final int MAX_LENGTH = 47;
 
     private IpLiteral() {
     }

@@ -1,6 +1,5 @@
-package dev.vcdn.geo.director;
+package dev.vcdn.shared.net;
 
-import dev.vcdn.geo.IpLiteral;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 

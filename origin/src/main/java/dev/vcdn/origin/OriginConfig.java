@@ -6,6 +6,7 @@ import dev.vcdn.origin.ingest.rtmp.RtmpSettings;
 import dev.vcdn.origin.ingest.srt.SrtCrypto;
 import dev.vcdn.origin.ingest.srt.SrtSettings;
 import dev.vcdn.origin.ingest.webrtc.WhipSettings;
+import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.config.ConfigException;
@@ -24,7 +25,7 @@ import java.util.Optional;
  */
 public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings srt, WhipSettings whip, Auth auth,
                            Optional<String> adminToken,
-                           Path dataDir, ClusterConfig cluster, Hls hls, ClientTlsConfig clientTls) {
+                           Path dataDir, ClusterConfig cluster, Hls hls, ClientTlsConfig clientTls, EdgeCredential edges) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_RTMP_PORT = 1935;
@@ -45,6 +46,7 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(hls, "hls");
         Objects.requireNonNull(clientTls, "clientTls");
+        Objects.requireNonNull(edges, "edges");
     }
 
     /**
@@ -105,7 +107,17 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
                 source.path("data-dir", Path.of("data")),
                 ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT),
                 hls,
-                ClientTlsConfig.read(source));
+                ClientTlsConfig.read(source),
+                edgeCredential(source));
+    }
+
+    /** {@code edge-token}: what edges (and the other origins) present for the event stream and private channels. */
+    public static EdgeCredential edgeCredential(ConfigSource source) {
+        Optional<String> token = source.optionalString("edge-token");
+        if (token.isPresent() && token.get().length() < EdgeCredential.MIN_LENGTH) {
+            throw new ConfigException("edge-token", "must be at least " + EdgeCredential.MIN_LENGTH + " characters");
+        }
+        return new EdgeCredential(token);
     }
 
     private static Optional<String> srtPassphrase(ConfigSource source) {
@@ -157,6 +169,6 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
     }
 
     public OriginConfig withAdminToken(String token) {
-        return new OriginConfig(http, rtmp, srt, whip, auth, Optional.of(token), dataDir, cluster, hls, clientTls);
+        return new OriginConfig(http, rtmp, srt, whip, auth, Optional.of(token), dataDir, cluster, hls, clientTls, edges);
     }
 }

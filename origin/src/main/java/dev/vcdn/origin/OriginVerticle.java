@@ -16,6 +16,8 @@ import dev.vcdn.origin.serve.EventHub;
 import dev.vcdn.origin.packager.Packages;
 import dev.vcdn.origin.serve.PlaybackRoutes;
 import dev.vcdn.origin.transcode.tap.ThumbnailStore;
+import dev.vcdn.shared.access.AccessFollower;
+import dev.vcdn.shared.access.PlaybackAccess;
 import dev.vcdn.shared.http.OperationsRoutes;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.process.Endpoint;
@@ -23,6 +25,7 @@ import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
@@ -31,8 +34,11 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -41,11 +47,16 @@ import java.util.function.Function;
  */
 public final class OriginVerticle extends ProcessVerticle {
 
+    /** How often the access document is asked for: a revocation is in force here this long after it is made. */
+    static final Duration ACCESS_POLL = Duration.ofMillis(500);
+
     private final OriginConfig config;
     private final ProcessContext process;
     private final String adminToken;
     private final Function<Packages, PipelineFactory> pipelines;
     private final ThumbnailStore thumbnails;
+    private final PlaybackAccess access = new PlaybackAccess(Optional.empty(), Clock.systemUTC());
+    private AccessFollower accessFollower;
     private ChannelStore channelStore;
     private RtmpIngestVerticle rtmp;
     private SrtIngestVerticle srt;
@@ -71,12 +82,13 @@ public final class OriginVerticle extends ProcessVerticle {
     public Future<?> start() {
         Router router = OperationsRoutes.router(vertx, process);
         StreamRegistry registry = new StreamRegistry(vertx);
-        router.get("/api/streams").handler(ctx -> listStreams(ctx, registry));
+        router.get("/api/streams").handler(ctx -> listStreams(ctx, registry, access));
         EventHub events = new EventHub(process.metrics());
         BroadcastLedger broadcasts = new BroadcastLedger(vertx, () -> node);
         Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
                 config.hls().reconnectGrace(), events, Clock.systemUTC(), broadcasts, process.metrics());
-        new PlaybackRoutes(vertx, packages, events, registry, broadcasts, () -> node, config.clientTls()).mount(router);
+        new PlaybackRoutes(vertx, packages, events, registry, broadcasts, () -> node, config.clientTls(), access,
+                config.edges()).mount(router);
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)
                 .compose(ignored -> listenHttp(config.http(), router, process))
@@ -116,8 +128,9 @@ public final class OriginVerticle extends ProcessVerticle {
         URI authUrl = config.auth().url().orElse(
                 URI.create(config.http().scheme() + "://" + localHost + ":" + httpPort + BuiltInAuthService.AUTH_PATH));
         return vertx.executeBlocking(this::authClientOptions).compose(authOptions -> {
-            AuthClient auth = new AuthClient(WebClient.create(vertx, authOptions), authUrl,
-                    config.auth().token().orElse(adminToken), config.auth().timeout());
+            String authToken = config.auth().token().orElse(adminToken);
+            AuthClient auth = new AuthClient(WebClient.create(vertx, authOptions), authUrl, authToken, config.auth().timeout());
+            Future<Void> accessKnown = followAccess(authOptions, authUrl, authToken);
             IngestGate gate = new IngestGate(vertx, auth, registry, pipelineFactory, node,
                     Clock.systemUTC(), process.metrics());
             rtmp = new RtmpIngestVerticle(config.rtmp(), gate, process.metrics());
@@ -125,14 +138,33 @@ public final class OriginVerticle extends ProcessVerticle {
             whip = new WhipIngestVerticle(config.whip(), gate, process.metrics());
             return vertx.deployVerticle(rtmp).compose(ignored -> vertx.deployVerticle(srt))
                     .compose(ignored -> vertx.deployVerticle(whip))
-                    .onSuccess(ignored -> new WhipRoutes(whip).mount(router));
+                    .onSuccess(ignored -> new WhipRoutes(whip).mount(router))
+                    .compose(deployed -> accessKnown.map(deployed));
         });
     }
 
-    private static void listStreams(RoutingContext ctx, StreamRegistry registry) {
+    /**
+     * Follows the auth server's access document (private channels, token keys, revocations). The
+     * built-in one is this process: its first document is waited for, so nothing is refused for
+     * want of it once the origin is up; an external one may come later (playback waits with 503).
+     */
+    private Future<Void> followAccess(WebClientOptions authOptions, URI authUrl, String authToken) {
+        URI document = URI.create(authUrl.toString().replaceAll("/+$", "") + "/access");
+        accessFollower = new AccessFollower(vertx, vertx.createHttpClient(new HttpClientOptions(authOptions)), () -> document,
+                Optional.of(authToken), access, ACCESS_POLL);
+        Future<Void> first = accessFollower.start();
+        return config.auth().url().isEmpty() ? first.timeout(10, TimeUnit.SECONDS) : Future.succeededFuture();
+    }
+
+    /** The live channels anyone may list: private ones are left out (their viewers have their links). */
+    private static void listStreams(RoutingContext ctx, StreamRegistry registry, PlaybackAccess access) {
+        if (!access.ready()) {
+            ctx.fail(503);
+            return;
+        }
         registry.live().onSuccess(streams -> {
             JsonArray list = new JsonArray();
-            streams.stream().map(StreamTarget::toJson).forEach(list::add);
+            streams.stream().filter(stream -> !access.isPrivate(stream.channel())).map(StreamTarget::toJson).forEach(list::add);
             ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=1")
@@ -163,6 +195,9 @@ public final class OriginVerticle extends ProcessVerticle {
 
     @Override
     public Future<?> stop() {
+        if (accessFollower != null) {
+            accessFollower.stop();
+        }
         if (channelStore == null) {
             return Future.succeededFuture();
         }

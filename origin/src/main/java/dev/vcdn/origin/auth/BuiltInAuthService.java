@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The auth server an origin runs by default: the publish contract of DESIGN.md
  * ({@code POST /auth/publish}, {@code POST /auth/unpublish}) and the admin API
- * ({@code /api/channels}), both behind the admin token, over the {@link ChannelStore}.
+ * ({@code /api/channels}, playback tokens, keys and revocations), both behind the admin token,
+ * over the {@link ChannelStore}; and the access document origins follow ({@code /auth/access}).
  */
 public final class BuiltInAuthService {
 
@@ -40,12 +41,17 @@ public final class BuiltInAuthService {
     private final ChannelStore store;
     private final String adminToken;
     private final FailedAttempts failedAttempts;
+    private final AccessDocument access;
+    private final PlaybackAdmin playback;
 
     public BuiltInAuthService(Vertx vertx, ChannelStore store, String adminToken, Clock clock) {
         this.vertx = vertx;
         this.store = store;
         this.adminToken = adminToken;
         this.failedAttempts = new FailedAttempts(clock, 5, Duration.ofMinutes(1));
+        AccessStore accessStore = new AccessStore(store);
+        this.access = new AccessDocument(vertx, accessStore);
+        this.playback = new PlaybackAdmin(vertx, store, accessStore, access, clock);
     }
 
     public void mount(Router router) {
@@ -57,8 +63,10 @@ public final class BuiltInAuthService {
 
         router.post("/api/channels").handler(body).handler(admin).handler(this::createChannel);
         router.get("/api/channels").handler(admin).handler(this::listChannels);
+        router.patch("/api/channels/:name").handler(body).handler(admin).handler(this::changeChannel);
         router.delete("/api/channels/:name").handler(admin).handler(this::deleteChannel);
         router.post("/api/channels/:name/key").handler(admin).handler(this::rotateKey);
+        playback.mount(router, body, admin, AUTH_PATH);
     }
 
     private void publish(RoutingContext ctx) {
@@ -102,15 +110,48 @@ public final class BuiltInAuthService {
         JsonObject request = jsonBody(ctx);
         ChannelName name = channelName(request.getValue("name"));
         ChannelFeatures features = features(request);
-        blocking(() -> store.create(name, features)).onSuccess(issued -> {
+        boolean privateChannel = privateFlag(request, false);
+        blocking(() -> store.create(name, features, privateChannel)).onSuccess(issued -> {
             if (issued.isEmpty()) {
                 json(ctx, 409, new JsonObject().put("error", "channel " + name + " exists"));
                 return;
             }
-            log.info("channel {} created", name);
+            if (privateChannel) {
+                access.changed();
+            }
+            log.info("channel {} created{}", name, privateChannel ? " (private)" : "");
             json(ctx, 201, new JsonObject().put("channel", name.value()).put("streamKey", issued.get().streamKey())
-                    .put("features", features.toJson()));
+                    .put("features", features.toJson()).put("private", privateChannel));
         }).onFailure(ctx::fail);
+    }
+
+    /** {@code PATCH /api/channels/{name}} with {@code {"private": true|false}}: takes effect at every edge within seconds, live or not. */
+    private void changeChannel(RoutingContext ctx) {
+        ChannelName name = channelName(ctx.pathParam("name"));
+        JsonObject request = jsonBody(ctx);
+        if (!(request.getValue("private") instanceof Boolean privateChannel) || request.size() != 1) {
+            throw new HttpException(400, "give {\"private\": true|false}");
+        }
+        blocking(() -> store.setPrivate(name, privateChannel)).onSuccess(changed -> {
+            if (!changed) {
+                ctx.fail(404);
+                return;
+            }
+            access.changed();
+            log.info("channel {} is {} now", name, privateChannel ? "private" : "public");
+            json(ctx, 200, new JsonObject().put("channel", name.value()).put("private", privateChannel));
+        }).onFailure(ctx::fail);
+    }
+
+    private static boolean privateFlag(JsonObject request, boolean fallback) {
+        Object value = request.getValue("private");
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Boolean flag)) {
+            throw new HttpException(400, "private must be true or false");
+        }
+        return flag;
     }
 
     private void listChannels(RoutingContext ctx) {
@@ -119,6 +160,7 @@ public final class BuiltInAuthService {
             channels.forEach(c -> list.add(new JsonObject()
                     .put("channel", c.name().value())
                     .put("features", c.features().toJson())
+                    .put("private", c.privateChannel())
                     .put("createdAt", c.createdAt().toString())
                     .put("keyRotatedAt", c.keyRotatedAt().toString())));
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(list.encode());
@@ -129,6 +171,7 @@ public final class BuiltInAuthService {
         ChannelName name = channelName(ctx.pathParam("name"));
         blocking(() -> store.delete(name)).onSuccess(deleted -> {
             if (deleted) {
+                access.changed();
                 log.info("channel {} deleted", name);
                 ctx.response().setStatusCode(204).end();
             } else {
@@ -153,7 +196,7 @@ public final class BuiltInAuthService {
         return vertx.executeBlocking(work, false);
     }
 
-    private static ChannelName channelName(Object value) {
+    static ChannelName channelName(Object value) {
         if (!(value instanceof String s) || !ChannelName.isValid(s)) {
             throw new HttpException(400, "channel name must match [a-z0-9_-]{1,32}");
         }
@@ -180,7 +223,7 @@ public final class BuiltInAuthService {
         }
     }
 
-    private static JsonObject jsonBody(RoutingContext ctx) {
+    static JsonObject jsonBody(RoutingContext ctx) {
         try {
             JsonObject body = ctx.body().asJsonObject();
             if (body == null) {
@@ -192,7 +235,7 @@ public final class BuiltInAuthService {
         }
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
+    static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     }
 }

@@ -36,7 +36,27 @@ public final class ChannelStore implements AutoCloseable {
               key_rotated_at TIMESTAMP WITH TIME ZONE NOT NULL
             )""",
             // The ladder rungs a channel may get, comma-separated; NULL for the default ladder.
-            "ALTER TABLE channel ADD COLUMN renditions VARCHAR(255)");
+            "ALTER TABLE channel ADD COLUMN renditions VARCHAR(255)",
+            // A private channel plays only with a playback token.
+            "ALTER TABLE channel ADD COLUMN private BOOLEAN NOT NULL DEFAULT FALSE",
+            // The keys playback tokens are signed with; the newest one not retired signs.
+            """
+            CREATE TABLE playback_key (
+              kid VARCHAR(32) PRIMARY KEY,
+              private_key VARBINARY(256) NOT NULL,
+              public_key BINARY(32) NOT NULL,
+              created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+              retired_at TIMESTAMP WITH TIME ZONE
+            )""",
+            // A revoked token id, or (token_id NULL) a channel's or every channel's ('*') tokens issued before a time.
+            """
+            CREATE TABLE playback_revocation (
+              id BIGINT AUTO_INCREMENT PRIMARY KEY,
+              token_id VARCHAR(64),
+              channel VARCHAR(32),
+              issued_before TIMESTAMP WITH TIME ZONE,
+              created_at TIMESTAMP WITH TIME ZONE NOT NULL
+            )""");
 
     private final JdbcConnectionPool pool;
 
@@ -45,7 +65,8 @@ public final class ChannelStore implements AutoCloseable {
     }
 
     /** A channel as the admin API shows it; the key is never stored, so never shown again. */
-    public record Channel(ChannelName name, ChannelFeatures features, Instant createdAt, Instant keyRotatedAt) {
+    public record Channel(ChannelName name, ChannelFeatures features, boolean privateChannel, Instant createdAt,
+                          Instant keyRotatedAt) {
     }
 
     /** A channel with its freshly generated key, returned once on create and rotate. */
@@ -84,12 +105,12 @@ public final class ChannelStore implements AutoCloseable {
     }
 
     /** @return empty when the channel exists already */
-    public Optional<IssuedKey> create(ChannelName name, ChannelFeatures features) throws SQLException {
+    public Optional<IssuedKey> create(ChannelName name, ChannelFeatures features, boolean privateChannel) throws SQLException {
         String key = StreamKeys.generate();
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = pool.getConnection();
              PreparedStatement insert = c.prepareStatement("INSERT INTO channel (name, key_hash, av1, vp9, low_latency, "
-                     + "recording, created_at, key_rotated_at, renditions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + "recording, created_at, key_rotated_at, renditions, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, name.value());
             insert.setBytes(2, StreamKeys.hash(key));
             insert.setBoolean(3, features.codecs().contains("av1"));
@@ -100,6 +121,7 @@ public final class ChannelStore implements AutoCloseable {
             insert.setTimestamp(8, now);
             insert.setString(9, features.renditions().equals(ChannelFeatures.DEFAULT_RENDITIONS)
                     ? null : String.join(",", features.renditions()));
+            insert.setBoolean(10, privateChannel);
             insert.executeUpdate();
             return Optional.of(new IssuedKey(name, key));
         } catch (SQLException e) {
@@ -136,6 +158,42 @@ public final class ChannelStore implements AutoCloseable {
         }
     }
 
+    public Optional<Channel> find(ChannelName name) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT * FROM channel WHERE name = ?")) {
+            select.setString(1, name.value());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(channel(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Makes a channel private or public; false when it does not exist. */
+    public boolean setPrivate(ChannelName name, boolean privateChannel) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement update = c.prepareStatement("UPDATE channel SET private = ? WHERE name = ?")) {
+            update.setBoolean(1, privateChannel);
+            update.setString(2, name.value());
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    public List<ChannelName> privateChannels() throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name FROM channel WHERE private")) {
+            List<ChannelName> names = new ArrayList<>();
+            while (rs.next()) {
+                names.add(ChannelName.of(rs.getString(1)));
+            }
+            return names;
+        }
+    }
+
+    /** A connection of the auth database, for the stores that share it ({@link AccessStore}). */
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
     public boolean delete(ChannelName name) throws SQLException {
         try (Connection c = pool.getConnection();
              PreparedStatement delete = c.prepareStatement("DELETE FROM channel WHERE name = ?")) {
@@ -164,6 +222,7 @@ public final class ChannelStore implements AutoCloseable {
         return new Channel(
                 ChannelName.of(rs.getString("name")),
                 renditions == null ? features : features.withRenditions(List.of(renditions.split(","))),
+                rs.getBoolean("private"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("key_rotated_at").toInstant());
     }

@@ -1,5 +1,6 @@
 package dev.vcdn.origin.cluster;
 
+import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.stream.ChannelName;
@@ -37,18 +38,23 @@ public final class HolderEvents {
     private final ChannelLocator locator;
     private final Supplier<String> self;
     private final BiConsumer<ChannelName, Buffer> deliver;
+    private final EdgeCredential credential;
     private final Map<String, Future<WebSocket>> byNode = new HashMap<>();
     private final Map<ChannelName, String> nodeOfChannel = new HashMap<>();
     /** Followed here, live nowhere yet: looked for again by {@link #lookAgain()}. */
     private final Set<ChannelName> awaited = new HashSet<>();
 
-    /** @param deliver hands a relayed, still encoded event to the local subscribers of its channel */
+    /**
+     * @param deliver    hands a relayed, still encoded event to the local subscribers of its channel
+     * @param credential what the other origins' event streams ask for (the edge token)
+     */
     public HolderEvents(WebSocketClient client, ChannelLocator locator, Supplier<String> self,
-                        BiConsumer<ChannelName, Buffer> deliver) {
+                        BiConsumer<ChannelName, Buffer> deliver, EdgeCredential credential) {
         this.client = client;
         this.locator = locator;
         this.self = self;
         this.deliver = deliver;
+        this.credential = credential;
     }
 
     /** Starts following {@code channel} at its holder, if another origin holds it. */
@@ -107,6 +113,7 @@ public final class HolderEvents {
             int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
             WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(port).setSsl(tls)
                     .setURI("/events").addHeader(HolderProxy.RELAYED, "1");
+            credential.addTo(options.getHeaders());
             return client.connect(options).onSuccess(socket -> {
                 socket.binaryMessageHandler(message -> {
                     try {

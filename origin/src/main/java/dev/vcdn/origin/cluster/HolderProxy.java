@@ -1,6 +1,8 @@
 package dev.vcdn.origin.cluster;
 
+import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.http.ErrorRenderer;
+import dev.vcdn.shared.http.TokenPrefix;
 import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -28,12 +30,17 @@ public final class HolderProxy {
     private final HttpClient client;
     private final ChannelLocator locator;
     private final Supplier<String> self;
+    private final EdgeCredential credential;
 
-    /** @param self this origin's node address as the registry records it */
-    public HolderProxy(HttpClient client, ChannelLocator locator, Supplier<String> self) {
+    /**
+     * @param self       this origin's node address as the registry records it
+     * @param credential what the other origins ask of relayed requests for private channels (the edge token)
+     */
+    public HolderProxy(HttpClient client, ChannelLocator locator, Supplier<String> self, EdgeCredential credential) {
         this.client = client;
         this.locator = locator;
         this.self = self;
+        this.credential = credential;
     }
 
     /**
@@ -42,7 +49,7 @@ public final class HolderProxy {
      * is recorded (its origin died, and it goes on as soon as the publisher is back: players retry
      * a 503, not a 404), else 404.
      */
-    public void relay(RoutingContext ctx, ChannelName channel) {
+    public void relay(RoutingContext ctx, ChannelName channel, Optional<String> token) {
         if (ctx.request().getHeader(RELAYED) != null) {
             ctx.fail(404);
             return;
@@ -57,7 +64,7 @@ public final class HolderProxy {
             }
             Optional<String> node = found.result().node().filter(n -> !n.equals(self.get()));
             if (node.isPresent()) {
-                forward(ctx, node.get());
+                forward(ctx, node.get(), token);
             } else if (found.result().recorded()) {
                 ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
                         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
@@ -69,11 +76,14 @@ public final class HolderProxy {
         });
     }
 
-    private void forward(RoutingContext ctx, String node) {
+    /** The holder checks access again: the request goes with the viewer's token, and the edge credential when there is one. */
+    private void forward(RoutingContext ctx, String node, Optional<String> token) {
+        String target = token.map(t -> TokenPrefix.under(t, ctx.request().uri())).orElse(ctx.request().uri());
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-                .setAbsoluteURI(node + ctx.request().uri())
+                .setAbsoluteURI(node + target)
                 .putHeader(RELAYED, "1")
                 .setTimeout(TIMEOUT_MILLIS);
+        credential.addTo(options.getHeaders());
         client.request(options)
                 .compose(request -> request.send())
                 .compose(response -> response.body().map(body -> {

@@ -14,11 +14,16 @@ import static dev.vcdn.shared.http.PlaybackHeaders.IMMUTABLE;
 import static dev.vcdn.shared.http.PlaybackHeaders.MEDIA_TYPE;
 import static dev.vcdn.shared.http.PlaybackHeaders.PLAYLIST_TYPE;
 
+import dev.vcdn.shared.access.AccessPolicy;
+import dev.vcdn.shared.access.EdgeCredential;
+import dev.vcdn.shared.access.PlaybackAccess;
+import dev.vcdn.shared.access.TokenRefused;
 import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.hls.LiveEdge;
 import dev.vcdn.shared.hls.PlaylistWriter;
 import dev.vcdn.shared.http.PlaybackHeaders;
 import dev.vcdn.shared.http.PlaybackPath;
+import dev.vcdn.shared.http.TokenPrefix;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,6 +49,10 @@ public final class PlaybackRoutes {
 
     /** How often channels that edges follow but that are live nowhere yet are looked for. */
     private static final long LOOK_AGAIN_MILLIS = 2_000;
+    /** Where edges follow the access document. */
+    public static final String ACCESS_DOCUMENT = "/.well-known/vcdn-access";
+    /** The token a request under {@code /t/} was admitted with, carried through the reroute to the plain URL. */
+    private static final String GRANTED_TOKEN = "vcdn.granted-token";
     /** Largest event relayed from another origin: a part with its bytes. */
     private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
@@ -51,6 +60,9 @@ public final class PlaybackRoutes {
     private final Packages packages;
     private final EventHub events;
     private final HolderProxy holders;
+    private final PlaybackAccess access;
+    private final EdgeCredential edges;
+    private EncodedPolicy lastEncoded;
 
     /**
      * @param events   the hub the packages publish to, served at {@code /events}
@@ -58,32 +70,141 @@ public final class PlaybackRoutes {
      * @param broadcasts the origin cluster's broadcasts: one that waits for its publisher is answered 503, not 404
      * @param self       this node's address as the registry records it
      * @param trust      whom to trust when the other origins are {@code https://}
+     * @param access     who may watch private channels
+     * @param edges      the edge credential: the event stream needs it when there is one, private channels' fills it or a token
      */
     public PlaybackRoutes(Vertx vertx, Packages packages, EventHub events, StreamRegistry registry, BroadcastLedger broadcasts,
-                          Supplier<String> self, ClientTlsConfig trust) {
+                          Supplier<String> self, ClientTlsConfig trust, PlaybackAccess access, EdgeCredential edges) {
         this.vertx = vertx;
         this.packages = packages;
         this.events = events;
+        this.access = access;
+        this.edges = edges;
         events.snapshotFrom(packages::snapshot);
         ChannelLocator locator = new ChannelLocator(registry, broadcasts);
-        this.holders = new HolderProxy(vertx.createHttpClient(trust.apply(new HttpClientOptions())), locator, self);
+        this.holders = new HolderProxy(vertx.createHttpClient(trust.apply(new HttpClientOptions())), locator, self, edges);
         // A part of a high rung is a few hundred KB: above the client's default message limit of 256 KB.
         WebSocketClientOptions relayOptions = trust.apply(new WebSocketClientOptions().setMaxMessageSize(MAX_EVENT_BYTES)
                 .setMaxFrameSize(MAX_EVENT_BYTES));
         HolderEvents holderEvents = new HolderEvents(vertx.createWebSocketClient(relayOptions), locator, self,
-                events::deliver);
+                events::deliver, edges);
         events.relayFrom(holderEvents);
         vertx.setPeriodic(LOOK_AGAIN_MILLIS, id -> holderEvents.lookAgain());
     }
 
     public void mount(Router router) {
+        router.get(TokenPrefix.PREFIX + "*").handler(this::withToken);
         router.get("/live/*").handler(this::playback);
+        router.get("/.well-known/jwks.json").handler(this::jwks);
+        router.get(ACCESS_DOCUMENT).handler(this::accessDocument);
+        router.get("/events").handler(ctx -> {
+            if (edges.required() && !edges.presentIn(ctx.request().headers())) {
+                log.info("events refused: remote={} reason=no edge credential", ctx.request().remoteAddress());
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                ctx.fail(401);
+                return;
+            }
+            ctx.next();
+        });
         router.get("/events").handler(ctx -> ctx.request().toWebSocket()
                 .onSuccess(events::attach)
                 .onFailure(error -> {
                     log.info("events handshake refused: remote={} reason={}", ctx.request().remoteAddress(), error.toString());
                     ctx.fail(400);
                 }));
+    }
+
+    /**
+     * A playback URL under a token ({@code /t/{token}/live/...}): checked, then served as the
+     * plain URL it prefixes (the token goes along only when the request is relayed to the holder).
+     */
+    private void withToken(RoutingContext ctx) {
+        Optional<TokenPrefix> prefix = TokenPrefix.split(ctx.request().uri());
+        if (prefix.isEmpty() || !prefix.get().rest().startsWith("/live/")) {
+            ctx.fail(404);
+            return;
+        }
+        Optional<PlaybackPath> parsed = PlaybackPath.parse(prefix.get().rest());
+        if (parsed.isEmpty()) {
+            ctx.fail(400);
+            return;
+        }
+        if (admitted(ctx, parsed.get(), prefix.get().token())) {
+            ctx.put(GRANTED_TOKEN, prefix.get().token());
+            ctx.reroute(prefix.get().rest());
+        }
+    }
+
+    /**
+     * Whether the request may have {@code path}: public channels need nothing, private ones the
+     * edge credential or a valid token; refused requests are answered here.
+     */
+    private boolean admitted(RoutingContext ctx, PlaybackPath path, String token) {
+        if (!access.ready()) {
+            ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end("access rules not loaded yet\n");
+            return false;
+        }
+        if (!access.isPrivate(path.channel()) || edges.presentIn(ctx.request().headers())) {
+            return true;
+        }
+        try {
+            access.check(path.channel(), token, ctx.request().remoteAddress().hostAddress());
+            return true;
+        } catch (TokenRefused refused) {
+            refused.answer(ctx.response());
+            return false;
+        }
+    }
+
+    /** The public keys playback tokens are checked with, for anyone (a website's backend, a player, an edge). */
+    private void jwks(RoutingContext ctx) {
+        if (!access.ready()) {
+            ctx.fail(503);
+            return;
+        }
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/jwk-set+json")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=60")
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                .end(access.policy().orElseThrow().jwks().encode());
+    }
+
+    /**
+     * The whole access document, which edges follow: with the edge credential when there is one
+     * (it names the private channels). Encoded per request: edges ask twice a second, and a 304
+     * answers them while it is unchanged.
+     */
+    private void accessDocument(RoutingContext ctx) {
+        if (edges.required() && !edges.presentIn(ctx.request().headers())) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            ctx.fail(401);
+            return;
+        }
+        if (!access.ready()) {
+            ctx.fail(503);
+            return;
+        }
+        EncodedPolicy encoded = encodedPolicy();
+        ctx.response().putHeader(HttpHeaders.ETAG, encoded.etag()).putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        if (encoded.etag().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+            ctx.response().setStatusCode(304).end();
+            return;
+        }
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoded.body());
+    }
+
+    private record EncodedPolicy(AccessPolicy policy, Buffer body, String etag) {
+    }
+
+    private EncodedPolicy encodedPolicy() {
+        AccessPolicy policy = access.policy().orElseThrow();
+        EncodedPolicy encoded = lastEncoded;
+        if (encoded == null || encoded.policy() != policy) {
+            Buffer body = Buffer.buffer(policy.toJson().encode());
+            encoded = new EncodedPolicy(policy, body, "\"" + Integer.toHexString(body.hashCode()) + "-" + body.length() + "\"");
+            lastEncoded = encoded;
+        }
+        return encoded;
     }
 
     /** Every playback URL: parsed into its one canonical form, or refused with 400. */
@@ -94,10 +215,14 @@ public final class PlaybackRoutes {
             return;
         }
         PlaybackPath path = parsed.get();
+        Optional<String> token = Optional.ofNullable(ctx.get(GRANTED_TOKEN));
+        if (token.isEmpty() && !admitted(ctx, path, null)) {
+            return;
+        }
         Optional<ChannelPackage> held = packages.get(path.channel());
         if (held.isEmpty()) {
             // A channel this node does not hold is relayed from the origin that does.
-            holders.relay(ctx, path.channel());
+            holders.relay(ctx, path.channel(), token);
             return;
         }
         if (path.object() == PlaybackPath.Kind.THUMBNAIL) {

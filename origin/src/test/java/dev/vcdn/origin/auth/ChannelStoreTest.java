@@ -15,7 +15,7 @@ class ChannelStoreTest {
     void channelsAndKeysSurviveReopeningTheDatabase(@TempDir Path dataDir) throws Exception {
         String key;
         try (ChannelStore store = ChannelStore.open(dataDir)) {
-            key = store.create(ChannelName.of("alice"), ChannelFeatures.of(false, true, true, false)).orElseThrow().streamKey();
+            key = store.create(ChannelName.of("alice"), ChannelFeatures.of(false, true, true, false), false).orElseThrow().streamKey();
         }
         try (ChannelStore reopened = ChannelStore.open(dataDir)) {
             ChannelStore.Channel alice = reopened.findByKey(key).orElseThrow();
@@ -31,7 +31,7 @@ class ChannelStoreTest {
     void onlyTheHashOfTheKeyIsStored(@TempDir Path dataDir) throws Exception {
         String key;
         try (ChannelStore store = ChannelStore.open(dataDir)) {
-            key = store.create(ChannelName.of("bob"), ChannelFeatures.standard()).orElseThrow().streamKey();
+            key = store.create(ChannelName.of("bob"), ChannelFeatures.standard(), false).orElseThrow().streamKey();
         }
         byte[] database = java.nio.file.Files.readAllBytes(dataDir.resolve("auth.mv.db"));
         assertThat(new String(database, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(key.substring(3));

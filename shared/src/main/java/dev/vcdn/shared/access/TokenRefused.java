@@ -1,5 +1,8 @@
 package dev.vcdn.shared.access;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+
 /**
  * A playback request refused for its token: {@code 401} when there is none, {@code 403} when it
  * is malformed, forged, expired, revoked or for something else. The reason is short, plain and
@@ -27,5 +30,20 @@ public final class TokenRefused extends Exception {
 
     public int status() {
         return status;
+    }
+
+    /** Answers the request with this refusal: its status and reason, never cached (by the browser or a cache on the way). */
+    public void answer(HttpServerResponse response) {
+        if (response.ended()) {
+            return;
+        }
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        if (status == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        }
+        response.end(getMessage() + "\n");
     }
 }

@@ -7,8 +7,12 @@ const STATS_MS = 500;
 /** Behind the live edge by this much more than the player's own target: offer to go live. */
 const BEHIND_SECONDS = 3;
 
-const channel = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] || '');
-const master = '/live/' + encodeURIComponent(channel) + '/master.m3u8';
+// The page is /watch/{channel}, or /t/{token}/watch/{channel} for a private channel: the token
+// prefix goes on the master playlist's URL, and every URL the player resolves from it inherits it.
+const pathParts = location.pathname.split('/').filter(Boolean);
+const tokenPrefix = pathParts[0] === 't' && pathParts.length >= 4 ? '/t/' + pathParts[1] : '';
+const channel = decodeURIComponent(pathParts[tokenPrefix ? 3 : 1] || '');
+const master = tokenPrefix + '/live/' + encodeURIComponent(channel) + '/master.m3u8';
 const video = document.getElementById('video');
 const stateText = document.getElementById('state');
 const quality = document.getElementById('quality');
@@ -22,7 +26,7 @@ let returnTimer = null;
 document.getElementById('title').textContent = channel;
 document.title = channel + ' · live';
 
-/** One visible state at a time: loading, offline, playing, paused, trouble, ended, unsupported. */
+/** One visible state at a time: loading, offline, private, playing, paused, trouble, ended, unsupported. */
 function show(state, text) {
   document.body.dataset.state = state;
   stateText.textContent = text || '';
@@ -42,6 +46,12 @@ async function waitForLive(attempt) {
     }
     if (response.status === 404) {
       show('offline', 'This channel is offline. It starts here as soon as it goes live.');
+    } else if (response.status === 401) {
+      show('private', 'This stream is private. Open it with the link you were given.');
+      return;
+    } else if (response.status === 403) {
+      show('private', 'This link does not open this stream (' + (await response.text()).trim() + ').');
+      return;
     } else {
       show('trouble', 'The server answered ' + response.status + '; trying again.');
     }

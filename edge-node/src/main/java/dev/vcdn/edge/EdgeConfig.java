@@ -1,6 +1,7 @@
 package dev.vcdn.edge;
 
 import dev.vcdn.edge.serve.ViewerCount;
+import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.config.ClusterConfig;
 import dev.vcdn.shared.config.ConfigException;
@@ -28,9 +29,10 @@ import java.util.regex.Pattern;
  * @param httpEventLoops event loops serving viewers ({@code http.event-loops}); 0: one per CPU core
  * @param viewers   how many viewers this node takes, and how long it waits for a slow one
  * @param clientTls whom it trusts when its origins are {@code https://} ({@code tls.ca})
+ * @param edges     the edge token ({@code edge-token}), presented to the origins and asked of the region's peers
  */
 public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region, ClusterConfig cluster, Optional<URI> publicUrl,
-                         Cache cache, int httpEventLoops, Viewers viewers, ClientTlsConfig clientTls) {
+                         Cache cache, int httpEventLoops, Viewers viewers, ClientTlsConfig clientTls, EdgeCredential edges) {
 
     /**
      * @param max           viewers admitted at most ({@code viewers.max}); past it a new viewer's
@@ -100,6 +102,7 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(viewers, "viewers");
         Objects.requireNonNull(clientTls, "clientTls");
+        Objects.requireNonNull(edges, "edges");
         if (!REGION.matcher(region).matches()) {
             throw new IllegalArgumentException("region '" + region + "' does not match " + REGION);
         }
@@ -124,6 +127,7 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
                 Cache.read(source),
                 source.integer("http.event-loops", 0, 0, 256),
                 Viewers.read(source),
-                ClientTlsConfig.read(source));
+                ClientTlsConfig.read(source),
+                EdgeCredential.read(source));
     }
 }

@@ -13,6 +13,9 @@ import dev.vcdn.edge.serve.ViewerCount;
 import dev.vcdn.edge.serve.ViewerServer;
 import dev.vcdn.edge.upstream.Origins;
 import dev.vcdn.edge.upstream.Upstream;
+import dev.vcdn.shared.access.AccessFollower;
+import dev.vcdn.shared.access.AccessPolicy;
+import dev.vcdn.shared.access.PlaybackAccess;
 import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.process.Endpoint;
 import dev.vcdn.shared.process.ProcessContext;
@@ -25,10 +28,12 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +58,14 @@ public final class EdgeVerticle extends ProcessVerticle {
     /** Largest object fetched upstream: a segment of the highest rung is a few MB. */
     static final long MAX_UPSTREAM_BODY_BYTES = 64L << 20;
     static final int UPSTREAM_CONNECTIONS = 64;
+    /** How often the origin's access rules are asked for: a revocation is in force here this long after the origin has it. */
+    static final Duration ACCESS_POLL = Duration.ofMillis(500);
 
     private final EdgeConfig config;
     private final ProcessContext process;
     private final List<ViewerServer> servers = new ArrayList<>();
+    private final PlaybackAccess access;
+    private AccessFollower accessFollower;
     private RegionRelay region;
     private EdgeDirectory directory;
     private HazelcastOwnership ownership;
@@ -69,6 +78,7 @@ public final class EdgeVerticle extends ProcessVerticle {
     public EdgeVerticle(EdgeConfig config, ProcessContext process) {
         this.config = config;
         this.process = process;
+        this.access = new PlaybackAccess(Optional.of(config.region()), Clock.systemUTC());
     }
 
     @Override
@@ -82,10 +92,12 @@ public final class EdgeVerticle extends ProcessVerticle {
         metrics = new EdgeMetrics(process.metrics());
         directory = new EdgeDirectory(vertx, HEARTBEAT, this::status);
         Origins origins = new Origins(config.origins());
-        region = new RegionRelay(vertx, ownership, pushed, directory, origins, config.clientTls(), INTEREST_TIMEOUT,
-                System::nanoTime);
+        region = new RegionRelay(vertx, ownership, pushed, directory, origins, config.clientTls(), config.edges(),
+                INTEREST_TIMEOUT, System::nanoTime);
         Upstream upstream = new Upstream(vertx.createHttpClient(config.clientTls().apply(new HttpClientOptions().setKeepAlive(true)),
-                new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS)), MAX_UPSTREAM_BODY_BYTES, objectTtl);
+                new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS)), MAX_UPSTREAM_BODY_BYTES, objectTtl, config.edges());
+        accessFollower = new AccessFollower(vertx, vertx.createHttpClient(config.clientTls().apply(new HttpClientOptions())),
+                () -> origins.current().resolve(AccessPolicy.DOCUMENT_PATH), config.edges().token(), access, ACCESS_POLL);
         PlaybackHandler playback = new PlaybackHandler(cache, pushed, region, upstream, metrics, viewers,
                 origins, System::nanoTime);
         metrics.watch(cache, pushed, viewers, () -> playback.collapser().collapsed());
@@ -96,6 +108,8 @@ public final class EdgeVerticle extends ProcessVerticle {
                 .compose(ignored -> region.start())
                 .compose(ignored -> directory.start())
                 .onSuccess(ignored -> {
+                    // Not waited for: an edge may start before its origin; until the rules come, playback is answered 503.
+                    accessFollower.start();
                     vertx.setPeriodic(TICK.toMillis(), id -> {
                         region.tick();
                         viewers.expire();
@@ -122,7 +136,7 @@ public final class EdgeVerticle extends ProcessVerticle {
         List<Future<String>> deployed = new ArrayList<>();
         for (int i = 0; i < config.eventLoops(); i++) {
             ViewerServer server = new ViewerServer(config.http(), process, cache, metrics, playback, context, viewers,
-                    config.viewers().writeDeadline(), certificates(config.http(), process), player);
+                    config.viewers().writeDeadline(), certificates(config.http(), process), player, access, config.edges());
             servers.add(server);
             deployed.add(vertx.deployVerticle(server));
         }
@@ -158,6 +172,9 @@ public final class EdgeVerticle extends ProcessVerticle {
 
     @Override
     public Future<?> stop() {
+        if (accessFollower != null) {
+            accessFollower.stop();
+        }
         if (region != null) {
             region.close();
         }

@@ -108,16 +108,7 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
                 ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT),
                 hls,
                 ClientTlsConfig.read(source),
-                edgeCredential(source));
-    }
-
-    /** {@code edge-token}: what edges (and the other origins) present for the event stream and private channels. */
-    public static EdgeCredential edgeCredential(ConfigSource source) {
-        Optional<String> token = source.optionalString("edge-token");
-        if (token.isPresent() && token.get().length() < EdgeCredential.MIN_LENGTH) {
-            throw new ConfigException("edge-token", "must be at least " + EdgeCredential.MIN_LENGTH + " characters");
-        }
-        return new EdgeCredential(token);
+                EdgeCredential.read(source));
     }
 
     private static Optional<String> srtPassphrase(ConfigSource source) {

@@ -1,5 +1,6 @@
 package dev.vcdn.edge.region;
 
+import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent.Subscription;
@@ -59,14 +60,16 @@ final class OriginEvents {
     private long backoffMillis = MIN_BACKOFF_MILLIS;
     private long lastHeardNanos;
     private long pingTimer = -1;
+    private final EdgeCredential credential;
 
-    OriginEvents(Vertx vertx, Origins origins, ClientTlsConfig trust, Consumer<Buffer> onEvent) {
-        this(vertx, origins, trust, onEvent, PING_INTERVAL, SILENCE_TIMEOUT, System::nanoTime);
+    OriginEvents(Vertx vertx, Origins origins, ClientTlsConfig trust, EdgeCredential credential, Consumer<Buffer> onEvent) {
+        this(vertx, origins, trust, credential, onEvent, PING_INTERVAL, SILENCE_TIMEOUT, System::nanoTime);
     }
 
-    OriginEvents(Vertx vertx, Origins origins, ClientTlsConfig trust, Consumer<Buffer> onEvent, Duration pingInterval,
-                 Duration silenceTimeout, LongSupplier nanoTime) {
+    OriginEvents(Vertx vertx, Origins origins, ClientTlsConfig trust, EdgeCredential credential, Consumer<Buffer> onEvent,
+                 Duration pingInterval, Duration silenceTimeout, LongSupplier nanoTime) {
         this.vertx = vertx;
+        this.credential = credential;
         this.client = vertx.createWebSocketClient(trust.apply(new WebSocketClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
                 .setMaxFrameSize(MAX_MESSAGE_BYTES)));
         this.origins = origins;
@@ -105,6 +108,7 @@ final class OriginEvents {
         int port = target.getPort() > 0 ? target.getPort() : ("https".equals(target.getScheme()) ? 443 : 80);
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(target.getHost()).setPort(port)
                 .setSsl("https".equals(target.getScheme())).setURI("/events");
+        credential.addTo(options);
         client.connect(options).onComplete(done -> {
             connecting = false;
             if (done.failed()) {

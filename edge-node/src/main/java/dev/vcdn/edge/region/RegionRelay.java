@@ -2,6 +2,7 @@ package dev.vcdn.edge.region;
 
 import dev.vcdn.edge.live.PushedStreams;
 import dev.vcdn.edge.upstream.Origins;
+import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.stream.ChannelName;
@@ -67,7 +68,7 @@ public final class RegionRelay {
      * @param interestTimeout a channel no viewer asked for this long is let go
      */
     public RegionRelay(Vertx vertx, ChannelOwnership ownership, PushedStreams pushed, EdgeDirectory directory, Origins origins,
-                       ClientTlsConfig originTrust, Duration interestTimeout, LongSupplier nanoTime) {
+                       ClientTlsConfig originTrust, EdgeCredential credential, Duration interestTimeout, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.ownership = ownership;
         this.pushed = pushed;
@@ -75,7 +76,7 @@ public final class RegionRelay {
         this.origins = origins;
         this.interestTimeout = interestTimeout;
         this.nanoTime = nanoTime;
-        this.originEvents = new OriginEvents(vertx, origins, originTrust, this::fromOrigin);
+        this.originEvents = new OriginEvents(vertx, origins, originTrust, credential, this::fromOrigin);
     }
 
     public Future<Void> start() {

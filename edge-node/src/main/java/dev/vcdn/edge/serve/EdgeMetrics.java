@@ -31,6 +31,8 @@ public final class EdgeMetrics {
     private final Counter answeredFromPush;
     private final Timer pushToResponse;
     private final Counter cutOff;
+    private final Counter tokenMissing;
+    private final Counter tokenRefused;
     /** The upstream kind of {@code /api/streams}; the others are the playback object kinds. */
     static final String STREAMS_KIND = "streams";
 
@@ -52,6 +54,12 @@ public final class EdgeMetrics {
                 .description("From a pushed part's arrival to the answer of a request held for it").register(registry);
         this.cutOff = Counter.builder("vcdn.edge.viewers.cut.off")
                 .description("Viewer connections closed because their answers stayed backed up longer than viewers.write-deadline")
+                .register(registry);
+        this.tokenMissing = Counter.builder("vcdn.edge.private.refused").tag("reason", "no-token")
+                .description("Requests for private channels refused: without a token (401), or with a bad one (403)")
+                .register(registry);
+        this.tokenRefused = Counter.builder("vcdn.edge.private.refused").tag("reason", "bad-token")
+                .description("Requests for private channels refused: without a token (401), or with a bad one (403)")
                 .register(registry);
         for (PlaybackPath.Kind kind : PlaybackPath.Kind.values()) {
             upstream.put(kind.name().toLowerCase(Locale.ROOT), upstreamCounters(kind.name().toLowerCase(Locale.ROOT)));
@@ -92,6 +100,11 @@ public final class EdgeMetrics {
             responses[code] = counter;
         }
         counter.increment();
+    }
+
+    /** A private channel's request refused with {@code status} (401 or 403). */
+    void refused(int status) {
+        (status == 401 ? tokenMissing : tokenRefused).increment();
     }
 
     void hit() {

@@ -172,7 +172,8 @@ public final class PlaybackHandler {
 
     /** From the cache, else one fetch upstream shared by everyone asking for the same object meanwhile. */
     private void cachedOrFetched(ViewerRequest request, PlaybackPath path) {
-        cachedOrFetched(request, path.canonical(), () -> fetch(path, region.peerToFill(path.channel(), request.fromPeer()))
+        cachedOrFetched(request, path.canonical(), () -> fetch(path, region.peerToFill(path.channel(), request.fromPeer()),
+                request.token())
                 .map(response -> remembered(path, response)), answer -> respond(request, path, answer));
     }
 
@@ -206,7 +207,7 @@ public final class PlaybackHandler {
     void streams(ViewerRequest request) {
         cachedOrFetched(request, STREAMS, () -> {
             metrics.upstream(EdgeMetrics.STREAMS_KIND, EdgeMetrics.Source.ORIGIN);
-            return fromOrigin(STREAMS, origins.count());
+            return fromOrigin(STREAMS, null, origins.count());
         }, answer -> Responses.send(request, answer, metrics));
     }
 
@@ -214,31 +215,31 @@ public final class PlaybackHandler {
      * One fetch from the origin in use; one it cannot reach is given up for the next (when there
      * are several), which is asked at once.
      */
-    private Future<CachedResponse> fromOrigin(String target, int attemptsLeft) {
+    private Future<CachedResponse> fromOrigin(String target, String token, int attemptsLeft) {
         URI origin = origins.current();
-        return upstream.fetch(origin, target, false).recover(error -> {
+        return upstream.fetch(origin, target, false, token).recover(error -> {
             if (attemptsLeft <= 1 || !Upstream.unreachable(error)) {
                 return Future.failedFuture(error);
             }
             origins.failed(origin, error.toString());
-            return fromOrigin(target, attemptsLeft - 1);
+            return fromOrigin(target, token, attemptsLeft - 1);
         });
     }
 
     /** From the region's owner of the channel when there is one; from the origin when it cannot fill, or without one. */
-    private Future<CachedResponse> fetch(PlaybackPath path, Optional<URI> peer) {
+    private Future<CachedResponse> fetch(PlaybackPath path, Optional<URI> peer, String token) {
         if (peer.isEmpty()) {
             metrics.upstream(path.object(), EdgeMetrics.Source.ORIGIN);
-            return fromOrigin(path.canonical(), origins.count());
+            return fromOrigin(path.canonical(), token, origins.count());
         }
         metrics.upstream(path.object(), EdgeMetrics.Source.PEER);
-        return upstream.fetch(peer.get(), path.canonical(), true).transform(done -> {
+        return upstream.fetch(peer.get(), path.canonical(), true, token).transform(done -> {
             if (done.succeeded() && done.result().status() < 500) {
                 return Future.succeededFuture(done.result());
             }
             log.info("region peer could not fill: channel={} peer={} reason={}", path.channel(), peer.get(),
                     done.failed() ? done.cause().getMessage() : "status " + done.result().status());
-            return fetch(path, Optional.empty());
+            return fetch(path, Optional.empty(), token);
         });
     }
 

@@ -17,15 +17,17 @@ final class ViewerRequest {
     private final Context connection;
     private final String client;
     private final boolean fromPeer;
+    private final String token;
     private volatile boolean gone;
     /** Microseconds from the push's arrival to the answer of a request held for it; -1 for other answers. */
     private volatile long sinceArrivalMicros = -1;
 
-    private ViewerRequest(RoutingContext ctx, Context connection, String client, boolean fromPeer) {
+    private ViewerRequest(RoutingContext ctx, Context connection, String client, boolean fromPeer, String token) {
         this.ctx = ctx;
         this.connection = connection;
         this.client = client;
         this.fromPeer = fromPeer;
+        this.token = token;
     }
 
     /**
@@ -34,9 +36,11 @@ final class ViewerRequest {
      *
      * @param client   the client as {@link ViewerCount} counts it
      * @param fromPeer a region peer filling its cache, not a viewer
+     * @param token    the playback token it was let in with (a private channel's), or null: a fill
+     *                 upstream carries it where no edge credential is configured
      */
-    static ViewerRequest on(RoutingContext ctx, String client, boolean fromPeer) {
-        ViewerRequest request = new ViewerRequest(ctx, Vertx.currentContext(), client, fromPeer);
+    static ViewerRequest on(RoutingContext ctx, String client, boolean fromPeer, String token) {
+        ViewerRequest request = new ViewerRequest(ctx, Vertx.currentContext(), client, fromPeer, token);
         // An end handler rather than the response's one close-handler slot, which the router may take for itself.
         ctx.addEndHandler(ended -> request.gone |= ended.failed());
         request.gone |= ctx.response().closed();
@@ -53,6 +57,11 @@ final class ViewerRequest {
 
     boolean fromPeer() {
         return fromPeer;
+    }
+
+    /** The playback token the request was let in with, or null. */
+    String token() {
+        return token;
     }
 
     boolean gone() {

@@ -3,11 +3,15 @@ package dev.vcdn.edge.serve;
 import dev.vcdn.edge.cache.CachedResponse;
 import dev.vcdn.edge.cache.ResponseCache;
 import dev.vcdn.edge.upstream.Upstream;
+import dev.vcdn.shared.access.EdgeCredential;
+import dev.vcdn.shared.access.PlaybackAccess;
+import dev.vcdn.shared.access.TokenRefused;
 import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.http.HttpServers;
 import dev.vcdn.shared.http.OperationsRoutes;
 import dev.vcdn.shared.http.PlaybackPath;
 import dev.vcdn.shared.http.TargetGuard;
+import dev.vcdn.shared.http.TokenPrefix;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.tls.CertificateReloader;
@@ -55,12 +59,15 @@ public final class ViewerServer extends VerticleBase {
     private final Duration writeDeadline;
     private final Optional<CertificateReloader> certificates;
     private final PlayerFiles player;
+    private final PlaybackAccess access;
+    private final EdgeCredential edges;
     private ViewerConnections connections;
     private HttpServer server;
 
     public ViewerServer(HttpServerConfig http, ProcessContext process, ResponseCache cache, EdgeMetrics metrics,
                         PlaybackHandler playback, Context core, ViewerCount viewers, Duration writeDeadline,
-                        Optional<CertificateReloader> certificates, PlayerFiles player) {
+                        Optional<CertificateReloader> certificates, PlayerFiles player, PlaybackAccess access,
+                        EdgeCredential edges) {
         this.http = http;
         this.process = process;
         this.cache = cache;
@@ -71,6 +78,8 @@ public final class ViewerServer extends VerticleBase {
         this.writeDeadline = writeDeadline;
         this.certificates = certificates;
         this.player = player;
+        this.access = access;
+        this.edges = edges;
     }
 
     @Override
@@ -81,9 +90,10 @@ public final class ViewerServer extends VerticleBase {
             ctx.next();
         });
         router.route().order(-1).handler(new TargetGuard());
-        router.get("/live/*").handler(this::playback);
+        router.get("/live/*").handler(ctx -> playback(ctx, ctx.request().uri(), null));
+        router.get(TokenPrefix.PREFIX + "*").handler(this::underToken);
         router.get("/api/streams").handler(ctx -> {
-            ViewerRequest request = ViewerRequest.on(ctx, connections.client(ctx.request().connection()), false);
+            ViewerRequest request = ViewerRequest.on(ctx, connections.client(ctx.request().connection()), false, null);
             core.runOnContext(ignored -> playback.streams(request));
         });
         router.get("/watch/:channel").handler(this::watchPage);
@@ -116,13 +126,67 @@ public final class ViewerServer extends VerticleBase {
         ctx.reroute(WATCH_PAGE);
     }
 
-    private void playback(RoutingContext ctx) {
-        Optional<PlaybackPath> parsed = PlaybackPath.parse(ctx.request().uri());
+    /**
+     * {@code /t/{token}/...}: a private channel's playback URL or watch page under its viewer's
+     * token. The playback URL is served as the plain one it prefixes, from the same cache.
+     */
+    private void underToken(RoutingContext ctx) {
+        Optional<TokenPrefix> prefix = TokenPrefix.split(ctx.request().uri());
+        if (prefix.isEmpty()) {
+            ctx.fail(404);
+            return;
+        }
+        String rest = prefix.get().rest();
+        if (rest.startsWith("/live/")) {
+            playback(ctx, rest, prefix.get().token());
+        } else if (rest.startsWith("/watch/")) {
+            String channel = rest.substring("/watch/".length());
+            int end = channel.indexOf('?');
+            if (!ChannelName.isValid(end < 0 ? channel : channel.substring(0, end))) {
+                ctx.fail(400);
+                return;
+            }
+            ctx.reroute(WATCH_PAGE);
+        } else {
+            ctx.fail(404);
+        }
+    }
+
+    /**
+     * Whether a request may have {@code path}: a public channel's, always; a private channel's with
+     * a valid token, or from a region peer presenting the edge credential. Refusals are answered
+     * here, before anything is looked up, so nothing private is served from the cache to anyone else.
+     */
+    private boolean admitted(RoutingContext ctx, PlaybackPath path, String token) {
+        if (!access.ready()) {
+            ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end("access rules not loaded yet\n");
+            return false;
+        }
+        if (!access.isPrivate(path.channel()) || edges.presentIn(ctx.request().headers())) {
+            return true;
+        }
+        try {
+            access.check(path.channel(), token, ctx.request().remoteAddress().hostAddress());
+            return true;
+        } catch (TokenRefused refused) {
+            metrics.refused(refused.status());
+            refused.answer(ctx.response());
+            return false;
+        }
+    }
+
+    private void playback(RoutingContext ctx, String uri, String token) {
+        Optional<PlaybackPath> parsed = PlaybackPath.parse(uri);
         if (parsed.isEmpty()) {
             ctx.fail(400);
             return;
         }
         PlaybackPath path = parsed.get();
+        if (!admitted(ctx, path, token)) {
+            return;
+        }
+        String grantedToken = access.isPrivate(path.channel()) ? token : null;
         HttpConnection connection = ctx.request().connection();
         String client = connections.client(connection);
         if (path.isPlaylist() && !admitted(connection, client)) {
@@ -141,7 +205,7 @@ public final class ViewerServer extends VerticleBase {
                 return;
             }
         }
-        ViewerRequest request = ViewerRequest.on(ctx, client, fromPeer);
+        ViewerRequest request = ViewerRequest.on(ctx, client, fromPeer, grantedToken);
         core.runOnContext(ignored -> playback.handle(request, path));
     }
 

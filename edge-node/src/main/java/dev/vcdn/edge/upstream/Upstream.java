@@ -1,6 +1,8 @@
 package dev.vcdn.edge.upstream;
 
 import dev.vcdn.edge.cache.CachedResponse;
+import dev.vcdn.shared.access.EdgeCredential;
+import dev.vcdn.shared.http.TokenPrefix;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -30,22 +32,33 @@ public final class Upstream {
     private final HttpClient client;
     private final long maxBodyBytes;
     private final Duration immutableTtl;
+    private final EdgeCredential credential;
 
     /**
      * @param maxBodyBytes larger answers are refused (a segment is a few MB at most)
      * @param immutableTtl how long immutable objects are kept, whatever max-age says
+     * @param credential   the edge token, presented on every fetch when there is one
      */
-    public Upstream(HttpClient client, long maxBodyBytes, Duration immutableTtl) {
+    public Upstream(HttpClient client, long maxBodyBytes, Duration immutableTtl, EdgeCredential credential) {
         this.client = client;
         this.maxBodyBytes = maxBodyBytes;
         this.immutableTtl = immutableTtl;
+        this.credential = credential;
     }
 
-    /** GET {@code base + target}; fails on a connection error, a timeout or an oversized body. */
-    public Future<CachedResponse> fetch(URI base, String target, boolean fromPeer) {
+    /**
+     * GET {@code base + target}; fails on a connection error, a timeout or an oversized body. A
+     * private channel's object is asked for with the edge credential, or where there is none under
+     * the viewer's token (the answer is kept under the plain target all the same).
+     *
+     * @param token the token the viewer was let in with, or null
+     */
+    public Future<CachedResponse> fetch(URI base, String target, boolean fromPeer, String token) {
+        String path = token == null || credential.required() ? target : TokenPrefix.under(token, target);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-                .setAbsoluteURI(base.resolve(target).toString())
+                .setAbsoluteURI(base.resolve(path).toString())
                 .setTimeout(TIMEOUT_MILLIS);
+        credential.addTo(options);
         if (fromPeer) {
             options.putHeader(FILL_HEADER, "1");
         }

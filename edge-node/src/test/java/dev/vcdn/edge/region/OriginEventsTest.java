@@ -2,6 +2,7 @@ package dev.vcdn.edge.region;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent;
@@ -95,7 +96,8 @@ class OriginEventsTest {
     void aSilentOriginIsGivenUpAndTheChannelsAreFollowedAgainOnANewConnection(Vertx vertx, VertxTestContext test) {
         FreezingProxy proxy = new FreezingProxy();
         origin(vertx).compose(server -> proxy.start(vertx, server.actualPort())).onComplete(test.succeeding(port -> {
-            OriginEvents events = new OriginEvents(vertx, new Origins(List.of(local(port))), ClientTlsConfig.JDK_DEFAULTS, event -> {
+            OriginEvents events = new OriginEvents(vertx, new Origins(List.of(local(port))), ClientTlsConfig.JDK_DEFAULTS, EdgeCredential.NONE,
+                    event -> {
             }, PING, SILENCE, System::nanoTime);
             events.follow(Set.of(ChannelName.of("alice")));
             vertx.setTimer(3_000, quiet -> test.verify(() -> {
@@ -127,7 +129,8 @@ class OriginEventsTest {
                 .compose(firstPort -> origin(vertx, atSecond).map(second -> List.of(firstPort, second.actualPort())))
                 .onComplete(test.succeeding(ports -> {
                     Origins origins = new Origins(List.of(local(ports.get(0)), local(ports.get(1))));
-                    OriginEvents events = new OriginEvents(vertx, origins, ClientTlsConfig.JDK_DEFAULTS, event -> {
+                    OriginEvents events = new OriginEvents(vertx, origins, ClientTlsConfig.JDK_DEFAULTS, EdgeCredential.NONE,
+                    event -> {
                     }, PING, SILENCE, System::nanoTime);
                     events.follow(Set.of(ChannelName.of("alice")));
                     vertx.setTimer(1_500, following -> test.verify(() -> {

@@ -9,6 +9,11 @@ import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.testing.OriginEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -46,8 +51,15 @@ public final class LiveOrigin implements AutoCloseable {
 
     /** The same with a reconnect grace of {@code grace}: how long a broadcast waits for its publisher to come back. */
     public static LiveOrigin start(Path dataDir, String channel, String size, int seconds, Duration grace) throws Exception {
+        return start(dataDir, channel, size, seconds, grace, Map.of());
+    }
+
+    /** The same, the origin configured further by {@code environment} (VCDN_ variables). */
+    public static LiveOrigin start(Path dataDir, String channel, String size, int seconds, Duration grace,
+                                   Map<String, String> environment) throws Exception {
         Map<String, String> env = OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-origin-" + UUID.randomUUID());
         env.put("VCDN_HLS_RECONNECT_GRACE", grace.toMillis() + "ms");
+        env.putAll(environment);
         LaunchedJar origin = LaunchedJar.start(JAR, env);
         try {
             Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
@@ -72,6 +84,14 @@ public final class LiveOrigin implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** Calls the origin's admin API: {@code method path} with a JSON body (or none). */
+    public HttpResponse<String> admin(String method, String path, JsonObject body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Publishes the channel (again, with the same key, as an encoder that reconnects) for {@code seconds}. */

@@ -113,7 +113,7 @@ public final class HolderEvents {
             int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
             WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(port).setSsl(tls)
                     .setURI("/events").addHeader(HolderProxy.RELAYED, "1");
-            credential.addTo(options.getHeaders());
+            credential.addTo(options);
             return client.connect(options).onSuccess(socket -> {
                 socket.binaryMessageHandler(message -> {
                     try {

@@ -83,7 +83,7 @@ public final class HolderProxy {
                 .setAbsoluteURI(node + target)
                 .putHeader(RELAYED, "1")
                 .setTimeout(TIMEOUT_MILLIS);
-        credential.addTo(options.getHeaders());
+        credential.addTo(options);
         client.request(options)
                 .compose(request -> request.send())
                 .compose(response -> response.body().map(body -> {

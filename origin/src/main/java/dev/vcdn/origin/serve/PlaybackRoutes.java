@@ -49,8 +49,6 @@ public final class PlaybackRoutes {
 
     /** How often channels that edges follow but that are live nowhere yet are looked for. */
     private static final long LOOK_AGAIN_MILLIS = 2_000;
-    /** Where edges follow the access document. */
-    public static final String ACCESS_DOCUMENT = "/.well-known/vcdn-access";
     /** The token a request under {@code /t/} was admitted with, carried through the reroute to the plain URL. */
     private static final String GRANTED_TOKEN = "vcdn.granted-token";
     /** Largest event relayed from another origin: a part with its bytes. */
@@ -96,7 +94,7 @@ public final class PlaybackRoutes {
         router.get(TokenPrefix.PREFIX + "*").handler(this::withToken);
         router.get("/live/*").handler(this::playback);
         router.get("/.well-known/jwks.json").handler(this::jwks);
-        router.get(ACCESS_DOCUMENT).handler(this::accessDocument);
+        router.get(AccessPolicy.DOCUMENT_PATH).handler(this::accessDocument);
         router.get("/events").handler(ctx -> {
             if (edges.required() && !edges.presentIn(ctx.request().headers())) {
                 log.info("events refused: remote={} reason=no edge credential", ctx.request().remoteAddress());

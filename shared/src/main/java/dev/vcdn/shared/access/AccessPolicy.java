@@ -22,6 +22,8 @@ import java.util.Set;
 public record AccessPolicy(Map<String, PublicKey> keys, Set<ChannelName> privateChannels, Set<String> revokedIds,
                            Map<String, Instant> revokedBefore) {
 
+    /** Where an origin publishes the whole document for its edges. */
+    public static final String DOCUMENT_PATH = "/.well-known/vcdn-access";
     public static final int MAX_KEYS = 16;
     public static final int MAX_ENTRIES = 100_000;
     public static final AccessPolicy OPEN = new AccessPolicy(Map.of(), Set.of(), Set.of(), Map.of());

@@ -1,7 +1,10 @@
 package dev.vcdn.shared.access;
 
+import dev.vcdn.shared.config.ConfigException;
+import dev.vcdn.shared.config.ConfigSource;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -22,6 +25,15 @@ public record EdgeCredential(Optional<String> token) {
         }
     }
 
+    /** {@code edge-token} ({@code VCDN_EDGE_TOKEN}); unset or empty: none. */
+    public static EdgeCredential read(ConfigSource source) {
+        Optional<String> token = source.optionalString("edge-token");
+        if (token.isPresent() && token.get().length() < MIN_LENGTH) {
+            throw new ConfigException("edge-token", "must be at least " + MIN_LENGTH + " characters");
+        }
+        return new EdgeCredential(token);
+    }
+
     public boolean required() {
         return token.isPresent();
     }
@@ -34,8 +46,8 @@ public record EdgeCredential(Optional<String> token) {
                 header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Adds the credential to a request's {@code headers}, when there is one. */
-    public void addTo(MultiMap headers) {
-        token.ifPresent(value -> headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + value));
+    /** Adds the credential to a request (or a WebSocket handshake), when there is one. */
+    public void addTo(RequestOptions request) {
+        token.ifPresent(value -> request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + value));
     }
 }

@@ -12,6 +12,7 @@ bench/whip-ingest/run.py --streams 4 --seconds 20 --short 5 --rounds 3
 bench/llhls/run.sh 30
 bench/edge-serve/run.py --seconds 10 --rounds 2
 bench/edge-tls/run.py --seconds 10 --rounds 2
+bench/edge-tokens/run.py --seconds 10 --rounds 3 --tokens 1000
 bench/edge-region/run.sh 30 100
 bench/viewers/run.py --counts 1000,2000,3000,4000 --seconds 40 --soak 300 --shed 2500,3500
 bench/player-latency/run.sh 30

@@ -108,7 +108,9 @@ public final class EdgeVerticle extends ProcessVerticle {
                 .compose(ignored -> region.start())
                 .compose(ignored -> directory.start())
                 .onSuccess(ignored -> {
-                    // Not waited for: an edge may start before its origin; until the rules come, playback is answered 503.
+                    // Not waited for: an edge may start before its origin. Until the rules come it is not
+                    // ready (geo-config sends nobody) and playback is answered 503.
+                    process.readiness().require("access rules from the origin", access::ready);
                     accessFollower.start();
                     vertx.setPeriodic(TICK.toMillis(), id -> {
                         region.tick();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.edge.testing.LiveOrigin;
 import dev.vcdn.shared.testing.FreePorts;
+import dev.vcdn.shared.access.AccessPolicy;
 import dev.vcdn.shared.testing.JarLifecycle;
 import dev.vcdn.shared.testing.LaunchedJar;
 import dev.vcdn.shared.tls.LocalCertificateAuthority;
@@ -25,10 +26,25 @@ class EdgeJarIT {
 
     @Test
     void startsServesAndStopsOnSigterm() throws Exception {
-        JarLifecycle.startServeAndStop(JAR, "edge", Map.of(
-                "VCDN_REGION", "eu",
-                "VCDN_CLUSTER_NAME", "it-" + UUID.randomUUID(),
-                "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
+        // A stand-in origin with the access rules (nothing private): the edge is ready once it has them.
+        com.sun.net.httpserver.HttpServer origin = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] rules = AccessPolicy.OPEN.toJson().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        origin.createContext(AccessPolicy.DOCUMENT_PATH, exchange -> {
+            exchange.sendResponseHeaders(200, rules.length);
+            exchange.getResponseBody().write(rules);
+            exchange.close();
+        });
+        origin.start();
+        try {
+            JarLifecycle.startServeAndStop(JAR, "edge", Map.of(
+                    "VCDN_REGION", "eu",
+                    "VCDN_ORIGIN_URL", "http://127.0.0.1:" + origin.getAddress().getPort(),
+                    "VCDN_CLUSTER_NAME", "it-" + UUID.randomUUID(),
+                    "VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next())));
+        } finally {
+            origin.stop(0);
+        }
     }
 
     @Test

@@ -70,8 +70,10 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
      * @param url     external auth server; empty means the built-in service on this origin
      * @param timeout how long a publish waits for the auth answer before it is refused
      * @param token   bearer token sent to the auth server; empty means the admin token
+     * @param accessUrl where the playback access rules are followed from; empty means the built-in
+     *                  service's when {@code url} is empty, else none (every channel public)
      */
-    public record Auth(Optional<URI> url, Duration timeout, Optional<String> token) {
+    public record Auth(Optional<URI> url, Duration timeout, Optional<String> token, Optional<URI> accessUrl) {
     }
 
     public static OriginConfig read(ConfigSource source) {
@@ -102,7 +104,8 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
                         hls.standard().segmentTarget()),
                 new Auth(source.httpUrl("auth.url"),
                         source.duration("auth.timeout", Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofSeconds(30)),
-                        source.optionalString("auth.token")),
+                        source.optionalString("auth.token"),
+                        source.httpUrl("auth.access-url")),
                 adminToken,
                 source.path("data-dir", Path.of("data")),
                 ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT),

@@ -17,6 +17,7 @@ import dev.vcdn.origin.packager.Packages;
 import dev.vcdn.origin.serve.PlaybackRoutes;
 import dev.vcdn.origin.transcode.tap.ThumbnailStore;
 import dev.vcdn.shared.access.AccessFollower;
+import dev.vcdn.shared.access.AccessPolicy;
 import dev.vcdn.shared.access.PlaybackAccess;
 import dev.vcdn.shared.http.OperationsRoutes;
 import dev.vcdn.shared.stream.ChannelName;
@@ -40,6 +41,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The origin's root: the HTTP server (operations, admin and auth API, stream list), the built-in
@@ -47,6 +50,7 @@ import java.util.function.Function;
  */
 public final class OriginVerticle extends ProcessVerticle {
 
+    private static final Logger log = LoggerFactory.getLogger(OriginVerticle.class);
     /** How often the access document is asked for: a revocation is in force here this long after it is made. */
     static final Duration ACCESS_POLL = Duration.ofMillis(500);
 
@@ -83,7 +87,7 @@ public final class OriginVerticle extends ProcessVerticle {
         Router router = OperationsRoutes.router(vertx, process);
         StreamRegistry registry = new StreamRegistry(vertx);
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry, access));
-        EventHub events = new EventHub(process.metrics());
+        EventHub events = new EventHub(process.metrics(), access::isPrivate);
         BroadcastLedger broadcasts = new BroadcastLedger(vertx, () -> node);
         Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
                 config.hls().reconnectGrace(), events, Clock.systemUTC(), broadcasts, process.metrics());
@@ -144,16 +148,25 @@ public final class OriginVerticle extends ProcessVerticle {
     }
 
     /**
-     * Follows the auth server's access document (private channels, token keys, revocations). The
-     * built-in one is this process: its first document is waited for, so nothing is refused for
-     * want of it once the origin is up; an external one may come later (playback waits with 503).
+     * Follows the access document (private channels, token keys, revocations). The built-in auth
+     * service's is this process's own: its first document is waited for, so nothing is refused for
+     * want of it once the origin is up; one elsewhere ({@code auth.access-url}) may come later
+     * (playback waits with 503 until it does). An auth server of the user's with no access URL
+     * knows no private channels: every channel is public.
      */
     private Future<Void> followAccess(WebClientOptions authOptions, URI authUrl, String authToken) {
-        URI document = URI.create(authUrl.toString().replaceAll("/+$", "") + "/access");
-        accessFollower = new AccessFollower(vertx, vertx.createHttpClient(new HttpClientOptions(authOptions)), () -> document,
+        boolean builtIn = config.auth().url().isEmpty();
+        Optional<URI> document = config.auth().accessUrl()
+                .or(() -> builtIn ? Optional.of(URI.create(authUrl.toString().replaceAll("/+$", "") + "/access")) : Optional.empty());
+        if (document.isEmpty()) {
+            log.info("no auth.access-url beside the external auth server: every channel is public");
+            access.install(AccessPolicy.OPEN);
+            return Future.succeededFuture();
+        }
+        accessFollower = new AccessFollower(vertx, vertx.createHttpClient(new HttpClientOptions(authOptions)), document::get,
                 Optional.of(authToken), access, ACCESS_POLL);
         Future<Void> first = accessFollower.start();
-        return config.auth().url().isEmpty() ? first.timeout(10, TimeUnit.SECONDS) : Future.succeededFuture();
+        return builtIn ? first.timeout(10, TimeUnit.SECONDS) : Future.succeededFuture();
     }
 
     /** The live channels anyone may list: private ones are left out (their viewers have their links). */

@@ -56,6 +56,8 @@ public final class WorldMain {
     private final String scheme;
     private final List<Child> children = new ArrayList<>();
     private final HttpClient http;
+    /** What the world's origin and edges share for the event stream and private channels: new on every run. */
+    private final String edgeToken = randomHex(24);
     private volatile boolean stopping;
 
     private WorldMain(boolean ephemeral, Path data, boolean https, int regionCount, Map<String, Duration> rtts)
@@ -124,7 +126,8 @@ public final class WorldMain {
                 Map.entry("VCDN_SRT_HOST", "127.0.0.1"), Map.entry("VCDN_SRT_PORT", port(9000)),
                 Map.entry("VCDN_WHIP_HOST", "127.0.0.1"), Map.entry("VCDN_WHIP_PORT", port(8189)),
                 Map.entry("VCDN_DATA_DIR", data.resolve("origin").toString()), Map.entry("VCDN_ADMIN_TOKEN", adminToken),
-                Map.entry("VCDN_CLUSTER_NAME", "vcdn-world-origin"), Map.entry("VCDN_CLUSTER_PORT", clusterPort(5701)))),
+                Map.entry("VCDN_CLUSTER_NAME", "vcdn-world-origin"), Map.entry("VCDN_CLUSTER_PORT", clusterPort(5701)),
+                Map.entry("VCDN_EDGE_TOKEN", edgeToken))),
                 List.of());
         Map<String, Integer> originPorts = origin.awaitStarted(START_TIMEOUT);
         String originUrl = scheme + "://127.0.0.1:" + originPorts.get("http");
@@ -223,7 +226,7 @@ public final class WorldMain {
                 "VCDN_REGION", region.id(), "VCDN_HTTP_HOST", region.host(), "VCDN_HTTP_PORT", port(8081),
                 "VCDN_ORIGIN_URL", originUrl, "VCDN_CLUSTER_HOST", region.host(),
                 "VCDN_CLUSTER_PORT", Integer.toString(region.clusterPort()),
-                "VCDN_CLUSTER_NAME", region.clusterName())), List.of());
+                "VCDN_CLUSTER_NAME", region.clusterName(), "VCDN_EDGE_TOKEN", edgeToken)), List.of());
     }
 
     /** {@code env} plus, on HTTPS, the process's certificate for {@code hosts} and the world's authority to trust. */
@@ -306,15 +309,19 @@ public final class WorldMain {
         }
     }
 
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
     /** The admin token of this world: made once, kept in the data folder, the same on every run. */
     private String adminToken() throws IOException {
         Path file = data.resolve("admin-token");
         if (Files.isRegularFile(file)) {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         }
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
+        String token = randomHex(24);
         Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
         return token;
     }

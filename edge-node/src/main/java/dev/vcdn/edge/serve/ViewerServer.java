@@ -160,7 +160,8 @@ public final class ViewerServer extends VerticleBase {
     private boolean admitted(RoutingContext ctx, PlaybackPath path, String token) {
         if (!access.ready()) {
             ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end("access rules not loaded yet\n");
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                    .end("access rules not loaded yet\n");
             return false;
         }
         if (!access.isPrivate(path.channel()) || edges.presentIn(ctx.request().headers())) {

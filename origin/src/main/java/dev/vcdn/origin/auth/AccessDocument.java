@@ -4,9 +4,6 @@ import dev.vcdn.shared.access.AccessPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The access policy as the auth service hands it out, encoded once and kept until an admin
@@ -42,20 +39,11 @@ final class AccessDocument {
         long building = generation;
         return vertx.executeBlocking(store::policy, false).map(policy -> {
             Buffer body = Buffer.buffer(policy.toJson().encode());
-            Encoded encoded = new Encoded(policy, body, etag(body));
+            Encoded encoded = new Encoded(policy, body, AccessPolicy.etag(body.getBytes()));
             if (building == generation) {
                 current = encoded;
             }
             return encoded;
         });
-    }
-
-    static String etag(Buffer body) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes());
-            return "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -116,9 +116,8 @@ public final class BuiltInAuthService {
                 json(ctx, 409, new JsonObject().put("error", "channel " + name + " exists"));
                 return;
             }
-            if (privateChannel) {
-                access.changed();
-            }
+            // Even a public one: it ends the privacy a deleted private channel of that name left.
+            access.changed();
             log.info("channel {} created{}", name, privateChannel ? " (private)" : "");
             json(ctx, 201, new JsonObject().put("channel", name.value()).put("streamKey", issued.get().streamKey())
                     .put("features", features.toJson()).put("private", privateChannel));

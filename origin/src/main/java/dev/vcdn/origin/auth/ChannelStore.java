@@ -56,7 +56,10 @@ public final class ChannelStore implements AutoCloseable {
               channel VARCHAR(32),
               issued_before TIMESTAMP WITH TIME ZONE,
               created_at TIMESTAMP WITH TIME ZONE NOT NULL
-            )""");
+            )""",
+            // Names of private channels that were deleted: still private (a broadcast may be live, edges
+            // may hold its parts) until a channel of that name is created again.
+            "CREATE TABLE deleted_private (name VARCHAR(32) PRIMARY KEY)");
 
     private final JdbcConnectionPool pool;
 
@@ -123,6 +126,10 @@ public final class ChannelStore implements AutoCloseable {
                     ? null : String.join(",", features.renditions()));
             insert.setBoolean(10, privateChannel);
             insert.executeUpdate();
+            try (PreparedStatement forget = c.prepareStatement("DELETE FROM deleted_private WHERE name = ?")) {
+                forget.setString(1, name.value());
+                forget.executeUpdate();
+            }
             return Optional.of(new IssuedKey(name, key));
         } catch (SQLException e) {
             if (isDuplicateKey(e)) {
@@ -180,7 +187,7 @@ public final class ChannelStore implements AutoCloseable {
 
     public List<ChannelName> privateChannels() throws SQLException {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name FROM channel WHERE private")) {
+             ResultSet rs = s.executeQuery("SELECT name FROM channel WHERE private UNION SELECT name FROM deleted_private")) {
             List<ChannelName> names = new ArrayList<>();
             while (rs.next()) {
                 names.add(ChannelName.of(rs.getString(1)));
@@ -194,11 +201,23 @@ public final class ChannelStore implements AutoCloseable {
         return pool.getConnection();
     }
 
+    /** Deletes a channel; a private one's name stays private (see the deleted_private table). */
     public boolean delete(ChannelName name) throws SQLException {
-        try (Connection c = pool.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM channel WHERE name = ?")) {
-            delete.setString(1, name.value());
-            return delete.executeUpdate() == 1;
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement remember = c.prepareStatement(
+                         "MERGE INTO deleted_private KEY (name) SELECT name FROM channel WHERE name = ? AND private");
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM channel WHERE name = ?")) {
+                remember.setString(1, name.value());
+                remember.executeUpdate();
+                delete.setString(1, name.value());
+                boolean deleted = delete.executeUpdate() == 1;
+                c.commit();
+                return deleted;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
         }
     }
 

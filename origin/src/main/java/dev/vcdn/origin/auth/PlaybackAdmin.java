@@ -165,10 +165,7 @@ final class PlaybackAdmin {
         }).onFailure(ctx::fail);
     }
 
-    /**
-     * A revocation's cut-off, rounded up to the second: tokens carry their issue time in whole
-     * seconds, so one issued in the same second as the revocation counts as issued before it.
-     */
+    /** A revocation's cut-off: tokens minted here carry their issue time to the millisecond. */
     private Instant issuedBefore(Object value) {
         Instant before;
         if (value == null) {
@@ -182,8 +179,7 @@ final class PlaybackAdmin {
         } else {
             throw new HttpException(400, "issuedBefore must be an ISO-8601 instant");
         }
-        Instant whole = before.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        return whole.equals(before) ? whole : whole.plusSeconds(1);
+        return before;
     }
 
     static Duration ttl(Object value) {

@@ -18,13 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /events} WebSocket: edges subscribe to channels and get every event of them as it
  * happens, parts with their bytes. A subscriber that cannot keep up (its write queue is full)
- * is disconnected rather than buffered for; it reconnects and catches up over HTTP. Event-loop
+ * is disconnected rather than buffered for; it reconnects and catches up over HTTP. A private
+ * channel's events go only to subscribers that presented the edge credential: without it a
+ * subscription to one is refused, and one that turns private stops being sent. Event-loop
  * owned, like the packages it reports on.
  */
 public final class EventHub implements PackageEvents {
@@ -35,12 +38,17 @@ public final class EventHub implements PackageEvents {
 
     private final Map<ChannelName, Set<ServerWebSocket>> subscribers = new HashMap<>();
     private final Map<ServerWebSocket, Set<ChannelName>> subscriptions = new HashMap<>();
+    /** Subscribers that presented the edge credential: the only ones private channels' events go to. */
+    private final Set<ServerWebSocket> trusted = new HashSet<>();
+    private final Predicate<ChannelName> isPrivate;
     private final Counter slowSubscribers;
     private final Counter eventsSent;
     private Function<ChannelName, List<OriginEvent>> snapshot = channel -> List.of();
     private HolderEvents holders;
 
-    public EventHub(MeterRegistry metrics) {
+    /** @param isPrivate whether a channel is private now */
+    public EventHub(MeterRegistry metrics, Predicate<ChannelName> isPrivate) {
+        this.isPrivate = isPrivate;
         this.slowSubscribers = Counter.builder("vcdn.events.slow.subscribers")
                 .description("Event subscribers cut off because they fell behind").register(metrics);
         this.eventsSent = Counter.builder("vcdn.events.sent")
@@ -60,8 +68,12 @@ public final class EventHub implements PackageEvents {
         this.snapshot = snapshot;
     }
 
-    public void attach(ServerWebSocket socket) {
+    /** @param trustedSocket whether it presented the edge credential (private channels' events go only to such) */
+    public void attach(ServerWebSocket socket, boolean trustedSocket) {
         subscriptions.put(socket, new HashSet<>());
+        if (trustedSocket) {
+            trusted.add(socket);
+        }
         socket.textMessageHandler(text -> onSubscription(socket, text));
         socket.binaryMessageHandler(ignored -> socket.close((short) 1003, "send subscriptions as text"));
         socket.closeHandler(ignored -> detach(socket));
@@ -93,6 +105,11 @@ public final class EventHub implements PackageEvents {
         });
         int refused = 0;
         for (ChannelName channel : subscription.subscribe()) {
+            if (isPrivate.test(channel) && !trusted.contains(socket)) {
+                log.info("events subscription refused: remote={} channel={} reason=private channel, no edge credential",
+                        socket.remoteAddress(), channel);
+                continue;
+            }
             if (mine.size() >= MAX_SUBSCRIPTIONS && !mine.contains(channel)) {
                 refused++; // the connection is kept: the channels it follows already go on being pushed
                 continue;
@@ -146,8 +163,11 @@ public final class EventHub implements PackageEvents {
         if (following == null) {
             return;
         }
+        boolean privateChannel = isPrivate.test(channel);
         for (ServerWebSocket socket : new ArrayList<>(following)) {
-            send(socket, encoded);
+            if (!privateChannel || trusted.contains(socket)) {
+                send(socket, encoded);
+            }
         }
     }
 
@@ -169,6 +189,7 @@ public final class EventHub implements PackageEvents {
     }
 
     private void detach(ServerWebSocket socket) {
+        trusted.remove(socket);
         Set<ChannelName> mine = subscriptions.remove(socket);
         if (mine != null) {
             mine.forEach(channel -> {

@@ -51,6 +51,8 @@ public final class PlaybackRoutes {
     private static final long LOOK_AGAIN_MILLIS = 2_000;
     /** The token a request under {@code /t/} was admitted with, carried through the reroute to the plain URL. */
     private static final String GRANTED_TOKEN = "vcdn.granted-token";
+    /** Whether an {@code /events} request presented the edge credential, for the subscriber it becomes. */
+    private static final String EDGE_CREDENTIAL = "vcdn.edge-credential";
     /** Largest event relayed from another origin: a part with its bytes. */
     private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
@@ -96,7 +98,9 @@ public final class PlaybackRoutes {
         router.get("/.well-known/jwks.json").handler(this::jwks);
         router.get(AccessPolicy.DOCUMENT_PATH).handler(this::accessDocument);
         router.get("/events").handler(ctx -> {
-            if (edges.required() && !edges.presentIn(ctx.request().headers())) {
+            boolean credential = edges.presentIn(ctx.request().headers());
+            ctx.put(EDGE_CREDENTIAL, credential);
+            if (edges.required() && !credential) {
                 log.info("events refused: remote={} reason=no edge credential", ctx.request().remoteAddress());
                 ctx.response().putHeader("WWW-Authenticate", "Bearer");
                 ctx.fail(401);
@@ -105,7 +109,7 @@ public final class PlaybackRoutes {
             ctx.next();
         });
         router.get("/events").handler(ctx -> ctx.request().toWebSocket()
-                .onSuccess(events::attach)
+                .onSuccess(socket -> events.attach(socket, Boolean.TRUE.equals(ctx.get(EDGE_CREDENTIAL))))
                 .onFailure(error -> {
                     log.info("events handshake refused: remote={} reason={}", ctx.request().remoteAddress(), error.toString());
                     ctx.fail(400);
@@ -140,7 +144,8 @@ public final class PlaybackRoutes {
     private boolean admitted(RoutingContext ctx, PlaybackPath path, String token) {
         if (!access.ready()) {
             ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end("access rules not loaded yet\n");
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                    .end("access rules not loaded yet\n");
             return false;
         }
         if (!access.isPrivate(path.channel()) || edges.presentIn(ctx.request().headers())) {
@@ -199,7 +204,7 @@ public final class PlaybackRoutes {
         EncodedPolicy encoded = lastEncoded;
         if (encoded == null || encoded.policy() != policy) {
             Buffer body = Buffer.buffer(policy.toJson().encode());
-            encoded = new EncodedPolicy(policy, body, "\"" + Integer.toHexString(body.hashCode()) + "-" + body.length() + "\"");
+            encoded = new EncodedPolicy(policy, body, AccessPolicy.etag(body.getBytes()));
             lastEncoded = encoded;
         }
         return encoded;

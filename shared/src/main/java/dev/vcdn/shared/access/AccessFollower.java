@@ -3,6 +3,7 @@ package dev.vcdn.shared.access;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -20,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * Keeps a {@link PlaybackAccess} on the current access document by polling its source (the auth
  * service for an origin, an origin for an edge) with its ETag: a change, a revocation above all,
  * is in force here one period after its source has it, and an unchanged document costs a 304.
- * When the source cannot be reached the last document stays in force (and is logged once); a
- * source that has no such document (404: an auth server of the user's that knows nothing of
- * private channels) makes every channel public. Runs on the context that starts it.
+ * When the source cannot be reached, or answers anything but a well-formed document, the last
+ * document stays in force (logged once): a missing document never reads as "nothing is
+ * private". Runs on the context that starts it; the document is read within a size bound.
  */
 public final class AccessFollower {
 
@@ -99,15 +100,6 @@ public final class AccessFollower {
         if (status == 304) {
             return response.end();
         }
-        if (status == 404) {
-            return response.end().onSuccess(ignored -> {
-                if (!access.ready() || !access.policy().get().equals(AccessPolicy.OPEN)) {
-                    log.warn("{} publishes no access document: every channel is public", source.get());
-                }
-                etag = null;
-                installed(AccessPolicy.OPEN);
-            });
-        }
         if (status != 200) {
             return response.end().transform(ignored -> Future.failedFuture("status " + status));
         }
@@ -117,10 +109,7 @@ public final class AccessFollower {
             return Future.failedFuture("document over " + MAX_DOCUMENT_BYTES + " bytes");
         }
         String tag = response.getHeader(HttpHeaders.ETAG);
-        return response.body().compose(body -> {
-            if (body.length() > MAX_DOCUMENT_BYTES) {
-                return Future.failedFuture("document over " + MAX_DOCUMENT_BYTES + " bytes");
-            }
+        return bounded(response).compose(body -> {
             AccessPolicy policy;
             try {
                 policy = AccessPolicy.fromJson(new JsonObject(body));
@@ -131,6 +120,23 @@ public final class AccessFollower {
             installed(policy);
             return Future.succeededFuture();
         });
+    }
+
+    /** The body, or a failure as soon as it grows past {@link #MAX_DOCUMENT_BYTES} (the request is reset then). */
+    private static Future<Buffer> bounded(HttpClientResponse response) {
+        Promise<Buffer> done = Promise.promise();
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_DOCUMENT_BYTES) {
+                response.request().reset();
+                done.tryFail("document over " + MAX_DOCUMENT_BYTES + " bytes");
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        response.exceptionHandler(done::tryFail);
+        response.endHandler(ignored -> done.tryComplete(body));
+        return done.future();
     }
 
     private void installed(AccessPolicy policy) {

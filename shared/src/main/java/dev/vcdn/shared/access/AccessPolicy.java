@@ -36,6 +36,16 @@ public record AccessPolicy(Map<String, PublicKey> keys, Set<ChannelName> private
         revokedBefore = Map.copyOf(revokedBefore);
     }
 
+    /** A strong ETag of an encoded document (a SHA-256 prefix: a collision would hide a revocation). */
+    public static String etag(byte[] encoded) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(encoded);
+            return "\"" + java.util.HexFormat.of().formatHex(digest, 0, 16) + "\"";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public boolean isPrivate(ChannelName channel) {
         return privateChannels.contains(channel);
     }
@@ -62,7 +72,9 @@ public record AccessPolicy(Map<String, PublicKey> keys, Set<ChannelName> private
 
     public JsonObject toJson() {
         JsonObject cutOffs = new JsonObject();
-        new java.util.TreeMap<>(revokedBefore).forEach((channel, time) -> cutOffs.put(channel, time.getEpochSecond()));
+        // To the millisecond, as tokens' issue times are.
+        new java.util.TreeMap<>(revokedBefore).forEach((channel, time) -> cutOffs.put(channel,
+                java.math.BigDecimal.valueOf(time.toEpochMilli(), 3)));
         return new JsonObject()
                 .put("keys", jwks().getJsonArray("keys"))
                 .put("private", new JsonArray(privateChannels.stream().map(ChannelName::value).sorted().toList()))
@@ -127,7 +139,11 @@ public record AccessPolicy(Map<String, PublicKey> keys, Set<ChannelName> private
             if (!PlaybackClaims.ANY_CHANNEL.equals(channel) && !ChannelName.isValid(channel)) {
                 throw new IllegalArgumentException("revokedBefore names no channel");
             }
-            cutOffs.put(channel, Instant.ofEpochSecond(json.getLong(channel)));
+            double seconds = json.getDouble(channel);
+            if (!(seconds >= 0 && seconds < 1e11)) {
+                throw new IllegalArgumentException("revokedBefore must be seconds since the epoch");
+            }
+            cutOffs.put(channel, Instant.ofEpochMilli(Math.round(seconds * 1000)));
         }
         return cutOffs;
     }

@@ -5,6 +5,7 @@ import dev.vcdn.shared.stream.ChannelName;
 import java.net.InetAddress;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,19 +14,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * Checks playback requests against the current {@link AccessPolicy}, offline: a public channel
  * needs nothing; a private one a token whose signature verifies under a current key, in its time
  * window, for the channel, from the client's address block and for this region when it says so,
- * and not revoked. Read from every event loop: the policy is swapped whole, and tokens whose
- * signature verified are remembered (the signature is the only costly step) until the keys
- * change or the memory is full. Until a first policy is installed nothing private can be known,
- * so {@link #ready()} is false and callers refuse playback.
+ * and not revoked. Read from every event loop: the policy is swapped whole. Signatures are the
+ * only costly step (about 60 us): tokens whose signature verified are remembered with the key that
+ * verified it (valid while the policy still has that key under that id), and so are forged ones
+ * (a crowd replaying one costs one verification), each memory bounded. Until a first policy is
+ * installed nothing private can be known, so {@link #ready()} is false and callers refuse playback.
  */
 public final class PlaybackAccess {
 
     /** Verified tokens remembered at most (about 1 KB each); past it the memory starts over (a viewer's token is verified again). */
     static final int MAX_REMEMBERED = 20_000;
+    /** How far ahead of this clock a token's issue time may be: clocks of the issuer and of this node differ a little. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
     private final Optional<String> region;
     private final Clock clock;
-    private final ConcurrentHashMap<String, PlaybackToken> verified = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, PublicKey> forged = new ConcurrentHashMap<>();
     private volatile AccessPolicy policy;
 
     /** @param region the region this node serves (an edge's), whose name a token's {@code regions} must hold; empty at an origin */
@@ -43,11 +48,16 @@ public final class PlaybackAccess {
     }
 
     public void install(AccessPolicy next) {
-        AccessPolicy previous = policy;
-        if (previous != null && !previous.keys().equals(next.keys())) {
-            verified.clear();
-        }
         policy = next;
+    }
+
+    /** A token whose signature {@code key} verified. */
+    private record Verified(PlaybackToken token, PublicKey key) {
+    }
+
+    /** Tokens remembered as verified, for tests. */
+    int remembered() {
+        return verified.size();
     }
 
     /** Whether {@code channel} is private; false before a policy is known (check {@link #ready()} first). */
@@ -83,6 +93,10 @@ public final class PlaybackAccess {
         if (now.isBefore(claims.notBefore())) {
             throw TokenRefused.forbidden("token not valid yet");
         }
+        if (claims.issuedAt().isAfter(now.plus(CLOCK_SKEW))) {
+            // An issue time in the future would escape every "issued before" revocation.
+            throw TokenRefused.forbidden("token issued in the future");
+        }
         if (!claims.grants(channel)) {
             throw TokenRefused.forbidden("token is for another channel");
         }
@@ -100,24 +114,29 @@ public final class PlaybackAccess {
         }
     }
 
-    /** The token, its signature checked now or found checked before under the same keys. */
+    /** The token, its signature checked now or found checked before by the key the policy still has under its id. */
     private PlaybackToken verified(String token, AccessPolicy current) throws TokenRefused {
-        PlaybackToken known = verified.get(token);
-        if (known != null && current.keys().containsKey(known.keyId())) {
-            return known;
+        Verified known = verified.get(token);
+        if (known != null && known.key().equals(current.keys().get(known.token().keyId()))) {
+            return known.token();
         }
         PlaybackToken parsed = PlaybackToken.parse(token);
         PublicKey key = current.keys().get(parsed.keyId());
         if (key == null) {
             throw TokenRefused.forbidden("token signed with an unknown key");
         }
-        if (!Ed25519.verify(key, parsed.signedPart(), parsed.signature())) {
+        if (key.equals(forged.get(token)) || !Ed25519.verify(key, parsed.signedPart(), parsed.signature())) {
+            remember(forged, token, key);
             throw TokenRefused.forbidden("token signature invalid");
         }
-        if (verified.size() >= MAX_REMEMBERED) {
-            verified.clear();
-        }
-        verified.put(token, parsed);
+        remember(verified, token, new Verified(parsed, key));
         return parsed;
+    }
+
+    private static <V> void remember(ConcurrentHashMap<String, V> memory, String token, V value) {
+        if (memory.size() >= MAX_REMEMBERED) {
+            memory.clear();
+        }
+        memory.put(token, value);
     }
 }

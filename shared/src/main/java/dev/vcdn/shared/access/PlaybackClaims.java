@@ -4,6 +4,7 @@ import dev.vcdn.shared.net.Cidr;
 import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.regex.Pattern;
  * What a playback token grants, as its JWT claims say: {@code channel} (a channel name or
  * {@code *}), {@code exp}, {@code nbf}, {@code iat} (seconds since the epoch), {@code jti}, and
  * optionally {@code cidr} (the client's address block) and {@code regions} (edge regions that
- * may serve it). Issued-at is required: revoking a channel's tokens issued before a time reads it.
+ * may serve it). Issued-at is required: revoking a channel's tokens issued before a time reads it,
+ * so it is written to the millisecond (a JWT NumericDate may be fractional): a token minted the
+ * moment after a revocation is not caught by it.
  */
 public record PlaybackClaims(String channel, Instant expiresAt, Instant notBefore, Instant issuedAt, String id,
                              Optional<Cidr> clientBlock, List<String> regions) {
@@ -54,7 +57,7 @@ public record PlaybackClaims(String channel, Instant expiresAt, Instant notBefor
                 .put("channel", channel)
                 .put("exp", expiresAt.getEpochSecond())
                 .put("nbf", notBefore.getEpochSecond())
-                .put("iat", issuedAt.getEpochSecond())
+                .put("iat", BigDecimal.valueOf(issuedAt.toEpochMilli(), 3))
                 .put("jti", id);
         clientBlock.ifPresent(block -> json.put("cidr", block.toString()));
         if (!regions.isEmpty()) {
@@ -84,10 +87,10 @@ public record PlaybackClaims(String channel, Instant expiresAt, Instant notBefor
         if (value == null && fallback != null) {
             return fallback;
         }
-        if (!(value instanceof Number number) || number.doubleValue() < 0 || number.doubleValue() > 1e11) {
+        if (!(value instanceof Number number) || !(number.doubleValue() >= 0) || number.doubleValue() > 1e11) {
             throw new IllegalArgumentException(claim + " must be seconds since the epoch");
         }
-        return Instant.ofEpochSecond(number.longValue());
+        return Instant.ofEpochMilli(Math.round(number.doubleValue() * 1000));
     }
 
     private static List<String> regions(Object value) {

@@ -34,14 +34,23 @@ public final class JarLifecycle {
             int port = endpoints.get("http");
             HttpClient client = HttpClient.newHttpClient();
             for (String path : List.of("/health", "/ready", "/metrics")) {
-                HttpResponse<String> response = client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).as(path).isEqualTo(200);
+                // Ready may take a moment after the start line (an edge waits for its origin's access rules).
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                HttpResponse<String> response;
+                do {
+                    response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                } while (response.statusCode() != 200 && System.nanoTime() < deadline && pause());
+                assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
             }
             assertThat(process.terminate(STOP_TIMEOUT)).isEqualTo(EXIT_ON_SIGTERM);
             assertThat(process.output()).contains(processName + " stopped in ");
         }
+    }
+
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(100);
+        return true;
     }
 
     /** Starts the jar with a bad value and expects exit status 2 and one line naming {@code key}. */

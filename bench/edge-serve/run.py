@@ -106,8 +106,9 @@ def start_nginx(root, port):
     return process
 
 
-def start_edge(origin_port, port):
+def start_edge(origin_port, port, extra_env=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("VCDN_")}
+    env.update(extra_env or {})
     env.update({"VCDN_HTTP_HOST": "127.0.0.1", "VCDN_HTTP_PORT": str(port),
                 "VCDN_ORIGIN_URL": f"http://127.0.0.1:{origin_port}", "VCDN_REGION": "bench",
                 "VCDN_CLUSTER_NAME": f"bench-{uuid.uuid4()}", "VCDN_CLUSTER_PORT": str(free_port()),

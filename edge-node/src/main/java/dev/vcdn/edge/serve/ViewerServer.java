@@ -168,7 +168,7 @@ public final class ViewerServer extends VerticleBase {
             return true;
         }
         try {
-            access.check(path.channel(), token, ctx.request().remoteAddress().hostAddress());
+            access.check(path.channel(), token, () -> ctx.request().remoteAddress().hostAddress());
             return true;
         } catch (TokenRefused refused) {
             metrics.refused(refused.status());

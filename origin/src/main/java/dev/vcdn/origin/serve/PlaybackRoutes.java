@@ -152,7 +152,7 @@ public final class PlaybackRoutes {
             return true;
         }
         try {
-            access.check(path.channel(), token, ctx.request().remoteAddress().hostAddress());
+            access.check(path.channel(), token, () -> ctx.request().remoteAddress().hostAddress());
             return true;
         } catch (TokenRefused refused) {
             refused.answer(ctx.response());

@@ -70,7 +70,7 @@ class PlaybackAdminTest {
         PlaybackAccess access = new PlaybackAccess(Optional.empty(), clock);
         access.install(document());
         try {
-            access.check(ChannelName.of(channel), token, "127.0.0.1");
+            access.check(ChannelName.of(channel), token, () -> "127.0.0.1");
             return 200;
         } catch (TokenRefused refused) {
             return refused.status();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Checks playback requests against the current {@link AccessPolicy}, offline: a public channel
@@ -70,10 +71,10 @@ public final class PlaybackAccess {
      * Lets a request for {@code channel} through, or says why not.
      *
      * @param token  the token the request carries, or null
-     * @param client the client's address as text (for a {@code cidr} claim)
+     * @param client the client's address as text, asked for only when a token has a {@code cidr} claim
      * @throws TokenRefused 401 without a token for a private channel, 403 for a bad one
      */
-    public void check(ChannelName channel, String token, String client) throws TokenRefused {
+    public void check(ChannelName channel, String token, Supplier<String> client) throws TokenRefused {
         AccessPolicy current = policy;
         if (current == null) {
             throw TokenRefused.forbidden("access rules not loaded yet");
@@ -107,7 +108,7 @@ public final class PlaybackAccess {
             throw TokenRefused.forbidden("token is not for this region");
         }
         if (claims.clientBlock().isPresent()) {
-            Optional<InetAddress> address = IpLiteral.parse(client);
+            Optional<InetAddress> address = IpLiteral.parse(client.get());
             if (address.isEmpty() || !claims.clientBlock().get().contains(address.get())) {
                 throw TokenRefused.forbidden("token is not for this address");
             }

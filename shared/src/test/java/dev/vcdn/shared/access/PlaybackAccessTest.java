@@ -57,7 +57,7 @@ class PlaybackAccessTest {
 
     private int refusal(String token) {
         try {
-            access.check(SECRET, token, CLIENT);
+            access.check(SECRET, token, () -> CLIENT);
             return 200;
         } catch (TokenRefused refused) {
             return refused.status();
@@ -66,7 +66,7 @@ class PlaybackAccessTest {
 
     private String reason(String token) {
         try {
-            access.check(SECRET, token, CLIENT);
+            access.check(SECRET, token, () -> CLIENT);
             return "allowed";
         } catch (TokenRefused refused) {
             return refused.getMessage();
@@ -85,8 +85,8 @@ class PlaybackAccessTest {
 
     @Test
     void publicChannelsNeedNothingAndPrivateOnesATokenElse401() throws Exception {
-        access.check(OPEN, null, CLIENT);
-        assertThatThrownBy(() -> access.check(SECRET, null, CLIENT)).isInstanceOf(TokenRefused.class)
+        access.check(OPEN, null, () -> CLIENT);
+        assertThatThrownBy(() -> access.check(SECRET, null, () -> CLIENT)).isInstanceOf(TokenRefused.class)
                 .satisfies(e -> assertThat(((TokenRefused) e).status()).isEqualTo(401));
     }
 
@@ -94,7 +94,7 @@ class PlaybackAccessTest {
     void nothingPassesBeforeTheRulesAreKnown() {
         PlaybackAccess fresh = new PlaybackAccess(Optional.empty(), Clock.systemUTC());
         assertThat(fresh.ready()).isFalse();
-        assertThatThrownBy(() -> fresh.check(OPEN, null, CLIENT)).isInstanceOf(TokenRefused.class);
+        assertThatThrownBy(() -> fresh.check(OPEN, null, () -> CLIENT)).isInstanceOf(TokenRefused.class);
     }
 
     @Test
@@ -214,7 +214,7 @@ class PlaybackAccessTest {
         String token = mint(claims("secret"));
         assertThat(refusal(token)).isEqualTo(200);
         assertThat(access.remembered()).isEqualTo(1);
-        assertThatCode(() -> access.check(SECRET, token, CLIENT)).doesNotThrowAnyException();
+        assertThatCode(() -> access.check(SECRET, token, () -> CLIENT)).doesNotThrowAnyException();
         assertThat(access.remembered()).as("verified once").isEqualTo(1);
         access.install(policy(Map.of("k1", key, "k2", otherKey), Set.of(), Map.of()));
         assertThat(refusal(token)).as("adding a key keeps what was verified").isEqualTo(200);

@@ -5,7 +5,7 @@ import dev.vcdn.edge.cache.ResponseCache;
 import dev.vcdn.edge.upstream.Upstream;
 import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.access.PlaybackAccess;
-import dev.vcdn.shared.access.TokenRefused;
+import dev.vcdn.shared.access.PlaybackGate;
 import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.http.HttpServers;
 import dev.vcdn.shared.http.OperationsRoutes;
@@ -59,8 +59,7 @@ public final class ViewerServer extends VerticleBase {
     private final Duration writeDeadline;
     private final Optional<CertificateReloader> certificates;
     private final PlayerFiles player;
-    private final PlaybackAccess access;
-    private final EdgeCredential edges;
+    private final PlaybackGate gate;
     private ViewerConnections connections;
     private HttpServer server;
 
@@ -78,8 +77,7 @@ public final class ViewerServer extends VerticleBase {
         this.writeDeadline = writeDeadline;
         this.certificates = certificates;
         this.player = player;
-        this.access = access;
-        this.edges = edges;
+        this.gate = new PlaybackGate(access, edges, metrics::refused);
     }
 
     @Override
@@ -152,31 +150,6 @@ public final class ViewerServer extends VerticleBase {
         }
     }
 
-    /**
-     * Whether a request may have {@code path}: a public channel's, always; a private channel's with
-     * a valid token, or from a region peer presenting the edge credential. Refusals are answered
-     * here, before anything is looked up, so nothing private is served from the cache to anyone else.
-     */
-    private boolean admitted(RoutingContext ctx, PlaybackPath path, String token) {
-        if (!access.ready()) {
-            ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                    .end("access rules not loaded yet\n");
-            return false;
-        }
-        if (!access.isPrivate(path.channel()) || edges.presentIn(ctx.request().headers())) {
-            return true;
-        }
-        try {
-            access.check(path.channel(), token, () -> ctx.request().remoteAddress().hostAddress());
-            return true;
-        } catch (TokenRefused refused) {
-            metrics.refused(refused.status());
-            refused.answer(ctx.response());
-            return false;
-        }
-    }
-
     private void playback(RoutingContext ctx, String uri, String token) {
         Optional<PlaybackPath> parsed = PlaybackPath.parse(uri);
         if (parsed.isEmpty()) {
@@ -184,10 +157,10 @@ public final class ViewerServer extends VerticleBase {
             return;
         }
         PlaybackPath path = parsed.get();
-        if (!admitted(ctx, path, token)) {
+        if (!gate.admits(ctx.request(), path.channel(), token)) {
             return;
         }
-        String grantedToken = access.isPrivate(path.channel()) ? token : null;
+        String grantedToken = gate.grantedToken(path.channel(), token);
         HttpConnection connection = ctx.request().connection();
         String client = connections.client(connection);
         if (path.isPlaylist() && !admitted(connection, client)) {

@@ -17,7 +17,7 @@ import static dev.vcdn.shared.http.PlaybackHeaders.PLAYLIST_TYPE;
 import dev.vcdn.shared.access.AccessPolicy;
 import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.access.PlaybackAccess;
-import dev.vcdn.shared.access.TokenRefused;
+import dev.vcdn.shared.access.PlaybackGate;
 import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.hls.LiveEdge;
 import dev.vcdn.shared.hls.PlaylistWriter;
@@ -62,6 +62,7 @@ public final class PlaybackRoutes {
     private final HolderProxy holders;
     private final PlaybackAccess access;
     private final EdgeCredential edges;
+    private final PlaybackGate gate;
     private EncodedPolicy lastEncoded;
 
     /**
@@ -80,6 +81,7 @@ public final class PlaybackRoutes {
         this.events = events;
         this.access = access;
         this.edges = edges;
+        this.gate = new PlaybackGate(access, edges, status -> { });
         events.snapshotFrom(packages::snapshot);
         ChannelLocator locator = new ChannelLocator(registry, broadcasts);
         this.holders = new HolderProxy(vertx.createHttpClient(trust.apply(new HttpClientOptions())), locator, self, edges);
@@ -131,32 +133,9 @@ public final class PlaybackRoutes {
             ctx.fail(400);
             return;
         }
-        if (admitted(ctx, parsed.get(), prefix.get().token())) {
+        if (gate.admits(ctx.request(), parsed.get().channel(), prefix.get().token())) {
             ctx.put(GRANTED_TOKEN, prefix.get().token());
             ctx.reroute(prefix.get().rest());
-        }
-    }
-
-    /**
-     * Whether the request may have {@code path}: public channels need nothing, private ones the
-     * edge credential or a valid token; refused requests are answered here.
-     */
-    private boolean admitted(RoutingContext ctx, PlaybackPath path, String token) {
-        if (!access.ready()) {
-            ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                    .end("access rules not loaded yet\n");
-            return false;
-        }
-        if (!access.isPrivate(path.channel()) || edges.presentIn(ctx.request().headers())) {
-            return true;
-        }
-        try {
-            access.check(path.channel(), token, () -> ctx.request().remoteAddress().hostAddress());
-            return true;
-        } catch (TokenRefused refused) {
-            refused.answer(ctx.response());
-            return false;
         }
     }
 
@@ -219,7 +198,7 @@ public final class PlaybackRoutes {
         }
         PlaybackPath path = parsed.get();
         Optional<String> token = Optional.ofNullable(ctx.get(GRANTED_TOKEN));
-        if (token.isEmpty() && !admitted(ctx, path, null)) {
+        if (token.isEmpty() && !gate.admits(ctx.request(), path.channel(), null)) {
             return;
         }
         Optional<ChannelPackage> held = packages.get(path.channel());

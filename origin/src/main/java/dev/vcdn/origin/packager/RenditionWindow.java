@@ -28,7 +28,12 @@ import java.util.function.LongFunction;
  */
 public final class RenditionWindow {
 
-    /** Segments whose parts are listed in the playlist, counting back from the live edge. */
+    /**
+     * Segments whose parts are listed, counting back from the end, the open one (or the one the
+     * preload hint begins) included: parts stay within three target durations of the end, as RFC
+     * 8216bis asks (strict parsers refuse a playlist with more), and players join PART-HOLD-BACK
+     * (1 s) from the end.
+     */
     static final int SEGMENTS_WITH_PARTS = 3;
 
     /** A part; a gap part ({@code gap}) has no bytes: its rendition had no media for that time. */
@@ -448,6 +453,8 @@ public final class RenditionWindow {
         PendingStart pendingStart = PendingStart.NONE;
         List<StoredSegment> all = new ArrayList<>(segments);
         int completeCount = (int) all.stream().filter(s -> s.complete).count();
+        boolean openTail = !ended && !down || all.stream().anyMatch(s -> !s.complete);
+        int completeWithParts = SEGMENTS_WITH_PARTS - (openTail ? 1 : 0);
         for (StoredSegment segment : all) {
             List<Part> parts = segment.parts.stream()
                     .map(p -> new Part(p.durationMillis() / 1000.0, segment.msn + "." + p.index() + ".m4s", p.independent(),
@@ -456,7 +463,7 @@ public final class RenditionWindow {
             // The first segment's init segment is declared at the top; a later one where it changes.
             Optional<String> map = segment != all.get(0) && segment.mapChanges ? Optional.of(segment.map) : Optional.empty();
             if (segment.complete) {
-                boolean recent = complete.size() >= completeCount - SEGMENTS_WITH_PARTS;
+                boolean recent = complete.size() >= completeCount - completeWithParts;
                 complete.add(new Segment(segment.msn, segment.durationMillis / 1000.0, segment.msn + ".m4s",
                         Optional.of(segment.programDateTime), segment.discontinuity, recent ? parts : List.of(), segment.gap(),
                         map));

@@ -1,5 +1,6 @@
 package dev.vcdn.origin.transcode;
 
+import dev.vcdn.origin.codec.AvcProfile;
 import dev.vcdn.origin.codec.X264Options;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
 import dev.vcdn.origin.pipeline.LadderOutput;
@@ -252,7 +253,7 @@ final class StreamTranscoder implements Runnable {
         }
         sourceFps = decision.fps();
         boolean passThrough = decision.sourceKeyframesUsable() && videoConfig.codec() == Codec.H264
-                && grant.features().renditions().contains(SOURCE.value());
+                && grant.features().renditions().contains(SOURCE.value()) && playableEverywhere(videoConfig);
         if (passThrough) {
             passthrough = new SourcePassthrough(output);
             cadence = KeyframeCadence.followingSource();
@@ -263,6 +264,20 @@ final class StreamTranscoder implements Runnable {
         replaying = true;
         decision.held().forEach(this::video);
         replaying = false;
+    }
+
+    /** Whether the source's H.264 may go to viewers as it came; when not, the source rung is re-encoded. */
+    private boolean playableEverywhere(MediaPacket configuration) {
+        try {
+            AvcProfile profile = AvcProfile.of(configuration.payload().toByteArray());
+            if (!profile.playableEverywhere()) {
+                log.info("source of channel={} stream={} re-encoded: {} is not what every player decodes", grant.channel(),
+                        grant.streamId(), profile);
+            }
+            return profile.playableEverywhere();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void video(MediaPacket packet) {

@@ -24,13 +24,19 @@ public final class TestSources {
     /** The same with {@code bFrames} B-frames between references (0: what WebRTC encoders send). */
     public static Path flv(Path directory, String name, String size, int fps, int gop, int seconds, String audioEncoder,
                            int bFrames) throws Exception {
+        return flv(directory, name, size, fps, gop, seconds, audioEncoder, bFrames, "yuv420p");
+    }
+
+    /** The same in {@code pixelFormat} ({@code yuv444p} gives High 4:4:4 Predictive, as GStreamer's x264enc sends). */
+    public static Path flv(Path directory, String name, String size, int fps, int gop, int seconds, String audioEncoder,
+                           int bFrames, String pixelFormat) throws Exception {
         Path file = directory.resolve(name + ".flv");
         List<String> command = List.of(Publisher.bundledFfmpeg().toString(), "-hide_banner", "-loglevel", "error",
                 "-nostdin", "-y",
                 "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + fps,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                 "-c:v", "libx264", "-preset", "ultrafast", "-g", Integer.toString(gop), "-bf", Integer.toString(bFrames),
-                "-pix_fmt", "yuv420p",
+                "-pix_fmt", pixelFormat,
                 "-c:a", audioEncoder, "-b:a", "96k", "-t", Integer.toString(seconds), "-f", "flv", file.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());

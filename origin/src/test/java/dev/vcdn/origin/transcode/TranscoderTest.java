@@ -222,6 +222,19 @@ class TranscoderTest {
     }
 
     @Test
+    void aSourceFewDevicesDecodeIsReEncodedNotPassedThrough() throws Exception {
+        Recorder ladder = transcode(TestSources.flv(files, "src444", "640x360", 30, 60, 4, "aac", 2, "yuv444p"),
+                ChannelFeatures.standard());
+
+        RenditionInfo source = ladder.renditions.get(RenditionId.of("source"));
+        assertThat(source.codecString()).as("High 4:4:4 from the publisher, 8-bit 4:2:0 High to viewers")
+                .matches("avc1\\.64[0-9a-f]{4}");
+        assertThat(source.width()).isEqualTo(640);
+        assertThat(decodedSizes(ladder, "source")).as("every picture of the source rung decodes").hasSizeBetween(115, 120)
+                .containsOnly("640x360");
+    }
+
+    @Test
     void a720pSourceGetsAnAlignedH264LadderBelowIt() throws Exception {
         Recorder ladder = transcode(TestSources.flv(files, "src720", "1280x720", 30, 60, 4), ChannelFeatures.standard());
 

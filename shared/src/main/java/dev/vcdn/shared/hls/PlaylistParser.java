@@ -22,7 +22,26 @@ public final class PlaylistParser {
     private PlaylistParser() {
     }
 
+    /** @throws PlaylistParseException on anything malformed, also a value the playlist model refuses */
     public static MediaPlaylist parseMedia(String text) {
+        try {
+            return media(text);
+        } catch (IllegalArgumentException e) {
+            // A tag that parsed but says something impossible (a zero target duration, a negative part duration...).
+            throw new PlaylistParseException(0, "invalid value: " + e.getMessage());
+        }
+    }
+
+    /** @throws PlaylistParseException on anything malformed, also a value the playlist model refuses */
+    public static MultivariantPlaylist parseMultivariant(String text) {
+        try {
+            return multivariant(text);
+        } catch (IllegalArgumentException e) {
+            throw new PlaylistParseException(0, "invalid value: " + e.getMessage());
+        }
+    }
+
+    private static MediaPlaylist media(String text) {
         List<String> lines = lines(text);
         int version = 1;
         Integer targetDuration = null;
@@ -120,7 +139,7 @@ public final class PlaylistParser {
                 endList);
     }
 
-    public static MultivariantPlaylist parseMultivariant(String text) {
+    private static MultivariantPlaylist multivariant(String text) {
         List<String> lines = lines(text);
         int version = 1;
         boolean independent = false;

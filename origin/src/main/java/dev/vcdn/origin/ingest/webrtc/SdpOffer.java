@@ -63,7 +63,7 @@ public record SdpOffer(String iceUfrag, String icePwd, byte[] fingerprintSha256,
             throw new InvalidOfferException("offer larger than " + MAX_BYTES + " bytes");
         }
         String[] lines = sdp.split("\r?\n");
-        if (lines.length > MAX_LINES || !lines[0].trim().equals("v=0")) {
+        if (lines.length == 0 || lines.length > MAX_LINES || !lines[0].trim().equals("v=0")) {
             throw new InvalidOfferException("not an SDP offer (v=0 first, at most " + MAX_LINES + " lines)");
         }
         Attributes session = new Attributes();

@@ -16,6 +16,7 @@ import dev.vcdn.edge.upstream.Upstream;
 import dev.vcdn.shared.access.AccessFollower;
 import dev.vcdn.shared.access.AccessPolicy;
 import dev.vcdn.shared.access.PlaybackAccess;
+import dev.vcdn.shared.access.PlaybackGate;
 import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.process.Endpoint;
 import dev.vcdn.shared.process.ProcessContext;
@@ -136,9 +137,10 @@ public final class EdgeVerticle extends ProcessVerticle {
     /** One viewer server per event loop, all on one port. */
     private Future<Void> deployServers(PlaybackHandler playback, PlayerFiles player) {
         List<Future<String>> deployed = new ArrayList<>();
+        PlaybackGate gate = new PlaybackGate(access, config.edges(), metrics::refused);
         for (int i = 0; i < config.eventLoops(); i++) {
             ViewerServer server = new ViewerServer(config.http(), process, cache, metrics, playback, context, viewers,
-                    config.viewers().writeDeadline(), certificates(config.http(), process), player, access, config.edges());
+                    config.viewers().writeDeadline(), certificates(config.http(), process), player, gate);
             servers.add(server);
             deployed.add(vertx.deployVerticle(server));
         }

@@ -103,7 +103,7 @@ public final class EdgeMetrics {
     }
 
     /** A private channel's request refused with {@code status} (401 or 403). */
-    void refused(int status) {
+    public void refused(int status) {
         (status == 401 ? tokenMissing : tokenRefused).increment();
     }
 

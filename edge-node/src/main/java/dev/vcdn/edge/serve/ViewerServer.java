@@ -3,8 +3,6 @@ package dev.vcdn.edge.serve;
 import dev.vcdn.edge.cache.CachedResponse;
 import dev.vcdn.edge.cache.ResponseCache;
 import dev.vcdn.edge.upstream.Upstream;
-import dev.vcdn.shared.access.EdgeCredential;
-import dev.vcdn.shared.access.PlaybackAccess;
 import dev.vcdn.shared.access.PlaybackGate;
 import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.http.HttpServers;
@@ -65,8 +63,7 @@ public final class ViewerServer extends VerticleBase {
 
     public ViewerServer(HttpServerConfig http, ProcessContext process, ResponseCache cache, EdgeMetrics metrics,
                         PlaybackHandler playback, Context core, ViewerCount viewers, Duration writeDeadline,
-                        Optional<CertificateReloader> certificates, PlayerFiles player, PlaybackAccess access,
-                        EdgeCredential edges) {
+                        Optional<CertificateReloader> certificates, PlayerFiles player, PlaybackGate gate) {
         this.http = http;
         this.process = process;
         this.cache = cache;
@@ -77,7 +74,7 @@ public final class ViewerServer extends VerticleBase {
         this.writeDeadline = writeDeadline;
         this.certificates = certificates;
         this.player = player;
-        this.gate = new PlaybackGate(access, edges, metrics::refused);
+        this.gate = gate;
     }
 
     @Override

@@ -1,9 +1,8 @@
 package dev.vcdn.origin.auth;
 
-import dev.vcdn.shared.access.AccessPolicy;
+import dev.vcdn.shared.access.EncodedAccessPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * The access policy as the auth service hands it out, encoded once and kept until an admin
@@ -12,14 +11,10 @@ import io.vertx.core.buffer.Buffer;
  */
 final class AccessDocument {
 
-    /** The encoded policy with its ETag. */
-    record Encoded(AccessPolicy policy, Buffer body, String etag) {
-    }
-
     private final Vertx vertx;
     private final AccessStore store;
     private long generation;
-    private Encoded current;
+    private EncodedAccessPolicy current;
 
     AccessDocument(Vertx vertx, AccessStore store) {
         this.vertx = vertx;
@@ -32,14 +27,13 @@ final class AccessDocument {
         current = null;
     }
 
-    Future<Encoded> get() {
+    Future<EncodedAccessPolicy> get() {
         if (current != null) {
             return Future.succeededFuture(current);
         }
         long building = generation;
         return vertx.executeBlocking(store::policy, false).map(policy -> {
-            Buffer body = Buffer.buffer(policy.toJson().encode());
-            Encoded encoded = new Encoded(policy, body, AccessPolicy.etag(body.getBytes()));
+            EncodedAccessPolicy encoded = EncodedAccessPolicy.of(policy);
             if (building == generation) {
                 current = encoded;
             }

@@ -155,14 +155,7 @@ final class PlaybackAdmin {
 
     /** The access document, for the origins: 304 while their ETag is current. */
     private void access(RoutingContext ctx) {
-        document.get().onSuccess(encoded -> {
-            ctx.response().putHeader(HttpHeaders.ETAG, encoded.etag()).putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-            if (encoded.etag().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
-                ctx.response().setStatusCode(304).end();
-                return;
-            }
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoded.body());
-        }).onFailure(ctx::fail);
+        document.get().onSuccess(encoded -> encoded.answer(ctx.request())).onFailure(ctx::fail);
     }
 
     /** A revocation's cut-off: tokens minted here carry their issue time to the millisecond. */

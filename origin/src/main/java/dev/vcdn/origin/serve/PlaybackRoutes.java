@@ -16,6 +16,7 @@ import static dev.vcdn.shared.http.PlaybackHeaders.PLAYLIST_TYPE;
 
 import dev.vcdn.shared.access.AccessPolicy;
 import dev.vcdn.shared.access.EdgeCredential;
+import dev.vcdn.shared.access.EncodedAccessPolicy;
 import dev.vcdn.shared.access.PlaybackAccess;
 import dev.vcdn.shared.access.PlaybackGate;
 import dev.vcdn.shared.config.ClientTlsConfig;
@@ -63,7 +64,7 @@ public final class PlaybackRoutes {
     private final PlaybackAccess access;
     private final EdgeCredential edges;
     private final PlaybackGate gate;
-    private EncodedPolicy lastEncoded;
+    private EncodedAccessPolicy lastEncoded;
 
     /**
      * @param events   the hub the packages publish to, served at {@code /events}
@@ -153,8 +154,8 @@ public final class PlaybackRoutes {
 
     /**
      * The whole access document, which edges follow: with the edge credential when there is one
-     * (it names the private channels). Encoded per request: edges ask twice a second, and a 304
-     * answers them while it is unchanged.
+     * (it names the private channels). Encoded once per policy: edges ask twice a second, and a
+     * 304 answers them while it is unchanged.
      */
     private void accessDocument(RoutingContext ctx) {
         if (edges.required() && !edges.presentIn(ctx.request().headers())) {
@@ -166,28 +167,15 @@ public final class PlaybackRoutes {
             ctx.fail(503);
             return;
         }
-        EncodedPolicy encoded = encodedPolicy();
-        ctx.response().putHeader(HttpHeaders.ETAG, encoded.etag()).putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-        if (encoded.etag().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
-            ctx.response().setStatusCode(304).end();
-            return;
-        }
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoded.body());
-    }
-
-    private record EncodedPolicy(AccessPolicy policy, Buffer body, String etag) {
-    }
-
-    private EncodedPolicy encodedPolicy() {
         AccessPolicy policy = access.policy().orElseThrow();
-        EncodedPolicy encoded = lastEncoded;
+        EncodedAccessPolicy encoded = lastEncoded;
         if (encoded == null || encoded.policy() != policy) {
-            Buffer body = Buffer.buffer(policy.toJson().encode());
-            encoded = new EncodedPolicy(policy, body, AccessPolicy.etag(body.getBytes()));
+            encoded = EncodedAccessPolicy.of(policy);
             lastEncoded = encoded;
         }
-        return encoded;
+        encoded.answer(ctx.request());
     }
+
 
     /** Every playback URL: parsed into its one canonical form, or refused with 400. */
     private void playback(RoutingContext ctx) {

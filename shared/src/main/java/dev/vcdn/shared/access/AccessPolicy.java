@@ -36,16 +36,6 @@ public record AccessPolicy(Map<String, PublicKey> keys, Set<ChannelName> private
         revokedBefore = Map.copyOf(revokedBefore);
     }
 
-    /** A strong ETag of an encoded document (a SHA-256 prefix: a collision would hide a revocation). */
-    public static String etag(byte[] encoded) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(encoded);
-            return "\"" + java.util.HexFormat.of().formatHex(digest, 0, 16) + "\"";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public boolean isPrivate(ChannelName channel) {
         return privateChannels.contains(channel);
     }

@@ -48,7 +48,7 @@ class AccessFollowerTest {
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
             asked.add(request.getHeader("Authorization") + " " + request.getHeader("If-None-Match"));
             Map.Entry<Integer, String> now = answer.get();
-            String etag = AccessPolicy.etag(now.getValue().getBytes());
+            String etag = "\"" + Integer.toHexString(now.getValue().hashCode()) + "\"";
             if (now.getKey() == 200 && etag.equals(request.getHeader("If-None-Match"))) {
                 request.response().setStatusCode(304).end();
                 return;

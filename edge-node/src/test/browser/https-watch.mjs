@@ -20,15 +20,40 @@ devtools.on('Network.responseReceived', event => {
   }
 });
 const urls = new Map();
-devtools.on('Network.requestWillBeSent', event => urls.set(event.requestId, event.request.url.replace(edge, '')));
+const pending = new Map();
+devtools.on('Network.requestWillBeSent', event => {
+  const url = event.request.url.replace(edge, '');
+  urls.set(event.requestId, url);
+  pending.set(event.requestId, { url, since: Date.now() });
+});
+devtools.on('Network.loadingFinished', event => pending.delete(event.requestId));
 devtools.on('Network.loadingFailed', event => {
+  pending.delete(event.requestId);
   if (!event.canceled) {
     result.errors.push('request failed: ' + event.errorText + ' ' + urls.get(event.requestId));
   }
 });
+const consoleLines = [];
+page.on('console', message => consoleLines.push(message.type() + ': ' + message.text()));
 
-await page.goto(edge + '/watch/' + channel);
-await page.waitForFunction(() => document.getElementById('video').currentTime > 0, null, { timeout: 30000 });
+// Not the load event: a video element delays it until its first frame, and the first picture is
+// what is checked below, with what the page was waiting for printed if it never comes.
+await page.goto(edge + '/watch/' + channel, { waitUntil: 'domcontentloaded' });
+try {
+  await page.waitForFunction(() => document.getElementById('video').currentTime > 0, null, { timeout: 45000 });
+} catch (e) {
+  const video = await page.evaluate(() => {
+    const v = document.getElementById('video');
+    return { readyState: v.readyState, networkState: v.networkState, buffered: v.buffered.length,
+      state: document.body.dataset.state, text: document.getElementById('state').textContent };
+  });
+  const now = Date.now();
+  console.error('no picture in 45 s: ' + JSON.stringify({ video, requests: result.requests.slice(-30),
+    pending: [...pending.values()].map(p => ({ url: p.url, waitingMs: now - p.since })), console: consoleLines.slice(-30),
+    errors: result.errors }));
+  await browser.close();
+  process.exit(1);
+}
 const start = await page.evaluate(() => document.getElementById('video').currentTime);
 await page.waitForTimeout(8000);
 result.played = await page.evaluate(() => document.getElementById('video').currentTime) - start;

@@ -9,6 +9,8 @@ import dev.vcdn.shared.access.Ed25519;
 import dev.vcdn.shared.access.PlaybackAccess;
 import dev.vcdn.shared.access.PlaybackToken;
 import dev.vcdn.shared.access.TokenRefused;
+import dev.vcdn.shared.config.ConfigException;
+import dev.vcdn.shared.config.ConfigSource;
 import dev.vcdn.shared.events.EventCodec;
 import dev.vcdn.shared.events.OriginEvent;
 import dev.vcdn.shared.hls.MediaPlaylist;
@@ -23,14 +25,18 @@ import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Coverage-guided fuzzing of the parsers in shared that read what the network sends: playback
- * tokens, the access document, playlists, origin events and subscriptions, playback paths. Each
+ * tokens, the access document, playlists, origin events and subscriptions, playback paths, and
+ * the config values an operator writes (YAML or environment). Each
  * input is either refused with the parser's own exception or parsed, and what was parsed is
  * written and read again. In {@code mvn test} these run over their stored inputs
  * ({@code src/test/resources/dev/vcdn/shared/fuzz/SharedParsersFuzzTestInputs}); {@code
@@ -143,6 +149,44 @@ class SharedParsersFuzzTest {
             // segment before it may still make the whole target suspicious: refused before routing).
             assertThat(TargetGuard.isSuspicious(path)).as("a suspicious path was parsed: %s", path).isFalse();
             assertThat(PlaybackPath.parse(parsed.get().canonical())).contains(parsed.get());
+        }
+    }
+
+    /**
+     * A config file (any YAML, or a document whose one value is the fuzzer's) and an environment
+     * override: refused with {@link ConfigException} (a line naming the key) or read, every typed
+     * value within the bounds it was asked for.
+     */
+    @FuzzTest(maxDuration = "10m")
+    void configValue(FuzzedDataProvider data) {
+        String yaml = data.consumeBoolean() ? data.consumeString(4096) : "value: " + data.consumeString(512);
+        Map<String, String> env = data.consumeBoolean() ? Map.of(ConfigSource.envName("value"), data.consumeString(512)) : Map.of();
+        ConfigSource config;
+        try {
+            config = ConfigSource.parse(yaml, "fuzzed.yaml", env);
+        } catch (ConfigException refused) {
+            return;
+        }
+        readOrRefuse(() -> assertThat(config.integer("value", 5, -10, 1000)).isBetween(-10, 1000));
+        readOrRefuse(() -> assertThat(config.duration("value", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1)))
+                .isBetween(Duration.ofMillis(10), Duration.ofHours(1)));
+        readOrRefuse(() -> assertThat(config.bytes("value", 4096, 1, 1L << 30)).isBetween(1L, 1L << 30));
+        readOrRefuse(() -> config.bool("value", false));
+        readOrRefuse(() -> config.port("value", 8080));
+        readOrRefuse(() -> config.list("value", List.of()));
+        readOrRefuse(() -> config.hostPorts("value", List.of()));
+        readOrRefuse(() -> config.hostPortsOrUrls("value", List.of()));
+        readOrRefuse(() -> config.httpUrls("value", List.of()).forEach(url -> assertThat(url.getScheme()).isIn("http", "https")));
+        readOrRefuse(() -> config.path("value", Path.of("data")));
+        readOrRefuse(() -> config.sectionNames("value", "id"));
+        readOrRefuse(config::requireNoUnknownKeys);
+    }
+
+    private static void readOrRefuse(Runnable read) {
+        try {
+            read.run();
+        } catch (ConfigException refused) {
+            assertThat(refused.getMessage()).isNotBlank();
         }
     }
 }

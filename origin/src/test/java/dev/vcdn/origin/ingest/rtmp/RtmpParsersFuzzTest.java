@@ -3,18 +3,27 @@ package dev.vcdn.origin.ingest.rtmp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vcdn.origin.registry.SourceInfo;
+import dev.vcdn.shared.media.MediaPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Coverage-guided fuzzing of what an RTMP publisher sends after the handshake: the chunk stream
- * and AMF0 command bodies. Refused with {@link RtmpProtocolException} or decoded; decoded AMF0
- * values encode and decode to themselves. Stored inputs run in {@code mvn test}; {@code
- * bench/fuzz.sh} fuzzes.
+ * Coverage-guided fuzzing of what an RTMP publisher sends: the handshake, the chunk stream, AMF0
+ * command bodies, and a whole publish session (handshake, commands, metadata, FLV audio and video
+ * tags) as the connection hands it to {@link RtmpSession}. Refused with {@link RtmpProtocolException}
+ * (or, for media we do not take, {@link UnsupportedMediaException}) or decoded; decoded AMF0 values
+ * encode and decode to themselves. Stored inputs run in {@code mvn test}, the two recorded real
+ * sessions (ffmpeg, GStreamer) among the session's seeds; {@code bench/fuzz.sh} fuzzes.
  */
 class RtmpParsersFuzzTest {
+
+    /** What TCP hands the connection at once, at most: the session must take any split. */
+    private static final int READ_BYTES = 4096;
 
     @FuzzTest(maxDuration = "10m")
     void amf0(byte[] input) {
@@ -40,6 +49,67 @@ class RtmpParsersFuzzTest {
         }
         for (RtmpMessage message : messages) {
             assertThat(message.payload().length).isLessThanOrEqualTo(RtmpLimits.DEFAULT.maxMediaMessageBytes());
+        }
+    }
+
+    /** C0+C1 of any content: refused as not RTMP, or answered with S0+S1+S2 (S2 echoing C1 or signed for it). */
+    @FuzzTest(maxDuration = "10m")
+    void handshake(byte[] input) {
+        byte[] c0c1 = Arrays.copyOf(input, 1 + Handshake.PACKET_SIZE);
+        byte[] answer;
+        try {
+            answer = Handshake.respond(c0c1);
+        } catch (RtmpProtocolException refused) {
+            assertThat(c0c1[0]).isNotEqualTo((byte) Handshake.RTMP_VERSION);
+            return;
+        }
+        assertThat(answer).hasSize(1 + 2 * Handshake.PACKET_SIZE);
+        assertThat(answer[0]).isEqualTo((byte) Handshake.RTMP_VERSION);
+    }
+
+    /**
+     * A publisher's bytes from its first: in the pieces a socket delivers, the publish request
+     * granted as soon as it is asked; every media packet handed on within the limits.
+     */
+    @FuzzTest(maxDuration = "10m")
+    void publishSession(byte[] input) {
+        List<MediaPacket> media = new ArrayList<>();
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        RtmpSession session = new RtmpSession(RtmpLimits.DEFAULT, new RtmpSession.Listener() {
+            @Override
+            public void write(byte[] bytes) {
+                written.writeBytes(bytes);
+            }
+
+            @Override
+            public void publishRequested(String app, String streamKey) {
+            }
+
+            @Override
+            public void describedSource(SourceInfo source) {
+            }
+
+            @Override
+            public void media(MediaPacket packet) {
+                media.add(packet);
+            }
+
+            @Override
+            public void unpublished() {
+            }
+        });
+        try {
+            for (int at = 0; at < input.length && session.phase() != RtmpSession.Phase.CLOSED; at += READ_BYTES) {
+                session.receive(Arrays.copyOfRange(input, at, Math.min(input.length, at + READ_BYTES)));
+                if (session.phase() == RtmpSession.Phase.AUTHORIZING) {
+                    session.accept("live");
+                }
+            }
+        } catch (RtmpProtocolException | UnsupportedMediaException refused) {
+            assertThat(session.phase()).as("a refused session takes nothing more").isEqualTo(RtmpSession.Phase.CLOSED);
+        }
+        for (MediaPacket packet : media) {
+            assertThat(packet.payload().size()).isLessThanOrEqualTo(RtmpLimits.DEFAULT.maxMediaMessageBytes());
         }
     }
 }

@@ -116,6 +116,7 @@ public final class EdgeVerticle extends ProcessVerticle {
                     vertx.setPeriodic(TICK.toMillis(), id -> {
                         region.tick();
                         viewers.expire();
+                        cache.cleanUp(); // expired entries leave, and their native bodies are freed, with no traffic too
                     });
                     vertx.setPeriodic(HELD_SWEEP.toMillis(), id -> pushed.expireWaiters());
                     // Ownership moves with the members: act on it now rather than at the next tick.

@@ -1,15 +1,13 @@
 package dev.vcdn.edge.cache;
 
-import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -19,9 +17,11 @@ import java.util.zip.GZIPOutputStream;
  * @param timeToLive how long the cache keeps it; zero means it is passed on but not kept
  * @param gzipped    the body gzipped, made once for every viewer that accepts it (playlists):
  *                   compressing per response cost the edge most of its CPU at a thousand viewers
+ * @param nativeBody where {@code body} lives when the cache keeps it in native memory: a send holds
+ *                   it ({@link #holdBody()}) until its write is done ({@link #releaseBody()})
  */
 public record CachedResponse(int status, Optional<String> contentType, Optional<String> cacheControl, Optional<String> etag,
-                             Buffer body, Duration timeToLive, Optional<Buffer> gzipped) {
+                             Buffer body, Duration timeToLive, Optional<Buffer> gzipped, Optional<NativeBody> nativeBody) {
 
     /** Bodies smaller than this are sent as they are: gzip's header and trailer alone are 18 bytes. */
     static final int COMPRESS_FROM_BYTES = 256;
@@ -33,11 +33,12 @@ public record CachedResponse(int status, Optional<String> contentType, Optional<
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(timeToLive, "timeToLive");
         Objects.requireNonNull(gzipped, "gzipped");
+        Objects.requireNonNull(nativeBody, "nativeBody");
     }
 
     public CachedResponse(int status, Optional<String> contentType, Optional<String> cacheControl, Optional<String> etag,
                           Buffer body, Duration timeToLive) {
-        this(status, contentType, cacheControl, etag, body, timeToLive, Optional.empty());
+        this(status, contentType, cacheControl, etag, body, timeToLive, Optional.empty(), Optional.empty());
     }
 
     /** A 200 with every playback header present. */
@@ -47,30 +48,36 @@ public record CachedResponse(int status, Optional<String> contentType, Optional<
     }
 
     /**
-     * The same answer with its body in native memory: a socket write of it needs no copy into a
-     * native buffer first, which matters when one part is sent to thousands of viewers. The JDK
-     * buffer is freed by the garbage collector like any object, nothing to release. When the
-     * JVM's direct memory is full the heap copy is kept instead.
+     * The same answer with its body in native memory, held by the cache: a socket write of it needs
+     * no copy into a native buffer first, which matters when one part is sent to thousands of
+     * viewers. When the JVM's direct memory is full the heap copy is kept instead.
+     *
+     * @param nativeBytes the native bytes of the cache's bodies not yet freed
      */
-    CachedResponse offHeap() {
-        if (body.length() == 0) {
+    CachedResponse offHeap(AtomicLong nativeBytes) {
+        if (body.length() == 0 || nativeBody.isPresent()) {
             return this;
         }
-        ByteBuffer direct;
-        try {
-            direct = ByteBuffer.allocateDirect(body.length());
-        } catch (OutOfMemoryError directMemoryFull) {
-            // -XX:MaxDirectMemorySize below cache.max-bytes: keep this one on the heap rather than fail the request.
-            return this;
-        }
-        direct.put(((BufferInternal) body).getByteBuf().nioBuffer()).flip();
-        return new CachedResponse(status, contentType, cacheControl, etag, BufferInternal.buffer(Unpooled.wrappedBuffer(direct)),
-                timeToLive, gzipped);
+        return NativeBody.copyOf(body, nativeBytes).map(copy -> new CachedResponse(status, contentType, cacheControl, etag,
+                copy.body(), timeToLive, gzipped, Optional.of(copy))).orElse(this);
+    }
+
+    /**
+     * Holds the body for a send, before anything is written: false when it was freed (its entry left
+     * the cache long before), and the answer cannot be sent. A heap body is always there.
+     */
+    public boolean holdBody() {
+        return nativeBody.map(NativeBody::retain).orElse(true);
+    }
+
+    /** The send that held the body is done with it: written, or failed. */
+    public void releaseBody() {
+        nativeBody.ifPresent(NativeBody::release);
     }
 
     /** The same answer, kept for {@code time} whatever its Cache-Control said. */
     public CachedResponse keptFor(Duration time) {
-        return new CachedResponse(status, contentType, cacheControl, etag, body, time, gzipped);
+        return new CachedResponse(status, contentType, cacheControl, etag, body, time, gzipped, nativeBody);
     }
 
     /** Text (playlists, JSON): worth compressing. Media is compressed already. */
@@ -91,7 +98,7 @@ public record CachedResponse(int status, Optional<String> contentType, Optional<
             throw new UncheckedIOException(impossible);
         }
         return new CachedResponse(status, contentType, cacheControl, etag, body, timeToLive,
-                Optional.of(Buffer.buffer(compressed.toByteArray())));
+                Optional.of(Buffer.buffer(compressed.toByteArray())), nativeBody);
     }
 
     /** A 200 or a 404 (a channel live nowhere) with a time to keep it ({@link #keptFor} shortens it). */

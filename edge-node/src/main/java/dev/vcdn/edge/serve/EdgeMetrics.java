@@ -73,6 +73,9 @@ public final class EdgeMetrics {
                 .description("Bytes held by the cache").register(registry);
         Gauge.builder("vcdn.edge.cache.entries", cache, ResponseCache::size).description("Objects held by the cache")
                 .register(registry);
+        Gauge.builder("vcdn.edge.cache.native.bytes", cache, ResponseCache::nativeBytes).baseUnit("bytes")
+                .description("Native memory of cached bodies not freed yet: kept, left within the last seconds, or being sent")
+                .register(registry);
         FunctionCounter.builder("vcdn.edge.pushed.parts", pushed, PushedStreams::partsReceived)
                 .description("Parts pushed to this edge before any viewer asked").register(registry);
         Timer partAge = Timer.builder("vcdn.edge.part.age")

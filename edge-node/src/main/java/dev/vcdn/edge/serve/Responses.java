@@ -1,6 +1,7 @@
 package dev.vcdn.edge.serve;
 
 import dev.vcdn.edge.cache.CachedResponse;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -39,20 +40,37 @@ final class Responses {
         });
     }
 
-    /** Sends an answer; on the request's connection loop. */
+    /**
+     * Sends an answer; on the request's connection loop. A body in native memory is held from
+     * before the write until the write is done (or failed), so the cache frees it only after that.
+     */
     static void send(RoutingContext ctx, CachedResponse answer, EdgeMetrics metrics) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
         }
+        if (!answer.holdBody()) {
+            // Its entry left the cache long before this send: never seen (the grace is seconds, a hop microseconds).
+            response.setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+            return;
+        }
+        try {
+            write(ctx, response, answer, metrics).onComplete(done -> answer.releaseBody());
+        } catch (RuntimeException e) {
+            answer.releaseBody();
+            throw e;
+        }
+    }
+
+    private static Future<Void> write(RoutingContext ctx, HttpServerResponse response, CachedResponse answer, EdgeMetrics metrics) {
         response.setStatusCode(answer.status());
         answer.cacheControl().ifPresent(value -> response.putHeader(HttpHeaders.CACHE_CONTROL, value));
         answer.etag().ifPresent(value -> response.putHeader(HttpHeaders.ETAG, value));
         response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         if (answer.status() == 200 && answer.etag().isPresent()
                 && answer.etag().get().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
-            response.setStatusCode(304).end();
-            return;
+            return response.setStatusCode(304).end();
         }
         answer.contentType().ifPresent(value -> response.putHeader(HttpHeaders.CONTENT_TYPE, value));
         Buffer body = answer.body();
@@ -64,7 +82,7 @@ final class Responses {
             response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
         }
         metrics.sent(body.length());
-        response.end(body);
+        return response.end(body);
     }
 
     /**

@@ -39,6 +39,69 @@ class ResponseCacheTest {
         }
         assertThat(pushed.partsReceived()).isEqualTo(300 * 12);
         assertThat(cache.size()).as("something is kept").isPositive();
+        now.addAndGet(ResponseCache.RELEASE_GRACE.toNanos());
+        cache.cleanUp();
+        assertThat(cache.nativeBytes()).as("native memory of what is kept, the evicted freed").isPositive()
+                .isLessThanOrEqualTo(cache.weightedSize());
+    }
+
+    @Test
+    void aNativeBodyIsFreedOnceItsEntryLeftAndItsLastSendIsDone() {
+        ResponseCache cache = new ResponseCache(1 << 20, now::get);
+        CachedResponse kept = cache.put("/live/a/720p/0.0.m4s", part(1000, Duration.ofSeconds(10)));
+        assertThat(kept.nativeBody()).as("kept in native memory").isPresent();
+        assertThat(kept.body().getBytes()).isEqualTo(new byte[1000]);
+        assertThat(cache.nativeBytes()).isEqualTo(1000);
+
+        assertThat(kept.holdBody()).as("a send starts").isTrue();
+        now.addAndGet(Duration.ofSeconds(11).toNanos());
+        cache.cleanUp();
+        assertThat(cache.get("/live/a/720p/0.0.m4s")).as("expired").isEmpty();
+        assertThat(kept.nativeBody().get().freed()).as("within the grace").isFalse();
+        CachedResponse takenJustBefore = kept;
+        assertThat(takenJustBefore.holdBody()).as("an answer taken an instant before it left is still sent").isTrue();
+        takenJustBefore.releaseBody();
+
+        now.addAndGet(ResponseCache.RELEASE_GRACE.toNanos());
+        cache.cleanUp();
+        assertThat(kept.nativeBody().get().freed()).as("the send still writes it").isFalse();
+        assertThat(cache.nativeBytes()).isEqualTo(1000);
+        kept.releaseBody();
+        assertThat(kept.nativeBody().get().freed()).isTrue();
+        assertThat(cache.nativeBytes()).isZero();
+        assertThat(kept.holdBody()).as("freed: no send may start").isFalse();
+    }
+
+    @Test
+    void aReplacedOrEvictedNativeBodyIsFreedAfterTheGrace() {
+        ResponseCache cache = new ResponseCache(3000, now::get);
+        CachedResponse first = cache.put("/live/a/720p/init.mp4", part(1000, Duration.ofSeconds(60)));
+        CachedResponse second = cache.put("/live/a/720p/init.mp4", part(1000, Duration.ofSeconds(60)));
+        for (int i = 0; i < 5; i++) {
+            cache.put("/live/a/720p/" + i + ".0.m4s", part(1000, Duration.ofSeconds(60)));
+        }
+        cache.cleanUp();
+        assertThat(cache.weightedSize()).isLessThanOrEqualTo(3000);
+        assertThat(first.nativeBody().get().freed()).as("replaced, within the grace").isFalse();
+        now.addAndGet(ResponseCache.RELEASE_GRACE.toNanos());
+        cache.cleanUp();
+        assertThat(first.nativeBody().get().freed()).as("replaced").isTrue();
+        assertThat(cache.nativeBytes()).as("only what is still kept").isEqualTo(1000L * cache.size());
+        assertThat(second.nativeBody().get().freed() || cache.get("/live/a/720p/init.mp4").isPresent()).isTrue();
+    }
+
+    @Test
+    void aCacheKeptOnTheHeapHasNothingToFree() {
+        ResponseCache cache = new ResponseCache(1 << 20, now::get, false);
+        CachedResponse kept = cache.put("/live/a/720p/0.0.m4s", part(1000, Duration.ofSeconds(10)));
+        assertThat(kept.nativeBody()).isEmpty();
+        assertThat(kept.holdBody()).isTrue();
+        assertThat(cache.nativeBytes()).isZero();
+    }
+
+    private static CachedResponse part(int bytes, Duration timeToLive) {
+        return CachedResponse.ok("video/mp4", "public, max-age=300, immutable", Optional.empty(), Buffer.buffer(new byte[bytes]),
+                timeToLive);
     }
 
     @Test

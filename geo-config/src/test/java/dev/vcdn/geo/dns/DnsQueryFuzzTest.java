@@ -14,7 +14,6 @@ import dev.vcdn.geo.world.World;
 import dev.vcdn.geo.world.WorldConfig;
 import dev.vcdn.shared.config.ConfigSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.Arrays;
@@ -22,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Section;
@@ -35,33 +37,32 @@ import org.xbill.DNS.Section;
  */
 class DnsQueryFuzzTest {
 
-    private static final class Responder {
-        static final DnsResponder INSTANCE = create();
+    private static GeoIp geoIp;
+    private static DnsResponder responder;
 
-        private static DnsResponder create() {
-            try {
-                World world = WorldConfig.read(ConfigSource.ofEnvironment(Map.of()));
-                EdgeHealth health = new EdgeHealth();
-                health.update("eu", EdgeHealth.Source.STATIC, List.of(edge("eu", "127.0.0.2")));
-                health.update("na", EdgeHealth.Source.STATIC, List.of(edge("na", "::1")));
-                // Opened for the JVM's life: the fuzzer calls this class until the process ends.
-                GeoIp geoIp = GeoIp.open(GeoIpDatabase.path());
-                return new DnsResponder(Name.fromString("live.vcdn.test."), Set.of(Name.fromString("play.live.vcdn.test.")),
-                        Name.fromString("ns1.live.vcdn.test."), Optional.of(InetAddress.getByName("127.0.0.53")), 20, 2,
-                        new RegionLocator(world, Optional.of(geoIp), Continents.bundled()), new EdgeChooser(world, health), 1);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while building the test's GeoIP database", e);
-            }
-        }
+    @BeforeAll
+    static void responder() throws Exception {
+        World world = WorldConfig.read(ConfigSource.ofEnvironment(Map.of()));
+        EdgeHealth health = new EdgeHealth();
+        health.update("eu", EdgeHealth.Source.STATIC, List.of(edge("eu", "127.0.0.2")));
+        health.update("na", EdgeHealth.Source.STATIC, List.of(edge("na", "::1")));
+        geoIp = GeoIp.open(GeoIpDatabase.path());
+        responder = new DnsResponder(Name.fromString("live.vcdn.test."), Set.of(Name.fromString("play.live.vcdn.test.")),
+                Name.fromString("ns1.live.vcdn.test."), Optional.of(InetAddress.getByName("127.0.0.53")), 20, 2,
+                new RegionLocator(world, Optional.of(geoIp), Continents.bundled()), new EdgeChooser(world, health), 1);
+    }
 
-        private static HealthyEdge edge(String region, String ip) throws IOException {
-            InetAddress address = InetAddress.getByName(ip);
-            return HealthyEdge.answering(region, URI.create("http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":8081"),
-                    Optional.of(address));
+    @AfterAll
+    static void close() throws IOException {
+        if (geoIp != null) {
+            geoIp.close();
         }
+    }
+
+    private static HealthyEdge edge(String region, String ip) throws IOException {
+        InetAddress address = InetAddress.getByName(ip);
+        return HealthyEdge.answering(region, URI.create("http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":8081"),
+                Optional.of(address));
     }
 
     @FuzzTest(maxDuration = "10m")
@@ -71,7 +72,9 @@ class DnsQueryFuzzTest {
         }
         DnsResponder.Transport transport = (input[0] & 1) == 0 ? DnsResponder.Transport.UDP : DnsResponder.Transport.TCP;
         byte[] query = Arrays.copyOfRange(input, 1, input.length);
-        Optional<DnsResponder.Answer> answer = Responder.INSTANCE.respond(query, InetAddress.getLoopbackAddress(), transport);
+        Optional<byte[]> slip = DnsResponder.slip(query);
+        Optional<DnsResponder.Answer> answer = responder.respond(query, InetAddress.getLoopbackAddress(), transport);
+        assertThat(slip.isPresent()).as("what is answered is what a rate limit may slip").isEqualTo(answer.isPresent());
         if (answer.isEmpty()) {
             return;
         }
@@ -86,8 +89,9 @@ class DnsQueryFuzzTest {
         assertThat(response.getSection(Section.QUESTION)).isEqualTo(request.getSection(Section.QUESTION));
         assertThat(response.getHeader().getRcode()).isEqualTo(answer.get().rcode());
 
-        Optional<byte[]> slip = DnsResponder.slip(query);
-        assertThat(slip).as("every answered query can be slipped").isPresent();
-        assertThat(new Message(slip.get()).getHeader().getID()).isEqualTo(request.getHeader().getID());
+        Message slipped = new Message(slip.get());
+        assertThat(slip.get().length).isLessThanOrEqualTo(DnsResponder.PLAIN_UDP_LIMIT);
+        assertThat(slipped.getHeader().getFlag(Flags.TC)).as("a slip says: ask again over TCP").isTrue();
+        assertThat(slipped.getHeader().getID()).isEqualTo(request.getHeader().getID());
     }
 }

@@ -149,13 +149,18 @@ public final class ConfigSource {
         if (!m.matches()) {
             throw raw.get().error("'" + raw.get().value() + "' is not a duration such as 250ms, 10s, 5m or 1h");
         }
-        long amount = Long.parseLong(m.group(1));
-        Duration value = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        Duration value;
+        try {
+            long amount = Long.parseLong(m.group(1));
+            value = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        } catch (NumberFormatException | ArithmeticException tooLong) {
+            throw raw.get().error("'" + raw.get().value() + "' is longer than any duration allowed here (at most " + max + ")");
+        }
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw raw.get().error(value + " is outside " + min + ".." + max);
         }
@@ -169,7 +174,7 @@ public final class ConfigSource {
             return defaultValue;
         }
         Matcher m = SIZE.matcher(String.valueOf(raw.get().value()).trim());
-        if (!m.matches() || m.group(1).length() > 12) {
+        if (!m.matches()) {
             throw raw.get().error("'" + raw.get().value() + "' is not a size such as 4096, 64KiB, 8MiB or 1GiB");
         }
         long unit = switch (m.group(2)) {
@@ -178,7 +183,12 @@ public final class ConfigSource {
             case "GiB" -> 1L << 30;
             default -> 1L;
         };
-        long value = Long.parseLong(m.group(1)) * unit;
+        long value;
+        try {
+            value = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+        } catch (NumberFormatException | ArithmeticException tooLarge) {
+            throw raw.get().error("'" + raw.get().value() + "' is larger than any size allowed here (at most " + max + " bytes)");
+        }
         if (value < min || value > max) {
             throw raw.get().error(value + " bytes is outside " + min + ".." + max);
         }

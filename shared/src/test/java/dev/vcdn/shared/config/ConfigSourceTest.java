@@ -92,6 +92,18 @@ class ConfigSourceTest {
         assertThatThrownBy(() -> source.hostPorts("f", List.of())).hasMessageStartingWith("f: 'a b' is not host or host:port");
     }
 
+    /** Found by fuzzing (configValue): these wrapped around past 2^63 or escaped as a NumberFormatException. */
+    @Test
+    void refusesNumbersPastWhatALongHolds() {
+        ConfigSource source = ConfigSource.parse("a: 17179869185GiB\nb: 99999999999999999999s\nc: 9999999999999999h\n", "t", Map.of());
+        assertThatThrownBy(() -> source.bytes("a", 0, 0, 1L << 40))
+                .hasMessageStartingWith("a: '17179869185GiB' is larger than any size allowed here");
+        assertThatThrownBy(() -> source.duration("b", Duration.ZERO, Duration.ZERO, Duration.ofHours(1)))
+                .hasMessageStartingWith("b: '99999999999999999999s' is longer than any duration allowed here");
+        assertThatThrownBy(() -> source.duration("c", Duration.ZERO, Duration.ZERO, Duration.ofHours(1)))
+                .hasMessageStartingWith("c: '9999999999999999h' is longer than any duration allowed here");
+    }
+
     @Test
     void refusesASectionWhereAValueIsExpected() {
         ConfigSource source = ConfigSource.parse("http:\n  port:\n    nested: 1\n", "t", Map.of());

@@ -25,6 +25,7 @@ import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Coverage-guided fuzzing of the parsers in shared that read what the network sends: playback
@@ -154,39 +157,77 @@ class SharedParsersFuzzTest {
 
     /**
      * A config file (any YAML, or a document whose one value is the fuzzer's) and an environment
-     * override: refused with {@link ConfigException} (a line naming the key) or read, every typed
-     * value within the bounds it was asked for.
+     * override: refused with {@link ConfigException} (naming the key) or read, every typed value
+     * within the bounds it was asked for; a size or duration from the environment (taken as written)
+     * is the number times its unit, computed here without overflow, or refused when that is out of
+     * bounds.
      */
     @FuzzTest(maxDuration = "10m")
     void configValue(FuzzedDataProvider data) {
         String yaml = data.consumeBoolean() ? data.consumeString(4096) : "value: " + data.consumeString(512);
-        Map<String, String> env = data.consumeBoolean() ? Map.of(ConfigSource.envName("value"), data.consumeString(512)) : Map.of();
+        Optional<String> fromEnv = data.consumeBoolean() ? Optional.of(data.consumeString(64)) : Optional.empty();
         ConfigSource config;
         try {
-            config = ConfigSource.parse(yaml, "fuzzed.yaml", env);
+            config = ConfigSource.parse(yaml, "fuzzed.yaml", fromEnv.map(v -> Map.of(ConfigSource.envName("value"), v)).orElse(Map.of()));
         } catch (ConfigException refused) {
             return;
         }
+        long maxBytes = 1L << 40;
+        Duration maxDuration = Duration.ofDays(2);
+        Optional<BigInteger> expectedBytes = fromEnv.flatMap(v -> exactly(SIZE, v, Map.of("", 1L, "B", 1L, "KiB", 1L << 10,
+                "MiB", 1L << 20, "GiB", 1L << 30)));
+        Optional<BigInteger> expectedMillis = fromEnv.flatMap(v -> exactly(DURATION, v, Map.of("ms", 1L, "s", 1000L,
+                "m", 60_000L, "h", 3_600_000L)));
         readOrRefuse(() -> assertThat(config.integer("value", 5, -10, 1000)).isBetween(-10, 1000));
-        readOrRefuse(() -> assertThat(config.duration("value", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1)))
-                .isBetween(Duration.ofMillis(10), Duration.ofHours(1)));
-        readOrRefuse(() -> assertThat(config.bytes("value", 4096, 1, 1L << 30)).isBetween(1L, 1L << 30));
+        try {
+            long bytes = config.bytes("value", 4096, 1, maxBytes);
+            assertThat(bytes).isBetween(1L, maxBytes);
+            expectedBytes.ifPresent(expected -> assertThat(BigInteger.valueOf(bytes)).isEqualTo(expected));
+        } catch (ConfigException refused) {
+            assertThat(refused.key()).isEqualTo("value");
+            expectedBytes.ifPresent(expected -> assertThat(expected.compareTo(BigInteger.ONE) < 0
+                    || expected.compareTo(BigInteger.valueOf(maxBytes)) > 0).as("refused " + expected).isTrue());
+        }
+        try {
+            Duration duration = config.duration("value", Duration.ofSeconds(1), Duration.ofMillis(10), maxDuration);
+            assertThat(duration).isBetween(Duration.ofMillis(10), maxDuration);
+            expectedMillis.ifPresent(expected -> assertThat(BigInteger.valueOf(duration.toMillis())).isEqualTo(expected));
+        } catch (ConfigException refused) {
+            assertThat(refused.key()).isEqualTo("value");
+            expectedMillis.ifPresent(expected -> assertThat(expected.compareTo(BigInteger.TEN) < 0
+                    || expected.compareTo(BigInteger.valueOf(maxDuration.toMillis())) > 0).as("refused " + expected).isTrue());
+        }
         readOrRefuse(() -> config.bool("value", false));
-        readOrRefuse(() -> config.port("value", 8080));
+        readOrRefuse(() -> assertThat(config.port("value", 8080)).isBetween(0, 65_535));
         readOrRefuse(() -> config.list("value", List.of()));
         readOrRefuse(() -> config.hostPorts("value", List.of()));
         readOrRefuse(() -> config.hostPortsOrUrls("value", List.of()));
         readOrRefuse(() -> config.httpUrls("value", List.of()).forEach(url -> assertThat(url.getScheme()).isIn("http", "https")));
         readOrRefuse(() -> config.path("value", Path.of("data")));
         readOrRefuse(() -> config.sectionNames("value", "id"));
-        readOrRefuse(config::requireNoUnknownKeys);
+        try {
+            config.requireNoUnknownKeys();
+        } catch (ConfigException refused) {
+            assertThat(refused.getMessage()).doesNotContain("\n");
+        }
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|MiB|GiB)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    /** The value a number with a unit stands for, as an exact integer; empty when it is not written so. */
+    private static Optional<BigInteger> exactly(Pattern pattern, String written, Map<String, Long> units) {
+        Matcher m = pattern.matcher(written.trim());
+        return m.matches() ? Optional.of(new BigInteger(m.group(1)).multiply(BigInteger.valueOf(units.get(m.group(2)))))
+                : Optional.empty();
     }
 
     private static void readOrRefuse(Runnable read) {
         try {
             read.run();
         } catch (ConfigException refused) {
-            assertThat(refused.getMessage()).isNotBlank();
+            assertThat(refused.key()).isEqualTo("value");
+            assertThat(refused.getMessage()).doesNotContain("\n");
         }
     }
 }

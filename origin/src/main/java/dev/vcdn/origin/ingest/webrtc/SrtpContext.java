@@ -21,7 +21,7 @@ public final class SrtpContext {
 
     static final int AUTH_TAG = 10;
     private static final int MAX_SSRCS = 16;
-    private static final int REPLAY_WINDOW = 128;
+    static final int REPLAY_WINDOW = 128;
     private static final int LABEL_RTP_KEY = 0;
     private static final int LABEL_RTP_AUTH = 1;
     private static final int LABEL_RTP_SALT = 2;

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Coverage-guided fuzzing of what an RTMP publisher sends: the handshake, the chunk stream, AMF0
@@ -22,8 +23,7 @@ import java.util.List;
  */
 class RtmpParsersFuzzTest {
 
-    /** What TCP hands the connection at once, at most: the session must take any split. */
-    private static final int READ_BYTES = 4096;
+    private static final int DIGEST_BYTES = 32;
 
     @FuzzTest(maxDuration = "10m")
     void amf0(byte[] input) {
@@ -52,7 +52,10 @@ class RtmpParsersFuzzTest {
         }
     }
 
-    /** C0+C1 of any content: refused as not RTMP, or answered with S0+S1+S2 (S2 echoing C1 or signed for it). */
+    /**
+     * C0+C1 of any content: refused as not RTMP, or answered with S0+S1+S2, where S2 echoes C1 for
+     * a plain handshake and carries the signature over the client's digest for a digest one.
+     */
     @FuzzTest(maxDuration = "10m")
     void handshake(byte[] input) {
         byte[] c0c1 = Arrays.copyOf(input, 1 + Handshake.PACKET_SIZE);
@@ -65,6 +68,17 @@ class RtmpParsersFuzzTest {
         }
         assertThat(answer).hasSize(1 + 2 * Handshake.PACKET_SIZE);
         assertThat(answer[0]).isEqualTo((byte) Handshake.RTMP_VERSION);
+        byte[] c1 = Arrays.copyOfRange(c0c1, 1, c0c1.length);
+        byte[] s2 = Arrays.copyOfRange(answer, 1 + Handshake.PACKET_SIZE, answer.length);
+        boolean versioned = c1[4] != 0 || c1[5] != 0 || c1[6] != 0 || c1[7] != 0;
+        Optional<byte[]> digest = versioned ? Handshake.findClientDigest(c1) : Optional.empty();
+        if (digest.isEmpty()) {
+            assertThat(s2).as("S2 echoes C1").isEqualTo(c1);
+        } else {
+            byte[] key = Handshake.hmacSha256(Handshake.SERVER_KEY, digest.get(), 0, DIGEST_BYTES);
+            assertThat(Arrays.copyOfRange(s2, Handshake.PACKET_SIZE - DIGEST_BYTES, Handshake.PACKET_SIZE)).as("S2 signed for the client's digest")
+                    .isEqualTo(Handshake.hmacSha256(key, s2, 0, Handshake.PACKET_SIZE - DIGEST_BYTES));
+        }
     }
 
     /**
@@ -98,15 +112,22 @@ class RtmpParsersFuzzTest {
             public void unpublished() {
             }
         });
+        // The last byte picks the size of the socket's reads, so that the fuzzer varies it too.
+        int read = input.length == 0 ? 1 : 1 + (input[input.length - 1] & 0xFF) * 37;
         try {
-            for (int at = 0; at < input.length && session.phase() != RtmpSession.Phase.CLOSED; at += READ_BYTES) {
-                session.receive(Arrays.copyOfRange(input, at, Math.min(input.length, at + READ_BYTES)));
+            for (int at = 0; at < input.length && session.phase() != RtmpSession.Phase.CLOSED; at += read) {
+                session.receive(Arrays.copyOfRange(input, at, Math.min(input.length, at + read)));
                 if (session.phase() == RtmpSession.Phase.AUTHORIZING) {
                     session.accept("live");
                 }
             }
         } catch (RtmpProtocolException | UnsupportedMediaException refused) {
             assertThat(session.phase()).as("a refused session takes nothing more").isEqualTo(RtmpSession.Phase.CLOSED);
+        } finally {
+            session.close(); // as the connection does when its socket closes: the session's buffer is released
+        }
+        if (input.length > Handshake.PACKET_SIZE && input[0] == Handshake.RTMP_VERSION) {
+            assertThat(written.size()).as("S0+S1+S2 at least").isGreaterThanOrEqualTo(1 + 2 * Handshake.PACKET_SIZE);
         }
         for (MediaPacket packet : media) {
             assertThat(packet.payload().size()).isLessThanOrEqualTo(RtmpLimits.DEFAULT.maxMediaMessageBytes());

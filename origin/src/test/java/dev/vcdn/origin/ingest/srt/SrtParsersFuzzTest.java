@@ -5,9 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Coverage-guided fuzzing of what an SRT caller sends: handshake packets (with their extensions and
@@ -28,9 +37,9 @@ class SrtParsersFuzzTest {
             return;
         }
         SrtHandshake handshake = parsed.get();
-        handshake.streamId().ifPresent(id -> {
-            assertThat(id.length()).isLessThanOrEqualTo(SrtHandshake.MAX_STREAM_ID);
-            SrtStreamId.parse(id);
+        handshake.streamId().flatMap(SrtStreamId::parse).ifPresent(id -> {
+            assertThat(id.app()).isNotEmpty().doesNotContain(",");
+            assertThat(id.key()).isNotEmpty().doesNotContain(",");
         });
         handshake.keyMaterialMessage().ifPresent(message -> assertThat(message.length).isLessThanOrEqualTo(SrtCrypto.MAX_KM_BYTES));
         SrtHandshake again = SrtHandshake.parse(handshake.encode(0, 0, new byte[] {127, 0, 0, 1}, Buffer.buffer())).orElseThrow();
@@ -40,12 +49,30 @@ class SrtParsersFuzzTest {
                         handshake.mtu(), handshake.flowWindow(), handshake.type(), handshake.socketId(), handshake.cookie()));
     }
 
-    /** A KMREQ (refused with {@link SrtCrypto.KeyMaterialException} or installed), its refreshes, and packets to decrypt. */
+    /**
+     * A KMREQ, either the fuzzer's bytes (refused with {@link SrtCrypto.KeyMaterialException}) or one
+     * a caller would send, wrapping the fuzzer's keys under our passphrase; then data packets, which
+     * decrypt to what the caller encrypted with the key their flags name, or to nothing when that key
+     * is unknown, and KM refreshes. The key-encrypting key is derived once here (PBKDF2 is slow); the
+     * parser derives it per message, as it does per connection.
+     */
     @FuzzTest(maxDuration = "10m")
-    void keyingMaterial(FuzzedDataProvider data) {
+    void keyingMaterial(FuzzedDataProvider data) throws GeneralSecurityException {
+        byte[][] keys = new byte[3][];
+        byte[] message;
+        if (data.consumeBoolean()) {
+            message = data.consumeBytes(SrtCrypto.MAX_KM_BYTES + 8);
+        } else {
+            int keyFlags = data.consumeInt(1, 3);
+            int keyLength = data.pickValue(new int[] {16, 24, 32});
+            for (int flag = 1; flag <= 2; flag++) {
+                keys[flag] = (keyFlags & flag) != 0 ? padded(data.consumeBytes(keyLength), keyLength) : null;
+            }
+            message = CallerKeys.message(keyFlags, keys);
+        }
         SrtCrypto crypto;
         try {
-            crypto = SrtCrypto.fromKeyMaterial(data.consumeBytes(SrtCrypto.MAX_KM_BYTES + 8), PASSPHRASE);
+            crypto = SrtCrypto.fromKeyMaterial(message, PASSPHRASE);
         } catch (SrtCrypto.KeyMaterialException refused) {
             return;
         }
@@ -54,18 +81,81 @@ class SrtParsersFuzzTest {
                 try {
                     crypto.refresh(data.consumeBytes(SrtCrypto.MAX_KM_BYTES + 8));
                 } catch (SrtCrypto.KeyMaterialException refused) {
-                    // keeps the keys it had
+                    continue; // keeps the keys it had
                 }
+                return; // new keys the harness does not know
+            }
+            int sequence = data.consumeInt(0, SrtPacket.MAX_SEQUENCE);
+            int keyFlag = data.consumeInt(0, 3);
+            byte[] payload = data.consumeBytes(data.consumeInt(0, 1456));
+            byte[] key = keyFlag == 1 || keyFlag == 2 ? keys[keyFlag] : null;
+            Buffer packet = Buffer.buffer().appendInt(sequence).appendInt(0xC0000001 | (keyFlag << 27)).appendInt(0).appendInt(77)
+                    .appendBytes(key == null ? payload : CallerKeys.encrypt(key, sequence, payload));
+            int flags = SrtPacket.encryptionFlags(packet);
+            if (flags == 0) {
+                continue; // in the clear: SrtConnection drops it without asking the crypto
+            }
+            Buffer clear = crypto.decrypt(packet, flags);
+            if (clear == null) {
+                assertThat(payload.length == 0 || key == null).as("nothing to decrypt, or a key the caller did not send").isTrue();
                 continue;
             }
-            Buffer packet = Buffer.buffer(data.consumeBytes(data.consumeInt(0, 1500)));
-            if (packet.length() >= SrtPacket.HEADER) {
-                Buffer clear = crypto.decrypt(packet, data.consumeInt(1, 2));
-                if (clear != null) {
-                    assertThat(clear.length()).isEqualTo(packet.length());
-                    assertThat(SrtPacket.encryptionFlags(clear)).isZero();
+            assertThat(SrtPacket.encryptionFlags(clear)).isZero();
+            if (key != null) {
+                assertThat(clear.getBytes(SrtPacket.HEADER, clear.length())).as("what the caller encrypted").isEqualTo(payload);
+            }
+        }
+    }
+
+    private static byte[] padded(byte[] bytes, int length) {
+        return Arrays.copyOf(bytes, length);
+    }
+
+    /** A caller's side of SRT encryption (HaiCrypt's layout), with one salt so that PBKDF2 runs once. */
+    private static final class CallerKeys {
+        static final byte[] SALT = HexFormat.of().parseHex("a1a2a3a4a5a6a7a8b1b2b3b4b5b6b7b8");
+        static final SecretKeySpec[] KEKS = new SecretKeySpec[33];
+
+        static {
+            try {
+                for (int length : new int[] {16, 24, 32}) {
+                    PBEKeySpec spec = new PBEKeySpec(PASSPHRASE.toCharArray(), Arrays.copyOfRange(SALT, 8, 16), 2048, length * 8);
+                    KEKS[length] = new SecretKeySpec(SecretKeyFactory.getInstance("PBKDF2WithHmacSHA1").generateSecret(spec).getEncoded(), "AES");
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** The KM message: header, salt, the even then the odd key (those present) wrapped together. */
+        static byte[] message(int keyFlags, byte[][] keys) throws GeneralSecurityException {
+            int keyLength = keys[1] != null ? keys[1].length : keys[2].length;
+            byte[] both = new byte[(keyFlags == 3 ? 2 : 1) * keyLength];
+            int at = 0;
+            for (int flag = 1; flag <= 2; flag++) {
+                if (keys[flag] != null) {
+                    System.arraycopy(keys[flag], 0, both, at, keyLength);
+                    at += keyLength;
                 }
             }
+            Cipher wrap = Cipher.getInstance("AESWrap");
+            wrap.init(Cipher.WRAP_MODE, KEKS[keyLength]);
+            byte[] wrapped = wrap.wrap(new SecretKeySpec(both, "AES"));
+            return ByteBuffer.allocate(32 + wrapped.length)
+                    .put(new byte[] {0x12, 0x20, 0x29, (byte) keyFlags, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0, 4, (byte) (keyLength / 4)})
+                    .put(SALT).put(wrapped).array();
+        }
+
+        /** AES-CTR with the IV libsrt uses: the salt's first 14 bytes, the sequence number XORed into bytes 10-13. */
+        static byte[] encrypt(byte[] key, int sequence, byte[] payload) throws GeneralSecurityException {
+            byte[] iv = new byte[16];
+            ByteBuffer.wrap(iv, 10, 4).putInt(sequence);
+            for (int i = 0; i < 14; i++) {
+                iv[i] ^= SALT[i];
+            }
+            Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
+            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
+            return aes.doFinal(payload);
         }
     }
 

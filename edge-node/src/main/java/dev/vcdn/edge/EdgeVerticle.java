@@ -131,8 +131,14 @@ public final class EdgeVerticle extends ProcessVerticle {
         if (!fits) {
             log.warn("cache bodies kept on the heap: cache.max-bytes {} is over 3/4 of the JVM's direct memory ({} bytes); "
                     + "raise -XX:MaxDirectMemorySize to serve them without a copy", config.cache().maxBytes(), direct);
+            return false;
         }
-        return fits;
+        if (!PlatformDependent.hasUnsafe()) {
+            log.warn("cache bodies kept on the heap: this JVM does not let Netty free native memory when the edge is done "
+                    + "with it, and leaving it to the garbage collector lets it pile up");
+            return false;
+        }
+        return true;
     }
 
     /** One viewer server per event loop, all on one port. */

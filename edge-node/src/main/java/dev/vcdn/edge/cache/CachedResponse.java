@@ -18,7 +18,9 @@ import java.util.zip.GZIPOutputStream;
  * @param gzipped    the body gzipped, made once for every viewer that accepts it (playlists):
  *                   compressing per response cost the edge most of its CPU at a thousand viewers
  * @param nativeBody where {@code body} lives when the cache keeps it in native memory: a send holds
- *                   it ({@link #holdBody()}) until its write is done ({@link #releaseBody()})
+ *                   it ({@link #holdBody()}) until its write is done ({@link #releaseBody()}); nothing
+ *                   else reads such a body ({@link #withGzip()}, equals and toString are for answers
+ *                   not kept yet)
  */
 public record CachedResponse(int status, Optional<String> contentType, Optional<String> cacheControl, Optional<String> etag,
                              Buffer body, Duration timeToLive, Optional<Buffer> gzipped, Optional<NativeBody> nativeBody) {

@@ -80,7 +80,7 @@ public final class NativeBody {
         }
     }
 
-    boolean freed() {
+    public boolean freed() {
         return holders.get() == 0;
     }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ResponseCache {
 
     /** Far longer than from taking an answer to holding it for its send (an event-loop hop). */
-    static final Duration RELEASE_GRACE = Duration.ofSeconds(2);
+    public static final Duration RELEASE_GRACE = Duration.ofSeconds(2);
 
     /** An entry that left, by identity (a record would compare bodies byte by byte). */
     private static final class Left {
@@ -75,10 +75,14 @@ public final class ResponseCache {
             return response;
         }
         CachedResponse kept = offHeap ? response.offHeap(nativeBytes) : response;
-        if (kept == response && response.nativeBody().isPresent() && !response.holdBody()) {
-            return response; // kept already under another key, and freed since: nothing to keep
+        boolean keptBefore = kept == response && response.nativeBody().isPresent();
+        if (keptBefore && !response.holdBody()) {
+            return response; // kept before, and freed since: nothing to keep
         }
-        entries.put(key, kept);
+        CachedResponse replaced = entries.asMap().put(key, kept);
+        if (keptBefore && replaced == kept) {
+            kept.releaseBody(); // the same entry again: Caffeine tells no removal, so one hold is enough
+        }
         releaseLeft();
         return kept;
     }

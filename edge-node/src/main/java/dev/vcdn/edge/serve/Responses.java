@@ -29,14 +29,22 @@ final class Responses {
         });
     }
 
-    /** Sends an answer the core made, on the request's connection loop. */
+    /**
+     * Sends an answer the core made, on the request's connection loop. Its body is held here, before
+     * the hop, so that a slow hop cannot outlast the cache's grace for an entry that just left.
+     */
     static void send(ViewerRequest request, CachedResponse answer, EdgeMetrics metrics) {
+        boolean held = answer.holdBody();
         request.onConnection(() -> {
+            if (!held) {
+                bodyGone(request.ctx().response());
+                return;
+            }
             long sinceArrival = request.sinceArrivalMicros();
             if (sinceArrival >= 0 && !request.ctx().response().ended()) {
                 request.ctx().response().putHeader(PlaybackHandler.SINCE_ARRIVAL_HEADER, Long.toString(sinceArrival));
             }
-            send(request.ctx(), answer, metrics);
+            sendHeld(request.ctx(), answer, metrics);
         });
     }
 
@@ -45,20 +53,34 @@ final class Responses {
      * before the write until the write is done (or failed), so the cache frees it only after that.
      */
     static void send(RoutingContext ctx, CachedResponse answer, EdgeMetrics metrics) {
-        HttpServerResponse response = ctx.response();
-        if (response.ended() || response.closed()) {
+        if (!answer.holdBody()) {
+            bodyGone(ctx.response());
             return;
         }
-        if (!answer.holdBody()) {
-            // Its entry left the cache long before this send: never seen (the grace is seconds, a hop microseconds).
-            response.setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+        sendHeld(ctx, answer, metrics);
+    }
+
+    /** The answer's entry left the cache long before this send and its body is freed: never seen, the grace is seconds. */
+    private static void bodyGone(HttpServerResponse response) {
+        if (!response.ended() && !response.closed()) {
+            response.setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1").putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+        }
+    }
+
+    /** Sends an answer whose body this send holds, and lets go of it when the write is done or failed. */
+    private static void sendHeld(RoutingContext ctx, CachedResponse answer, EdgeMetrics metrics) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            answer.releaseBody();
             return;
         }
         try {
             write(ctx, response, answer, metrics).onComplete(done -> answer.releaseBody());
         } catch (RuntimeException e) {
-            answer.releaseBody();
+            if (!response.ended()) {
+                answer.releaseBody(); // nothing was handed to Netty
+            }
+            // else: the body may be in Netty's hands and the end's Future lost: the GC's cleaner frees it
             throw e;
         }
     }

@@ -13,6 +13,10 @@ public final class AnnexB {
 
     private static final int NAL_SPS = 7;
     private static final int NAL_PPS = 8;
+    /** What avcC's fields can count: 5 bits of SPS, 8 bits of PPS, 16 bits of length each. */
+    private static final int MAX_SPS = 31;
+    private static final int MAX_PPS = 255;
+    private static final int MAX_PARAMETER_SET_BYTES = 0xFFFF;
 
     private AnnexB() {
     }
@@ -52,12 +56,23 @@ public final class AnnexB {
         return out.toByteArray();
     }
 
-    /** avcC from the SPS and PPS of an encoder's global header (ISO/IEC 14496-15, 5.3.3.1). */
+    /**
+     * avcC from the SPS and PPS of an encoder's global header (ISO/IEC 14496-15, 5.3.3.1).
+     *
+     * @throws IllegalArgumentException when there is no SPS or PPS, or more of them (or larger) than
+     *                                  the record's fields can count: a publisher's headers are input
+     */
     public static byte[] avcDecoderConfiguration(byte[] headers) {
         List<byte[]> sps = new ArrayList<>();
         List<byte[]> pps = new ArrayList<>();
         for (byte[] unit : nalUnits(headers)) {
+            if (unit.length == 0) {
+                continue; // two start codes in a row
+            }
             int type = unit[0] & 0x1F;
+            if ((type == NAL_SPS || type == NAL_PPS) && unit.length > MAX_PARAMETER_SET_BYTES) {
+                throw new IllegalArgumentException("an H.264 parameter set of " + unit.length + " bytes");
+            }
             if (type == NAL_SPS) {
                 sps.add(unit);
             } else if (type == NAL_PPS) {
@@ -66,6 +81,9 @@ public final class AnnexB {
         }
         if (sps.isEmpty() || pps.isEmpty() || sps.get(0).length < 4) {
             throw new IllegalArgumentException("H.264 headers without SPS and PPS");
+        }
+        if (sps.size() > MAX_SPS || pps.size() > MAX_PPS) {
+            throw new IllegalArgumentException("H.264 headers with " + sps.size() + " SPS and " + pps.size() + " PPS");
         }
         byte[] first = sps.get(0);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -104,6 +104,14 @@ class ConfigSourceTest {
                 .hasMessageStartingWith("c: '9999999999999999h' is longer than any duration allowed here");
     }
 
+    /** Found by fuzzing (configValue): a line break in a value broke the error's one line. */
+    @Test
+    void aValueQuotedInAnErrorStaysOnItsLine() {
+        ConfigSource source = ConfigSource.ofEnvironment(Map.of("VCDN_A", " 12\nWARN forged log line\u2028"));
+        assertThatThrownBy(() -> source.integer("a", 0, 0, 100))
+                .hasMessage("a: ' 12\\nWARN forged log line\\u2028' is not an integer (from environment variable VCDN_A)");
+    }
+
     @Test
     void refusesASectionWhereAValueIsExpected() {
         ConfigSource source = ConfigSource.parse("http:\n  port:\n    nested: 1\n", "t", Map.of());

@@ -286,7 +286,14 @@ public final class WhipIngestVerticle extends VerticleBase {
         if (first >= 20 && first <= 63) {
             session.dtls(datagram, from, now);
         } else if (first >= 128 && first <= 191) {
-            session.rtpOrRtcp(datagram, datagram.length, from, now);
+            try {
+                session.rtpOrRtcp(datagram, datagram.length, from, now);
+            } catch (RuntimeException e) {
+                // A fault of ours that this publisher's media met: its tracks' state is unknown now, so its
+                // session ends (the publisher may come back); every other session goes on.
+                log.error("whip session {} ended: its media broke the receiver: {}", session.id(), e.toString(), e);
+                session.close("media the receiver could not take (" + e + ")");
+            }
         }
     }
 

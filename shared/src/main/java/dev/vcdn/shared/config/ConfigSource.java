@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -311,7 +312,13 @@ public final class ConfigSource {
     }
 
     public Path path(String key, Path defaultValue) {
-        return optionalString(key).map(Path::of).orElse(defaultValue);
+        return optionalString(key).map(text -> {
+            try {
+                return Path.of(text);
+            } catch (InvalidPathException e) {
+                throw raw(key).orElseThrow().error("'" + text + "' is not a path: " + e.getReason());
+            }
+        }).orElse(defaultValue);
     }
 
     /**

@@ -112,6 +112,14 @@ class ConfigSourceTest {
                 .hasMessage("a: ' 12\\nWARN forged log line\\u2028' is not an integer (from environment variable VCDN_A)");
     }
 
+    /** Found by fuzzing (configValue): a NUL in a path escaped as InvalidPathException. */
+    @Test
+    void refusesAPathTheFileSystemCannotName() {
+        ConfigSource source = ConfigSource.ofEnvironment(Map.of("VCDN_DATA_DIR", "data\u0000dir"));
+        assertThatThrownBy(() -> source.path("data-dir", Path.of("data")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("data-dir: 'data\\u0000dir' is not a path");
+    }
+
     @Test
     void refusesASectionWhereAValueIsExpected() {
         ConfigSource source = ConfigSource.parse("http:\n  port:\n    nested: 1\n", "t", Map.of());

@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.buffer.Buffer;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,25 +46,11 @@ class SrtCryptoTest {
 
     /** A KM message as libsrt writes it: header, 16-byte salt, the key wrapped under PBKDF2(passphrase). */
     private static byte[] keyMaterial(byte[] salt, byte[] key, String passphrase, int keyFlags) throws Exception {
-        PBEKeySpec spec = new PBEKeySpec(passphrase.toCharArray(), Arrays.copyOfRange(salt, 8, 16), 2048, key.length * 8);
-        byte[] kek = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA1").generateSecret(spec).getEncoded();
-        Cipher wrap = Cipher.getInstance("AESWrap");
-        wrap.init(Cipher.WRAP_MODE, new SecretKeySpec(kek, "AES"));
-        byte[] wrapped = wrap.wrap(new SecretKeySpec(key, "AES"));
-        return ByteBuffer.allocate(16 + 16 + wrapped.length)
-                .put(new byte[] {0x12, 0x20, 0x29, (byte) keyFlags, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0, 4, (byte) (key.length / 4)})
-                .put(salt).put(wrapped).array();
+        return SrtCaller.keyMaterial(keyFlags, salt, SrtCaller.keyEncryptingKey(passphrase, salt, key.length), key.length, key);
     }
 
     private static byte[] encrypt(byte[] key, byte[] salt, int sequence, byte[] payload) throws Exception {
-        byte[] iv = new byte[16];
-        ByteBuffer.wrap(iv, 10, 4).putInt(sequence);
-        for (int i = 0; i < 14; i++) {
-            iv[i] ^= salt[i];
-        }
-        Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
-        aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-        return aes.doFinal(payload);
+        return SrtCaller.encrypt(key, salt, sequence, payload);
     }
 
     private static Buffer dataPacket(int sequence, int keyFlags, byte[] payload) {

@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vertx.core.buffer.Buffer;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Cipher;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -111,7 +106,7 @@ class SrtParsersFuzzTest {
         return Arrays.copyOf(bytes, length);
     }
 
-    /** A caller's side of SRT encryption (HaiCrypt's layout), with one salt so that PBKDF2 runs once. */
+    /** The caller's keys under one salt, so that PBKDF2 runs once per key length. */
     private static final class CallerKeys {
         static final byte[] SALT = HexFormat.of().parseHex("a1a2a3a4a5a6a7a8b1b2b3b4b5b6b7b8");
         static final SecretKeySpec[] KEKS = new SecretKeySpec[33];
@@ -119,15 +114,14 @@ class SrtParsersFuzzTest {
         static {
             try {
                 for (int length : new int[] {16, 24, 32}) {
-                    PBEKeySpec spec = new PBEKeySpec(PASSPHRASE.toCharArray(), Arrays.copyOfRange(SALT, 8, 16), 2048, length * 8);
-                    KEKS[length] = new SecretKeySpec(SecretKeyFactory.getInstance("PBKDF2WithHmacSHA1").generateSecret(spec).getEncoded(), "AES");
+                    KEKS[length] = SrtCaller.keyEncryptingKey(PASSPHRASE, SALT, length);
                 }
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
         }
 
-        /** The KM message: header, salt, the even then the odd key (those present) wrapped together. */
+        /** The KM message: the even then the odd key (those present) wrapped together. */
         static byte[] message(int keyFlags, byte[][] keys) throws GeneralSecurityException {
             int keyLength = keys[1] != null ? keys[1].length : keys[2].length;
             byte[] both = new byte[(keyFlags == 3 ? 2 : 1) * keyLength];
@@ -138,24 +132,11 @@ class SrtParsersFuzzTest {
                     at += keyLength;
                 }
             }
-            Cipher wrap = Cipher.getInstance("AESWrap");
-            wrap.init(Cipher.WRAP_MODE, KEKS[keyLength]);
-            byte[] wrapped = wrap.wrap(new SecretKeySpec(both, "AES"));
-            return ByteBuffer.allocate(32 + wrapped.length)
-                    .put(new byte[] {0x12, 0x20, 0x29, (byte) keyFlags, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0, 4, (byte) (keyLength / 4)})
-                    .put(SALT).put(wrapped).array();
+            return SrtCaller.keyMaterial(keyFlags, SALT, KEKS[keyLength], keyLength, both);
         }
 
-        /** AES-CTR with the IV libsrt uses: the salt's first 14 bytes, the sequence number XORed into bytes 10-13. */
         static byte[] encrypt(byte[] key, int sequence, byte[] payload) throws GeneralSecurityException {
-            byte[] iv = new byte[16];
-            ByteBuffer.wrap(iv, 10, 4).putInt(sequence);
-            for (int i = 0; i < 14; i++) {
-                iv[i] ^= SALT[i];
-            }
-            Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-            return aes.doFinal(payload);
+            return SrtCaller.encrypt(key, SALT, sequence, payload);
         }
     }
 

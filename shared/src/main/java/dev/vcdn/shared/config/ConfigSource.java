@@ -78,6 +78,9 @@ public final class ConfigSource {
             root = new Yaml(new SafeConstructor(options)).load(yamlText);
         } catch (YAMLException e) {
             throw new ConfigException("", sourceName + " is not valid YAML: " + oneLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // SnakeYAML lets some scalars it cannot build escape as themselves (a binary integer past a long's range).
+            throw new ConfigException("", sourceName + " is not valid YAML: " + oneLine(e.toString()));
         }
         if (root == null) {
             return new ConfigSource(sourceName, Map.of(), env);

@@ -120,6 +120,12 @@ class ConfigSourceTest {
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("data-dir: 'data\\u0000dir' is not a path");
     }
 
+    /** Found by fuzzing (configValue): SnakeYAML let a NumberFormatException out for this key (a base-60 integer past an int). */
+    @Test
+    void aScalarYamlCannotBuildIsInvalidYaml() {
+        assertThatThrownBy(() -> ConfigSource.parse("10000110010001100000:0:", "t.yaml", Map.of())).isInstanceOf(ConfigException.class).hasMessageStartingWith("t.yaml is not valid YAML");
+    }
+
     @Test
     void refusesASectionWhereAValueIsExpected() {
         ConfigSource source = ConfigSource.parse("http:\n  port:\n    nested: 1\n", "t", Map.of());

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * entry leaves (and a grace after, see {@link ResponseCache}), and every send holds it from before
  * its write until the write is done or failed. Left to the garbage collector, these buffers outlived
  * their use by many minutes (their small Java objects age into the old generation, which a young
- * collection does not visit), and the edge's resident memory grew by the stream's bitrate until
- * the direct memory limit forced a full collection on an event loop.
+ * collection does not visit), and the edge's resident memory grew by the stream's bitrate; at the
+ * direct memory limit the JDK would have run a full collection from the allocating event loop.
  *
  * <p>Counting errs on the safe side only: a send that holds and never lets go leaves the memory to
  * the garbage collector's cleaner, as before; nothing lets go more often than it held.

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,7 +98,7 @@ class NativeBodySendingTest {
             }
             byte[] all = received.toByteArray();
             assertThat(new String(all, 0, headEnd, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
-            byte[] body = java.util.Arrays.copyOfRange(all, headEnd, headEnd + BODY_BYTES);
+            byte[] body = Arrays.copyOfRange(all, headEnd, headEnd + BODY_BYTES);
             assertThat(body).as("every byte as cached, none from freed memory").isEqualTo(pattern);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

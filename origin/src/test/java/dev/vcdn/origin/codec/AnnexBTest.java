@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class AnnexBTest {
@@ -49,7 +50,7 @@ class AnnexBTest {
                 .hasMessageContaining("32 SPS");
         byte[] huge = new byte[70_000];
         huge[0] = 0x68;
-        java.util.Arrays.fill(huge, 1, huge.length, (byte) 0x55);
+        Arrays.fill(huge, 1, huge.length, (byte) 0x55);
         assertThatThrownBy(() -> AnnexB.avcDecoderConfiguration(stream(SPS, huge))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("70000 bytes");
     }

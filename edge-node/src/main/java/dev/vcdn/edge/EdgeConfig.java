@@ -70,19 +70,32 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
      * @param objectTtl how long parts, segments and init segments are kept: longer than the
      *                  origin's playlist window, so they stay while players may ask
      *                  ({@code cache.object-ttl})
+     * @param recordingBytes the part of {@code maxBytes} kept for recordings' objects, so that viewers
+     *                  of past broadcasts never push live parts out ({@code cache.recording-bytes})
      */
-    public record Cache(long maxBytes, Duration objectTtl) {
+    public record Cache(long maxBytes, Duration objectTtl, long recordingBytes) {
 
         public static final long DEFAULT_MAX_BYTES = 512L << 20;
         public static final Duration DEFAULT_OBJECT_TTL = Duration.ofSeconds(60);
 
         public Cache {
             Objects.requireNonNull(objectTtl, "objectTtl");
+            if (recordingBytes <= 0 || recordingBytes >= maxBytes) {
+                throw new IllegalArgumentException("cache.recording-bytes must be above 0 and below cache.max-bytes");
+            }
         }
 
         static Cache read(ConfigSource source) {
-            return new Cache(source.bytes("cache.max-bytes", DEFAULT_MAX_BYTES, 1L << 20, 1L << 40),
-                    source.duration("cache.object-ttl", DEFAULT_OBJECT_TTL, Duration.ofSeconds(1), Duration.ofHours(1)));
+            long maxBytes = source.bytes("cache.max-bytes", DEFAULT_MAX_BYTES, 1L << 20, 1L << 40);
+            long recordingBytes = source.bytes("cache.recording-bytes", maxBytes / 4, 1L << 18, maxBytes - (1L << 18));
+            return new Cache(maxBytes,
+                    source.duration("cache.object-ttl", DEFAULT_OBJECT_TTL, Duration.ofSeconds(1), Duration.ofHours(1)),
+                    recordingBytes);
+        }
+
+        /** What live objects (and everything but recordings) have of the memory. */
+        public long liveBytes() {
+            return maxBytes - recordingBytes;
         }
     }
 

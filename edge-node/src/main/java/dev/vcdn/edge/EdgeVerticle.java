@@ -71,6 +71,7 @@ public final class EdgeVerticle extends ProcessVerticle {
     private EdgeDirectory directory;
     private HazelcastOwnership ownership;
     private ResponseCache cache;
+    private ResponseCache recordings;
     private ViewerCount viewers;
     private EdgeMetrics metrics;
     private long lastBytesOut;
@@ -87,7 +88,9 @@ public final class EdgeVerticle extends ProcessVerticle {
         HazelcastClusterManager clusterManager = (HazelcastClusterManager) ((VertxInternal) vertx).clusterManager();
         ownership = new HazelcastOwnership(clusterManager.getHazelcastInstance());
         Duration objectTtl = config.cache().objectTtl();
-        cache = new ResponseCache(config.cache().maxBytes(), Ticker.systemTicker(), cacheFitsDirectMemory());
+        boolean offHeap = cacheFitsDirectMemory();
+        cache = new ResponseCache(config.cache().liveBytes(), Ticker.systemTicker(), offHeap);
+        recordings = new ResponseCache(config.cache().recordingBytes(), Ticker.systemTicker(), offHeap);
         PushedStreams pushed = new PushedStreams(cache, objectTtl, PUSH_STALE_AFTER, System::nanoTime);
         viewers = new ViewerCount(VIEWER_WINDOW, config.viewers().max(), System::nanoTime);
         metrics = new EdgeMetrics(process.metrics());
@@ -99,9 +102,10 @@ public final class EdgeVerticle extends ProcessVerticle {
                 new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS)), MAX_UPSTREAM_BODY_BYTES, objectTtl, config.edges());
         accessFollower = new AccessFollower(vertx, vertx.createHttpClient(config.clientTls().apply(new HttpClientOptions())),
                 () -> origins.current().resolve(AccessPolicy.DOCUMENT_PATH), config.edges().token(), access, ACCESS_POLL);
-        PlaybackHandler playback = new PlaybackHandler(cache, pushed, region, upstream, metrics, viewers,
+        PlaybackHandler playback = new PlaybackHandler(cache, recordings, pushed, region, upstream, metrics, viewers,
                 origins, System::nanoTime);
         metrics.watch(cache, pushed, viewers, () -> playback.collapser().collapsed());
+        metrics.watchRecordings(recordings);
 
         return vertx.executeBlocking(() -> PlayerFiles.load(ViewerServer.PLAYER_ROOT))
                 .compose(player -> deployServers(playback, player))
@@ -117,6 +121,7 @@ public final class EdgeVerticle extends ProcessVerticle {
                         region.tick();
                         viewers.expire();
                         cache.cleanUp(); // expired entries leave, and their native bodies are freed, with no traffic too
+                        recordings.cleanUp();
                     });
                     vertx.setPeriodic(HELD_SWEEP.toMillis(), id -> pushed.expireWaiters());
                     // Ownership moves with the members: act on it now rather than at the next tick.
@@ -146,7 +151,7 @@ public final class EdgeVerticle extends ProcessVerticle {
         List<Future<String>> deployed = new ArrayList<>();
         PlaybackGate gate = new PlaybackGate(access, config.edges(), metrics::refused);
         for (int i = 0; i < config.eventLoops(); i++) {
-            ViewerServer server = new ViewerServer(config.http(), process, cache, metrics, playback, context, viewers,
+            ViewerServer server = new ViewerServer(config.http(), process, cache, recordings, metrics, playback, context, viewers,
                     config.viewers().writeDeadline(), certificates(config.http(), process), player, gate);
             servers.add(server);
             deployed.add(vertx.deployVerticle(server));
@@ -162,7 +167,7 @@ public final class EdgeVerticle extends ProcessVerticle {
         lastBytesOut = bytes;
         lastBeatNanos = now;
         return new EdgeStatus(ownership.self(), config.region(), publicUrl(), viewers.count(), viewers.full(),
-                bitsPerSecond, cache.weightedSize(), Instant.now());
+                bitsPerSecond, cache.weightedSize() + recordings.weightedSize(), Instant.now());
     }
 
     /** The port viewers reach this node's HTTP server on: the public URL's (behind a mapping or balancer), else its own. */

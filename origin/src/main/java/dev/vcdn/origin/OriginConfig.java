@@ -1,6 +1,7 @@
 package dev.vcdn.origin;
 
 import dev.vcdn.origin.ingest.rtmp.RtmpLimits;
+import dev.vcdn.origin.recording.RecordingSettings;
 import dev.vcdn.origin.packager.PackagingSettings;
 import dev.vcdn.origin.ingest.rtmp.RtmpSettings;
 import dev.vcdn.origin.ingest.srt.SrtCrypto;
@@ -25,7 +26,8 @@ import java.util.Optional;
  */
 public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings srt, WhipSettings whip, Auth auth,
                            Optional<String> adminToken,
-                           Path dataDir, ClusterConfig cluster, Hls hls, ClientTlsConfig clientTls, EdgeCredential edges) {
+                           Path dataDir, ClusterConfig cluster, Hls hls, ClientTlsConfig clientTls, EdgeCredential edges,
+                           RecordingSettings recording) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_RTMP_PORT = 1935;
@@ -47,6 +49,7 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
         Objects.requireNonNull(hls, "hls");
         Objects.requireNonNull(clientTls, "clientTls");
         Objects.requireNonNull(edges, "edges");
+        Objects.requireNonNull(recording, "recording");
     }
 
     /**
@@ -82,6 +85,7 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
             throw new ConfigException("admin.token", "must be at least " + MIN_ADMIN_TOKEN_LENGTH + " characters");
         }
         Hls hls = readHls(source);
+        Path dataDir = source.path("data-dir", Path.of("data"));
         return new OriginConfig(
                 HttpServerConfig.read(source, DEFAULT_HTTP_PORT),
                 readRtmp(source),
@@ -107,11 +111,12 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
                         source.optionalString("auth.token"),
                         source.httpUrl("auth.access-url")),
                 adminToken,
-                source.path("data-dir", Path.of("data")),
+                dataDir,
                 ClusterConfig.read(source, "vcdn-origin", DEFAULT_CLUSTER_PORT),
                 hls,
                 ClientTlsConfig.read(source),
-                EdgeCredential.read(source));
+                EdgeCredential.read(source),
+                RecordingSettings.read(source, dataDir));
     }
 
     private static Optional<String> srtPassphrase(ConfigSource source) {
@@ -163,6 +168,7 @@ public record OriginConfig(HttpServerConfig http, RtmpSettings rtmp, SrtSettings
     }
 
     public OriginConfig withAdminToken(String token) {
-        return new OriginConfig(http, rtmp, srt, whip, auth, Optional.of(token), dataDir, cluster, hls, clientTls, edges);
+        return new OriginConfig(http, rtmp, srt, whip, auth, Optional.of(token), dataDir, cluster, hls, clientTls, edges,
+                recording);
     }
 }

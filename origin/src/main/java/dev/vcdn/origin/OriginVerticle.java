@@ -1,6 +1,7 @@
 package dev.vcdn.origin;
 
 import dev.vcdn.origin.auth.AuthClient;
+import dev.vcdn.origin.auth.BearerToken;
 import dev.vcdn.origin.auth.BuiltInAuthService;
 import dev.vcdn.origin.auth.ChannelStore;
 import dev.vcdn.origin.ingest.IngestGate;
@@ -9,6 +10,14 @@ import dev.vcdn.origin.ingest.rtmp.RtmpIngestVerticle;
 import dev.vcdn.origin.ingest.srt.SrtIngestVerticle;
 import dev.vcdn.origin.ingest.webrtc.WhipIngestVerticle;
 import dev.vcdn.origin.ingest.webrtc.WhipRoutes;
+import dev.vcdn.origin.recording.DiskRecordingStore;
+import dev.vcdn.origin.recording.RecordingLibrary;
+import dev.vcdn.origin.recording.RecordingRetention;
+import dev.vcdn.origin.recording.RecordingRoutes;
+import dev.vcdn.origin.recording.RecordingSettings;
+import dev.vcdn.origin.recording.RecordingStore;
+import dev.vcdn.origin.recording.S3RecordingStore;
+import dev.vcdn.origin.recording.StoreRecorder;
 import dev.vcdn.origin.registry.BroadcastLedger;
 import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
@@ -18,6 +27,7 @@ import dev.vcdn.origin.serve.PlaybackRoutes;
 import dev.vcdn.origin.transcode.tap.ThumbnailStore;
 import dev.vcdn.shared.access.AccessFollower;
 import dev.vcdn.shared.access.AccessPolicy;
+import dev.vcdn.shared.access.PlaybackGate;
 import dev.vcdn.shared.access.PlaybackAccess;
 import dev.vcdn.shared.http.OperationsRoutes;
 import dev.vcdn.shared.stream.ChannelName;
@@ -53,6 +63,10 @@ public final class OriginVerticle extends ProcessVerticle {
     private static final Logger log = LoggerFactory.getLogger(OriginVerticle.class);
     /** How often the access document is asked for: a revocation is in force here this long after it is made. */
     static final Duration ACCESS_POLL = Duration.ofMillis(500);
+    /** A recording without an end whose newest segment is this much older than the reconnect grace lost its origin. */
+    static final Duration STALE_RECORDING = Duration.ofSeconds(30);
+    static final Duration RETENTION_FIRST = Duration.ofMinutes(1);
+    static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
 
     private final OriginConfig config;
     private final ProcessContext process;
@@ -61,6 +75,7 @@ public final class OriginVerticle extends ProcessVerticle {
     private final ThumbnailStore thumbnails;
     private final PlaybackAccess access = new PlaybackAccess(Optional.empty(), Clock.systemUTC());
     private AccessFollower accessFollower;
+    private long retentionTimer = -1;
     private ChannelStore channelStore;
     private RtmpIngestVerticle rtmp;
     private SrtIngestVerticle srt;
@@ -89,10 +104,14 @@ public final class OriginVerticle extends ProcessVerticle {
         router.get("/api/streams").handler(ctx -> listStreams(ctx, registry, access));
         EventHub events = new EventHub(process.metrics(), access::isPrivate);
         BroadcastLedger broadcasts = new BroadcastLedger(vertx, () -> node);
+        StoreRecorder recorder = new StoreRecorder(recordingStore(), config.recording().maxQueuedBytes(), thumbnails::get,
+                Clock.systemUTC(), process.metrics());
         Packages packages = new Packages(context, config.hls().standard(), config.hls().lowLatency(),
-                config.hls().reconnectGrace(), events, Clock.systemUTC(), broadcasts, process.metrics());
-        new PlaybackRoutes(vertx, packages, events, registry, broadcasts, () -> node, config.clientTls(), access,
-                config.edges()).mount(router);
+                config.hls().reconnectGrace(), events, Clock.systemUTC(), broadcasts, recorder, process.metrics());
+        PlaybackRoutes playback = new PlaybackRoutes(vertx, packages, events, registry, broadcasts, () -> node,
+                config.clientTls(), access, config.edges());
+        playback.mount(router);
+        serveRecordings(router, recorder, playback.gate());
         router.get("/live/:channel/thumb.jpg").handler(this::thumbnail);
         return openBuiltInAuth(router)
                 .compose(ignored -> listenHttp(config.http(), router, process))
@@ -100,6 +119,27 @@ public final class OriginVerticle extends ProcessVerticle {
                     node = config.http().scheme() + "://" + config.cluster().host() + ":" + server.actualPort();
                     return startIngest(registry, pipelines.apply(packages), server.actualPort(), router);
                 });
+    }
+
+    private RecordingStore recordingStore() {
+        RecordingSettings settings = config.recording();
+        return settings.s3().<RecordingStore>map(s3 -> new S3RecordingStore(vertx,
+                        vertx.createHttpClient(config.clientTls().apply(new HttpClientOptions())), s3, Clock.systemUTC()))
+                .orElseGet(() -> new DiskRecordingStore(vertx, settings.directory()));
+    }
+
+    /** The recordings API and playback URLs, and the retention job. */
+    private void serveRecordings(Router router, StoreRecorder recorder, PlaybackGate gate) {
+        RecordingLibrary library = new RecordingLibrary(recorder, config.recording(),
+                config.hls().standard().targetDurationSeconds(), config.hls().reconnectGrace().plus(STALE_RECORDING),
+                Clock.systemUTC());
+        new RecordingRoutes(library, gate, access, new BearerToken(adminToken), PlaybackRoutes::grantedToken).mount(router);
+        RecordingRetention retention = new RecordingRetention(library, config.recording().retention(),
+                config.recording().maxBytes(), Clock.systemUTC());
+        if (retention.enabled()) {
+            retentionTimer = vertx.setPeriodic(RETENTION_FIRST.toMillis(), RETENTION_INTERVAL.toMillis(), id -> retention.enforce());
+        }
+        log.info("recordings kept in {}", recorder.store().describe());
     }
 
     private Future<Void> openBuiltInAuth(Router router) {
@@ -208,6 +248,7 @@ public final class OriginVerticle extends ProcessVerticle {
 
     @Override
     public Future<?> stop() {
+        vertx.cancelTimer(retentionTimer);
         if (accessFollower != null) {
             accessFollower.stop();
         }

@@ -104,4 +104,31 @@ class OriginConfigTest {
         assertThatThrownBy(() -> read(ConfigSource.parse("auth:\n  timeout: 2 minutes\n", "origin.yaml", Map.of())))
                 .hasMessageStartingWith("auth.timeout: '2 minutes' is not a duration");
     }
+
+    @Test
+    void recordingsGoUnderTheDataDirUnlessAnS3StoreIsGivenWhole() {
+        OriginConfig defaults = read(ConfigSource.ofEnvironment(Map.of("VCDN_DATA_DIR", "/var/lib/vcdn")));
+        assertThat(defaults.recording().directory()).isEqualTo(Path.of("/var/lib/vcdn/recordings"));
+        assertThat(defaults.recording().s3()).isEmpty();
+        assertThat(defaults.recording().dvrDepth()).isZero();
+        assertThat(defaults.recording().retention()).isZero();
+
+        OriginConfig s3 = read(ConfigSource.ofEnvironment(Map.of("VCDN_RECORDING_STORE", "s3",
+                "VCDN_RECORDING_S3_ENDPOINT", "https://s3.eu-west-1.amazonaws.com", "VCDN_RECORDING_S3_BUCKET", "rec",
+                "VCDN_RECORDING_S3_ACCESS_KEY", "AKIA", "VCDN_RECORDING_S3_SECRET_KEY", "secret",
+                "VCDN_RECORDING_RETENTION", "30d", "VCDN_RECORDING_DVR_DEPTH", "2h")));
+        assertThat(s3.recording().s3()).hasValueSatisfying(settings -> {
+            assertThat(settings.endpoint()).isEqualTo(URI.create("https://s3.eu-west-1.amazonaws.com"));
+            assertThat(settings.region()).isEqualTo("us-east-1");
+        });
+        assertThat(s3.recording().retention()).isEqualTo(Duration.ofDays(30));
+        assertThat(s3.recording().dvrDepth()).isEqualTo(Duration.ofHours(2));
+        assertThat(s3.recording().describeStore()).isEqualTo("s3 https://s3.eu-west-1.amazonaws.com/rec").doesNotContain("secret");
+
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_RECORDING_STORE", "s3",
+                "VCDN_RECORDING_S3_ENDPOINT", "http://minio:9000", "VCDN_RECORDING_S3_BUCKET", "rec"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("recording.s3.access-key");
+        assertThatThrownBy(() -> read(ConfigSource.ofEnvironment(Map.of("VCDN_RECORDING_STORE", "tape"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("recording.store");
+    }
 }

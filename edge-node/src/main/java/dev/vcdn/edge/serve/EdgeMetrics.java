@@ -35,6 +35,7 @@ public final class EdgeMetrics {
     private final Counter tokenRefused;
     /** The upstream kind of {@code /api/streams}; the others are the playback object kinds. */
     static final String STREAMS_KIND = "streams";
+    static final String RECORDING_KIND = "recording";
 
     private final Map<String, Map<Source, Counter>> upstream = new HashMap<>();
     /** Answers by status code, registered at a code's first use (from any loop: the registry hands out one meter per code). */
@@ -65,9 +66,22 @@ public final class EdgeMetrics {
             upstream.put(kind.name().toLowerCase(Locale.ROOT), upstreamCounters(kind.name().toLowerCase(Locale.ROOT)));
         }
         upstream.put(STREAMS_KIND, upstreamCounters(STREAMS_KIND));
+        upstream.put(RECORDING_KIND, upstreamCounters(RECORDING_KIND));
+    }
+
+    static String kind(PlaybackPath.Kind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
     }
 
     /** Meters read from live state: called once the state exists. */
+    /** The recordings' cache, apart from the live one. */
+    public void watchRecordings(ResponseCache recordings) {
+        Gauge.builder("vcdn.edge.recording.cache.bytes", recordings, ResponseCache::weightedSize).baseUnit("bytes")
+                .description("Bytes held by the recordings' cache (a share of cache.max-bytes)").register(registry);
+        Gauge.builder("vcdn.edge.recording.cache.native.bytes", recordings, ResponseCache::nativeBytes).baseUnit("bytes")
+                .description("Native memory of the recordings' cached bodies not freed yet").register(registry);
+    }
+
     public void watch(ResponseCache cache, PushedStreams pushed, ViewerCount viewers, Supplier<Number> collapsed) {
         Gauge.builder("vcdn.edge.cache.bytes", cache, ResponseCache::weightedSize).baseUnit("bytes")
                 .description("Bytes held by the cache").register(registry);
@@ -127,10 +141,6 @@ public final class EdgeMetrics {
                     .register(registry));
         }
         return bySource;
-    }
-
-    void upstream(PlaybackPath.Kind kind, Source source) {
-        upstream(kind.name().toLowerCase(Locale.ROOT), source);
     }
 
     void upstream(String kind, Source source) {

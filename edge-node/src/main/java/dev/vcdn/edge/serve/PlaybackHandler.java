@@ -12,6 +12,7 @@ import dev.vcdn.edge.upstream.Upstream;
 import dev.vcdn.shared.events.OriginEvent.PlaylistUpdate;
 import dev.vcdn.shared.http.PlaybackHeaders;
 import dev.vcdn.shared.http.PlaybackPath;
+import dev.vcdn.shared.recording.RecordingPath;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
 import io.vertx.core.Future;
@@ -54,6 +55,7 @@ public final class PlaybackHandler {
     public static final String SINCE_ARRIVAL_HEADER = "Vcdn-Since-Arrival-Us";
 
     private final ResponseCache cache;
+    private final ResponseCache recordings;
     private final PushedStreams pushed;
     private final RegionRelay region;
     private final Upstream upstream;
@@ -63,9 +65,14 @@ public final class PlaybackHandler {
     private final Collapser<String, CachedResponse> collapser = new Collapser<>();
     private final Origins origins;
 
-    public PlaybackHandler(ResponseCache cache, PushedStreams pushed, RegionRelay region, Upstream upstream,
-                           EdgeMetrics metrics, ViewerCount viewers, Origins origins, LongSupplier nanoTime) {
+    /**
+     * @param cache      live objects and playlists
+     * @param recordings recordings' objects and playlists, apart: past broadcasts never push live parts out
+     */
+    public PlaybackHandler(ResponseCache cache, ResponseCache recordings, PushedStreams pushed, RegionRelay region,
+                           Upstream upstream, EdgeMetrics metrics, ViewerCount viewers, Origins origins, LongSupplier nanoTime) {
         this.cache = cache;
+        this.recordings = recordings;
         this.pushed = pushed;
         this.region = region;
         this.upstream = upstream;
@@ -172,9 +179,24 @@ public final class PlaybackHandler {
 
     /** From the cache, else one fetch upstream shared by everyone asking for the same object meanwhile. */
     private void cachedOrFetched(ViewerRequest request, PlaybackPath path) {
-        cachedOrFetched(request, path.canonical(), () -> fetch(path, region.peerToFill(path.channel(), request.fromPeer()),
+        cachedOrFetched(request, cache, path.canonical(), () -> fetch(path, region.peerToFill(path.channel(), request.fromPeer()),
                 request.token())
                 .map(response -> remembered(path, response)), answer -> respond(request, path, answer));
+    }
+
+    /**
+     * A recording's playlist or object: from the recordings' cache, else one fetch shared by
+     * everyone asking meanwhile, from the channel's owner in the region or the origin. Watching a
+     * recording does not make the region follow the live channel.
+     */
+    void recording(ViewerRequest request, RecordingPath path) {
+        cachedOrFetched(request, recordings, path.canonical(), () -> fetch(path.channel(), path.canonical(),
+                EdgeMetrics.RECORDING_KIND, region.peerToFill(path.channel(), request.fromPeer()), request.token()), answer -> {
+                    if (answer.status() < 300 && path.isPlaylist() && !request.fromPeer()) {
+                        viewers.seen(request.client());
+                    }
+                    Responses.send(request, answer, metrics);
+                });
     }
 
     /**
@@ -189,23 +211,23 @@ public final class PlaybackHandler {
         return response.keptFor(kept.compareTo(NOT_FOUND_TTL) > 0 ? NOT_FOUND_TTL : kept);
     }
 
-    private void cachedOrFetched(ViewerRequest request, String key, Supplier<Future<CachedResponse>> fetch,
+    private void cachedOrFetched(ViewerRequest request, ResponseCache in, String key, Supplier<Future<CachedResponse>> fetch,
                                  Consumer<CachedResponse> respond) {
-        Optional<CachedResponse> cached = cache.get(key);
+        Optional<CachedResponse> cached = in.get(key);
         if (cached.isPresent()) {
             metrics.hit();
             respond.accept(cached.get());
             return;
         }
         metrics.miss();
-        collapser.get(key, () -> fetch.get().map(response -> cache.put(key, response.withGzip())))
+        collapser.get(key, () -> fetch.get().map(response -> in.put(key, response.withGzip())))
                 .onSuccess(respond::accept)
                 .onFailure(error -> Responses.fail(request, 502));
     }
 
     /** {@code /api/streams}: the origin's list of live channels, cached as briefly as it says. */
     void streams(ViewerRequest request) {
-        cachedOrFetched(request, STREAMS, () -> {
+        cachedOrFetched(request, cache, STREAMS, () -> {
             metrics.upstream(EdgeMetrics.STREAMS_KIND, EdgeMetrics.Source.ORIGIN);
             return fromOrigin(STREAMS, null, origins.count());
         }, answer -> Responses.send(request, answer, metrics));
@@ -228,18 +250,22 @@ public final class PlaybackHandler {
 
     /** From the region's owner of the channel when there is one; from the origin when it cannot fill, or without one. */
     private Future<CachedResponse> fetch(PlaybackPath path, Optional<URI> peer, String token) {
+        return fetch(path.channel(), path.canonical(), EdgeMetrics.kind(path.object()), peer, token);
+    }
+
+    private Future<CachedResponse> fetch(ChannelName channel, String target, String kind, Optional<URI> peer, String token) {
         if (peer.isEmpty()) {
-            metrics.upstream(path.object(), EdgeMetrics.Source.ORIGIN);
-            return fromOrigin(path.canonical(), token, origins.count());
+            metrics.upstream(kind, EdgeMetrics.Source.ORIGIN);
+            return fromOrigin(target, token, origins.count());
         }
-        metrics.upstream(path.object(), EdgeMetrics.Source.PEER);
-        return upstream.fetch(peer.get(), path.canonical(), true, token).transform(done -> {
+        metrics.upstream(kind, EdgeMetrics.Source.PEER);
+        return upstream.fetch(peer.get(), target, true, token).transform(done -> {
             if (done.succeeded() && done.result().status() < 500) {
                 return Future.succeededFuture(done.result());
             }
-            log.info("region peer could not fill: channel={} peer={} reason={}", path.channel(), peer.get(),
+            log.info("region peer could not fill: channel={} peer={} reason={}", channel, peer.get(),
                     done.failed() ? done.cause().getMessage() : "status " + done.result().status());
-            return fetch(path, Optional.empty(), token);
+            return fetch(channel, target, kind, Optional.empty(), token);
         });
     }
 

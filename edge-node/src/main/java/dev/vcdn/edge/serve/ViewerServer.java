@@ -8,6 +8,7 @@ import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.http.HttpServers;
 import dev.vcdn.shared.http.OperationsRoutes;
 import dev.vcdn.shared.http.PlaybackPath;
+import dev.vcdn.shared.recording.RecordingPath;
 import dev.vcdn.shared.http.TargetGuard;
 import dev.vcdn.shared.http.TokenPrefix;
 import dev.vcdn.shared.process.ProcessContext;
@@ -50,6 +51,7 @@ public final class ViewerServer extends VerticleBase {
     private final HttpServerConfig http;
     private final ProcessContext process;
     private final ResponseCache cache;
+    private final ResponseCache recordings;
     private final EdgeMetrics metrics;
     private final PlaybackHandler playback;
     private final Context core;
@@ -61,12 +63,14 @@ public final class ViewerServer extends VerticleBase {
     private ViewerConnections connections;
     private HttpServer server;
 
-    public ViewerServer(HttpServerConfig http, ProcessContext process, ResponseCache cache, EdgeMetrics metrics,
+    public ViewerServer(HttpServerConfig http, ProcessContext process, ResponseCache cache, ResponseCache recordings,
+                        EdgeMetrics metrics,
                         PlaybackHandler playback, Context core, ViewerCount viewers, Duration writeDeadline,
                         Optional<CertificateReloader> certificates, PlayerFiles player, PlaybackGate gate) {
         this.http = http;
         this.process = process;
         this.cache = cache;
+        this.recordings = recordings;
         this.metrics = metrics;
         this.playback = playback;
         this.core = core;
@@ -86,6 +90,7 @@ public final class ViewerServer extends VerticleBase {
         });
         router.route().order(-1).handler(new TargetGuard());
         router.get("/live/*").handler(ctx -> playback(ctx, ctx.request().uri(), null));
+        router.get(RecordingPath.PREFIX + "*").handler(ctx -> recording(ctx, ctx.request().uri(), null));
         router.get(TokenPrefix.PREFIX + "*").handler(this::underToken);
         router.get("/api/streams").handler(ctx -> {
             ViewerRequest request = ViewerRequest.on(ctx, connections.client(ctx.request().connection()), false, null);
@@ -134,6 +139,8 @@ public final class ViewerServer extends VerticleBase {
         String rest = prefix.get().rest();
         if (rest.startsWith("/live/")) {
             playback(ctx, rest, prefix.get().token());
+        } else if (rest.startsWith(RecordingPath.PREFIX)) {
+            recording(ctx, rest, prefix.get().token());
         } else if (rest.startsWith("/watch/")) {
             String channel = rest.substring("/watch/".length());
             int end = channel.indexOf('?');
@@ -178,6 +185,37 @@ public final class ViewerServer extends VerticleBase {
         }
         ViewerRequest request = ViewerRequest.on(ctx, client, fromPeer, grantedToken);
         core.runOnContext(ignored -> playback.handle(request, path));
+    }
+
+    /** A recording's playlist or object: answered from the recordings' cache here, else by the core. */
+    private void recording(RoutingContext ctx, String uri, String token) {
+        Optional<RecordingPath> parsed = RecordingPath.parse(uri);
+        if (parsed.isEmpty()) {
+            ctx.fail(400);
+            return;
+        }
+        RecordingPath path = parsed.get();
+        if (!gate.admits(ctx.request(), path.channel(), token)) {
+            return;
+        }
+        HttpConnection connection = ctx.request().connection();
+        String client = connections.client(connection);
+        if (path.isPlaylist() && !admitted(connection, client)) {
+            refuse(ctx);
+            return;
+        }
+        boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
+        Optional<CachedResponse> cached = fromPeer ? Optional.empty() : recordings.get(path.canonical());
+        if (cached.isPresent()) {
+            metrics.hit();
+            if (path.isPlaylist() && cached.get().status() == 200) {
+                viewers.seen(client);
+            }
+            Responses.send(ctx, cached.get(), metrics);
+            return;
+        }
+        ViewerRequest request = ViewerRequest.on(ctx, client, fromPeer, gate.grantedToken(path.channel(), token));
+        core.runOnContext(ignored -> playback.recording(request, path));
     }
 
     /**

@@ -61,6 +61,8 @@ public final class ChannelPackage {
      * comes from may have begun (and players may hold part of) when it died.
      */
     private final int leadingGaps;
+    /** Where its complete segments go: nowhere, unless its channel records. */
+    private Recording recording = Recording.NONE;
 
     /**
      * @param streamId        the broadcast's id: the stream id of its first publish, kept by the ones that follow
@@ -195,7 +197,20 @@ public final class ChannelPackage {
         }
         renditions.put(info.id(), new Rendition(info, window));
         current.add(info.id());
+        if (recording != Recording.NONE) {
+            window.completedTo(segment -> recording.segment(info, segment));
+        }
         return window;
+    }
+
+    /** Its segments are recorded from now on, each rendition's as it completes them. */
+    void recordInto(Recording into) {
+        recording = into;
+        renditions.values().forEach(r -> r.window().completedTo(segment -> into.segment(r.info(), segment)));
+    }
+
+    Recording recording() {
+        return recording;
     }
 
     /** Segment {@code msn} as the broadcast's other renditions have it: the longest, media before gaps. */

@@ -67,6 +67,9 @@ public final class PackagerOutput implements LadderOutput {
                 .onSuccess(started -> {
                     broadcast = started;
                     generation = started.generation();
+                    if (grant.features().recording()) {
+                        packages.record(started);
+                    }
                 }));
     }
 

@@ -59,15 +59,18 @@ public final class Packages {
     private final Timer partAge;
     private final BroadcastLedger ledger;
     private final BroadcastRecorder recorder;
+    private final Recorder recordings;
 
     /**
      * @param reconnectGrace how long a broadcast waits for its publisher to come back; zero: it ends when the publisher leaves
      * @param clock          numbers a new broadcast's segments from its start time in milliseconds
      * @param ledger         the cluster's broadcasts: where one is continued from another origin
+     * @param recordings     where the broadcasts of channels that record are kept
      */
     public Packages(Context context, PackagingSettings settings, PackagingSettings lowLatency, Duration reconnectGrace,
-                    PackageEvents events, Clock clock, BroadcastLedger ledger, MeterRegistry metrics) {
+                    PackageEvents events, Clock clock, BroadcastLedger ledger, Recorder recordings, MeterRegistry metrics) {
         this.context = context;
+        this.recordings = recordings;
         this.partAge = Timer.builder("vcdn.packager.part.age")
                 .description("From a part's last media reaching ingest (its PROGRAM-DATE-TIME) to the part being served")
                 .register(metrics);
@@ -234,6 +237,13 @@ public final class Packages {
         }));
     }
 
+    /** The broadcast is recorded from now on (its channel has the recording feature); once is enough. */
+    void record(ChannelPackage broadcast) {
+        if (broadcast.recording() == Recording.NONE && !broadcast.ended()) {
+            broadcast.recordInto(recordings.record(broadcast));
+        }
+    }
+
     /** A part that ends at {@code mediaEnd} (wall-clock time of its last media at ingest) is served from now on. */
     void partServed(Instant mediaEnd) {
         Duration age = Duration.between(mediaEnd, clock.instant());
@@ -255,6 +265,7 @@ public final class Packages {
     private void handOver(ChannelPackage broadcast) {
         Optional.ofNullable(graceTimers.remove(broadcast)).ifPresent(timer -> context.owner().cancelTimer(timer));
         recorder.stopped(broadcast, false);
+        broadcast.recording().left();
         broadcast.leave();
         byChannel.remove(broadcast.channel(), broadcast);
         log.info("broadcast {} of {} continues on another origin", broadcast.streamId(), broadcast.channel());
@@ -271,6 +282,7 @@ public final class Packages {
         Optional.ofNullable(graceTimers.remove(channelPackage)).ifPresent(timer -> context.owner().cancelTimer(timer));
         recorder.stopped(channelPackage, true);
         channelPackage.end();
+        channelPackage.recording().ended(clock.instant());
         publishPlaylists(channelPackage);
         events.publish(new OriginEvent.StreamEnded(channelPackage.channel(), channelPackage.streamId()));
         Duration linger = settings.window();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -123,6 +124,8 @@ public final class RenditionWindow {
     private boolean down;
     /** Gap segments to list before the first media, once its time is known ({@link #continuing}). */
     private int leadingGaps;
+    /** Told of every segment with media once it is complete: the broadcast's recording, when it has one. */
+    private Consumer<Recording.CompletedSegment> completed;
 
     /**
      * @param firstMsn        the number of its first segment: where its broadcast's numbering is when it starts
@@ -202,7 +205,7 @@ public final class RenditionWindow {
     void closeOpenSegment() {
         StoredSegment last = segments.peekLast();
         if (last != null && !last.parts.isEmpty() && !last.complete) {
-            last.complete = true;
+            complete(last);
             wake();
         }
         down = true;
@@ -303,7 +306,9 @@ public final class RenditionWindow {
         }
         segment.parts.add(part);
         segment.durationMillis += part.durationMillis();
-        segment.complete = lastOfSegment;
+        if (lastOfSegment) {
+            complete(segment);
+        }
         trim();
         wake();
     }
@@ -329,8 +334,8 @@ public final class RenditionWindow {
     void end() {
         ended = true;
         StoredSegment last = segments.peekLast();
-        if (last != null && !last.parts.isEmpty()) {
-            last.complete = true;
+        if (last != null && !last.parts.isEmpty() && !last.complete) {
+            complete(last);
         }
         waiters.forEach(w -> w.promise().tryFail("stream ended"));
         waiters.clear();
@@ -338,6 +343,29 @@ public final class RenditionWindow {
 
     public boolean ended() {
         return ended;
+    }
+
+    /** From now on, every segment with media that completes is told to {@code listener}. */
+    void completedTo(Consumer<Recording.CompletedSegment> listener) {
+        completed = listener;
+    }
+
+    private void complete(StoredSegment segment) {
+        segment.complete = true;
+        if (completed == null || segment.gap()) {
+            return;
+        }
+        long discontinuity = discontinuitySequence;
+        for (StoredSegment listed : segments) {
+            if (listed.discontinuity) {
+                discontinuity++;
+            }
+            if (listed == segment) {
+                break;
+            }
+        }
+        completed.accept(new Recording.CompletedSegment(segment.msn, segment.programDateTime, segment.durationMillis,
+                discontinuity, segment.map, initSegments.get(segment.map), segment.bytes()));
     }
 
     private void trim() {

@@ -25,6 +25,8 @@ import dev.vcdn.shared.hls.PlaylistWriter;
 import dev.vcdn.shared.http.PlaybackHeaders;
 import dev.vcdn.shared.http.PlaybackPath;
 import dev.vcdn.shared.http.TokenPrefix;
+import dev.vcdn.shared.recording.RecordingPath;
+import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -125,19 +127,34 @@ public final class PlaybackRoutes {
      */
     private void withToken(RoutingContext ctx) {
         Optional<TokenPrefix> prefix = TokenPrefix.split(ctx.request().uri());
-        if (prefix.isEmpty() || !prefix.get().rest().startsWith("/live/")) {
+        String rest = prefix.map(TokenPrefix::rest).orElse("");
+        Optional<ChannelName> channel;
+        if (rest.startsWith("/live/")) {
+            channel = PlaybackPath.parse(rest).map(PlaybackPath::channel);
+        } else if (rest.startsWith(RecordingPath.PREFIX)) {
+            channel = RecordingPath.parse(rest).map(RecordingPath::channel);
+        } else {
             ctx.fail(404);
             return;
         }
-        Optional<PlaybackPath> parsed = PlaybackPath.parse(prefix.get().rest());
-        if (parsed.isEmpty()) {
+        if (channel.isEmpty()) {
             ctx.fail(400);
             return;
         }
-        if (gate.admits(ctx.request(), parsed.get().channel(), prefix.get().token())) {
+        if (gate.admits(ctx.request(), channel.get(), prefix.get().token())) {
             ctx.put(GRANTED_TOKEN, prefix.get().token());
-            ctx.reroute(prefix.get().rest());
+            ctx.reroute(rest);
         }
+    }
+
+    /** The token a request under {@code /t/{token}/} was let in with, on the plain URL it was rerouted to. */
+    public static Optional<String> grantedToken(RoutingContext ctx) {
+        return Optional.ofNullable(ctx.get(GRANTED_TOKEN));
+    }
+
+    /** Who is let in to playback here: the same rules for recordings as for live channels. */
+    public PlaybackGate gate() {
+        return gate;
     }
 
     /** The public keys playback tokens are checked with, for anyone (a website's backend, a player, an edge). */

@@ -101,7 +101,7 @@ class PackagerOutputTest {
         PackagingSettings settings = new PackagingSettings(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(30));
         ledger = new BroadcastLedger(vertx, () -> "http://origin-a");
         packages = new Packages(context, settings, settings, grace, events, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), ledger,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                Recorder.NONE, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     @AfterEach

@@ -147,4 +147,31 @@ class RenditionWindowTest {
         window.end();
         assertThat(window.playlist(List.of()).endList()).isTrue();
     }
+
+    @Test
+    void everySegmentWithMediaIsToldToItsRecordingOnceWhenCompleteGapsNever() {
+        RenditionWindow window = new RenditionWindow(PackagingSettings.DEFAULT, new byte[] {1}, 0, 0);
+        List<Recording.CompletedSegment> told = new java.util.ArrayList<>();
+        window.completedTo(told::add);
+        segment(window, 0, T0);
+        window.addPart(window.playlistMsn(1), 0, new byte[] {7}, 333, true, T0.plusSeconds(2), false);
+        assertThat(told).hasSize(1);
+        window.closeOpenSegment(); // the publisher left mid-segment: what it sent of segment 1 is all there is
+        window.restart(new byte[] {2}, 3, NOWHERE_ELSE); // segment 2 is a gap segment, 3 goes on after a break
+        segment(window, 0, T0.plusSeconds(10));
+        window.addPart(window.playlistMsn(1), 0, new byte[] {9}, 333, true, T0.plusSeconds(12), false);
+        window.end();
+        window.end();
+
+        assertThat(told).extracting(Recording.CompletedSegment::msn).containsExactly(0L, 1L, 3L, 4L);
+        assertThat(told).extracting(Recording.CompletedSegment::discontinuity).containsExactly(0L, 0L, 1L, 1L);
+        assertThat(told).extracting(Recording.CompletedSegment::map).containsExactly("init-0.mp4", "init-0.mp4", "init-3.mp4",
+                "init-3.mp4");
+        assertThat(told.get(0).bytes().getBytes()).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(told.get(0).bytes()).isEqualTo(window.segment(0).orElseThrow().bytes());
+        assertThat(told.get(1).bytes().getBytes()).containsExactly(7);
+        assertThat(told.get(2).init().getBytes()).containsExactly(2);
+        assertThat(told.get(0).durationMillis()).isEqualTo(6 * 333);
+        assertThat(told.get(2).programDateTime()).isEqualTo(T0.plusSeconds(10));
+    }
 }

@@ -38,7 +38,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigSource {
 
     private static final String ENV_PREFIX = "VCDN_";
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|MiB|GiB)");
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]{1,253}(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
 
@@ -151,7 +151,7 @@ public final class ConfigSource {
         }
         Matcher m = DURATION.matcher(String.valueOf(raw.get().value()).trim());
         if (!m.matches()) {
-            throw raw.get().error("'" + raw.get().value() + "' is not a duration such as 250ms, 10s, 5m or 1h");
+            throw raw.get().error("'" + raw.get().value() + "' is not a duration such as 250ms, 10s, 5m, 1h or 30d");
         }
         Duration value;
         try {
@@ -160,7 +160,8 @@ public final class ConfigSource {
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
             };
         } catch (NumberFormatException | ArithmeticException tooLong) {
             throw raw.get().error("'" + raw.get().value() + "' is longer than any duration allowed here (at most " + max + ")");

@@ -16,10 +16,19 @@ public final class PlaylistWriter {
     }
 
     public static String write(MediaPlaylist playlist) {
+        return write(playlist, Optional.empty());
+    }
+
+    /**
+     * With {@code #EXT-X-PLAYLIST-TYPE} ({@code EVENT}: segments are only added, as in a live
+     * recording from its start; {@code VOD}: it will never change).
+     */
+    public static String write(MediaPlaylist playlist, Optional<String> playlistType) {
         StringBuilder out = new StringBuilder(4096);
         out.append("#EXTM3U\n");
         out.append("#EXT-X-VERSION:").append(playlist.version()).append('\n');
         out.append("#EXT-X-TARGETDURATION:").append(playlist.targetDuration()).append('\n');
+        playlistType.ifPresent(type -> out.append("#EXT-X-PLAYLIST-TYPE:").append(type).append('\n'));
         playlist.serverControl().ifPresent(control -> out.append(serverControl(control)).append('\n'));
         playlist.partTarget().ifPresent(target -> out.append("#EXT-X-PART-INF:PART-TARGET=").append(decimal(target)).append('\n'));
         out.append("#EXT-X-MEDIA-SEQUENCE:").append(playlist.mediaSequence()).append('\n');

@@ -15,6 +15,10 @@ public record StreamId(String value) {
         Identifiers.require("stream id", PATTERN, value);
     }
 
+    public static boolean isValid(String value) {
+        return value != null && PATTERN.matcher(value).matches();
+    }
+
     public static StreamId of(String value) {
         return new StreamId(value);
     }

@@ -2,6 +2,8 @@
 'use strict';
 
 const REFRESH_MS = 5000;
+const RECORDINGS_REFRESH_MS = 30000;
+const PAST_SHOWN = 24;
 const THUMB_REFRESH_MS = 10000;
 const list = document.getElementById('channels');
 const status = document.getElementById('status');
@@ -86,4 +88,20 @@ async function refresh() {
   setTimeout(refresh, REFRESH_MS);
 }
 
+/** The newest recordings of every public channel, ended ones: what the directory offers beside the live channels. */
+async function refreshRecordings() {
+  try {
+    const response = await fetch('/api/recordings', { cache: 'no-store' });
+    if (response.ok) {
+      const past = (await response.json()).filter(r => r.endedAt).slice(0, PAST_SHOWN);
+      document.getElementById('recordings').replaceChildren(...past.map(r => recordingCard(r)));
+      document.getElementById('past').hidden = past.length === 0;
+    }
+  } catch (ignored) {
+    // The next refresh tries again.
+  }
+  setTimeout(refreshRecordings, RECORDINGS_REFRESH_MS);
+}
+
 refresh();
+refreshRecordings();

@@ -1,5 +1,7 @@
-// The watch page: one channel in LL-HLS with hls.js (native HLS where the browser has it),
-// a quality menu that sticks, live statistics, and clear states for every way it can go wrong.
+// The watch page: one channel in LL-HLS with hls.js (native HLS where the browser has it), or one
+// of its recordings (?recording=ID: a DVR playlist while the broadcast is live, VOD after), with
+// controls of its own (play, volume, a seek bar over what can be played, how far behind live,
+// go live, quality, full screen), live statistics, and clear states for every way it can go wrong.
 'use strict';
 
 const QUALITY_KEY = 'vcdn.quality';
@@ -12,19 +14,38 @@ const BEHIND_SECONDS = 3;
 const pathParts = location.pathname.split('/').filter(Boolean);
 const tokenPrefix = pathParts[0] === 't' && pathParts.length >= 4 ? '/t/' + pathParts[1] : '';
 const channel = decodeURIComponent(pathParts[tokenPrefix ? 3 : 1] || '');
-const master = tokenPrefix + '/live/' + encodeURIComponent(channel) + '/master.m3u8';
+const RECORDING_ID = /^([a-z0-9_-]{1,32})\.[A-Za-z0-9_-]{1,64}$/;
+const askedRecording = new URLSearchParams(location.search).get('recording');
+const recording = askedRecording && RECORDING_ID.test(askedRecording) && askedRecording.split('.')[0] === channel
+  ? askedRecording : null;
+const master = recording
+  ? tokenPrefix + '/recordings/' + encodeURIComponent(recording) + '/master.m3u8'
+  : tokenPrefix + '/live/' + encodeURIComponent(channel) + '/master.m3u8';
 const video = document.getElementById('video');
 const stateText = document.getElementById('state');
 const quality = document.getElementById('quality');
 const goLive = document.getElementById('go-live');
+const liveBadge = document.getElementById('live-badge');
+const seek = document.getElementById('seek');
+const timeText = document.getElementById('time');
+const playButton = document.getElementById('play');
+const muteButton = document.getElementById('mute');
+const volume = document.getElementById('volume');
 const stats = document.getElementById('stats');
 let hls = null;
 let endlist = false;
 let starvedAtEnd = 0;
 let returnTimer = null;
+/** The user is dragging the seek bar: the bar is theirs until they let go. */
+let seeking = false;
 
 document.getElementById('title').textContent = channel;
-document.title = channel + ' · live';
+document.title = channel + (recording ? ' · recording' : ' · live');
+if (recording) {
+  const back = document.getElementById('to-live');
+  back.href = tokenPrefix + '/watch/' + encodeURIComponent(channel);
+  back.hidden = false;
+}
 
 /** One visible state at a time: loading, offline, private, playing, paused, trouble, ended, unsupported. */
 function show(state, text) {
@@ -44,8 +65,13 @@ async function waitForLive(attempt) {
       start();
       return;
     }
-    if (response.status === 404) {
+    if (response.status === 404 && recording) {
+      show('offline', 'There is no such recording: it may have been deleted.');
+      showPastBroadcasts();
+      return;
+    } else if (response.status === 404) {
       show('offline', 'This channel is offline. It starts here as soon as it goes live.');
+      showPastBroadcasts();
     } else if (response.status === 401) {
       show('private', 'This stream is private. Open it with the link you were given.');
       return;
@@ -67,7 +93,12 @@ async function waitForLive(attempt) {
  */
 function ended() {
   if (document.body.dataset.state === 'ended') return;
+  if (recording) {
+    show('ended', 'End of the recording.');
+    return;
+  }
   show('ended', 'The stream has ended. It starts again here as soon as the channel is back.');
+  showPastBroadcasts();
   watchForReturn(0);
 }
 
@@ -105,6 +136,40 @@ function start() {
 
 function play() {
   video.play().then(() => show('playing')).catch(() => show('paused', 'Press play to start.'));
+}
+
+/** The request headers that carry a private channel's token to the API (playback URLs carry it in the path). */
+function apiHeaders() {
+  return tokenPrefix ? { Authorization: 'Bearer ' + decodeURIComponent(tokenPrefix.substring(3)) } : {};
+}
+
+async function channelRecordings() {
+  const response = await fetch('/api/recordings?channel=' + encodeURIComponent(channel), { cache: 'no-store', headers: apiHeaders() });
+  return response.ok ? response.json() : [];
+}
+
+/** On a live channel that is being recorded: a link to its recording, where the whole broadcast can be rewound. */
+async function offerFromStart() {
+  try {
+    const live = (await channelRecordings()).find(r => !r.endedAt);
+    const link = document.getElementById('from-start');
+    if (live) {
+      link.href = recordingHref(live, tokenPrefix);
+      link.hidden = false;
+    }
+  } catch (ignored) {
+    // No recordings to offer.
+  }
+}
+
+async function showPastBroadcasts() {
+  try {
+    const past = (await channelRecordings()).filter(r => r.endedAt && r.id !== recording).slice(0, 12);
+    document.getElementById('recordings').replaceChildren(...past.map(r => recordingCard(r, tokenPrefix)));
+    document.getElementById('past').hidden = past.length === 0;
+  } catch (ignored) {
+    // Nothing to show.
+  }
 }
 
 function codecName(codecs) {
@@ -154,13 +219,17 @@ quality.addEventListener('change', () => {
 function startHlsJs() {
   // No bandwidth test before the first level is chosen: hls.js would load a whole segment of the
   // lowest rung first (measured: the first frame 0.2-0.3 s later); ABR moves up from the parts as they come.
-  hls = new Hls({ lowLatencyMode: true, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5, testBandwidth: false });
+  // A recording is played from whole segments (no parts), with a back buffer for seeking around in it.
+  hls = recording
+    ? new Hls({ lowLatencyMode: false, backBufferLength: 90, testBandwidth: false })
+    : new Hls({ lowLatencyMode: true, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5, testBandwidth: false });
   // For debugging and the browser tests.
   window.hls = hls;
   let networkAttempt = 0;
   hls.on(Hls.Events.MANIFEST_PARSED, () => {
     buildQualityMenu();
     play();
+    if (!recording) offerFromStart();
   });
   hls.on(Hls.Events.FRAG_LOADED, () => {
     networkAttempt = 0;
@@ -223,6 +292,76 @@ function jumpToLive() {
 }
 
 goLive.addEventListener('click', jumpToLive);
+liveBadge.addEventListener('click', jumpToLive);
+
+/** What can be played now: the whole recording, or the live window (a DVR playlist reaches back to the start). */
+function seekableRange() {
+  if (video.seekable.length === 0) return null;
+  return { start: video.seekable.start(0), end: video.seekable.end(video.seekable.length - 1) };
+}
+
+function clock(seconds) {
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return (h > 0 ? h + ':' + String(m).padStart(2, '0') : String(m)) + ':' + String(s).padStart(2, '0');
+}
+
+function isLive() {
+  return hls ? !endlist && hls.liveSyncPosition != null : !endlist && !isFinite(video.duration);
+}
+
+/** The bar, the time and the badge follow the video; the bar does not while it is being dragged. */
+function updateControls() {
+  // Words, not symbol glyphs: every font has them, and a screen reader reads them as they are.
+  playButton.textContent = video.paused ? 'Play' : 'Pause';
+  muteButton.textContent = video.muted || video.volume === 0 ? 'Unmute' : 'Mute';
+  if (!seeking) volume.value = video.muted ? 0 : video.volume;
+  const range = seekableRange();
+  seek.disabled = !range || range.end - range.start < 1;
+  if (range && !seeking) {
+    seek.min = range.start;
+    seek.max = range.end;
+    seek.value = Math.min(range.end, Math.max(range.start, video.currentTime));
+  }
+  if (isLive()) {
+    const behind = Math.max(0, behindLiveEdge());
+    const target = hls && hls.targetLatency ? hls.targetLatency : 3;
+    const atLive = behind < target + BEHIND_SECONDS;
+    liveBadge.hidden = false;
+    liveBadge.classList.toggle('at-live', atLive);
+    liveBadge.textContent = atLive ? 'LIVE' : '\u2212' + clock(behind) + ' behind live';
+    timeText.textContent = range ? clock(video.currentTime - range.start) + ' / ' + clock(range.end - range.start) : '–';
+    seek.setAttribute('aria-valuetext', atLive ? 'live' : clock(behind) + ' behind live');
+  } else {
+    liveBadge.hidden = true;
+    const duration = isFinite(video.duration) ? video.duration : range ? range.end : 0;
+    timeText.textContent = clock(video.currentTime) + ' / ' + clock(duration);
+    seek.setAttribute('aria-valuetext', clock(video.currentTime) + ' of ' + clock(duration));
+  }
+}
+
+seek.addEventListener('input', () => { seeking = true; });
+seek.addEventListener('change', () => {
+  seeking = false;
+  video.currentTime = Number(seek.value);
+  if (video.paused) play();
+});
+playButton.addEventListener('click', () => { if (video.paused) play(); else video.pause(); });
+muteButton.addEventListener('click', () => { video.muted = !video.muted; });
+volume.addEventListener('input', () => {
+  video.volume = Number(volume.value);
+  video.muted = video.volume === 0;
+});
+document.getElementById('fullscreen').addEventListener('click', toggleFullscreen);
+['play', 'pause', 'volumechange', 'timeupdate', 'durationchange', 'seeked'].forEach(e => video.addEventListener(e, updateControls));
+
+function toggleFullscreen() {
+  const stage = document.querySelector('.stage');
+  if (document.fullscreenElement) document.exitFullscreen();
+  else stage.requestFullscreen().catch(() => video.requestFullscreen && video.requestFullscreen().catch(() => {}));
+}
 
 // A hidden tab keeps little buffer and falls behind: back to live when it is seen again.
 document.addEventListener('visibilitychange', () => {
@@ -250,9 +389,13 @@ function updateStats() {
   document.getElementById('stat-bandwidth').textContent = hls.bandwidthEstimate
     ? (hls.bandwidthEstimate / 1e6).toFixed(1) + ' Mb/s' : '–';
   const target = hls.targetLatency || 3;
-  goLive.hidden = endlist || latency == null || latency < target + BEHIND_SECONDS;
+  goLive.hidden = !isLive() || behindLiveEdge() < target + BEHIND_SECONDS;
+  updateControls();
   // The last frame played and nothing follows: ended, whether or not the browser fired 'ended'.
-  starvedAtEnd = endlist && (buffered === null || buffered < 0.1) ? starvedAtEnd + 1 : 0;
+  // Only at the end of what there is: a seek into a recording also finds nothing buffered for a moment.
+  const range = seekableRange();
+  const atTheEnd = !range || video.currentTime > range.end - 1.5;
+  starvedAtEnd = endlist && atTheEnd && (buffered === null || buffered < 0.1) ? starvedAtEnd + 1 : 0;
   if (starvedAtEnd >= 2) ended();
 }
 setInterval(updateStats, STATS_MS);
@@ -263,7 +406,8 @@ document.getElementById('stats-toggle').addEventListener('click', event => {
 });
 
 document.addEventListener('keydown', event => {
-  if (event.target instanceof HTMLSelectElement || event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey) {
+  if (event.target instanceof HTMLSelectElement || event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey
+      || event.altKey) {
     return;
   }
   switch (event.key) {
@@ -277,11 +421,20 @@ document.addEventListener('keydown', event => {
       video.muted = !video.muted;
       break;
     case 'f':
-      if (document.fullscreenElement) document.exitFullscreen(); else video.requestFullscreen().catch(() => {});
+      toggleFullscreen();
       break;
     case 'l':
       jumpToLive();
       break;
+    case 'ArrowLeft':
+    case 'ArrowRight': {
+      const range = seekableRange();
+      if (!range) return;
+      event.preventDefault();
+      const step = event.key === 'ArrowLeft' ? -10 : 10;
+      video.currentTime = Math.min(range.end, Math.max(range.start, video.currentTime + step));
+      break;
+    }
     default:
   }
 });

@@ -233,6 +233,14 @@ public final class PlaybackHandler {
         }, answer -> Responses.send(request, answer, metrics));
     }
 
+    /** {@code /api/recordings[?channel=]}: the origin's list, cached as briefly as it says, beside the recordings. */
+    void recordingList(ViewerRequest request, String target) {
+        cachedOrFetched(request, recordings, target, () -> {
+            metrics.upstream(EdgeMetrics.RECORDING_KIND, EdgeMetrics.Source.ORIGIN);
+            return fromOrigin(target, null, origins.count());
+        }, answer -> Responses.send(request, answer, metrics));
+    }
+
     /**
      * One fetch from the origin in use; one it cannot reach is given up for the next (when there
      * are several), which is asked at once.

@@ -50,6 +50,7 @@ public final class ViewerServer extends VerticleBase {
 
     private final HttpServerConfig http;
     private final ProcessContext process;
+    private static final String RECORDING_LIST = "/api/recordings";
     private final ResponseCache cache;
     private final ResponseCache recordings;
     private final EdgeMetrics metrics;
@@ -96,6 +97,7 @@ public final class ViewerServer extends VerticleBase {
             ViewerRequest request = ViewerRequest.on(ctx, connections.client(ctx.request().connection()), false, null);
             core.runOnContext(ignored -> playback.streams(request));
         });
+        router.get(RECORDING_LIST).handler(this::recordingList);
         router.get("/watch/:channel").handler(this::watchPage);
         router.get("/*").handler(player);
         // Servers on one port share it; port 0 would bind a new random port per instance, a
@@ -185,6 +187,33 @@ public final class ViewerServer extends VerticleBase {
         }
         ViewerRequest request = ViewerRequest.on(ctx, client, fromPeer, grantedToken);
         core.runOnContext(ignored -> playback.handle(request, path));
+    }
+
+    /**
+     * {@code /api/recordings}, of every public channel or of one ({@code ?channel=}): a private
+     * channel's only to a viewer whose token ({@code Authorization: Bearer}) lets it in.
+     */
+    private void recordingList(RoutingContext ctx) {
+        String query = ctx.request().query();
+        String target;
+        if (query == null || query.isEmpty()) {
+            target = RECORDING_LIST;
+        } else {
+            String channel = query.startsWith("channel=") ? query.substring("channel=".length()) : "";
+            if (!ChannelName.isValid(channel)) {
+                ctx.fail(400);
+                return;
+            }
+            String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+            String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? authorization.substring(7).trim() : null;
+            if (!gate.admits(ctx.request(), ChannelName.of(channel), token)) {
+                return;
+            }
+            target = RECORDING_LIST + "?channel=" + channel;
+        }
+        ViewerRequest request = ViewerRequest.on(ctx, connections.client(ctx.request().connection()), false, null);
+        core.runOnContext(ignored -> playback.recordingList(request, target));
     }
 
     /** A recording's playlist or object: answered from the recordings' cache here, else by the core. */

@@ -57,6 +57,12 @@ public final class LiveOrigin implements AutoCloseable {
     /** The same, the origin configured further by {@code environment} (VCDN_ variables). */
     public static LiveOrigin start(Path dataDir, String channel, String size, int seconds, Duration grace,
                                    Map<String, String> environment) throws Exception {
+        return start(dataDir, new JsonObject().put("name", channel), size, seconds, grace, environment);
+    }
+
+    /** The same, the channel created with every field of {@code channel} ({@code {"name":"c","recording":true}}). */
+    public static LiveOrigin start(Path dataDir, JsonObject channel, String size, int seconds, Duration grace,
+                                   Map<String, String> environment) throws Exception {
         Map<String, String> env = OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-origin-" + UUID.randomUUID());
         env.put("VCDN_HLS_RECONNECT_GRACE", grace.toMillis() + "ms");
         env.putAll(environment);

@@ -125,20 +125,42 @@ public final class BuiltInAuthService {
     }
 
     /** {@code PATCH /api/channels/{name}} with {@code {"private": true|false}}: takes effect at every edge within seconds, live or not. */
+    /** {@code PATCH /api/channels/{name}} with {@code private} and/or {@code recording}: the one and the other flag. */
     private void changeChannel(RoutingContext ctx) {
         ChannelName name = channelName(ctx.pathParam("name"));
         JsonObject request = jsonBody(ctx);
-        if (!(request.getValue("private") instanceof Boolean privateChannel) || request.size() != 1) {
-            throw new HttpException(400, "give {\"private\": true|false}");
+        Object privateValue = request.getValue("private");
+        Object recordingValue = request.getValue("recording");
+        boolean onlyKnownKeys = request.fieldNames().stream().allMatch(key -> key.equals("private") || key.equals("recording"));
+        if (request.isEmpty() || !onlyKnownKeys || privateValue != null && !(privateValue instanceof Boolean)
+                || recordingValue != null && !(recordingValue instanceof Boolean)) {
+            throw new HttpException(400, "give {\"private\": true|false} and/or {\"recording\": true|false}");
         }
-        blocking(() -> store.setPrivate(name, privateChannel)).onSuccess(changed -> {
+        blocking(() -> {
+            boolean found = true;
+            if (privateValue instanceof Boolean privateChannel) {
+                found = store.setPrivate(name, privateChannel);
+            }
+            if (found && recordingValue instanceof Boolean recording) {
+                found = store.setRecording(name, recording);
+            }
+            return found;
+        }).onSuccess(changed -> {
             if (!changed) {
                 ctx.fail(404);
                 return;
             }
-            access.changed();
-            log.info("channel {} is {} now", name, privateChannel ? "private" : "public");
-            json(ctx, 200, new JsonObject().put("channel", name.value()).put("private", privateChannel));
+            JsonObject answer = new JsonObject().put("channel", name.value());
+            if (privateValue instanceof Boolean privateChannel) {
+                access.changed();
+                log.info("channel {} is {} now", name, privateChannel ? "private" : "public");
+                answer.put("private", privateChannel);
+            }
+            if (recordingValue instanceof Boolean recording) {
+                log.info("channel {} is {} from its next publish", name, recording ? "recorded" : "not recorded");
+                answer.put("recording", recording);
+            }
+            json(ctx, 200, answer);
         }).onFailure(ctx::fail);
     }
 

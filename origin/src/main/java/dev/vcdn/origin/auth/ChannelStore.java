@@ -185,6 +185,16 @@ public final class ChannelStore implements AutoCloseable {
         }
     }
 
+    /** Whether the channel's broadcasts are recorded, from its next publish on; false when there is no such channel. */
+    public boolean setRecording(ChannelName name, boolean recording) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement update = c.prepareStatement("UPDATE channel SET recording = ? WHERE name = ?")) {
+            update.setBoolean(1, recording);
+            update.setString(2, name.value());
+            return update.executeUpdate() == 1;
+        }
+    }
+
     public List<ChannelName> privateChannels() throws SQLException {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT name FROM channel WHERE private UNION SELECT name FROM deleted_private")) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,16 @@ public final class RecordingLibrary {
                     .map(name -> summary(new RecordingId(channel, StreamId.of(name)))).toList();
             return Future.all(summaries).map(all -> summaries.stream().map(Future::result).flatMap(Optional::stream)
                     .sorted(Comparator.comparing(Summary::startedAt).reversed()).limit(MAX_LISTED).toList());
+        });
+    }
+
+    /** The newest recordings of every channel that {@code listed} lets through, newest first, at most {@code limit}. */
+    public Future<List<Summary>> recent(Predicate<ChannelName> listed, int limit) {
+        return store.children("").compose(channels -> {
+            List<Future<List<Summary>>> lists = channels.stream().filter(ChannelName::isValid).map(ChannelName::of)
+                    .filter(listed).map(this::list).toList();
+            return Future.all(lists).map(all -> lists.stream().flatMap(list -> list.result().stream())
+                    .sorted(Comparator.comparing(Summary::startedAt).reversed()).limit(limit).toList());
         });
     }
 

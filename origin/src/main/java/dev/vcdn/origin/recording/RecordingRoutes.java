@@ -33,6 +33,8 @@ public final class RecordingRoutes {
     static final String LIVE_PLAYLIST = "public, max-age=1";
     static final String ENDED_PLAYLIST = "public, max-age=60";
     static final String THUMBNAIL = "public, max-age=60";
+    /** Recordings listed without a channel: the directory's "past broadcasts". */
+    static final int RECENT = 100;
 
     private final RecordingLibrary library;
     private final PlaybackGate gate;
@@ -60,8 +62,12 @@ public final class RecordingRoutes {
 
     private void list(RoutingContext ctx) {
         String channel = ctx.request().getParam("channel");
-        if (channel == null || !ChannelName.isValid(channel)) {
-            ctx.response().setStatusCode(400).end("give ?channel={name}\n");
+        if (channel == null && ctx.request().params().isEmpty()) {
+            recent(ctx);
+            return;
+        }
+        if (channel == null || !ChannelName.isValid(channel) || ctx.request().params().size() != 1) {
+            ctx.response().setStatusCode(400).end("give ?channel={name}, or nothing for the newest of every public channel\n");
             return;
         }
         ChannelName name = ChannelName.of(channel);
@@ -73,6 +79,22 @@ public final class RecordingRoutes {
             recordings.forEach(recording -> list.add(recording.toJson()));
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.CACHE_CONTROL, access.isPrivate(name) ? "private, no-store" : "public, max-age=2")
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                    .end(list.encode());
+        }).onFailure(error -> failed(ctx, error));
+    }
+
+    /** The newest recordings of the public channels, for the directory: private ones are left out, as in /api/streams. */
+    private void recent(RoutingContext ctx) {
+        if (!access.ready()) {
+            ctx.fail(503);
+            return;
+        }
+        library.recent(channel -> !access.isPrivate(channel), RECENT).onSuccess(recordings -> {
+            JsonArray list = new JsonArray();
+            recordings.forEach(recording -> list.add(recording.toJson()));
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=5")
                     .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
                     .end(list.encode());
         }).onFailure(error -> failed(ctx, error));

@@ -113,6 +113,25 @@ class PlaybackAdminTest {
     }
 
     @Test
+    void recordingIsSwitchedOnAndOffWithTheSamePatch() throws Exception {
+        admin(HttpMethod.POST, "/api/channels", new JsonObject().put("name", "show"));
+        HttpResponse<Buffer> patched = admin(HttpMethod.PATCH, "/api/channels/show", new JsonObject().put("recording", true));
+        assertThat(patched.statusCode()).isEqualTo(200);
+        assertThat(patched.bodyAsJsonObject().getBoolean("recording")).isTrue();
+        assertThat(admin(HttpMethod.GET, "/api/channels", null).bodyAsJsonArray().getJsonObject(0).getJsonObject("features")
+                .getBoolean("recording")).isTrue();
+        assertThat(admin(HttpMethod.PATCH, "/api/channels/show", new JsonObject().put("recording", false).put("private", true))
+                .statusCode()).isEqualTo(200);
+        JsonObject listed = admin(HttpMethod.GET, "/api/channels", null).bodyAsJsonArray().getJsonObject(0);
+        assertThat(listed.getJsonObject("features").getBoolean("recording")).isFalse();
+        assertThat(listed.getBoolean("private")).isTrue();
+        assertThat(admin(HttpMethod.PATCH, "/api/channels/show", new JsonObject().put("recording", "yes")).statusCode()).isEqualTo(400);
+        assertThat(admin(HttpMethod.PATCH, "/api/channels/show", new JsonObject().put("renditions", 3)).statusCode()).isEqualTo(400);
+        assertThat(admin(HttpMethod.PATCH, "/api/channels/show", new JsonObject()).statusCode()).isEqualTo(400);
+        assertThat(admin(HttpMethod.PATCH, "/api/channels/ghost", new JsonObject().put("recording", true)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void theAccessDocumentIsAnsweredNotModifiedUntilAChangeAndPrivacyCanBeSwitched() throws Exception {
         admin(HttpMethod.POST, "/api/channels", new JsonObject().put("name", "show"));
         HttpResponse<Buffer> first = admin(HttpMethod.GET, "/auth/access", null);

@@ -16,12 +16,17 @@ public final class AdminApi {
 
     /** {@code POST /api/channels}: creates {@code name} on the origin at {@code httpPort}; its stream key. */
     public static String createChannel(int httpPort, String adminToken, String name) throws Exception {
+        return createChannel(httpPort, adminToken, new JsonObject().put("name", name));
+    }
+
+    /** The same with every field of the request given ({@code {"name":"alice","recording":true}}). */
+    public static String createChannel(int httpPort, String adminToken, JsonObject channel) throws Exception {
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/channels"))
                 .header("Authorization", "Bearer " + adminToken)
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", name).encode())).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(channel.encode())).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
-            throw new IllegalStateException("channel " + name + " not created: " + created.statusCode() + " " + created.body());
+            throw new IllegalStateException("channel " + channel + " not created: " + created.statusCode() + " " + created.body());
         }
         return new JsonObject(created.body()).getString("streamKey");
     }

@@ -43,6 +43,22 @@ public final class TestS3Server implements AutoCloseable {
         return new TestS3Server(proxy, blobs);
     }
 
+    /** Makes a bucket, as an operator does before pointing the origins at it. */
+    public void createBucket(String name) {
+        blobs.getBlobStore().createContainerInLocation(null, name);
+    }
+
+    /** What the bucket holds under {@code key}, read beside the S3 API. */
+    public byte[] object(String bucket, String key) throws Exception {
+        org.jclouds.blobstore.domain.Blob blob = blobs.getBlobStore().getBlob(bucket, key);
+        if (blob == null) {
+            return null;
+        }
+        try (java.io.InputStream in = blob.getPayload().openStream()) {
+            return in.readAllBytes();
+        }
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + proxy.getPort());
     }

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from write_section import write_section  # noqa: E402
 from local_servers import admin, fetch  # noqa: E402
+from java_bench import build  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("edge_serve", ROOT / "bench" / "edge-serve" / "run.py")
 edge_serve = importlib.util.module_from_spec(_spec)
@@ -56,17 +57,6 @@ def metric(port, name):
     status, body = fetch(f"http://127.0.0.1:{port}/metrics")
     match = re.search(rf"^{name}(?:{{[^}}]*}})? ([0-9.eE+]+)$", body.decode(), re.M) if status == 200 else None
     return float(match.group(1)) if match else 0.0
-
-
-def bundled_ffmpeg():
-    jars = sorted(Path.home().glob(".m2/repository/org/bytedeco/ffmpeg/*/ffmpeg-*-linux-x86_64-gpl.jar"))
-    cache = WORK / "ffmpeg-bin"
-    if not (cache / "ffmpeg").exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["unzip", "-o", "-j", "-q", str(jars[-1]), "org/bytedeco/ffmpeg/linux-x86_64-gpl/ffmpeg", "-d",
-                        str(cache)], check=True)
-        (cache / "ffmpeg").chmod(0o755)
-    return str(cache / "ffmpeg")
 
 
 def source_file(ffmpeg):
@@ -128,7 +118,7 @@ def measure(ffmpeg, source, http_port, rtmp_port, channel, key, window):
 def recording_cost(args):
     global ORIGIN
     shutil.rmtree(WORK / "data", ignore_errors=True)
-    ffmpeg = bundled_ffmpeg()
+    _, ffmpeg = build(WORK)
     source = source_file(ffmpeg)
     http_port, rtmp_port = edge_serve.free_port(), edge_serve.free_port()
     ORIGIN = start_origin(WORK / "data", http_port, rtmp_port)
@@ -237,11 +227,10 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    for program in ("nginx", "wrk", "unzip"):
+    for program in ("nginx", "wrk"):
         if shutil.which(program) is None:
-            sys.exit(f"{program} is missing: apt-get install nginx wrk unzip")
+            sys.exit(f"{program} is missing: apt-get install nginx wrk")
     WORK.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["mvn", "-B", "-q", "-o", "-DskipTests", "install"], cwd=ROOT, check=True)
     machine = f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.platform()}."
     cost = recording_cost(args)
     vod = vod_throughput(args)

@@ -1,7 +1,8 @@
 import { chromium } from 'playwright-core';
 // Usage: node recording-check.mjs EDGE_URL CHANNEL dvr|vod SCREENSHOT_DIR
-// dvr: on the live watch page, follows "Watch from the start" to the live recording, seeks 30 s back
-//      with the seek bar, plays there, and goes back to live with "Go live".
+// dvr: on the live watch page, follows "Watch from the start" to the live recording and plays it from
+//      its beginning, goes to its live edge with the key l, seeks 30 s back with the seek bar, plays
+//      there, and goes back to live with "Go live".
 // vod: the directory lists the ended broadcast; its page plays it from the start as a recording,
 //      seeks near the end with the keyboard and says when it is over.
 // Prints one JSON line of findings.
@@ -40,9 +41,17 @@ try {
     await fromStart.click();
     await page.waitForFunction(() => location.search.includes('recording='), null, { timeout: 10000 });
     await page.waitForFunction(() => document.getElementById('video').currentTime > 0.5, null, { timeout: 30000 });
+    await playsOn('playedFromStart');
     result.atStart = await state();
+    // The key l takes it to the live edge of the recording.
+    await page.keyboard.press('l');
+    await page.waitForFunction(() => window.hls && window.hls.liveSyncPosition
+        && window.hls.liveSyncPosition - document.getElementById('video').currentTime < 4, null, { timeout: 15000 })
+      .catch(() => {});
+    await playsOn('playedAtLiveByKey');
+    result.atLive = await state();
     // Back 30 s with the seek bar, as a viewer drags it.
-    const target = result.atStart.currentTime - 30;
+    const target = result.atLive.currentTime - 30;
     result.target = target;
     await page.evaluate(t => {
       const seek = document.getElementById('seek');

@@ -138,6 +138,12 @@ function play() {
   video.play().then(() => show('playing')).catch(() => show('paused', 'Press play to start.'));
 }
 
+/** Where a recording starts: ?t= seconds from its beginning ("Watch from the start" is t=0), else hls.js's choice (live: near the edge). */
+function startAt() {
+  const t = Number(new URLSearchParams(location.search).get('t'));
+  return Number.isFinite(t) && t >= 0 && new URLSearchParams(location.search).has('t') ? t : -1;
+}
+
 /** The request headers that carry a private channel's token to the API (playback URLs carry it in the path). */
 function apiHeaders() {
   return tokenPrefix ? { Authorization: 'Bearer ' + decodeURIComponent(tokenPrefix.substring(3)) } : {};
@@ -154,7 +160,7 @@ async function offerFromStart() {
     const live = (await channelRecordings()).find(r => !r.endedAt);
     const link = document.getElementById('from-start');
     if (live) {
-      link.href = recordingHref(live, tokenPrefix);
+      link.href = recordingHref(live, tokenPrefix) + '&t=0';
       link.hidden = false;
     }
   } catch (ignored) {
@@ -231,6 +237,14 @@ function startHlsJs() {
     play();
     if (!recording) offerFromStart();
   });
+  // hls.js starts a playlist that is still growing at its live edge, whatever startPosition says: a
+  // recording asked for at a time (?t=) is sought there once the media is known.
+  if (recording && startAt() >= 0) {
+    video.addEventListener('loadedmetadata', () => {
+      const range = seekableRange();
+      video.currentTime = range ? Math.max(range.start, Math.min(startAt(), range.end)) : startAt();
+    }, { once: true });
+  }
   hls.on(Hls.Events.FRAG_LOADED, () => {
     networkAttempt = 0;
     if (document.body.dataset.state === 'trouble') show('playing');
@@ -359,8 +373,13 @@ document.getElementById('fullscreen').addEventListener('click', toggleFullscreen
 
 function toggleFullscreen() {
   const stage = document.querySelector('.stage');
-  if (document.fullscreenElement) document.exitFullscreen();
-  else stage.requestFullscreen().catch(() => video.requestFullscreen && video.requestFullscreen().catch(() => {}));
+  if (document.fullscreenElement) {
+    document.exitFullscreen();
+  } else if (stage.requestFullscreen) {
+    stage.requestFullscreen().catch(() => {});
+  } else if (video.webkitEnterFullscreen) {
+    video.webkitEnterFullscreen(); // iPhone Safari: only the video itself goes full screen
+  }
 }
 
 // A hidden tab keeps little buffer and falls behind: back to live when it is seen again.
@@ -405,15 +424,20 @@ document.getElementById('stats-toggle').addEventListener('click', event => {
   event.currentTarget.setAttribute('aria-expanded', String(!stats.hidden));
 });
 
+/** Keys a focused control uses itself: a slider its arrows, Home and End; a button its Space; a menu every key. */
+function keyForControl(event) {
+  if (event.target instanceof HTMLSelectElement) return true;
+  if (event.target instanceof HTMLInputElement) return /^(Arrow|Home|End|Page)/.test(event.key);
+  return event.key === ' ' && event.target instanceof HTMLButtonElement;
+}
+
 document.addEventListener('keydown', event => {
-  if (event.target instanceof HTMLSelectElement || event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey
-      || event.altKey) {
+  if (keyForControl(event) || event.ctrlKey || event.metaKey || event.altKey) {
     return;
   }
   switch (event.key) {
     case 'k':
     case ' ':
-      if (event.target instanceof HTMLButtonElement) return;
       event.preventDefault();
       if (video.paused) play(); else video.pause();
       break;

@@ -87,7 +87,7 @@ public record EdgeConfig(HttpServerConfig http, List<URI> origins, String region
 
         static Cache read(ConfigSource source) {
             long maxBytes = source.bytes("cache.max-bytes", DEFAULT_MAX_BYTES, 1L << 20, 1L << 40);
-            long recordingBytes = source.bytes("cache.recording-bytes", maxBytes / 4, 1L << 18, maxBytes - (1L << 18));
+            long recordingBytes = source.bytes("cache.recording-bytes", maxBytes / 8, 1L << 18, maxBytes - (1L << 18));
             return new Cache(maxBytes,
                     source.duration("cache.object-ttl", DEFAULT_OBJECT_TTL, Duration.ofSeconds(1), Duration.ofHours(1)),
                     recordingBytes);

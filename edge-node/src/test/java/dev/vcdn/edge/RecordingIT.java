@@ -115,7 +115,12 @@ class RecordingIT {
                     CHECK.resolve("shots").toAbsolutePath().toString());
             System.out.println("DVR through the edge: " + dvrCheck.encode());
             assertThat(dvrCheck.getJsonArray("errors")).as(dvrCheck.encode()).isEmpty();
-            assertThat(dvrCheck.getString("fromStartHref")).isEqualTo("/watch/" + CHANNEL + "?recording=" + id);
+            assertThat(dvrCheck.getString("fromStartHref")).isEqualTo("/watch/" + CHANNEL + "?recording=" + id + "&t=0");
+            assertThat(dvrCheck.getBoolean("playedFromStart")).as("plays from the start: %s", dvrCheck.encode()).isTrue();
+            assertThat(dvrCheck.getJsonObject("atStart").getDouble("currentTime")).as("from the start").isLessThan(8);
+            assertThat(dvrCheck.getJsonObject("atStart").getString("badge")).contains("behind live");
+            assertThat(dvrCheck.getBoolean("playedAtLiveByKey")).as("l goes live: %s", dvrCheck.encode()).isTrue();
+            assertThat(dvrCheck.getJsonObject("atLive").getDouble("behindLive")).isLessThan(6);
             assertThat(dvrCheck.getBoolean("playedAfterSeek")).as("plays 30 s back: %s", dvrCheck.encode()).isTrue();
             JsonObject back = dvrCheck.getJsonObject("back");
             assertThat(back.getDouble("currentTime")).as("where the seek bar took it")
@@ -183,10 +188,11 @@ class RecordingIT {
                     assertThat(System.nanoTime()).as("five segments recorded in 30 s").isLessThan(deadline);
                     TimeUnit.MILLISECONDS.sleep(200);
                 }
+                first.close(); // SIGKILL while the publisher still sends: writes may be under way
             } finally {
                 publisher.destroyForcibly();
             }
-        } // SIGKILL, mid-broadcast: nothing ends the recording
+        }
         Path folder = dataDir.resolve("recordings/" + channel + "/" + firstId.substring(channel.length() + 1) + "/source");
         List<Path> left = segmentsIn(folder);
         for (Path segment : left) {

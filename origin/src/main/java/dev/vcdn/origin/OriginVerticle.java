@@ -35,9 +35,11 @@ import dev.vcdn.shared.process.Endpoint;
 import dev.vcdn.shared.process.ProcessContext;
 import dev.vcdn.shared.process.ProcessVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -67,6 +69,8 @@ public final class OriginVerticle extends ProcessVerticle {
     static final Duration STALE_RECORDING = Duration.ofSeconds(30);
     static final Duration RETENTION_FIRST = Duration.ofMinutes(1);
     static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
+    static final int RECORDING_THREADS = 4;
+    static final int RECORDING_CONNECTIONS = 16;
 
     private final OriginConfig config;
     private final ProcessContext process;
@@ -76,6 +80,7 @@ public final class OriginVerticle extends ProcessVerticle {
     private final PlaybackAccess access = new PlaybackAccess(Optional.empty(), Clock.systemUTC());
     private AccessFollower accessFollower;
     private long retentionTimer = -1;
+    private WorkerExecutor recordingWorkers;
     private ChannelStore channelStore;
     private RtmpIngestVerticle rtmp;
     private SrtIngestVerticle srt;
@@ -121,16 +126,19 @@ public final class OriginVerticle extends ProcessVerticle {
                 });
     }
 
+    /** The store, with threads of its own: a slow disk or bucket holds up no publish check. */
     private RecordingStore recordingStore() {
+        recordingWorkers = vertx.createSharedWorkerExecutor("vcdn-recordings", RECORDING_THREADS);
         RecordingSettings settings = config.recording();
-        return settings.s3().<RecordingStore>map(s3 -> new S3RecordingStore(vertx,
-                        vertx.createHttpClient(config.clientTls().apply(new HttpClientOptions())), s3, Clock.systemUTC()))
-                .orElseGet(() -> new DiskRecordingStore(vertx, settings.directory()));
+        return settings.s3().<RecordingStore>map(s3 -> new S3RecordingStore(vertx, recordingWorkers,
+                        vertx.createHttpClient(config.clientTls().apply(new HttpClientOptions().setKeepAlive(true)),
+                                new PoolOptions().setHttp1MaxSize(RECORDING_CONNECTIONS)), s3, Clock.systemUTC()))
+                .orElseGet(() -> new DiskRecordingStore(vertx, recordingWorkers, settings.directory()));
     }
 
     /** The recordings API and playback URLs, and the retention job. */
     private void serveRecordings(Router router, StoreRecorder recorder, PlaybackGate gate) {
-        RecordingLibrary library = new RecordingLibrary(recorder, config.recording(),
+        RecordingLibrary library = new RecordingLibrary(recorder, config.recording(), recordingWorkers,
                 config.hls().standard().targetDurationSeconds(), config.hls().reconnectGrace().plus(STALE_RECORDING),
                 Clock.systemUTC());
         new RecordingRoutes(library, gate, access, new BearerToken(adminToken), PlaybackRoutes::grantedToken).mount(router);
@@ -249,6 +257,9 @@ public final class OriginVerticle extends ProcessVerticle {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(retentionTimer);
+        if (recordingWorkers != null) {
+            recordingWorkers.close();
+        }
         if (accessFollower != null) {
             accessFollower.stop();
         }

@@ -351,8 +351,10 @@ public final class RenditionWindow {
     }
 
     private void complete(StoredSegment segment) {
+        boolean already = segment.complete;
         segment.complete = true;
-        if (completed == null || segment.gap()) {
+        // Told once: a producer that outlived its publish may still deliver the last part of a segment closed for it.
+        if (already || completed == null || segment.gap()) {
             return;
         }
         long discontinuity = discontinuitySequence;

@@ -2,15 +2,16 @@ package dev.vcdn.origin.recording;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.CopyOptions;
-import io.vertx.core.file.FileSystem;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,20 +19,23 @@ import java.util.stream.Stream;
 
 /**
  * Recordings as files under a folder (the data dir's {@code recordings} by default). A file is
- * written beside its place under a hidden temporary name and renamed into place, so a crash
- * mid-write leaves a hidden file that no listing shows, never a short segment.
+ * written beside its place under a hidden temporary name, synced, and renamed into place, so a
+ * crash (or a power cut) mid-write leaves a hidden file that no listing shows, never a short
+ * segment. File work runs on the recordings' own workers, never on an event loop and never on the
+ * worker pool that publish checks use.
  */
 public final class DiskRecordingStore implements RecordingStore {
 
     private static final String TEMPORARY = ".";
 
     private final Vertx vertx;
-    private final FileSystem files;
+    private final WorkerExecutor workers;
     private final Path root;
 
-    public DiskRecordingStore(Vertx vertx, Path root) {
+    /** @param workers the recordings' own blocking threads (a slow disk holds up nothing else) */
+    public DiskRecordingStore(Vertx vertx, WorkerExecutor workers, Path root) {
         this.vertx = vertx;
-        this.files = vertx.fileSystem();
+        this.workers = workers;
         this.root = root.toAbsolutePath().normalize();
     }
 
@@ -46,24 +50,43 @@ public final class DiskRecordingStore implements RecordingStore {
     @Override
     public Future<Void> put(String key, Buffer bytes, String contentType) {
         Path target = resolve(key);
+        return workers.executeBlocking(() -> {
+            write(target, bytes);
+            return null;
+        }, false);
+    }
+
+    private static void write(Path target, Buffer bytes) throws IOException {
+        Files.createDirectories(target.getParent());
         Path temporary = target.resolveSibling(TEMPORARY + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        return files.mkdirs(target.getParent().toString())
-                .compose(ignored -> files.writeFile(temporary.toString(), bytes))
-                .compose(ignored -> files.move(temporary.toString(), target.toString(),
-                        new CopyOptions().setAtomicMove(true).setReplaceExisting(true)))
-                .recover(error -> files.delete(temporary.toString()).transform(ignored -> Future.failedFuture(error)));
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer content = ByteBuffer.wrap(bytes.getBytes());
+            while (content.hasRemaining()) {
+                channel.write(content);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            directory.force(true); // the rename itself survives a power cut
+        } catch (IOException notSupported) {
+            // Some file systems cannot sync a directory; the file itself is synced.
+        }
     }
 
     @Override
     public Future<Optional<Buffer>> get(String key) {
-        return files.readFile(resolve(key).toString()).map(Optional::of)
+        return vertx.fileSystem().readFile(resolve(key).toString()).map(Optional::of)
                 .recover(error -> missing(error) ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(error));
     }
 
     @Override
     public Future<List<String>> children(String prefix) {
         Path folder = folder(prefix);
-        return vertx.executeBlocking(() -> {
+        return workers.executeBlocking(() -> {
             if (!Files.isDirectory(folder)) {
                 return List.of();
             }
@@ -74,32 +97,31 @@ public final class DiskRecordingStore implements RecordingStore {
     }
 
     @Override
-    public Future<List<StoredObject>> objects(String prefix) {
+    public Future<Long> size(String prefix) {
         Path folder = folder(prefix);
-        return vertx.executeBlocking(() -> {
+        return workers.executeBlocking(() -> {
             if (!Files.isDirectory(folder)) {
-                return List.of();
+                return 0L;
             }
-            List<StoredObject> found = new ArrayList<>();
             try (Stream<Path> walked = Files.walk(folder)) {
-                walked.filter(Files::isRegularFile).forEach(path -> {
-                    try {
-                        found.add(new StoredObject(root.relativize(path).toString().replace('\\', '/'), Files.size(path)));
-                    } catch (NoSuchFileException gone) {
-                        // deleted meanwhile: not there any more
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+                return walked.filter(Files::isRegularFile).mapToLong(DiskRecordingStore::sizeOf).sum();
             }
-            return found;
         }, false);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException gone) {
+            return 0; // deleted meanwhile
+        }
     }
 
     @Override
     public Future<Void> deleteAll(String prefix) {
         String folder = folder(prefix).toString();
-        return files.exists(folder).compose(exists -> exists ? files.deleteRecursive(folder) : Future.succeededFuture());
+        return vertx.fileSystem().exists(folder)
+                .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(folder) : Future.succeededFuture());
     }
 
     @Override

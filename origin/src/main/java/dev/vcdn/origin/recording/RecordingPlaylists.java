@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * A recording's playlists, made from its store listing: pure code. A live recording's media
@@ -64,7 +65,10 @@ final class RecordingPlaylists {
      * @param dvrDepth       zero: from the start; else how far back a live recording's playlist reaches
      */
     static Optional<String> media(List<String> names, boolean ended, int targetDuration, Duration dvrDepth) {
-        List<SegmentFile> segments = names.stream().map(SegmentFile::parse).flatMap(Optional::stream).sorted().toList();
+        // One entry per number: should a segment have been written twice, the longer one.
+        List<SegmentFile> segments = List.copyOf(names.stream().map(SegmentFile::parse).flatMap(Optional::stream)
+                .collect(Collectors.toMap(SegmentFile::msn, segment -> segment,
+                        (a, b) -> a.durationMillis() >= b.durationMillis() ? a : b, TreeMap::new)).values());
         if (segments.isEmpty()) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package dev.vcdn.origin.recording;
 
+import dev.vcdn.shared.recording.RecordingId;
 import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -62,21 +63,17 @@ public final class RecordingRetention {
     }
 
     private Future<List<RecordingLibrary.Summary>> recordings() {
-        return library.store().children("").compose(channels -> {
-            List<Future<List<RecordingLibrary.Summary>>> lists = channels.stream().filter(ChannelName::isValid)
-                    .map(name -> library.list(ChannelName.of(name))).toList();
-            return Future.all(lists).map(all -> lists.stream().flatMap(list -> list.result().stream()).toList());
-        });
+        return library.store().children("").compose(channels -> RecordingLibrary.inTurns(channels.stream()
+                .filter(ChannelName::isValid).map(ChannelName::of).toList(), 1, library::list))
+                .map(lists -> lists.stream().flatMap(List::stream).toList());
     }
 
     private Future<List<Sized>> sized(List<RecordingLibrary.Summary> recordings) {
         if (maxBytes == 0) {
             return Future.succeededFuture(recordings.stream().map(r -> new Sized(r, 0)).toList());
         }
-        List<Future<Sized>> sizes = recordings.stream().map(recording -> library.store().objects(recording.id().storePrefix())
-                .map(objects -> new Sized(recording, objects.stream().mapToLong(RecordingStore.StoredObject::bytes).sum())))
-                .toList();
-        return Future.all(sizes).map(all -> sizes.stream().map(Future::result).toList());
+        return RecordingLibrary.inTurns(recordings, RecordingLibrary.AT_ONCE, recording -> library.store()
+                .size(recording.id().storePrefix()).map(bytes -> new Sized(recording, bytes)));
     }
 
     private Future<Pass> trim(List<Sized> recordings) {
@@ -105,7 +102,10 @@ public final class RecordingRetention {
         if (from >= doomed.size()) {
             return Future.succeededFuture();
         }
-        return library.delete(doomed.get(from).recording().id()).mapEmpty()
-                .compose(ignored -> deleteAll(doomed, from + 1));
+        RecordingId id = doomed.get(from).recording().id();
+        return library.delete(id).<Void>mapEmpty().recover(error -> {
+            log.warn("recording {} not deleted by retention, the next pass tries again: {}", id, error.getMessage());
+            return Future.succeededFuture();
+        }).compose(ignored -> deleteAll(doomed, from + 1));
     }
 }

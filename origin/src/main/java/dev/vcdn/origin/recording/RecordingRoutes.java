@@ -35,6 +35,8 @@ public final class RecordingRoutes {
     static final String THUMBNAIL = "public, max-age=60";
     /** Recordings listed without a channel: the directory's "past broadcasts". */
     static final int RECENT = 100;
+    /** Most recordings of one channel listed, the newest: retention should keep far fewer. */
+    static final int MAX_LISTED = 1000;
 
     private final RecordingLibrary library;
     private final PlaybackGate gate;
@@ -76,7 +78,7 @@ public final class RecordingRoutes {
         }
         library.list(name).onSuccess(recordings -> {
             JsonArray list = new JsonArray();
-            recordings.forEach(recording -> list.add(recording.toJson()));
+            recordings.stream().limit(MAX_LISTED).forEach(recording -> list.add(recording.toJson()));
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.CACHE_CONTROL, access.isPrivate(name) ? "private, no-store" : "public, max-age=2")
                     .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")

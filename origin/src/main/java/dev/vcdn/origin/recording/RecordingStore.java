@@ -12,10 +12,6 @@ import java.util.Optional;
  */
 public interface RecordingStore {
 
-    /** A stored object and its size. */
-    record StoredObject(String key, long bytes) {
-    }
-
     /** Writes {@code bytes} under {@code key}, replacing what was there. */
     Future<Void> put(String key, Buffer bytes, String contentType);
 
@@ -28,8 +24,8 @@ public interface RecordingStore {
      */
     Future<List<String>> children(String prefix);
 
-    /** Every object under {@code prefix}, at any depth. */
-    Future<List<StoredObject>> objects(String prefix);
+    /** The bytes of every object under {@code prefix}, at any depth. */
+    Future<Long> size(String prefix);
 
     /** Removes every object under {@code prefix}. */
     Future<Void> deleteAll(String prefix);

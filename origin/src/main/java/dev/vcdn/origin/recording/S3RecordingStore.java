@@ -1,8 +1,10 @@
 package dev.vcdn.origin.recording;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -46,20 +48,34 @@ public final class S3RecordingStore implements RecordingStore {
     static final int MAX_OBJECT_BYTES = 64 * 1024 * 1024;
     /** Largest listing page (1,000 keys are about 300 KB). */
     static final int MAX_LISTING_BYTES = 8 * 1024 * 1024;
-    /** Pages of 1,000 keys one listing may take: a 10-hour recording of one rendition is 18,000 segments. */
-    static final int MAX_LISTING_PAGES = 200;
+    /**
+     * Pages of 1,000 names one folder listing may take: a rendition's folder holds 43,200 segments a
+     * day, so a recording of up to about 11 days.
+     */
+    static final int MAX_LISTING_PAGES = 500;
     private static final int DELETES_AT_ONCE = 16;
     private static final long TIMEOUT_MILLIS = 30_000;
+    /** A write that failed for want of the server (5xx, a connection lost) is tried again after these pauses. */
+    private static final long[] RETRY_AFTER_MILLIS = {1_000, 3_000};
 
     private final Vertx vertx;
+    private final WorkerExecutor workers;
+    /** Where requests are made and answered: the creator's event loop (the origin's), or one of its own. */
+    private final Context context;
     private final HttpClient client;
     private final Settings settings;
     private final SigV4 signer;
     private final Clock clock;
     private final String hostHeader;
 
-    public S3RecordingStore(Vertx vertx, HttpClient client, Settings settings, Clock clock) {
+    /**
+     * @param workers the recordings' own blocking threads: payload hashes and listings are made there,
+     *                not on the event loop that calls
+     */
+    public S3RecordingStore(Vertx vertx, WorkerExecutor workers, HttpClient client, Settings settings, Clock clock) {
         this.vertx = vertx;
+        this.workers = workers;
+        this.context = vertx.getOrCreateContext();
         this.client = client;
         this.settings = settings;
         this.signer = new SigV4(settings.accessKey(), settings.secretKey(), settings.region());
@@ -83,8 +99,21 @@ public final class S3RecordingStore implements RecordingStore {
 
     @Override
     public Future<Void> put(String key, Buffer bytes, String contentType) {
+        return put(key, bytes, contentType, 0);
+    }
+
+    private Future<Void> put(String key, Buffer bytes, String contentType, int retry) {
         return send(HttpMethod.PUT, objectPath(key), Map.of(), bytes, contentType, MAX_LISTING_BYTES)
-                .compose(answer -> answer.status() == 200 ? Future.succeededFuture() : failed("put " + key, answer));
+                .transform(done -> {
+                    if (done.succeeded() && done.result().status() == 200) {
+                        return Future.<Void>succeededFuture();
+                    }
+                    boolean worthRetrying = done.failed() || done.result().status() >= 500;
+                    if (worthRetrying && retry < RETRY_AFTER_MILLIS.length) {
+                        return vertx.timer(RETRY_AFTER_MILLIS[retry]).compose(ignored -> put(key, bytes, contentType, retry + 1));
+                    }
+                    return done.failed() ? Future.failedFuture(done.cause()) : failed("put " + key, done.result());
+                });
     }
 
     @Override
@@ -108,13 +137,24 @@ public final class S3RecordingStore implements RecordingStore {
     }
 
     @Override
-    public Future<List<StoredObject>> objects(String prefix) {
-        return list(RecordingStore.checkedPrefix(prefix), false, null, new Listing(), 0).map(listing -> listing.objects);
+    public Future<Long> size(String prefix) {
+        return sizeFrom(RecordingStore.checkedPrefix(prefix), null, 0L);
     }
 
+    /** Page by page: a recording of many days is summed without holding its names. */
+    private Future<Long> sizeFrom(String prefix, String continuation, long sum) {
+        return page(prefix, false, continuation).compose(page -> {
+            long total = sum + page.objects().stream().mapToLong(StoredObject::bytes).sum();
+            return page.next().isPresent() ? sizeFrom(prefix, page.next().get(), total) : Future.succeededFuture(total);
+        });
+    }
+
+    /** Page by page, each page's objects deleted before the next is asked for: any size, in bounded memory. */
     @Override
     public Future<Void> deleteAll(String prefix) {
-        return objects(prefix).compose(found -> deleteFrom(found, 0));
+        String checked = RecordingStore.checkedPrefix(prefix);
+        return page(checked, false, null).compose(page -> deleteFrom(page.objects(), 0)
+                .compose(ignored -> page.next().isPresent() ? deleteAll(prefix) : Future.succeededFuture()));
     }
 
     private Future<Void> deleteFrom(List<StoredObject> objects, int from) {
@@ -139,6 +179,10 @@ public final class S3RecordingStore implements RecordingStore {
         final List<String> folders = new ArrayList<>();
     }
 
+    /** An object and its size, as a listing gives them. */
+    record StoredObject(String key, long bytes) {
+    }
+
     private record Page(List<StoredObject> objects, List<String> folders, Optional<String> next) {
     }
 
@@ -146,6 +190,16 @@ public final class S3RecordingStore implements RecordingStore {
         if (pages >= MAX_LISTING_PAGES) {
             return Future.failedFuture("listing of " + prefix + " has more than " + MAX_LISTING_PAGES + " pages");
         }
+        return page(prefix, oneLevel, continuation).compose(page -> {
+            listing.objects.addAll(page.objects());
+            listing.folders.addAll(page.folders());
+            return page.next().isPresent() ? list(prefix, oneLevel, page.next().get(), listing, pages + 1)
+                    : Future.succeededFuture(listing);
+        });
+    }
+
+    /** One ListObjectsV2 page (up to 1,000 names), parsed on a worker. */
+    private Future<Page> page(String prefix, boolean oneLevel, String continuation) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("list-type", "2");
         query.put("prefix", prefix);
@@ -157,14 +211,8 @@ public final class S3RecordingStore implements RecordingStore {
         }
         return send(HttpMethod.GET, "/" + settings.bucket(), query, Buffer.buffer(), null, MAX_LISTING_BYTES)
                 .compose(answer -> answer.status() == 200
-                        ? vertx.executeBlocking(() -> page(answer.body().getBytes()), false)
-                        : failed("list " + prefix, answer))
-                .compose(page -> {
-                    listing.objects.addAll(page.objects());
-                    listing.folders.addAll(page.folders());
-                    return page.next().isPresent() ? list(prefix, oneLevel, page.next().get(), listing, pages + 1)
-                            : Future.succeededFuture(listing);
-                });
+                        ? workers.executeBlocking(() -> page(answer.body().getBytes()), false)
+                        : failed("list " + prefix, answer));
     }
 
     /** One ListObjectsV2 answer. */
@@ -211,8 +259,21 @@ public final class S3RecordingStore implements RecordingStore {
 
     private Future<Answer> send(HttpMethod method, String path, Map<String, String> query, Buffer body, String contentType,
                                 int maxAnswerBytes) {
+        if (Vertx.currentContext() != context) {
+            // The answer's handlers must be set on the context the request was made from, before its body flows.
+            Promise<Answer> answer = Promise.promise();
+            context.runOnContext(ignored -> send(method, path, query, body, contentType, maxAnswerBytes).onComplete(answer));
+            return answer.future();
+        }
+        // A segment is hashed on a worker: megabytes a second per channel are not for the event loop.
+        Future<String> hashed = body.length() == 0 ? Future.succeededFuture(SigV4.EMPTY_PAYLOAD_HASH)
+                : workers.executeBlocking(() -> SigV4.sha256Hex(body.getBytes()), false);
+        return hashed.compose(payloadHash -> send(method, path, query, body, contentType, maxAnswerBytes, payloadHash));
+    }
+
+    private Future<Answer> send(HttpMethod method, String path, Map<String, String> query, Buffer body, String contentType,
+                                int maxAnswerBytes, String payloadHash) {
         Instant now = clock.instant();
-        String payloadHash = body.length() == 0 ? SigV4.EMPTY_PAYLOAD_HASH : SigV4.sha256Hex(body.getBytes());
         Map<String, String> signed = new LinkedHashMap<>();
         signed.put("host", hostHeader);
         signed.put("x-amz-content-sha256", payloadHash);

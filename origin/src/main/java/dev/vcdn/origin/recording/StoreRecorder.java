@@ -183,14 +183,26 @@ public final class StoreRecorder implements Recorder {
 
         @Override
         public void ended(Instant at) {
-            live.remove(id, this);
             if (stoppedEarly) {
                 return;
             }
-            JsonObject end = new JsonObject().put("endedAt", at.toString()).put("durationSeconds", mediaSeconds());
+            finish(new JsonObject().put("endedAt", at.toString()).put("durationSeconds", mediaSeconds()));
+        }
+
+        /**
+         * Its end is written once its last writes are done (a reader never sees an end before the
+         * segments it covers), and only then does it stop counting as recorded here: until then a
+         * delete is refused.
+         */
+        private void finish(JsonObject end) {
             Future.join(tails.values().stream().map(tail -> (Future<?>) tail).toList())
-                    .onComplete(ignored -> write(id.storePrefix() + ENDED_FILE, end.toBuffer(), JSON)
-                            .onFailure(error -> log.warn("recording {}: its end could not be written: {}", id, error.getMessage())));
+                    .transform(ignored -> write(id.storePrefix() + ENDED_FILE, end.toBuffer(), JSON))
+                    .onComplete(done -> {
+                        live.remove(id, this);
+                        if (done.failed()) {
+                            log.warn("recording {}: its end could not be written: {}", id, done.cause().getMessage());
+                        }
+                    });
         }
 
         /** From its first media to its last, as recorded. */
@@ -210,10 +222,8 @@ public final class StoreRecorder implements Recorder {
             stoppedEarly = true;
             stopped.increment();
             log.error("recording {} stopped, live viewers go on: {}", id, reason);
-            live.remove(id, this);
-            JsonObject end = new JsonObject().put("endedAt", clock.instant().toString()).put("incomplete", reason)
-                    .put("durationSeconds", mediaSeconds());
-            write(id.storePrefix() + ENDED_FILE, end.toBuffer(), JSON);
+            finish(new JsonObject().put("endedAt", clock.instant().toString()).put("incomplete", reason)
+                    .put("durationSeconds", mediaSeconds()));
         }
     }
 

@@ -157,6 +157,8 @@ class RenditionWindowTest {
         window.addPart(window.playlistMsn(1), 0, new byte[] {7}, 333, true, T0.plusSeconds(2), false);
         assertThat(told).hasSize(1);
         window.closeOpenSegment(); // the publisher left mid-segment: what it sent of segment 1 is all there is
+        // A producer that outlived its publish delivers the rest of segment 1: it was told already, it is not told again.
+        window.addPart(window.playlistMsn(1), 1, new byte[] {8}, 333, false, T0.plusSeconds(2), true);
         window.restart(new byte[] {2}, 3, NOWHERE_ELSE); // segment 2 is a gap segment, 3 goes on after a break
         segment(window, 0, T0.plusSeconds(10));
         window.addPart(window.playlistMsn(1), 0, new byte[] {9}, 333, true, T0.plusSeconds(12), false);

@@ -15,7 +15,7 @@ class DiskRecordingStoreTest extends RecordingStoreContract {
 
     @Override
     RecordingStore store() {
-        return new DiskRecordingStore(vertx, root);
+        return new DiskRecordingStore(vertx, vertx.createSharedWorkerExecutor("recordings-test", 2), root);
     }
 
     @Test

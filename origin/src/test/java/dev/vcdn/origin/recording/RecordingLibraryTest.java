@@ -70,10 +70,10 @@ class RecordingLibraryTest {
 
     @BeforeEach
     void open() {
-        store = new DiskRecordingStore(vertx, root);
+        store = new DiskRecordingStore(vertx, vertx.createSharedWorkerExecutor("recordings-test", 2), root);
         recorder = new StoreRecorder(store, 64L << 20, channel -> Optional.of(new byte[] {1}), clock, new SimpleMeterRegistry());
         RecordingSettings settings = new RecordingSettings(root, Optional.empty(), Duration.ZERO, Duration.ZERO, 0, 64L << 20);
-        library = new RecordingLibrary(recorder, settings, 2, STALE, clock);
+        library = new RecordingLibrary(recorder, settings, vertx.createSharedWorkerExecutor("recordings-test", 2), 2, STALE, clock);
     }
 
     @AfterEach
@@ -166,9 +166,11 @@ class RecordingLibraryTest {
             return null;
         });
         library = new RecordingLibrary(recorder, new RecordingSettings(root, Optional.empty(), Duration.ZERO, Duration.ZERO, 0,
-                64L << 20), 2, STALE, clock);
+                64L << 20), vertx.createSharedWorkerExecutor("recordings-test", 2), 2, STALE, clock);
         clock.now = START.plusSeconds(8).plus(STALE).minusSeconds(1);
         assertThat(await(library.summary(id)).orElseThrow().endedAt()).as("recent: another origin may record it").isEmpty();
+        assertThat(await(library.delete(id).map("deleted").otherwise(error -> error.getMessage())))
+                .as("not deleted while another origin may record it").contains("another origin");
         clock.now = START.plusSeconds(8).plus(STALE).plusSeconds(1);
         RecordingLibrary.Summary lost = await(library.summary(id)).orElseThrow();
         assertThat(lost.endedAt()).contains(START.plusSeconds(8));
@@ -197,4 +199,19 @@ class RecordingLibraryTest {
         assertThat(await(store.children("alice/"))).containsExactly("b5");
     }
 
+
+    @Test
+    void aRecordingIsLiveWhileAnyOfItsRenditionsGoesOn() throws Exception {
+        record("alice.b6", 2, false);
+        RecordingId id = RecordingId.parse("alice.b6").orElseThrow();
+        // Its audio goes on long after its video stopped (the video rung went down): another origin records it.
+        await(store.put("alice/b6/audio/" + new dev.vcdn.shared.recording.SegmentFile(300, START.plusSeconds(600), 2000, 0).name(),
+                Buffer.buffer("late"), "video/mp4"));
+        library = new RecordingLibrary(new StoreRecorder(store, 64L << 20, channel -> Optional.empty(), clock,
+                new SimpleMeterRegistry()), new RecordingSettings(root, Optional.empty(), Duration.ZERO, Duration.ZERO, 0,
+                64L << 20), vertx.createSharedWorkerExecutor("recordings-test", 2), 2, STALE, clock);
+        clock.now = START.plusSeconds(610);
+        assertThat(await(library.summary(id)).orElseThrow().endedAt()).isEmpty();
+        assertThat(root.resolve("alice/b6/ended.json")).doesNotExist();
+    }
 }

@@ -93,4 +93,12 @@ class RecordingPlaylistsTest {
         assertThat(playlist.audio()).singleElement().satisfies(a -> assertThat(a.uri()).isEqualTo("audio/index.m3u8"));
         assertThat(RecordingPlaylists.multivariant(List.of(audio))).isEmpty();
     }
+
+    @Test
+    void aSegmentWrittenTwiceIsListedOnceTheLongerOne() {
+        List<String> names = new ArrayList<>(List.of("init-1.mp4", new SegmentFile(1, START, 2000, 0).name(),
+                new SegmentFile(2, START.plusSeconds(2), 900, 0).name(), new SegmentFile(2, START.plusSeconds(2), 2000, 0).name()));
+        MediaPlaylist playlist = PlaylistParser.parseMedia(RecordingPlaylists.media(names, true, 2, Duration.ZERO).orElseThrow());
+        assertThat(playlist.segments()).extracting(s -> s.duration()).containsExactly(2.0, 2.0);
+    }
 }

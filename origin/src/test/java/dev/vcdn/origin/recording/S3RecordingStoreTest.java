@@ -27,7 +27,7 @@ class S3RecordingStoreTest extends RecordingStoreContract {
 
     @Override
     RecordingStore store() throws Exception {
-        S3RecordingStore store = new S3RecordingStore(vertx, vertx.createHttpClient(), settings(TestS3Server.SECRET_KEY),
+        S3RecordingStore store = new S3RecordingStore(vertx, workers, vertx.createHttpClient(), settings(TestS3Server.SECRET_KEY),
                 Clock.systemUTC());
         await(store.createBucket());
         return store;
@@ -40,7 +40,7 @@ class S3RecordingStoreTest extends RecordingStoreContract {
 
     @Test
     void aWrongSecretIsRefusedByTheServer() {
-        S3RecordingStore store = new S3RecordingStore(vertx, vertx.createHttpClient(), settings("not-the-secret"), Clock.systemUTC());
+        S3RecordingStore store = new S3RecordingStore(vertx, workers, vertx.createHttpClient(), settings("not-the-secret"), Clock.systemUTC());
         assertThat(store.createBucket().toCompletionStage().toCompletableFuture())
                 .failsWithin(java.time.Duration.ofSeconds(10)).withThrowableThat().withMessageContaining("status 403");
     }

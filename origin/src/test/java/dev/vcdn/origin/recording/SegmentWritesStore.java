@@ -33,8 +33,8 @@ final class SegmentWritesStore implements RecordingStore {
     }
 
     @Override
-    public Future<List<StoredObject>> objects(String prefix) {
-        return store.objects(prefix);
+    public Future<Long> size(String prefix) {
+        return store.size(prefix);
     }
 
     @Override

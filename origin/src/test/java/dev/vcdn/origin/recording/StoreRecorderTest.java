@@ -66,7 +66,7 @@ class StoreRecorderTest {
 
     @Test
     void everySegmentLandsAsItWasServedWithItsInitSegmentsAndAnEnd() throws Exception {
-        DiskRecordingStore store = new DiskRecordingStore(vertx, root);
+        DiskRecordingStore store = new DiskRecordingStore(vertx, vertx.createSharedWorkerExecutor("recordings-test", 2), root);
         StoreRecorder recorder = recorder(store, 64 * MIB);
         List<Recording.CompletedSegment> video = List.of(segment(10, 0, "init-10.mp4", 5000), segment(11, 0, "init-10.mp4", 6000),
                 segment(12, 1, "init-12.mp4", 7000));
@@ -76,10 +76,10 @@ class StoreRecorderTest {
             recording.segment(AUDIO, segment(10, 0, "init-10.mp4", 300));
             assertThat(recorder.recording(ID)).isTrue();
             recording.ended(START.plusSeconds(30));
-            assertThat(recorder.recording(ID)).isFalse();
             return null;
         });
         eventually(() -> root.resolve("alice/b1/ended.json").toFile().exists());
+        eventually(() -> !recorder.recording(ID));
         for (Recording.CompletedSegment s : video) {
             String name = new SegmentFile(s.msn(), s.programDateTime(), s.durationMillis(), s.discontinuity()).name();
             assertThat(await(store.get("alice/b1/360p/" + name))).contains(s.bytes());
@@ -102,7 +102,7 @@ class StoreRecorderTest {
 
     @Test
     void aBroadcastGoingOnKeepsItsRecordingsStart() throws Exception {
-        DiskRecordingStore store = new DiskRecordingStore(vertx, root);
+        DiskRecordingStore store = new DiskRecordingStore(vertx, vertx.createSharedWorkerExecutor("recordings-test", 2), root);
         onLoop(() -> recorder(store, 64 * MIB).record(ID));
         eventually(() -> root.resolve("alice/b1/recording.json").toFile().exists());
         String first = await(store.get("alice/b1/recording.json")).orElseThrow().toString();
@@ -115,9 +115,15 @@ class StoreRecorderTest {
 
     @Test
     void aStoreThatFallsBehindStopsTheRecordingNotTheCaller() throws Exception {
-        // Writes that never finish: a store that hangs.
-        RecordingStore hanging = new SegmentWritesStore(new DiskRecordingStore(vertx, root), key -> Promise.<Void>promise().future());
-        StoreRecorder recorder = recorder(hanging, 16 * MIB);
+        // Segment writes that take until the test lets them finish: a store far behind.
+        List<Promise<Void>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordingStore slow = new SegmentWritesStore(new DiskRecordingStore(vertx, vertx.createSharedWorkerExecutor("recordings-test", 2),
+                root), key -> {
+                    Promise<Void> write = Promise.promise();
+                    pending.add(write);
+                    return write.future();
+                });
+        StoreRecorder recorder = recorder(slow, 16 * MIB);
         long taken = onLoop(() -> {
             Recording recording = recorder.record(ID);
             long started = System.nanoTime();
@@ -130,15 +136,24 @@ class StoreRecorderTest {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(taken)).as("the loop never waited for the store").isZero();
         assertThat(metrics.counter("vcdn.recording.stopped").count()).isEqualTo(1);
         assertThat(metrics.find("vcdn.recording.queued.bytes").gauge().value()).isLessThanOrEqualTo(16.0 * MIB);
-        assertThat(recorder.recording(ID)).isFalse();
+        assertThat(recorder.recording(ID)).as("recorded here until its last writes are done").isTrue();
+        assertThat(root.resolve("alice/b1/ended.json")).as("no end before the segments it covers").doesNotExist();
+
+        eventually(() -> !pending.isEmpty());
+        while (!pending.stream().allMatch(write -> write.future().isComplete())) {
+            pending.forEach(write -> vertx.runOnContext(ignored -> write.tryComplete()));
+            Thread.sleep(20);
+        }
         eventually(() -> root.resolve("alice/b1/ended.json").toFile().exists());
-        assertThat(new JsonObject(await(hanging.get("alice/b1/ended.json")).orElseThrow()).getString("incomplete"))
+        eventually(() -> !recorder.recording(ID));
+        assertThat(new JsonObject(await(slow.get("alice/b1/ended.json")).orElseThrow()).getString("incomplete"))
                 .contains("behind");
+        assertThat(metrics.find("vcdn.recording.queued.bytes").gauge().value()).isZero();
     }
 
     @Test
     void aStoreThatFailsStopsTheRecordingOnce() throws Exception {
-        RecordingStore failing = new SegmentWritesStore(new DiskRecordingStore(vertx, root), key -> Future.failedFuture("disk full"));
+        RecordingStore failing = new SegmentWritesStore(new DiskRecordingStore(vertx, vertx.createSharedWorkerExecutor("recordings-test", 2), root), key -> Future.failedFuture("disk full"));
         StoreRecorder recorder = recorder(failing, 64 * MIB);
         Recording recording = onLoop(() -> recorder.record(ID));
         for (int msn = 0; msn < 5; msn++) {

@@ -21,6 +21,7 @@ import dev.vcdn.shared.hls.PlaylistWriter;
 import dev.vcdn.shared.http.PlaybackPath;
 import dev.vcdn.shared.http.TargetGuard;
 import dev.vcdn.shared.http.TokenPrefix;
+import dev.vcdn.shared.recording.RecordingPath;
 import dev.vcdn.shared.stream.ChannelName;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -153,6 +154,14 @@ class SharedParsersFuzzTest {
             assertThat(TargetGuard.isSuspicious(path)).as("a suspicious path was parsed: %s", path).isFalse();
             assertThat(PlaybackPath.parse(parsed.get().canonical())).contains(parsed.get());
         }
+        Optional<RecordingPath> recording = RecordingPath.parse(path);
+        if (recording.isPresent()) {
+            assertThat(TargetGuard.isSuspicious(path)).as("a suspicious recording path was parsed: %s", path).isFalse();
+            assertThat(RecordingPath.parse(recording.get().canonical())).contains(recording.get());
+            // What it names in the store stays inside the recording's folder.
+            recording.get().storeKey().ifPresent(key -> assertThat(key).startsWith(recording.get().recording().storePrefix())
+                    .doesNotContain("..").doesNotContain("//"));
+        }
     }
 
     /**
@@ -177,7 +186,7 @@ class SharedParsersFuzzTest {
         Optional<BigInteger> expectedBytes = fromEnv.flatMap(v -> exactly(SIZE, v, Map.of("", 1L, "B", 1L, "KiB", 1L << 10,
                 "MiB", 1L << 20, "GiB", 1L << 30)));
         Optional<BigInteger> expectedMillis = fromEnv.flatMap(v -> exactly(DURATION, v, Map.of("ms", 1L, "s", 1000L,
-                "m", 60_000L, "h", 3_600_000L)));
+                "m", 60_000L, "h", 3_600_000L, "d", 86_400_000L)));
         readOrRefuse(() -> assertThat(config.integer("value", 5, -10, 1000)).isBetween(-10, 1000));
         try {
             long bytes = config.bytes("value", 4096, 1, maxBytes);
@@ -213,7 +222,7 @@ class SharedParsersFuzzTest {
     }
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|MiB|GiB)");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     /** The value a number with a unit stands for, as an exact integer; empty when it is not written so. */
     private static Optional<BigInteger> exactly(Pattern pattern, String written, Map<String, Long> units) {

@@ -7,6 +7,7 @@ edge's upstream: the edge fetches each object from it once and then answers from
 Writes bench/edge-serve/results.md and the edge-serve section of BENCHMARKS.md.
 """
 import argparse
+import json
 import os
 import platform
 import re
@@ -58,6 +59,10 @@ def write_files(root):
     (folder / "12.3.m4s").write_bytes(os.urandom(200 * 1024))
     (folder / "12.m4s").write_bytes(os.urandom(1024 * 1024))
     (folder / "index.m3u8").write_text(playlist_text())
+    # The access rules an edge follows from its origin before it is ready: every channel public.
+    (root / ".well-known").mkdir()
+    (root / ".well-known" / "vcdn-access").write_text(
+        json.dumps({"keys": [], "private": [], "revokedIds": [], "revokedBefore": {}}))
     for path in [root, *root.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
@@ -71,7 +76,8 @@ NGINX_LOCATIONS = """
         location ~ \\.m3u8$ {
             add_header Cache-Control "public, max-age=1";
             add_header Access-Control-Allow-Origin "*";
-        }"""
+        }
+        location = /.well-known/vcdn-access { default_type application/json; }"""
 
 
 def nginx_head(root):

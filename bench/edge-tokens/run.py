@@ -69,7 +69,6 @@ def write_files(root, public_key):
     raw = public_key.public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
     document = {"keys": [{"kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA", "kid": "bench", "x": b64(raw)}],
                 "private": ["vip"], "revokedIds": [], "revokedBefore": {}}
-    (root / ".well-known").mkdir()
     (root / ".well-known" / "vcdn-access").write_text(json.dumps(document))
     for path in [root, *root.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
@@ -80,7 +79,6 @@ def start_nginx(root, port):
     conf.write_text(edge_serve.nginx_head(root) + f"""    server {{
         listen 127.0.0.1:{port};
         root {root};{edge_serve.NGINX_LOCATIONS}
-        location = /.well-known/vcdn-access {{ default_type application/json; }}
     }}
 }}
 """)

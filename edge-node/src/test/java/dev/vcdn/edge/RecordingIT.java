@@ -174,13 +174,15 @@ class RecordingIT {
         env.put("VCDN_HLS_RECONNECT_GRACE", "2000ms");
         String firstId;
         String key;
+        Map<String, Map<Long, byte[]>> served;
         try (LaunchedJar first = LaunchedJar.start(ORIGIN_JAR, env)) {
             Map<String, Integer> ports = first.awaitStarted(JarLifecycle.START_TIMEOUT);
             key = AdminApi.createChannel(ports.get("http"), ADMIN_TOKEN, new JsonObject().put("name", channel)
                     .put("recording", true));
             Process publisher = LiveOrigin.publisher("rtmp://127.0.0.1:" + ports.get("rtmp") + "/live/" + key, "320x180", 60);
-            try {
-                String originUrl = "http://127.0.0.1:" + ports.get("http");
+            String originUrl = "http://127.0.0.1:" + ports.get("http");
+            try (LiveSegments live = LiveSegments.follow(http, originUrl, channel)) {
+                served = live.byRendition();
                 firstId = awaitListed(originUrl, channel, list -> list.size() == 1).getJsonObject(0).getString("id");
                 Path folder = dataDir.resolve("recordings/" + channel + "/" + firstId.substring(channel.length() + 1) + "/source");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -195,9 +197,18 @@ class RecordingIT {
         }
         Path folder = dataDir.resolve("recordings/" + channel + "/" + firstId.substring(channel.length() + 1) + "/source");
         List<Path> left = segmentsIn(folder);
+        int compared = 0;
         for (Path segment : left) {
-            assertThat(isWholeFragment(Files.readAllBytes(segment))).as("%s is whole", segment.getFileName()).isTrue();
+            byte[] bytes = Files.readAllBytes(segment);
+            assertThat(isWholeFragment(bytes)).as("%s is whole", segment.getFileName()).isTrue();
+            byte[] live = served.getOrDefault("source", Map.of())
+                    .get(SegmentFile.parse(segment.getFileName().toString()).orElseThrow().msn());
+            if (live != null) {
+                assertThat(bytes).as("%s on disk is what was served live", segment.getFileName()).isEqualTo(live);
+                compared++;
+            }
         }
+        assertThat(compared).as("segments on disk compared with what was served live").isGreaterThanOrEqualTo(left.size() - 2);
         assertThat(Files.exists(folder.getParent().resolve("ended.json"))).isFalse();
 
         env.put("VCDN_CLUSTER_PORT", Integer.toString(FreePorts.next()));

@@ -4,6 +4,7 @@ import dev.vcdn.edge.cache.CachedResponse;
 import dev.vcdn.edge.cache.ResponseCache;
 import dev.vcdn.edge.upstream.Upstream;
 import dev.vcdn.shared.access.PlaybackGate;
+import dev.vcdn.shared.access.TokenRefused;
 import dev.vcdn.shared.config.HttpServerConfig;
 import dev.vcdn.shared.http.HttpServers;
 import dev.vcdn.shared.http.OperationsRoutes;
@@ -135,7 +136,11 @@ public final class ViewerServer extends VerticleBase {
     private void underToken(RoutingContext ctx) {
         Optional<TokenPrefix> prefix = TokenPrefix.split(ctx.request().uri());
         if (prefix.isEmpty()) {
-            ctx.fail(404);
+            if (TokenPrefix.tooLong(ctx.request().uri())) {
+                TokenRefused.forbidden("playback token too long").answer(ctx.response());
+            } else {
+                ctx.fail(404);
+            }
             return;
         }
         String rest = prefix.get().rest();

@@ -19,6 +19,7 @@ import dev.vcdn.shared.access.EdgeCredential;
 import dev.vcdn.shared.access.EncodedAccessPolicy;
 import dev.vcdn.shared.access.PlaybackAccess;
 import dev.vcdn.shared.access.PlaybackGate;
+import dev.vcdn.shared.access.TokenRefused;
 import dev.vcdn.shared.config.ClientTlsConfig;
 import dev.vcdn.shared.hls.LiveEdge;
 import dev.vcdn.shared.hls.PlaylistWriter;
@@ -127,6 +128,10 @@ public final class PlaybackRoutes {
      */
     private void withToken(RoutingContext ctx) {
         Optional<TokenPrefix> prefix = TokenPrefix.split(ctx.request().uri());
+        if (prefix.isEmpty() && TokenPrefix.tooLong(ctx.request().uri())) {
+            TokenRefused.forbidden("playback token too long").answer(ctx.response());
+            return;
+        }
         String rest = prefix.map(TokenPrefix::rest).orElse("");
         Optional<ChannelName> channel;
         if (rest.startsWith("/live/")) {

@@ -29,6 +29,15 @@ public record TokenPrefix(String token, String rest) {
         return Optional.of(new TokenPrefix(uri.substring(PREFIX.length(), end), uri.substring(end)));
     }
 
+    /** Whether {@code uri} carries a token segment longer than any token is: refused as a bad token (403), not as an unknown path. */
+    public static boolean tooLong(String uri) {
+        if (!uri.startsWith(PREFIX)) {
+            return false;
+        }
+        int end = uri.indexOf('/', PREFIX.length());
+        return (end < 0 ? uri.length() : end) - PREFIX.length() > MAX_TOKEN_LENGTH;
+    }
+
     /** {@code path} under {@code token}'s prefix. */
     public static String under(String token, String path) {
         return PREFIX + token + path;

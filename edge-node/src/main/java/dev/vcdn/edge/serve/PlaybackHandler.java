@@ -53,6 +53,8 @@ public final class PlaybackHandler {
      * delay, apart from the network's and the origin's.
      */
     public static final String SINCE_ARRIVAL_HEADER = "Vcdn-Since-Arrival-Us";
+    /** How long a recording's immutable object is kept here. */
+    static final Duration RECORDING_OBJECT_TTL = Duration.ofHours(1);
 
     private final ResponseCache cache;
     private final ResponseCache recordings;
@@ -191,7 +193,8 @@ public final class PlaybackHandler {
      */
     void recording(ViewerRequest request, RecordingPath path) {
         cachedOrFetched(request, recordings, path.canonical(), () -> fetch(path.channel(), path.canonical(),
-                EdgeMetrics.RECORDING_KIND, region.peerToFill(path.channel(), request.fromPeer()), request.token()), answer -> {
+                EdgeMetrics.RECORDING_KIND, region.peerToFill(path.channel(), request.fromPeer()), request.token())
+                .map(PlaybackHandler::keptAsRecorded), answer -> {
                     if (answer.status() < 300 && path.isPlaylist() && !request.fromPeer()) {
                         viewers.seen(request.client());
                     }
@@ -221,8 +224,20 @@ public final class PlaybackHandler {
         }
         metrics.miss();
         collapser.get(key, () -> fetch.get().map(response -> in.put(key, response.withGzip())))
-                .onSuccess(respond::accept)
+                .onSuccess(answer -> {
+                    if (refusedForAToken(answer) && request.token() != null && upstream.fillsUnderViewerTokens()) {
+                        // Filled under another viewer's token (no edge credential) and refused upstream: that
+                        // refusal was that token's, not this viewer's, who asks with its own (refusals are never cached).
+                        fetch.get().onSuccess(respond::accept).onFailure(error -> Responses.fail(request, 502));
+                    } else {
+                        respond.accept(answer);
+                    }
+                })
                 .onFailure(error -> Responses.fail(request, 502));
+    }
+
+    private static boolean refusedForAToken(CachedResponse answer) {
+        return answer.status() == 401 || answer.status() == 403;
     }
 
     /** {@code /api/streams}: the origin's list of live channels, cached as briefly as it says. */
@@ -231,6 +246,16 @@ public final class PlaybackHandler {
             metrics.upstream(EdgeMetrics.STREAMS_KIND, EdgeMetrics.Source.ORIGIN);
             return fromOrigin(STREAMS, null, origins.count());
         }, answer -> Responses.send(request, answer, metrics));
+    }
+
+    /**
+     * A recording's segment or init segment never changes: kept for {@link #RECORDING_OBJECT_TTL}
+     * (the recordings' share of the cache bounds how much), not the few seconds that live parts
+     * need. Playlists and lists keep their own max-age.
+     */
+    private static CachedResponse keptAsRecorded(CachedResponse answer) {
+        boolean immutable = answer.status() == 200 && answer.cacheControl().map(c -> c.contains("immutable")).orElse(false);
+        return immutable ? answer.keptFor(RECORDING_OBJECT_TTL) : answer;
     }
 
     /** {@code /api/recordings[?channel=]}: the origin's list, cached as briefly as it says, beside the recordings. */

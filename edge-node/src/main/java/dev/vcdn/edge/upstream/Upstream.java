@@ -67,6 +67,11 @@ public final class Upstream {
                 .compose(this::read);
     }
 
+    /** Whether a private channel's objects are asked for under the viewer's token: there is no edge credential. */
+    public boolean fillsUnderViewerTokens() {
+        return !credential.required();
+    }
+
     /**
      * Whether {@code error} says the upstream could not be reached or went away mid-answer (as
      * opposed to a slow or refused answer): another origin is worth asking then.

@@ -1,6 +1,5 @@
 package dev.vcdn.origin.recording;
 
-import static dev.vcdn.shared.http.PlaybackHeaders.IMMUTABLE;
 import static dev.vcdn.shared.http.PlaybackHeaders.MEDIA_TYPE;
 import static dev.vcdn.shared.http.PlaybackHeaders.PLAYLIST_TYPE;
 
@@ -33,6 +32,8 @@ public final class RecordingRoutes {
     static final String LIVE_PLAYLIST = "public, max-age=1";
     static final String ENDED_PLAYLIST = "public, max-age=60";
     static final String THUMBNAIL = "public, max-age=60";
+    /** A recording's segments and init segments never change while they exist: browsers and caches keep them a day. */
+    static final String RECORDED_OBJECT = "public, max-age=86400, immutable";
     /** Recordings listed without a channel: the directory's "past broadcasts". */
     static final int RECENT = 100;
     /** Most recordings of one channel listed, the newest: retention should keep far fewer. */
@@ -142,7 +143,7 @@ public final class RecordingRoutes {
             case MEDIA_PLAYLIST -> playlist(ctx, library.media(path.recording(), path.rendition().orElseThrow()));
             default -> library.object(path).onSuccess(found -> found.ifPresentOrElse(
                     bytes -> respond(ctx, path.object() == RecordingPath.Kind.THUMBNAIL ? "image/jpeg" : MEDIA_TYPE,
-                            path.object() == RecordingPath.Kind.THUMBNAIL ? THUMBNAIL : IMMUTABLE, bytes),
+                            path.object() == RecordingPath.Kind.THUMBNAIL ? THUMBNAIL : RECORDED_OBJECT, bytes),
                     () -> ctx.fail(404))).onFailure(error -> failed(ctx, error));
         }
     }

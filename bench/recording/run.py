@@ -193,12 +193,13 @@ def vod_throughput(args):
     script.write_text("local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\nlocal i = 0\n"
                       "request = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n")
     nginx_port, edge_port = edge_serve.free_port(), edge_serve.free_port()
-    nginx = edge_serve.start_nginx(root, nginx_port)
-    # The recordings' share of the cache holds the 64 segments (the default share, an eighth of 512 MiB, does not).
-    edge = edge_serve.start_edge(nginx_port, edge_port, {"VCDN_CACHE_RECORDING_BYTES": "160MiB"})
     servers = {"nginx": nginx_port, "edge": edge_port}
     results = {name: [] for name in servers}
+    started = []
     try:
+        started.append(edge_serve.start_nginx(root, nginx_port))
+        # The recordings' share of the cache holds the 64 segments (the default share, an eighth of 512 MiB, does not).
+        started.append(edge_serve.start_edge(nginx_port, edge_port, {"VCDN_CACHE_RECORDING_BYTES": "160MiB"}))
         for path in paths:
             if edge_serve.wait_for(f"http://127.0.0.1:{edge_port}{path}") != (root / path.lstrip("/")).read_bytes():
                 sys.exit(f"edge answered {path} with other bytes")
@@ -210,10 +211,10 @@ def vod_throughput(args):
                 results[name].append(run_wrk(port, script, args.seconds, args))
         origin_fetches = metric(edge_port, 'vcdn_edge_upstream_fetches_total\\{[^}]*kind="recording"[^}]*source="origin"[^}]*\\}')
     finally:
-        edge.terminate()
-        nginx.terminate()
-        edge.wait(30)
-        nginx.wait(30)
+        for process in started:
+            process.terminate()
+        for process in started:
+            process.wait(30)
         shutil.rmtree(root, ignore_errors=True)
     nginx_version = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
     lines = [f"{SEGMENTS} distinct 1 MB segments asked in turn; {nginx_version} (sendfile) from disk; the edge (java -Xmx1g, "

@@ -16,7 +16,6 @@ import dev.vcdn.shared.recording.RecordingPath;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;

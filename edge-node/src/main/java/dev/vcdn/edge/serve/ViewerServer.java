@@ -28,6 +28,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One event loop's share of the viewer-facing HTTP server (instances share the port). A cached
@@ -48,10 +49,10 @@ public final class ViewerServer extends VerticleBase {
      */
     static final int RETRY_AFTER_SECONDS = 10;
     private static final long SWEEP_MILLIS = 1000;
+    private static final String RECORDING_LIST = "/api/recordings";
 
     private final HttpServerConfig http;
     private final ProcessContext process;
-    private static final String RECORDING_LIST = "/api/recordings";
     private final ResponseCache cache;
     private final ResponseCache recordings;
     private final EdgeMetrics metrics;
@@ -168,30 +169,42 @@ public final class ViewerServer extends VerticleBase {
             return;
         }
         PlaybackPath path = parsed.get();
-        if (!gate.admits(ctx.request(), path.channel(), token)) {
+        // A media playlist is answered from pushed state on the core (blocking reloads), never from the cache here.
+        serve(ctx, path.channel(), token, path.isPlaylist(), path.object() == PlaybackPath.Kind.MEDIA_PLAYLIST ? null : cache,
+                path.canonical(), request -> playback.handle(request, path));
+    }
+
+    /**
+     * What every playback request goes through, live or recorded: the gate (a private channel's
+     * token), the viewer limit (a playlist opens a viewer's session), an answer from {@code cached}
+     * on this loop when it has one (not for a region peer filling), else {@code onCore} on the core
+     * loop, which holds the live state.
+     */
+    private void serve(RoutingContext ctx, ChannelName channel, String token, boolean playlist, ResponseCache cached,
+                       String canonical, Consumer<ViewerRequest> onCore) {
+        if (!gate.admits(ctx.request(), channel, token)) {
             return;
         }
-        String grantedToken = gate.grantedToken(path.channel(), token);
         HttpConnection connection = ctx.request().connection();
         String client = connections.client(connection);
-        if (path.isPlaylist() && !admitted(connection, client)) {
+        if (playlist && !admitted(connection, client)) {
             refuse(ctx);
             return;
         }
         boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
-        if (path.object() != PlaybackPath.Kind.MEDIA_PLAYLIST && !fromPeer) {
-            Optional<CachedResponse> cached = cache.get(path.canonical());
-            if (cached.isPresent()) {
+        if (cached != null && !fromPeer) {
+            Optional<CachedResponse> answer = cached.get(canonical);
+            if (answer.isPresent()) {
                 metrics.hit();
-                if (path.isPlaylist() && cached.get().status() == 200) {
+                if (playlist && answer.get().status() == 200) {
                     viewers.seen(client);
                 }
-                Responses.send(ctx, cached.get(), metrics);
+                Responses.send(ctx, answer.get(), metrics);
                 return;
             }
         }
-        ViewerRequest request = ViewerRequest.on(ctx, client, fromPeer, grantedToken);
-        core.runOnContext(ignored -> playback.handle(request, path));
+        ViewerRequest request = ViewerRequest.on(ctx, client, fromPeer, gate.grantedToken(channel, token));
+        core.runOnContext(ignored -> onCore.accept(request));
     }
 
     /**
@@ -229,27 +242,8 @@ public final class ViewerServer extends VerticleBase {
             return;
         }
         RecordingPath path = parsed.get();
-        if (!gate.admits(ctx.request(), path.channel(), token)) {
-            return;
-        }
-        HttpConnection connection = ctx.request().connection();
-        String client = connections.client(connection);
-        if (path.isPlaylist() && !admitted(connection, client)) {
-            refuse(ctx);
-            return;
-        }
-        boolean fromPeer = ctx.request().getHeader(Upstream.FILL_HEADER) != null;
-        Optional<CachedResponse> cached = fromPeer ? Optional.empty() : recordings.get(path.canonical());
-        if (cached.isPresent()) {
-            metrics.hit();
-            if (path.isPlaylist() && cached.get().status() == 200) {
-                viewers.seen(client);
-            }
-            Responses.send(ctx, cached.get(), metrics);
-            return;
-        }
-        ViewerRequest request = ViewerRequest.on(ctx, client, fromPeer, gate.grantedToken(path.channel(), token));
-        core.runOnContext(ignored -> playback.recording(request, path));
+        serve(ctx, path.channel(), token, path.isPlaylist(), recordings, path.canonical(),
+                request -> playback.recording(request, path));
     }
 
     /**

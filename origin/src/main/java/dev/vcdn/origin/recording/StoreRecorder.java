@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -176,7 +177,7 @@ public final class StoreRecorder implements Recorder {
             long measured = first.bytes().length() * 8_000L / Math.max(1, first.durationMillis());
             long average = rendition.bitrateKbps() > 0 ? rendition.bitrateKbps() * 1000L : measured;
             long peak = rendition.maxBitrateKbps() > 0 ? rendition.maxBitrateKbps() * 1000L : average * 3 / 2;
-            return new JsonObject().put("id", rendition.id().value()).put("kind", rendition.kind().name().toLowerCase())
+            return new JsonObject().put("id", rendition.id().value()).put("kind", rendition.kind().name().toLowerCase(Locale.ROOT))
                     .put("codecs", rendition.codecString()).put("width", rendition.width()).put("height", rendition.height())
                     .put("fps", rendition.fps()).put("averageBandwidth", average).put("bandwidth", peak);
         }

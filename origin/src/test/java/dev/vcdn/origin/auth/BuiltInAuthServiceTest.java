@@ -2,6 +2,7 @@ package dev.vcdn.origin.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vcdn.origin.testing.MutableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

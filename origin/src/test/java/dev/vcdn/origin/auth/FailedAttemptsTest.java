@@ -2,6 +2,7 @@ package dev.vcdn.origin.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vcdn.origin.testing.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package dev.vcdn.origin.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vcdn.origin.testing.MutableClock;
 import dev.vcdn.shared.access.AccessPolicy;
 import dev.vcdn.shared.access.PlaybackAccess;
 import dev.vcdn.shared.access.PlaybackToken;

@@ -8,22 +8,19 @@ import static dev.vcdn.origin.recording.RecordingStoreContract.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.origin.packager.Recording;
+import dev.vcdn.origin.testing.MutableClock;
 import dev.vcdn.shared.hls.PlaylistParser;
 import dev.vcdn.shared.recording.RecordingId;
 import dev.vcdn.shared.recording.RecordingPath;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,33 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RecordingLibraryTest {
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        volatile Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private static final Duration STALE = Duration.ofSeconds(60);
     private final Vertx vertx = Vertx.vertx();
-    private final TestClock clock = new TestClock(START);
+    private final MutableClock clock = new MutableClock(START);
     @TempDir
     Path root;
     private DiskRecordingStore store;
@@ -87,34 +60,15 @@ class RecordingLibraryTest {
         return result.get(10, TimeUnit.SECONDS);
     }
 
-    /** Records {@code id} with {@code segments} video and audio segments from msn 0; ends it when {@code end}. */
+    /** Records {@code id}: {@code segments} video and audio segments from msn 0, ended now when {@code end}. */
     private Recording record(String id, int segments, boolean end) throws Exception {
-        Recording recording = onLoop(() -> recorder.record(RecordingId.parse(id).orElseThrow()));
-        onLoop(() -> {
-            for (int msn = 0; msn < segments; msn++) {
-                recording.segment(VIDEO, segment(msn, 0, "init-0.mp4", 1000));
-                recording.segment(AUDIO, segment(msn, 0, "init-0.mp4", 100));
-            }
-            if (end) {
-                recording.ended(clock.instant());
-            }
-            return null;
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String last = new dev.vcdn.shared.recording.SegmentFile(segments - 1, START.plusSeconds(2L * (segments - 1)), 2000, 0).name();
-        String folder = id.replace('.', '/');
-        while (!root.resolve(folder + "/360p/" + last).toFile().exists()
-                || !root.resolve(folder + "/audio/" + last).toFile().exists()
-                || end && !root.resolve(folder + "/ended.json").toFile().exists()) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(10);
-        }
-        return recording;
+        return RecordingFixtures.recordAndAwait(vertx, recorder, root, id, segments, 1000, List.of(VIDEO, AUDIO),
+                end ? Optional.of(clock.instant()) : Optional.empty());
     }
 
     @Test
     void anEndedRecordingIsListedAndPlaysAsVod() throws Exception {
-        clock.now = START.plusSeconds(10);
+        clock.set(START.plusSeconds(10));
         record("alice.b1", 5, true);
         RecordingLibrary.Summary summary = await(library.summary(RecordingId.parse("alice.b1").orElseThrow())).orElseThrow();
         assertThat(summary.endedAt()).contains(START.plusSeconds(10));
@@ -139,7 +93,7 @@ class RecordingLibraryTest {
     @Test
     void aRecordingBeingMadeIsLiveAndItsPlaylistAnEvent() throws Exception {
         Recording recording = record("alice.b2", 3, false);
-        clock.now = START.plusSeconds(600); // long after its newest segment: still live, since it is recorded here
+        clock.set(START.plusSeconds(600)); // long after its newest segment: still live, since it is recorded here
         RecordingId id = RecordingId.parse("alice.b2").orElseThrow();
         RecordingLibrary.Summary summary = await(library.summary(id)).orElseThrow();
         assertThat(summary.endedAt()).isEmpty();
@@ -167,11 +121,11 @@ class RecordingLibraryTest {
         });
         library = new RecordingLibrary(recorder, new RecordingSettings(root, Optional.empty(), Duration.ZERO, Duration.ZERO, 0,
                 64L << 20), vertx.createSharedWorkerExecutor("recordings-test", 2), 2, STALE, clock);
-        clock.now = START.plusSeconds(8).plus(STALE).minusSeconds(1);
+        clock.set(START.plusSeconds(8).plus(STALE).minusSeconds(1));
         assertThat(await(library.summary(id)).orElseThrow().endedAt()).as("recent: another origin may record it").isEmpty();
         assertThat(await(library.delete(id).map("deleted").otherwise(error -> error.getMessage())))
                 .as("not deleted while another origin may record it").contains("another origin");
-        clock.now = START.plusSeconds(8).plus(STALE).plusSeconds(1);
+        clock.set(START.plusSeconds(8).plus(STALE).plusSeconds(1));
         RecordingLibrary.Summary lost = await(library.summary(id)).orElseThrow();
         assertThat(lost.endedAt()).contains(START.plusSeconds(8));
         assertThat(new JsonObject(await(store.get("alice/b3/ended.json")).orElseThrow()).getString("incomplete")).isNotNull();
@@ -181,7 +135,7 @@ class RecordingLibraryTest {
     @Test
     void theListIsNewestFirstAndLeavesDebrisOut() throws Exception {
         record("alice.old", 1, true);
-        clock.now = START.plusSeconds(100);
+        clock.set(START.plusSeconds(100));
         record("alice.new", 1, true);
         await(store.put("alice/debris/360p/init-0.mp4", Buffer.buffer("x"), "video/mp4"));
         record("bob.other", 1, true);
@@ -210,7 +164,7 @@ class RecordingLibraryTest {
         library = new RecordingLibrary(new StoreRecorder(store, 64L << 20, channel -> Optional.empty(), clock,
                 new SimpleMeterRegistry()), new RecordingSettings(root, Optional.empty(), Duration.ZERO, Duration.ZERO, 0,
                 64L << 20), vertx.createSharedWorkerExecutor("recordings-test", 2), 2, STALE, clock);
-        clock.now = START.plusSeconds(610);
+        clock.set(START.plusSeconds(610));
         assertThat(await(library.summary(id)).orElseThrow().endedAt()).isEmpty();
         assertThat(root.resolve("alice/b6/ended.json")).doesNotExist();
     }

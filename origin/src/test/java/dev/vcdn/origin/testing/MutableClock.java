@@ -1,4 +1,4 @@
-package dev.vcdn.origin.auth;
+package dev.vcdn.origin.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +7,24 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock tests move by hand, so nothing waits for real time to pass. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private volatile Instant now;
 
-    void advance(Duration duration) {
+    public MutableClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    public MutableClock(Instant now) {
+        this.now = now;
+    }
+
+    public void advance(Duration duration) {
         now = now.plus(duration);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -129,9 +130,13 @@ public final class S3RecordingStore implements RecordingStore {
     @Override
     public Future<List<String>> children(String prefix) {
         return list(RecordingStore.checkedPrefix(prefix), true, null, new Listing(), 0).map(listing -> {
+            // Only names under the prefix asked for: a server that answers others is not believed.
             List<String> names = new ArrayList<>();
-            listing.folders.forEach(folder -> names.add(folder.substring(prefix.length(), folder.length() - 1)));
-            listing.objects.forEach(object -> names.add(object.key().substring(prefix.length())));
+            listing.folders.stream().filter(folder -> folder.startsWith(prefix) && folder.endsWith("/")
+                    && folder.length() > prefix.length() + 1)
+                    .forEach(folder -> names.add(folder.substring(prefix.length(), folder.length() - 1)));
+            listing.objects.stream().filter(object -> object.key().startsWith(prefix) && object.key().length() > prefix.length())
+                    .forEach(object -> names.add(object.key().substring(prefix.length())));
             return names;
         });
     }
@@ -183,7 +188,7 @@ public final class S3RecordingStore implements RecordingStore {
     record StoredObject(String key, long bytes) {
     }
 
-    private record Page(List<StoredObject> objects, List<String> folders, Optional<String> next) {
+    record Page(List<StoredObject> objects, List<String> folders, Optional<String> next) {
     }
 
     private Future<Listing> list(String prefix, boolean oneLevel, String continuation, Listing listing, int pages) {
@@ -215,24 +220,52 @@ public final class S3RecordingStore implements RecordingStore {
                         : failed("list " + prefix, answer));
     }
 
-    /** One ListObjectsV2 answer. */
-    static Page page(byte[] xml) throws Exception {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setExpandEntityReferences(false);
-        Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
+    /** Most names one listing page may carry: S3 sends at most 1,000. */
+    static final int MAX_PAGE_NAMES = 1_000;
+
+    /**
+     * One ListObjectsV2 answer, refused whole ({@link IllegalArgumentException}) when it is not
+     * one: not XML, a DTD, more names than a page holds, a size that is not a count of bytes. What
+     * a store answers is input like any other.
+     */
+    static Page page(byte[] xml) {
+        Document document;
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setExpandEntityReferences(false);
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(null); // a malformed answer is refused below, not printed on stderr
+            document = builder.parse(new ByteArrayInputStream(xml));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("S3 listing is not readable XML: " + e.getMessage(), e);
+        }
+        Element root = document.getDocumentElement();
+        List<Element> contents = children(root, "Contents");
+        List<Element> common = children(root, "CommonPrefixes");
+        if (contents.size() + common.size() > MAX_PAGE_NAMES) {
+            throw new IllegalArgumentException("S3 listing page with " + (contents.size() + common.size()) + " names");
+        }
         List<StoredObject> objects = new ArrayList<>();
-        for (Element contents : children(document.getDocumentElement(), "Contents")) {
-            objects.add(new StoredObject(text(contents, "Key"), Long.parseLong(text(contents, "Size"))));
+        for (Element content : contents) {
+            objects.add(new StoredObject(text(content, "Key"), bytes(text(content, "Size"))));
         }
         List<String> folders = new ArrayList<>();
-        for (Element common : children(document.getDocumentElement(), "CommonPrefixes")) {
-            folders.add(text(common, "Prefix"));
+        for (Element prefix : common) {
+            folders.add(text(prefix, "Prefix"));
         }
-        boolean truncated = "true".equals(text(document.getDocumentElement(), "IsTruncated"));
-        String next = text(document.getDocumentElement(), "NextContinuationToken");
+        boolean truncated = "true".equals(text(root, "IsTruncated"));
+        String next = text(root, "NextContinuationToken");
         return new Page(objects, folders, truncated && !next.isEmpty() ? Optional.of(next) : Optional.empty());
+    }
+
+    private static long bytes(String size) {
+        if (size.isEmpty() || size.length() > 18 || !size.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("S3 listing with an object size of '" + (size.length() > 40
+                    ? size.substring(0, 40) + "..." : size) + "'");
+        }
+        return Long.parseLong(size);
     }
 
     private static List<Element> children(Element parent, String name) {

@@ -127,7 +127,9 @@ public final class WorldMain {
                 Map.entry("VCDN_WHIP_HOST", "127.0.0.1"), Map.entry("VCDN_WHIP_PORT", port(8189)),
                 Map.entry("VCDN_DATA_DIR", data.resolve("origin").toString()), Map.entry("VCDN_ADMIN_TOKEN", adminToken),
                 Map.entry("VCDN_CLUSTER_NAME", "vcdn-world-origin"), Map.entry("VCDN_CLUSTER_PORT", clusterPort(5701)),
-                Map.entry("VCDN_EDGE_TOKEN", edgeToken))),
+                Map.entry("VCDN_EDGE_TOKEN", edgeToken),
+                // The studio channel is recorded: a week of past broadcasts, 5 GiB at most, on the laptop's disk.
+                Map.entry("VCDN_RECORDING_RETENTION", "7d"), Map.entry("VCDN_RECORDING_MAX_BYTES", "5GiB"))),
                 List.of());
         Map<String, Integer> originPorts = origin.awaitStarted(START_TIMEOUT);
         String originUrl = scheme + "://127.0.0.1:" + originPorts.get("http");
@@ -153,8 +155,9 @@ public final class WorldMain {
                 "VCDN_DNS_HOST", "127.0.0.1", "VCDN_DNS_PORT", port(5353))), List.of("--config", geoConfig.toString()))
                 .awaitStarted(START_TIMEOUT);
 
-        String demoKey = streamKey(originUrl, adminToken, DEMO_CHANNEL);
-        String studioKey = streamKey(originUrl, adminToken, OBS_CHANNEL);
+        // The demo publishes without end: recorded, it would be one recording growing for as long as the world runs.
+        String demoKey = streamKey(originUrl, adminToken, DEMO_CHANNEL, false);
+        String studioKey = streamKey(originUrl, adminToken, OBS_CHANNEL, true);
         String rtmp = "rtmp://127.0.0.1:" + originPorts.get("rtmp") + "/live";
         children.add(Child.start("publisher", List.of(Jars.java(), "-Xmx128m", "-cp", Jars.ORIGIN.toString(),
                 "dev.vcdn.origin.tools.TestPatternPublisher", rtmp + "/" + demoKey), Map.of()));
@@ -178,6 +181,8 @@ public final class WorldMain {
                 "  stream from OBS: server " + rtmp + "  stream key " + studioKey + "  (channel '" + OBS_CHANNEL + "')",
                 "    or over SRT:   srt://127.0.0.1:" + originPorts.get("srt") + "?streamid=#!::r=live/" + studioKey + ",m=publish",
                 "    or WebRTC:     WHIP " + originUrl + "/whip/live  bearer token " + studioKey,
+                "    its broadcasts are recorded: past ones in the directory, " + originUrl + "/api/recordings?channel="
+                        + OBS_CHANNEL,
                 "  admin API: " + originUrl + "/api/channels  with  Authorization: Bearer " + adminToken,
                 trustAdvice(),
                 "Ctrl-C stops everything.",
@@ -326,10 +331,15 @@ public final class WorldMain {
         return token;
     }
 
-    /** A stream key for the channel: created on the first run, a fresh key (rotated) on later ones. */
-    private String streamKey(String originUrl, String adminToken, String channel) throws Exception {
-        HttpResponse<String> created = post(originUrl + "/api/channels", adminToken, "{\"name\":\"" + channel + "\"}");
+    /**
+     * A stream key for the channel: created on the first run, a fresh key (rotated) on later ones;
+     * its broadcasts recorded or not, as {@code recorded} says.
+     */
+    private String streamKey(String originUrl, String adminToken, String channel, boolean recorded) throws Exception {
+        String features = "{\"name\":\"" + channel + "\",\"recording\":" + recorded + "}";
+        HttpResponse<String> created = post(originUrl + "/api/channels", adminToken, features);
         if (created.statusCode() == 409) {
+            send("PATCH", originUrl + "/api/channels/" + channel, adminToken, "{\"recording\":" + recorded + "}");
             created = post(originUrl + "/api/channels/" + channel + "/key", adminToken, "");
         }
         if (created.statusCode() / 100 != 2) {
@@ -339,8 +349,12 @@ public final class WorldMain {
     }
 
     private HttpResponse<String> post(String url, String adminToken, String body) throws Exception {
+        return send("POST", url, adminToken, body);
+    }
+
+    private HttpResponse<String> send(String method, String url, String adminToken, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + adminToken)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

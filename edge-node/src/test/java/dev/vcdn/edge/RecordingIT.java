@@ -3,8 +3,10 @@ package dev.vcdn.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.edge.testing.BrowserRun;
+import dev.vcdn.edge.testing.ClusteredOrigin;
 import dev.vcdn.edge.testing.LiveOrigin;
 import dev.vcdn.edge.testing.LiveSegments;
+import dev.vcdn.edge.testing.TestAuthServer;
 import dev.vcdn.edge.testing.TestEdge;
 import dev.vcdn.shared.hls.MediaPlaylist;
 import dev.vcdn.shared.hls.MultivariantPlaylist;
@@ -234,6 +236,84 @@ class RecordingIT {
             assertThat(probed).isCloseTo(lost.getDouble("durationSeconds"), org.assertj.core.data.Offset.offset(2.5));
             assertThat(run(LiveOrigin.FFMPEG.toString(), "-v", "error", "-nostdin", "-i", vod, "-f", "null", "-")).isEmpty();
         }
+    }
+
+    /**
+     * Two origins of a cluster share one bucket: the one that does not record a live broadcast
+     * serves its DVR playlist and segments all the same; when the recording origin dies and the
+     * streamer comes back at the other, the same recording goes on after a discontinuity, and ends
+     * there as one VOD.
+     */
+    @Test
+    void aRecordingInSharedStorageIsServedByEveryOriginAndGoesOnWhenItsOriginDies(@TempDir Path dataDir) throws Exception {
+        s3 = TestS3Server.start();
+        s3.createBucket(BUCKET);
+        Map<String, String> store = Map.of("VCDN_RECORDING_STORE", "s3", "VCDN_RECORDING_S3_ENDPOINT", s3.endpoint().toString(),
+                "VCDN_RECORDING_S3_BUCKET", BUCKET, "VCDN_RECORDING_S3_ACCESS_KEY", TestS3Server.ACCESS_KEY,
+                "VCDN_RECORDING_S3_SECRET_KEY", TestS3Server.SECRET_KEY);
+        String key = "cluster-key";
+        Duration grace = Duration.ofSeconds(8);
+        try (TestAuthServer auth = TestAuthServer.start(Map.of(key, "shared"), new JsonObject().put("recording", true))) {
+            String cluster = "recording-cluster-" + UUID.randomUUID();
+            int portA = FreePorts.next();
+            int portB = FreePorts.next();
+            ClusteredOrigin a = ClusteredOrigin.start(dataDir.resolve("a"), cluster, portA, portB, auth.url(), grace, store);
+            try (ClusteredOrigin b = ClusteredOrigin.start(dataDir.resolve("b"), cluster, portB, portA, auth.url(), grace, store)) {
+                Process publisher = LiveOrigin.publisher(a.rtmpUrl(key), "320x180", 300);
+                String id;
+                try {
+                    id = awaitListed(b.httpUrl(), "shared", list -> true).getJsonObject(0).getString("id");
+                    String media = b.httpUrl() + "/recordings/" + id + "/source/index.m3u8";
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+                    while (status(media) != 200 || PlaylistParser.parseMedia(text(media)).segments().size() < 3) {
+                        assertThat(System.nanoTime()).as("three segments served by the other origin within 40 s").isLessThan(deadline);
+                        TimeUnit.MILLISECONDS.sleep(500);
+                    }
+                    assertThat(text(media)).as("live at the other origin").contains("#EXT-X-PLAYLIST-TYPE:EVENT");
+                    assertThat(awaitListed(b.httpUrl(), "shared", list -> true).getJsonObject(0).getValue("endedAt")).isNull();
+                    Segment first = PlaylistParser.parseMedia(text(media)).segments().get(0);
+                    assertThat(bytes(b.httpUrl() + "/recordings/" + id + "/source/" + first.uri()))
+                            .isEqualTo(bytes(a.httpUrl() + "/recordings/" + id + "/source/" + first.uri()));
+                } finally {
+                    a.close(); // the recording origin dies mid-broadcast
+                    publisher.destroyForcibly();
+                }
+                publisher = publishUntilHeld(b, key);
+                try {
+                    TimeUnit.SECONDS.sleep(10);
+                } finally {
+                    publisher.destroyForcibly();
+                }
+                JsonArray list = awaitListed(b.httpUrl(), "shared", recordings -> recordings.getJsonObject(0).getValue("endedAt") != null);
+                assertThat(list).as("one broadcast, one recording, across both origins").hasSize(1);
+                assertThat(list.getJsonObject(0).getString("id")).isEqualTo(id);
+                String vod = text(b.httpUrl() + "/recordings/" + id + "/source/index.m3u8");
+                System.out.println("the recording across two origins:\n" + vod);
+                assertThat(vod).contains("#EXT-X-PLAYLIST-TYPE:VOD").contains("#EXT-X-DISCONTINUITY").endsWith("#EXT-X-ENDLIST\n");
+                String out = run(LiveOrigin.FFMPEG.toString(), "-v", "error", "-nostdin", "-i",
+                        b.httpUrl() + list.getJsonObject(0).getString("master"), "-c", "copy", "-f", "null", "-");
+                System.out.println("ffmpeg over the recording across two origins: " + (out.isEmpty() ? "no errors" : out));
+            } finally {
+                a.close();
+            }
+        }
+    }
+
+    /** Publishes to {@code origin} again and again until it holds the channel (the cluster has seen the other die). */
+    private Process publishUntilHeld(ClusteredOrigin origin, String key) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (true) {
+            Process attempt = LiveOrigin.publisher(origin.rtmpUrl(key), "320x180", 300);
+            TimeUnit.SECONDS.sleep(3);
+            if (attempt.isAlive()) {
+                return attempt;
+            }
+            assertThat(System.nanoTime()).as("the other origin took the publisher within 40 s").isLessThan(deadline);
+        }
+    }
+
+    private int status(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private List<Path> segmentsIn(Path folder) throws Exception {

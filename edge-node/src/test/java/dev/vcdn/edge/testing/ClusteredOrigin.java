@@ -30,11 +30,18 @@ public final class ClusteredOrigin implements AutoCloseable {
      */
     public static ClusteredOrigin start(Path dataDir, String cluster, int clusterPort, int peerPort, String authUrl,
                                         Duration grace) throws Exception {
+        return start(dataDir, cluster, clusterPort, peerPort, authUrl, grace, Map.of());
+    }
+
+    /** The same, configured further by {@code environment} (VCDN_ variables). */
+    public static ClusteredOrigin start(Path dataDir, String cluster, int clusterPort, int peerPort, String authUrl,
+                                        Duration grace, Map<String, String> environment) throws Exception {
         Map<String, String> env = OriginEnvironment.loopback(dataDir, "failover-admin-token-0123456789", cluster);
         env.put("VCDN_CLUSTER_PORT", Integer.toString(clusterPort));
         env.put("VCDN_CLUSTER_MEMBERS", "127.0.0.1:" + peerPort);
         env.put("VCDN_AUTH_URL", authUrl);
         env.put("VCDN_HLS_RECONNECT_GRACE", grace.toMillis() + "ms");
+        env.putAll(environment);
         LaunchedJar origin = LaunchedJar.start(JAR, env);
         try {
             return new ClusteredOrigin(origin, origin.awaitStarted(JarLifecycle.START_TIMEOUT));

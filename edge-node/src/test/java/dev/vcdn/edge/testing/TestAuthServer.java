@@ -25,6 +25,11 @@ public final class TestAuthServer implements AutoCloseable {
 
     /** @param channelsByKey the channel each stream key publishes */
     public static TestAuthServer start(Map<String, String> channelsByKey) throws Exception {
+        return start(channelsByKey, new JsonObject());
+    }
+
+    /** The same, every publish granted {@code features} ({@code {"recording": true}}; empty: the defaults). */
+    public static TestAuthServer start(Map<String, String> channelsByKey, JsonObject features) throws Exception {
         Vertx vertx = Vertx.vertx();
         HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             if (request.path().equals("/unpublish")) {
@@ -37,8 +42,11 @@ public final class TestAuthServer implements AutoCloseable {
                 request.response().setStatusCode(403).end();
                 return;
             }
-            request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                    .put("channel", channel).put("streamId", UUID.randomUUID().toString()).encode());
+            JsonObject grant = new JsonObject().put("channel", channel).put("streamId", UUID.randomUUID().toString());
+            if (!features.isEmpty()) {
+                grant.put("features", features);
+            }
+            request.response().putHeader("Content-Type", "application/json").end(grant.encode());
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return new TestAuthServer(vertx, server);
     }

@@ -2,7 +2,7 @@
 'use strict';
 
 const REFRESH_MS = 5000;
-const RECORDINGS_REFRESH_MS = 30000;
+const RECORDINGS_REFRESH_MS = 15000;
 const PAST_SHOWN = 24;
 const THUMB_REFRESH_MS = 10000;
 const list = document.getElementById('channels');

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class RecordingRoutes {
     static final String RECORDED_OBJECT = "public, max-age=86400, immutable";
     /** Recordings listed without a channel: the directory's "past broadcasts". */
     static final int RECENT = 100;
+    static final Duration RECENT_KEPT = Duration.ofSeconds(5);
     /** Most recordings of one channel listed, the newest: retention should keep far fewer. */
     static final int MAX_LISTED = 1000;
 
@@ -44,6 +46,9 @@ public final class RecordingRoutes {
     private final PlaybackAccess access;
     private final BearerToken admin;
     private final Function<RoutingContext, Optional<String>> grantedToken;
+    /** The last list of every public channel's newest recordings, being made or made at {@link #recentMadeAt}. */
+    private Future<String> recent;
+    private long recentMadeAt;
 
     /**
      * @param grantedToken the token a request under {@code /t/{token}/} was let in with, when it was
@@ -93,14 +98,28 @@ public final class RecordingRoutes {
             ctx.fail(503);
             return;
         }
-        library.recent(channel -> !access.isPrivate(channel), RECENT).onSuccess(recordings -> {
-            JsonArray list = new JsonArray();
-            recordings.forEach(recording -> list.add(recording.toJson()));
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=5")
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                    .end(list.encode());
-        }).onFailure(error -> failed(ctx, error));
+        recentAnswer().onSuccess(encoded -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + RECENT_KEPT.toSeconds())
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                .end(encoded)).onFailure(error -> failed(ctx, error));
+    }
+
+    /**
+     * The newest recordings of every public channel, made once for everyone asking within
+     * {@link #RECENT_KEPT} (a crowd on the directory, or someone asking in a loop, costs the store
+     * one listing of every channel per period, not one per request).
+     */
+    private Future<String> recentAnswer() {
+        long now = System.nanoTime();
+        if (recent == null || recent.failed() || recent.succeeded() && now - recentMadeAt > RECENT_KEPT.toNanos()) {
+            recentMadeAt = now;
+            recent = library.recent(channel -> !access.isPrivate(channel), RECENT).map(recordings -> {
+                JsonArray list = new JsonArray();
+                recordings.forEach(recording -> list.add(recording.toJson()));
+                return list.encode();
+            });
+        }
+        return recent;
     }
 
     private static String bearer(RoutingContext ctx) {

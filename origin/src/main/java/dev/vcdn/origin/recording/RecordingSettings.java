@@ -44,14 +44,4 @@ public record RecordingSettings(Path directory, Optional<S3RecordingStore.Settin
     private static String required(ConfigSource source, String key) {
         return source.optionalString(key).orElseThrow(() -> new ConfigException(key, "needed with recording.store: s3"));
     }
-
-    /** The endpoint as given, for logs (never the keys). */
-    public String describeStore() {
-        return s3.map(settings -> "s3 " + settings.endpoint() + "/" + settings.bucket()).orElse("disk " + directory);
-    }
-
-    /** Whether it has a DVR depth: a live playlist that slides rather than grows from the start. */
-    public boolean slidingDvr() {
-        return !dvrDepth.isZero();
-    }
 }

@@ -43,6 +43,12 @@ public final class S3RecordingStore implements RecordingStore {
      * @param endpoint {@code https://s3.eu-west-1.amazonaws.com}, {@code http://minio:9000}
      */
     public record Settings(URI endpoint, String bucket, String region, String accessKey, String secretKey) {
+
+        /** Never the secret: a config printed in a log or an exception keeps it. */
+        @Override
+        public String toString() {
+            return "S3 " + endpoint + "/" + bucket + " (" + region + ", key " + accessKey + ")";
+        }
     }
 
     /** Largest object read back: a segment of the highest rung is a few MB. */

@@ -38,7 +38,22 @@ page.on('console', message => consoleLines.push(message.type() + ': ' + message.
 
 // Not the load event: a video element delays it until its first frame, and the first picture is
 // what is checked below, with what the page was waiting for printed if it never comes.
-await page.goto(edge + '/watch/' + channel, { waitUntil: 'domcontentloaded' });
+/** What the page was waiting for, on stderr, and the end of the check. */
+async function failWith(what, extra) {
+  const now = Date.now();
+  console.error(what + ': ' + JSON.stringify({ ...extra, requests: result.requests.slice(-30),
+    pending: [...pending.values()].map(p => ({ url: p.url, waitingMs: now - p.since })), console: consoleLines.slice(-30),
+    errors: result.errors }));
+  await browser.close();
+  process.exit(1);
+}
+
+try {
+  await page.goto(edge + '/watch/' + channel, { waitUntil: 'domcontentloaded' });
+} catch (e) {
+  // The page itself or one of its deferred scripts never came (DOMContentLoaded waits for them).
+  await failWith('the watch page did not load in 30 s', { error: String(e).split('\n')[0] });
+}
 try {
   await page.waitForFunction(() => document.getElementById('video').currentTime > 0, null, { timeout: 45000 });
 } catch (e) {
@@ -47,12 +62,7 @@ try {
     return { readyState: v.readyState, networkState: v.networkState, buffered: v.buffered.length,
       state: document.body.dataset.state, text: document.getElementById('state').textContent };
   });
-  const now = Date.now();
-  console.error('no picture in 45 s: ' + JSON.stringify({ video, requests: result.requests.slice(-30),
-    pending: [...pending.values()].map(p => ({ url: p.url, waitingMs: now - p.since })), console: consoleLines.slice(-30),
-    errors: result.errors }));
-  await browser.close();
-  process.exit(1);
+  await failWith('no picture in 45 s', { video });
 }
 const start = await page.evaluate(() => document.getElementById('video').currentTime);
 await page.waitForTimeout(8000);

@@ -15,10 +15,18 @@ import java.util.Optional;
  *
  * @param material what the files held at start
  * @param openSsl  whether BoringSSL (netty-tcnative) does the TLS rather than the JDK ({@code tls.engine}:
- *                 {@code auto}, the default, takes BoringSSL when its native library loads on this
- *                 machine; {@code openssl} insists on it; {@code jdk} never uses it)
+ *                 {@code jdk}, the default; {@code auto} takes BoringSSL when its native library loads
+ *                 on this machine; {@code openssl} insists on it)
  */
 public record TlsConfig(Path certificate, Path key, TlsMaterial material, boolean openSsl) {
+
+    /**
+     * The JDK's TLS, though BoringSSL costs less CPU (BENCHMARKS.md "edge-tls"): under load, an
+     * HTTP/2 stream of the watch page (one of four small files asked for at once) got no answer in
+     * 5 of 6 runs with BoringSSL and in none of 6 with the JDK's (HttpsPlayerIT with one core kept
+     * busy). Until that is understood, BoringSSL is for those who ask for it.
+     */
+    static final String DEFAULT_ENGINE = "jdk";
 
     public TlsConfig {
         Objects.requireNonNull(certificate, "certificate");
@@ -30,7 +38,7 @@ public record TlsConfig(Path certificate, Path key, TlsMaterial material, boolea
     public static Optional<TlsConfig> read(ConfigSource source) {
         Optional<Path> certificate = source.optionalString("tls.certificate").map(Path::of);
         Optional<Path> key = source.optionalString("tls.key").map(Path::of);
-        String engine = source.string("tls.engine", "auto");
+        String engine = source.string("tls.engine", DEFAULT_ENGINE);
         if (certificate.isEmpty() && key.isEmpty()) {
             return Optional.empty();
         }

@@ -76,7 +76,11 @@ try {
     await page.goto(edge + '/', { waitUntil: 'domcontentloaded' });
     const card = page.locator('.recording a').first();
     await card.waitFor({ timeout: 30000 });
+    // The card's picture loads lazily after the card appears: wait for it (a picture that never loads reports 0).
+    await page.waitForFunction(() => { const img = document.querySelector('.recording img');
+      return img && img.complete && img.naturalWidth > 0; }, null, { timeout: 15000 }).catch(() => {});
     result.card = { href: await card.getAttribute('href'), details: await card.locator('.details').textContent(),
+      thumbnailSrc: await card.locator('img').getAttribute('src'),
       thumbnail: await page.evaluate(() => { const img = document.querySelector('.recording img');
         return img && img.complete ? img.naturalWidth : 0; }) };
     await card.click();

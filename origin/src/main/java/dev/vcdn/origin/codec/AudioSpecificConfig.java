@@ -33,13 +33,21 @@ public final class AudioSpecificConfig {
 
     /** Channel count from channelConfiguration (7 means 7.1, i.e. 8); 0 (given elsewhere) counts as stereo. */
     public static int channels(byte[] config) {
-        int channelConfig = rateIndex(config) == EXPLICIT_RATE
-                ? (config[4] >>> 3) & 0x0F
-                : (config[1] >>> 3) & 0x0F;
-        return switch (channelConfig) {
+        return switch (channelConfiguration(config)) {
             case 0 -> 2;
             case 7 -> 8;
-            default -> channelConfig;
+            default -> channelConfiguration(config);
         };
+    }
+
+    /** The channelConfiguration field as written: 1 mono, 2 stereo, 6 is 5.1, 0 means a program config element says. */
+    public static int channelConfiguration(byte[] config) {
+        if (rateIndex(config) == EXPLICIT_RATE) {
+            if (config.length < 5) {
+                throw new IllegalArgumentException("AudioSpecificConfig with an explicit rate is too short");
+            }
+            return (config[4] >>> 3) & 0x0F;
+        }
+        return (config[1] >>> 3) & 0x0F;
     }
 }

@@ -10,6 +10,7 @@ import dev.vcdn.origin.registry.StreamRegistry;
 import dev.vcdn.origin.registry.StreamTarget;
 import dev.vcdn.shared.stream.RenditionId;
 import dev.vcdn.shared.stream.StreamId;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -67,6 +68,7 @@ public final class LiveStream {
     private volatile StreamId packagedId;
     private SourceInfo source = SourceInfo.UNKNOWN;
     private boolean ended;
+    private long jumpsSeen;
     private boolean checking;
     /** A stalled primary whose connection is being closed for its backup. */
     private boolean givingWay;
@@ -79,7 +81,15 @@ public final class LiveStream {
         this.grant = grant;
         this.backup = backup;
         this.feed = feed;
-        this.sink = new CountingSink(feed, metrics);
+        Counter jumps = Counter.builder("vcdn.ingest.timestamp.jumps")
+                .description("Jumps in publishers' timestamps shifted out of the stream's timeline").register(metrics);
+        this.sink = new CountingSink(new ContinuousTimeline(feed, (kind, jumpMicros) -> {
+            jumps.increment();
+            if (++jumpsSeen == 1 || jumpsSeen % 100 == 0) {
+                log.info("timestamps of {} stream {} jumped by {} ms ({}, {} jumps so far): shifted back onto the stream's timeline",
+                        grant.channel(), grant.streamId(), jumpMicros / 1000, kind, jumpsSeen);
+            }
+        }), metrics);
         this.registry = registry;
         this.auth = auth;
         this.packaging = packaging;

@@ -1,5 +1,6 @@
 package dev.vcdn.origin.transcode;
 
+import dev.vcdn.origin.codec.AudioSpecificConfig;
 import dev.vcdn.origin.codec.CodecStrings;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
 import dev.vcdn.origin.pipeline.LadderOutput;
@@ -10,24 +11,37 @@ import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.Payload;
 import dev.vcdn.shared.media.TimeBase;
 import io.micrometer.core.instrument.Counter;
+import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audio rendition: AAC passes through; Opus (enhanced RTMP, WebRTC) becomes AAC, which
- * every HLS player takes. A packet the Opus decoder refuses costs that packet only (the gap is
- * filled with silence), never the stream. Decode thread only.
+ * The audio rendition: AAC-LC in mono or stereo at a usual rate passes through as it came;
+ * everything else becomes AAC-LC that every HLS player takes: Opus (enhanced RTMP, WebRTC),
+ * surround (mixed down to stereo), other AAC profiles. The rendition keeps the format it started
+ * with, which its init segment declares: a publisher that changes its audio mid-stream (another
+ * sample rate, mono to stereo) is re-encoded into that format from then on. A packet the decoder
+ * refuses costs that packet only (the gap is filled with silence), never the stream. Decode
+ * thread only.
  */
 final class AudioRoute implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AudioRoute.class);
+    private static final int AAC_LC = 2;
+    private static final int LOWEST_PASSED_RATE = 16_000;
+    private static final int HIGHEST_PASSED_RATE = 48_000;
 
     private final LadderOutput output;
     private final String stream;
     private final Counter refused;
     private AudioTranscoder transcoder;
+    /** The AudioSpecificConfig passed through as it came; null while transcoding (or before any). */
+    private byte[] passedConfig;
+    private AudioTranscoder.AudioFormat declaredFormat;
     private boolean declared;
+    /** The newest frame's time (ms): re-encoded audio after passed-through audio starts after it. */
+    private long lastOutMillis = Long.MIN_VALUE;
     private long refusedInARow;
 
     /** @param refused counts packets the audio decoder refused */
@@ -38,22 +52,20 @@ final class AudioRoute implements AutoCloseable {
     }
 
     void packet(MediaPacket packet) {
-        if (packet.codec() == Codec.AAC) {
-            if (packet.isConfig()) {
-                declare(packet.payload());
-            }
-            if (declared) {
-                output.packet(StreamTranscoder.AUDIO, packet);
-            }
-            return;
-        }
         try {
             if (packet.isConfig()) {
-                closeTranscoder();
-                transcoder = new AudioTranscoder(packet.codec(), packet.payload().toByteArray());
+                configure(packet);
+                return;
+            }
+            if (passedConfig != null) {
+                lastOutMillis = packet.timeBase().rescale(packet.dts(), TimeBase.MILLISECONDS);
+                output.packet(StreamTranscoder.AUDIO, packet);
                 return;
             }
             if (transcoder == null) {
+                if (packet.codec() == Codec.AAC) {
+                    return; // raw AAC cannot be decoded before its configuration
+                }
                 transcoder = new AudioTranscoder(packet.codec(), new byte[0]);
             }
             transcoder.transcode(packet, this::transcoded);
@@ -69,7 +81,62 @@ final class AudioRoute implements AutoCloseable {
         }
     }
 
+    private void configure(MediaPacket config) {
+        byte[] bytes = config.payload().toByteArray();
+        if (passedConfig != null && Arrays.equals(bytes, passedConfig)) {
+            output.packet(StreamTranscoder.AUDIO, config); // the same configuration, sent again
+            return;
+        }
+        if (!declared && config.codec() == Codec.AAC && playableAsItIs(bytes)) {
+            passedConfig = bytes;
+            declaredFormat = new AudioTranscoder.AudioFormat(AudioSpecificConfig.sampleRate(bytes),
+                    AudioSpecificConfig.channels(bytes));
+            declare(config.payload());
+            output.packet(StreamTranscoder.AUDIO, config);
+            return;
+        }
+        if (passedConfig != null) {
+            log.info("audio of stream={} changed mid-stream to {}: re-encoded into its first format ({} Hz, {} channels)",
+                    stream, describe(config.codec(), bytes), declaredFormat.sampleRate(), declaredFormat.channels());
+            passedConfig = null;
+        }
+        if (transcoder == null) {
+            transcoder = new AudioTranscoder(config.codec(), bytes, declaredFormat);
+        } else {
+            transcoder.decodeAs(config.codec(), bytes);
+        }
+    }
+
+    /** AAC-LC, mono or stereo, at a rate every player takes: what goes to viewers as it came. */
+    static boolean playableAsItIs(byte[] audioSpecificConfig) {
+        try {
+            int rate = AudioSpecificConfig.sampleRate(audioSpecificConfig);
+            int channelConfiguration = AudioSpecificConfig.channelConfiguration(audioSpecificConfig);
+            return CodecStrings.aac(audioSpecificConfig).equals("mp4a.40." + AAC_LC)
+                    && (channelConfiguration == 1 || channelConfiguration == 2)
+                    && rate >= LOWEST_PASSED_RATE && rate <= HIGHEST_PASSED_RATE;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String describe(Codec codec, byte[] configuration) {
+        if (codec != Codec.AAC) {
+            return codec.toString();
+        }
+        try {
+            return CodecStrings.aac(configuration) + " " + AudioSpecificConfig.sampleRate(configuration) + " Hz "
+                    + AudioSpecificConfig.channels(configuration) + " channels";
+        } catch (IllegalArgumentException e) {
+            return "an unreadable AAC configuration";
+        }
+    }
+
     private void transcoded(MediaPacket aac) {
+        if (aac.dts() <= lastOutMillis) {
+            return; // the encoder's priming frame, over the last frame passed through before the change
+        }
+        lastOutMillis = aac.dts();
         if (!declared) {
             Payload configuration = Payload.copyOf(transcoder.configuration());
             declare(configuration);
@@ -94,14 +161,6 @@ final class AudioRoute implements AutoCloseable {
             } catch (FfmpegException e) {
                 log.warn("last audio not encoded: stream={} error={}", stream, e.getMessage());
             }
-        }
-    }
-
-    private void closeTranscoder() {
-        if (transcoder != null) {
-            finish();
-            transcoder.close();
-            transcoder = null;
         }
     }
 

@@ -9,36 +9,50 @@ import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_read;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_size;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_write;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
 
 import dev.vcdn.origin.ffmpeg.CodecContext;
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
-import dev.vcdn.origin.ffmpeg.FfmpegException;
 import dev.vcdn.origin.ffmpeg.NativeFrame;
 import dev.vcdn.origin.ffmpeg.NativePacket;
+import dev.vcdn.origin.ffmpeg.Resampler;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.Payload;
 import dev.vcdn.shared.media.TimeBase;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
- * Audio that HLS players do not all take (Opus from WebRTC or enhanced RTMP) to AAC-LC at the
- * same sample rate and channels. Opus gives 960-sample frames and AAC takes 1024, so samples go
- * through a FIFO in between. Owned by the stream's decode thread; timestamps in milliseconds.
+ * Audio that HLS players do not all take to AAC-LC, stereo at most: Opus (WebRTC, enhanced RTMP),
+ * surround AAC (downmixed), and AAC whose format changed mid-stream (resampled into the format the
+ * stream began with, which its init segment declares). Opus gives 960-sample frames and AAC takes
+ * 1024, so samples go through a FIFO in between. Owned by the stream's decode thread; timestamps
+ * in milliseconds.
  */
 public final class AudioTranscoder implements AutoCloseable {
 
     static final int AAC_BITRATE = 128_000;
     static final long MAX_SILENCE_MILLIS = 2000;
 
-    private final MediaDecoder decoder;
+    /** Sample rates the AAC encoder takes; another input rate is encoded at {@link #DEFAULT_RATE}. */
+    private static final Set<Integer> AAC_RATES = Set.of(96_000, 88_200, 64_000, 48_000, 44_100, 32_000, 24_000, 22_050,
+            16_000, 12_000, 11_025, 8_000);
+    static final int DEFAULT_RATE = 48_000;
+    /** More channels are mixed down: stereo is what every player and device takes. */
+    static final int MAX_CHANNELS = 2;
+
+    /** What the output must be; null: what the first decoded frame is, within the encoder's rates and stereo. */
+    private final AudioFormat fixedOutput;
+    private MediaDecoder decoder;
+    private Resampler resampler;
     /** Opened on the first decoded frame, which tells the sample rate and channels. */
     private CodecContext encoderContext;
     private AVCodecContext encoder;
@@ -52,8 +66,29 @@ public final class AudioTranscoder implements AutoCloseable {
     private long silenceFilled;
     private boolean closed;
 
+    /** The output's sample rate and channel count. */
+    public record AudioFormat(int sampleRate, int channels) {
+    }
+
+    /** Output in the first decoded frame's rate and channels (stereo at most). */
     public AudioTranscoder(Codec codec, byte[] configuration) {
+        this(codec, configuration, null);
+    }
+
+    /** Output always in {@code output}, whatever comes in. */
+    public AudioTranscoder(Codec codec, byte[] configuration, AudioFormat output) {
+        this.fixedOutput = output;
         decoder = new MediaDecoder(codec, configuration);
+    }
+
+    /**
+     * The input changed (a new decoder configuration mid-stream): decoded from now on with this
+     * one, encoded on into the same output, on the same timeline.
+     */
+    public void decodeAs(Codec codec, byte[] configuration) {
+        MediaDecoder next = new MediaDecoder(codec, configuration);
+        decoder.close();
+        decoder = next;
     }
 
     /** The AAC AudioSpecificConfig, known once the first frame was decoded (empty before). */
@@ -67,9 +102,13 @@ public final class AudioTranscoder implements AutoCloseable {
             if (encoder == null) {
                 open(frame, inputMillis);
             }
-            keepOnTime(inputMillis, frame.nb_samples());
-            Ffmpeg.check(av_audio_fifo_write(fifo, frame.extended_data(), frame.nb_samples()), "av_audio_fifo_write");
-            samplesIn += frame.nb_samples();
+            AVFrame samples = resampler.convert(frame);
+            if (samples.nb_samples() == 0) {
+                return;
+            }
+            keepOnTime(inputMillis, samples.nb_samples());
+            Ffmpeg.check(av_audio_fifo_write(fifo, samples.extended_data(), samples.nb_samples()), "av_audio_fifo_write");
+            samplesIn += samples.nb_samples();
             drain(encoder.frame_size(), out);
         });
     }
@@ -120,21 +159,22 @@ public final class AudioTranscoder implements AutoCloseable {
     }
 
     private void open(AVFrame first, long firstPts) {
-        if (first.format() != AV_SAMPLE_FMT_FLTP) {
-            throw new FfmpegException("audio decoded to sample format " + first.format() + ", the AAC encoder needs planar float");
-        }
+        AudioFormat output = fixedOutput != null ? fixedOutput : new AudioFormat(
+                AAC_RATES.contains(first.sample_rate()) ? first.sample_rate() : DEFAULT_RATE,
+                Math.min(first.ch_layout().nb_channels(), MAX_CHANNELS));
         // Each is kept in a field as soon as it exists, so close() frees it whatever fails next.
+        resampler = new Resampler(output.sampleRate(), output.channels(), AV_SAMPLE_FMT_FLTP);
         encoderContext = CodecContext.encoder("aac");
         packet = new NativePacket();
         AVCodecContext encoder = encoderContext.get();
-        Ffmpeg.check(av_channel_layout_copy(encoder.ch_layout(), first.ch_layout()), "av_channel_layout_copy");
-        encoder.sample_rate(first.sample_rate()).sample_fmt(AV_SAMPLE_FMT_FLTP).bit_rate(AAC_BITRATE)
-                .time_base(av_make_q(1, first.sample_rate()))
+        av_channel_layout_default(encoder.ch_layout(), output.channels());
+        encoder.sample_rate(output.sampleRate()).sample_fmt(AV_SAMPLE_FMT_FLTP).bit_rate(AAC_BITRATE)
+                .time_base(av_make_q(1, output.sampleRate()))
                 .flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
         encoderContext.open(Map.of());
         configuration = new byte[encoder.extradata_size()];
         encoder.extradata().get(configuration);
-        fifo = Ffmpeg.allocated(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, first.ch_layout().nb_channels(), encoder.frame_size() * 4),
+        fifo = Ffmpeg.allocated(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, output.channels(), encoder.frame_size() * 4),
                 "av_audio_fifo_alloc");
         firstMillis = firstPts;
         this.encoder = encoder; // open only now: a failure above leaves it closed, and close() frees the rest
@@ -185,6 +225,9 @@ public final class AudioTranscoder implements AutoCloseable {
         }
         if (encoderContext != null) {
             encoderContext.close();
+        }
+        if (resampler != null) {
+            resampler.close();
         }
         decoder.close();
     }

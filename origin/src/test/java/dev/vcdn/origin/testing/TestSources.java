@@ -27,6 +27,15 @@ public final class TestSources {
         return flv(directory, name, size, fps, gop, seconds, audioEncoder, bFrames, "yuv420p");
     }
 
+    /** {@code seconds} of a tone as AAC at {@code sampleRate} in {@code layout} ({@code mono}, {@code stereo}, {@code 5.1}), no picture. */
+    public static Path aacFlv(Path directory, String name, int sampleRate, String layout, int seconds) throws Exception {
+        Path file = directory.resolve(name + ".flv");
+        run(file, List.of(Publisher.bundledFfmpeg().toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=" + sampleRate + ",aformat=channel_layouts=" + layout,
+                "-c:a", "aac", "-b:a", "128k", "-t", Integer.toString(seconds), "-f", "flv", file.toString()));
+        return file;
+    }
+
     /** The same in {@code pixelFormat} ({@code yuv444p} gives High 4:4:4 Predictive, as GStreamer's x264enc sends). */
     public static Path flv(Path directory, String name, String size, int fps, int gop, int seconds, String audioEncoder,
                            int bFrames, String pixelFormat) throws Exception {
@@ -38,11 +47,15 @@ public final class TestSources {
                 "-c:v", "libx264", "-preset", "ultrafast", "-g", Integer.toString(gop), "-bf", Integer.toString(bFrames),
                 "-pix_fmt", pixelFormat,
                 "-c:a", audioEncoder, "-b:a", "96k", "-t", Integer.toString(seconds), "-f", "flv", file.toString());
+        run(file, command);
+        return file;
+    }
+
+    private static void run(Path file, List<String> command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("ffmpeg could not write " + file + ": " + output);
         }
-        return file;
     }
 }

@@ -1,7 +1,9 @@
 package dev.vcdn.origin.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.vcdn.origin.codec.AudioSpecificConfig;
 import dev.vcdn.origin.ingest.rtmp.FlvFile;
 import dev.vcdn.origin.testing.TestSources;
 import dev.vcdn.shared.media.Codec;
@@ -13,7 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Opus (WebRTC, enhanced RTMP) to AAC: timestamps stay on the input's clock when input is missing. */
+/**
+ * Opus (WebRTC, enhanced RTMP), surround and changing AAC to AAC every player takes: timestamps stay
+ * on the input's clock when input is missing or changes.
+ */
 class AudioTranscoderTest {
 
     @TempDir
@@ -50,6 +55,48 @@ class AudioTranscoderTest {
         try (AudioTranscoder transcoder = new AudioTranscoder(Codec.OPUS, opus.get(0).payload().toByteArray())) {
             opus.subList(1, opus.size()).forEach(frame -> transcoder.transcode(frame, ignored -> { }));
             assertThat(transcoder.silenceFilled()).isZero();
+        }
+    }
+
+    @Test
+    void surroundSoundIsMixedDownToStereoAtItsOwnRate() throws Exception {
+        List<MediaPacket> surround = FlvFile.packets(TestSources.aacFlv(directory, "surround", 44_100, "5.1", 2));
+        List<MediaPacket> aac = new ArrayList<>();
+        byte[] configuration;
+        try (AudioTranscoder transcoder = new AudioTranscoder(Codec.AAC, surround.get(0).payload().toByteArray())) {
+            surround.subList(1, surround.size()).forEach(frame -> transcoder.transcode(frame, aac::add));
+            transcoder.flush(aac::add);
+            configuration = transcoder.configuration();
+        }
+        assertThat(AudioSpecificConfig.channels(surround.get(0).payload().toByteArray())).as("the source").isEqualTo(6);
+        assertThat(AudioSpecificConfig.channels(configuration)).isEqualTo(2);
+        assertThat(AudioSpecificConfig.sampleRate(configuration)).isEqualTo(44_100);
+        assertThat(millis(aac.get(aac.size() - 1))).isCloseTo(millis(surround.get(surround.size() - 1)), within(30L));
+    }
+
+    @Test
+    void aSourceThatChangesItsAudioMidStreamGoesOnInTheFormatItBeganWith() throws Exception {
+        List<MediaPacket> stereo = FlvFile.packets(TestSources.aacFlv(directory, "stereo48", 48_000, "stereo", 2));
+        List<MediaPacket> mono = FlvFile.packets(TestSources.aacFlv(directory, "mono44", 44_100, "mono", 2));
+        long lastStereo = millis(stereo.get(stereo.size() - 1));
+        List<MediaPacket> aac = new ArrayList<>();
+        try (AudioTranscoder transcoder = new AudioTranscoder(Codec.AAC, stereo.get(0).payload().toByteArray(),
+                new AudioTranscoder.AudioFormat(48_000, 2))) {
+            stereo.subList(1, stereo.size()).forEach(frame -> transcoder.transcode(frame, aac::add));
+            transcoder.decodeAs(Codec.AAC, mono.get(0).payload().toByteArray());
+            // The mono part continues the stream's clock, one AAC frame (23 ms at 44.1 kHz) after the stereo part.
+            mono.subList(1, mono.size()).forEach(frame -> transcoder.transcode(MediaPacket.frame(Codec.AAC,
+                    frame.dts() + lastStereo + 21, frame.pts() + lastStereo + 21, frame.timeBase(), false, frame.payload()),
+                    aac::add));
+            transcoder.flush(aac::add);
+            assertThat(AudioSpecificConfig.sampleRate(transcoder.configuration())).isEqualTo(48_000);
+            assertThat(AudioSpecificConfig.channels(transcoder.configuration())).isEqualTo(2);
+            assertThat(transcoder.silenceFilled()).as("no gap at the change").isLessThan(48_000 / 20);
+        }
+        long end = lastStereo + 21 + millis(mono.get(mono.size() - 1));
+        assertThat(millis(aac.get(aac.size() - 1))).isCloseTo(end, within(45L));
+        for (int i = 1; i < aac.size(); i++) {
+            assertThat(aac.get(i).dts()).isGreaterThan(aac.get(i - 1).dts());
         }
     }
 

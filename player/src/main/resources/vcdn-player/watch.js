@@ -192,6 +192,11 @@ function decodable(level) {
     || MediaSource.isTypeSupported('video/mp4; codecs="' + level.videoCodec + '"');
 }
 
+/** '720p H.264', or 'Audio only' for a stream without a picture. */
+function levelName(level) {
+  return level.height ? level.height + 'p ' + codecName(level.videoCodec) : 'Audio only';
+}
+
 function levelKey(level) {
   return level.height + ':' + codecName(level.videoCodec);
 }
@@ -200,7 +205,7 @@ function buildQualityMenu() {
   quality.replaceChildren(new Option('Auto', 'auto'));
   hls.levels.forEach((level, index) => {
     if (!decodable(level)) return;
-    const label = level.height + 'p ' + codecName(level.videoCodec) + ' · ' + (level.bitrate / 1e6).toFixed(1) + ' Mb/s';
+    const label = levelName(level) + ' · ' + (level.bitrate / 1e6).toFixed(1) + ' Mb/s';
     quality.append(new Option(label, String(index)));
   });
   const saved = localStorage.getItem(QUALITY_KEY);
@@ -404,7 +409,7 @@ function updateStats() {
   document.getElementById('stat-latency').textContent = format(latency);
   document.getElementById('stat-buffer').textContent = format(buffered);
   document.getElementById('stat-rung').textContent = level
-    ? level.height + 'p ' + codecName(level.videoCodec) + (hls.autoLevelEnabled ? ' (auto)' : '') : '–';
+    ? levelName(level) + (hls.autoLevelEnabled ? ' (auto)' : '') : '–';
   document.getElementById('stat-bandwidth').textContent = hls.bandwidthEstimate
     ? (hls.bandwidthEstimate / 1e6).toFixed(1) + ' Mb/s' : '–';
   const target = hls.targetLatency || 3;

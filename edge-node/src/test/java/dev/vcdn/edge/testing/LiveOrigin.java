@@ -79,6 +79,24 @@ public final class LiveOrigin implements AutoCloseable {
         }
     }
 
+    /** Starts the origin with no channel: the test creates its channels ({@link #createChannel}) and publishes them itself. */
+    public static LiveOrigin startEmpty(Path dataDir) throws Exception {
+        Map<String, String> env = OriginEnvironment.loopback(dataDir, ADMIN_TOKEN, "it-origin-" + UUID.randomUUID());
+        LaunchedJar origin = LaunchedJar.start(JAR, env);
+        try {
+            Map<String, Integer> ports = origin.awaitStarted(JarLifecycle.START_TIMEOUT);
+            return new LiveOrigin(origin, ports.get("http"), "rtmp://127.0.0.1:" + ports.get("rtmp") + "/live/", null);
+        } catch (Exception | AssertionError e) {
+            origin.close();
+            throw e;
+        }
+    }
+
+    /** Creates {@code channel} on an origin started empty; returns the RTMP URL its encoder publishes to. */
+    public String createChannel(String channel) throws Exception {
+        return publishUrl + AdminApi.createChannel(httpPort, ADMIN_TOKEN, channel);
+    }
+
     /** Debian's ffmpeg must be there in CI (.ci/run installs it); elsewhere a test that needs it is skipped without it. */
     public static void requireFfmpeg() {
         if (System.getenv("CI") != null) {

@@ -16,6 +16,8 @@ public final class Ffmpeg {
     public static final int EAGAIN = -11;
     /** {@code AV_FRAME_FLAG_KEY} (FFmpeg 6.1+, where {@code key_frame} was removed). */
     public static final int FRAME_FLAG_KEY = 1 << 1;
+    /** {@code AV_FRAME_FLAG_INTERLACED}: the picture was coded as two fields. */
+    public static final int FRAME_FLAG_INTERLACED = 1 << 3;
 
     private Ffmpeg() {
     }

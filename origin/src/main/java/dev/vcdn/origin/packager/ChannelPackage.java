@@ -48,6 +48,8 @@ public final class ChannelPackage {
     /** Those of the publish before, listed until the current one has declared a video rendition of its own. */
     private final Set<RenditionId> previous = new HashSet<>();
     private boolean ended;
+    /** The current publish has sound and no picture: its audio is offered as the one variant. */
+    private boolean noPicture;
     /** Its publisher has left; it waits for one to come back. */
     private boolean waiting;
     /** Counts the publishes of this broadcast; a producer of an older one no longer changes anything. */
@@ -134,6 +136,7 @@ public final class ChannelPackage {
         previous.addAll(current);
         current.clear();
         down.clear();
+        noPicture = false;
         renditions.values().forEach(r -> r.window().closeOpenSegment());
         publishStartMsn = renditions.values().stream().mapToLong(r -> r.window().nextMsn()).max().orElse(publishStartMsn);
     }
@@ -226,6 +229,10 @@ public final class ChannelPackage {
     }
 
     /** The rendition's producer failed: players are moved off it, its playlist hints nothing. */
+    void noPicture() {
+        noPicture = true;
+    }
+
     void down(RenditionId id) {
         down.add(id);
         rendition(id).ifPresent(r -> r.window().down(true));
@@ -291,7 +298,10 @@ public final class ChannelPackage {
         return reports;
     }
 
-    /** Empty until at least one video rendition has published its first part. */
+    /**
+     * Empty until at least one video rendition has published its first part (or, for a stream
+     * with no picture, the audio rendition).
+     */
     public Optional<MultivariantPlaylist> multivariant() {
         Optional<Rendition> audio = renditions.values().stream()
                 .filter(r -> r.info().kind() == MediaKind.AUDIO && r.window().lastPart().isPresent())
@@ -310,6 +320,13 @@ public final class ChannelPackage {
             String codecs = info.codecString() + audio.map(a -> "," + a.info().codecString()).orElse("");
             variants.add(new Variant(peak + audioBitrate, average + audioBitrate, codecs, info.width(), info.height(),
                     info.fps(), audio.map(a -> AUDIO_GROUP), info.id() + "/index.m3u8"));
+        }
+        if (variants.isEmpty() && audio.isPresent() && noPicture) {
+            // Sound without a picture: the audio rendition is the one variant, in no group.
+            RenditionInfo info = audio.get().info();
+            long peak = audio.get().window().peakBitrate().map(p -> p * 11 / 10).orElse(audioBitrate * 3 / 2);
+            return Optional.of(new MultivariantPlaylist(7, true, List.of(), List.of(new Variant(Math.max(peak, audioBitrate),
+                    audioBitrate, info.codecString(), 0, 0, 0, Optional.empty(), info.id() + "/index.m3u8"))));
         }
         if (variants.isEmpty()) {
             return Optional.empty();

@@ -217,6 +217,11 @@ public final class PackagerOutput implements LadderOutput {
     }
 
     @Override
+    public void noPicture() {
+        onLoop(broadcast::noPicture);
+    }
+
+    @Override
     public void mediaClock(Instant wallClockOfMediaZero) {
         wallClockOfZero = wallClockOfMediaZero;
     }

@@ -18,6 +18,10 @@ public interface LadderOutput {
     default void mediaClock(Instant wallClockOfMediaZero) {
     }
 
+    /** The publish has sound and no picture: its audio rendition is the whole stream. */
+    default void noPicture() {
+    }
+
     /**
      * A rendition starts: called before its first packet, and again when it comes back after
      * {@link #renditionDown} (its encoder restarted), its next packet a keyframe.

@@ -1,7 +1,9 @@
 package dev.vcdn.origin.transcode;
 
 import dev.vcdn.origin.codec.AvcProfile;
+import dev.vcdn.origin.codec.SequenceParameterSet;
 import dev.vcdn.origin.codec.X264Options;
+import dev.vcdn.origin.ffmpeg.Deinterlacer;
 import dev.vcdn.origin.ffmpeg.FfmpegException;
 import dev.vcdn.origin.pipeline.LadderOutput;
 import dev.vcdn.origin.pipeline.LadderStarted;
@@ -12,6 +14,7 @@ import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaKind;
 import dev.vcdn.shared.media.MediaPacket;
+import dev.vcdn.shared.media.TimeBase;
 import dev.vcdn.shared.stream.RenditionId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,6 +49,8 @@ final class StreamTranscoder implements Runnable {
      * 2.4 s for 2 s segments, which EXTINF still rounds to the target duration.
      */
     static final double MAX_SOURCE_GOP_SHARE = 1.2;
+    /** A publish with sound and no picture (a radio show, a podcast) is planned as audio only after this much sound. */
+    static final long AUDIO_ONLY_AFTER_MILLIS = 3000;
 
     /**
      * How a stream is run.
@@ -82,10 +87,15 @@ final class StreamTranscoder implements Runnable {
     private MediaPacket videoConfig;
     private boolean clockSet;
     private boolean decided;
+    /** Planned without a picture: video that comes later is not packaged (its ladder was never planned). */
+    private boolean audioOnly;
+    private long firstAudioMillis = Long.MIN_VALUE;
     private double sourceFps;
     private SourcePassthrough passthrough;
     private KeyframeCadence cadence;
     private MediaDecoder decoder;
+    /** Whole pictures from an interlaced source's fields, before the rungs; null for a progressive source. */
+    private Deinterlacer deinterlacer;
     /** Nothing is encoded from the source's pictures: only its keyframes are decoded, for the taps. */
     private boolean keyframesOnly;
     private Ladder ladder;
@@ -138,7 +148,10 @@ final class StreamTranscoder implements Runnable {
                 }
             }
             if (decoder != null) {
-                decoder.flush(this::dispatch);
+                decoder.flush(this::picture);
+            }
+            if (deinterlacer != null) {
+                deinterlacer.flush(this::dispatch);
             }
             audio.finish();
         } catch (InterruptedException e) {
@@ -168,6 +181,9 @@ final class StreamTranscoder implements Runnable {
         if (decoder != null) {
             step("decoder close", decoder::close);
         }
+        if (deinterlacer != null) {
+            step("deinterlacer close", deinterlacer::close);
+        }
         output.end();
     }
 
@@ -188,6 +204,11 @@ final class StreamTranscoder implements Runnable {
         }
         if (packet.kind() == MediaKind.AUDIO) {
             audio.packet(packet);
+            if (!decided && videoConfig == null && !packet.isConfig()) {
+                soundWithoutPicture(packet.timeBase().rescale(packet.dts(), TimeBase.MILLISECONDS));
+            }
+        } else if (audioOnly) {
+            return;
         } else if (packet.isConfig()) {
             boolean changed = decoder != null && !packet.payload().equals(videoConfig.payload());
             videoConfig = packet;
@@ -234,7 +255,7 @@ final class StreamTranscoder implements Runnable {
         log.info("source changed its decoder configuration mid-stream: channel={} stream={}; decoder restarted",
                 grant.channel(), grant.streamId());
         try {
-            decoder.flush(this::dispatch);
+            decoder.flush(this::picture);
         } catch (FfmpegException e) {
             log.warn("last pictures of the old configuration lost: channel={} error={}", grant.channel(), e.getMessage());
         }
@@ -247,13 +268,17 @@ final class StreamTranscoder implements Runnable {
     }
 
     private void decide(GopProbe.Decision decision) {
+        if (interlaced(videoConfig)) {
+            log.info("source of channel={} stream={} is interlaced: deinterlaced and re-encoded", grant.channel(), grant.streamId());
+            deinterlacer = new Deinterlacer(1000);
+        }
         decided = true;
         if (videoConfig == null) {
             throw new IllegalStateException("video frames without a decoder configuration");
         }
         sourceFps = decision.fps();
         boolean passThrough = decision.sourceKeyframesUsable() && videoConfig.codec() == Codec.H264
-                && grant.features().renditions().contains(SOURCE.value()) && playableEverywhere(videoConfig);
+                && grant.features().renditions().contains(SOURCE.value()) && deinterlacer == null && playableEverywhere(videoConfig);
         if (passThrough) {
             passthrough = new SourcePassthrough(output);
             cadence = KeyframeCadence.followingSource();
@@ -264,6 +289,40 @@ final class StreamTranscoder implements Runnable {
         replaying = true;
         decision.held().forEach(this::video);
         replaying = false;
+    }
+
+    private void soundWithoutPicture(long audioMillis) {
+        if (firstAudioMillis == Long.MIN_VALUE) {
+            firstAudioMillis = audioMillis;
+        } else if (audioMillis - firstAudioMillis >= AUDIO_ONLY_AFTER_MILLIS) {
+            decided = true;
+            audioOnly = true;
+            log.info("ladder of channel={} stream={}: no picture after {} ms of sound: audio only; video sent later is not packaged",
+                    grant.channel(), grant.streamId(), AUDIO_ONLY_AFTER_MILLIS);
+            output.noPicture();
+            listener.ladderStarted(new LadderStarted(0, 0, 0, List.of(AUDIO)));
+        }
+    }
+
+    /** Whether the source's H.264 may code its pictures as fields (interlaced video from a broadcast encoder or camera). */
+    private static boolean interlaced(MediaPacket configuration) {
+        if (configuration.codec() != Codec.H264) {
+            return false;
+        }
+        try {
+            return !SequenceParameterSet.fromAvcC(configuration.payload().toByteArray()).frameMbsOnly();
+        } catch (IllegalArgumentException e) {
+            return false; // the decoder will say what it thinks of it
+        }
+    }
+
+    /** A decoded picture, on its way to the rungs: whole pictures made of fields first where the source is interlaced. */
+    private void picture(AVFrame frame) {
+        if (deinterlacer != null) {
+            deinterlacer.filter(frame, this::dispatch);
+        } else {
+            dispatch(frame);
+        }
     }
 
     /** Whether the source's H.264 may go to viewers as it came; when not, the source rung is re-encoded. */
@@ -288,7 +347,7 @@ final class StreamTranscoder implements Runnable {
         try {
             decoder.decode(packet, frame -> {
                 try {
-                    dispatch(frame);
+                    picture(frame);
                 } catch (RuntimeException e) {
                     throw new DispatchException(e); // ours, not the decoder's: never counted as a refused packet
                 }

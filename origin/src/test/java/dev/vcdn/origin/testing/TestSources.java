@@ -27,6 +27,20 @@ public final class TestSources {
         return flv(directory, name, size, fps, gop, seconds, audioEncoder, bFrames, "yuv420p");
     }
 
+    /**
+     * {@code seconds} of 1280x720 interlaced video as a broadcast encoder sends it: 50 fields a second woven into 25
+     * pictures, coded as fields (x264's interlaced mode), top field first, keyframe every 2 s, with AAC.
+     */
+    public static Path interlacedFlv(Path directory, String name, int seconds) throws Exception {
+        Path file = directory.resolve(name + ".flv");
+        run(file, List.of(Publisher.bundledFfmpeg().toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=50", "-f", "lavfi", "-i", "sine=sample_rate=48000",
+                "-vf", "tinterlace=mode=interleave_top,fieldorder=tff", "-pix_fmt", "yuv420p",
+                "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme", "-x264opts", "tff=1", "-g", "50",
+                "-c:a", "aac", "-t", Integer.toString(seconds), "-f", "flv", file.toString()));
+        return file;
+    }
+
     /** {@code seconds} of a tone as AAC at {@code sampleRate} in {@code layout} ({@code mono}, {@code stereo}, {@code 5.1}), no picture. */
     public static Path aacFlv(Path directory, String name, int sampleRate, String layout, int seconds) throws Exception {
         Path file = directory.resolve(name + ".flv");

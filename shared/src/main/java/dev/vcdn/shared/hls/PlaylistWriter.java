@@ -79,9 +79,14 @@ public final class PlaylistWriter {
         for (Variant variant : playlist.variants()) {
             out.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(variant.bandwidth())
                     .append(",AVERAGE-BANDWIDTH=").append(variant.averageBandwidth())
-                    .append(",CODECS=").append(quoted(variant.codecs()))
-                    .append(",RESOLUTION=").append(variant.width()).append('x').append(variant.height())
-                    .append(",FRAME-RATE=").append(String.format(Locale.ROOT, "%.3f", variant.frameRate()));
+                    .append(",CODECS=").append(quoted(variant.codecs()));
+            // A variant without a picture (an audio-only stream) has neither.
+            if (variant.width() != 0 || variant.height() != 0) {
+                out.append(",RESOLUTION=").append(variant.width()).append('x').append(variant.height());
+            }
+            if (variant.frameRate() != 0) {
+                out.append(",FRAME-RATE=").append(String.format(Locale.ROOT, "%.3f", variant.frameRate()));
+            }
             variant.audioGroup().ifPresent(group -> out.append(",AUDIO=").append(quoted(group)));
             out.append('\n').append(variant.uri()).append('\n');
         }

@@ -191,6 +191,16 @@ class PlaylistWriterParserTest {
     }
 
     @Test
+    void anAudioOnlyVariantHasNeitherResolutionNorFrameRate() {
+        MultivariantPlaylist radio = new MultivariantPlaylist(7, true, List.of(),
+                List.of(new Variant(140_000, 100_000, "mp4a.40.2", 0, 0, 0, Optional.empty(), "audio/index.m3u8")));
+        String text = PlaylistWriter.write(radio);
+        assertThat(text).contains("#EXT-X-STREAM-INF:BANDWIDTH=140000,AVERAGE-BANDWIDTH=100000,CODECS=\"mp4a.40.2\"\n"
+                + "audio/index.m3u8\n");
+        assertThat(PlaylistParser.parseMultivariant(text)).isEqualTo(radio);
+    }
+
+    @Test
     void malformedPlaylistsAreRefusedWithTheLine() {
         assertThatThrownBy(() -> PlaylistParser.parseMedia("#EXT-X-TARGETDURATION:2\n"))
                 .isInstanceOf(PlaylistParseException.class).hasMessage("line 1: a playlist starts with #EXTM3U");

@@ -1,6 +1,7 @@
 package dev.vcdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.vcdn.edge.testing.BrowserRun;
 import dev.vcdn.edge.testing.LiveOrigin;
@@ -34,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Sources as streamers' encoders really send them, each published with Debian's ffmpeg over
  * RTMP and checked where viewers are: through an edge, with ffprobe, ffmpeg and the watch page in
  * Chromium. Surround sound, a clock that jumps two minutes, sound without a picture (a radio
- * show), interlaced video (a broadcast encoder) and a variable frame rate (a screen capture that
- * sends only changed pictures).
+ * show), interlaced video (a broadcast encoder), 60 pictures a second, a picture without sound,
+ * and a variable frame rate (a screen capture that sends only changed pictures).
  */
 class StreamerSourcesIT {
 
@@ -86,6 +87,9 @@ class StreamerSourcesIT {
         sources.put("broadcast", args("-f lavfi -i testsrc2=size=640x360:rate=50:duration=" + SECONDS + " -f lavfi -i " + tone
                 + " -vf tinterlace=mode=interleave_top,fieldorder=tff " + x264 + " -flags +ildct+ilme -x264opts tff=1"
                 + " -c:a aac"));
+        sources.put("sixty", args("-f lavfi -i testsrc2=size=640x360:rate=60:duration=" + SECONDS + " -f lavfi -i " + tone
+                + " -pix_fmt yuv420p -c:v libx264 -preset ultrafast -tune zerolatency -g 120 -c:a aac"));
+        sources.put("silent", args("-f lavfi -i " + picture + " " + x264));
         sources.put("screen", args("-f lavfi -i " + picture + " -f lavfi -i " + tone
                 + " -vf select=lt(random(0)\\,0.5) -fps_mode vfr " + x264 + " -c:a aac"));
         for (Map.Entry<String, List<String>> source : sources.entrySet()) {
@@ -110,7 +114,7 @@ class StreamerSourcesIT {
 
         // The watch page plays each, the radio show as "Audio only".
         JsonObject watched = BrowserRun.run(CHECK, line -> { }, "node", "source-check.mjs", edge.url(), "surround", "jump",
-                "radio", "broadcast", "screen");
+                "radio", "broadcast", "sixty", "silent", "screen");
         System.out.println("watch pages: " + watched.encode());
         assertThat(watched.getJsonArray("errors")).isEmpty();
         for (String channel : sources.keySet()) {
@@ -149,6 +153,15 @@ class StreamerSourcesIT {
             assertThat(variant.frameRate()).isEqualTo(25.0);
         }
 
+        // 60 pictures a second: the source as it came, the rungs below at half its rate.
+        MultivariantPlaylist sixty = master("sixty");
+        assertThat(sixty.variants()).extracting(Variant::height, Variant::frameRate).contains(
+                tuple(360, 60.0), tuple(160, 30.0));
+
+        // A picture without sound: no audio group, nothing waiting for audio.
+        assertThat(master("silent").audio()).isEmpty();
+        assertThat(master("silent").variants()).allMatch(variant -> !variant.codecs().contains("mp4a"));
+
         // A variable frame rate: planned, every rendition's decode times rising, segments within the target.
         for (Variant variant : master("screen").variants()) {
             MediaPlaylist media = media("screen", variant.uri());
@@ -167,6 +180,9 @@ class StreamerSourcesIT {
         for (String channel : sources.keySet()) {
             assertThat(run(LiveOrigin.FFMPEG.toString(), "-v", "error", "-nostdin", "-i", edge.url() + "/live/" + channel
                     + "/master.m3u8", "-map", "0", "-c", "copy", "-t", "4", "-f", "null", "-")).as(channel).isEmpty();
+            if (channel.equals("silent")) {
+                continue;
+            }
             assertThat(run(LiveOrigin.FFMPEG.toString(), "-v", "error", "-nostdin", "-i", edge.url() + "/live/" + channel
                     + "/master.m3u8", "-map", "0:a", "-t", "4", "-f", "null", "-")).as(channel + "'s sound").isEmpty();
         }

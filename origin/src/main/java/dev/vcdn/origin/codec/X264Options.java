@@ -28,6 +28,8 @@ public final class X264Options {
     private static final Pattern KEYINT = Pattern.compile("(?:^| )keyint=(\\d{1,9}|infinite)(?: |$)");
     /** Keyframes that are not IDR frames: a segment cannot start at them (its first pictures would need the one before). */
     private static final Pattern NON_IDR_KEYFRAMES = Pattern.compile("(?:^| )(?:intra_refresh|open_gop)=1(?: |$)");
+    /** The average (ABR, CBR) and the peak (VBV) x264 was told to keep, in kbit/s. */
+    private static final Pattern RATE = Pattern.compile("(?<![^ ])(?:bitrate|vbv_maxrate)=(\\d{1,9})(?![^ ])");
 
     private X264Options() {
     }
@@ -42,7 +44,16 @@ public final class X264Options {
      * @param avcConfiguration the stream's avcC, which gives the size of those lengths
      */
     public static OptionalLong maxKeyframeInterval(Payload frame, Payload avcConfiguration) {
-        return find(frame, avcConfiguration).map(found -> OptionalLong.of(found.maxFrames())).orElse(OptionalLong.empty());
+        return find(frame, avcConfiguration).map(found -> keyint(found.text())).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * The highest rate x264 was told to keep (its {@code bitrate} or {@code vbv_maxrate}, kbit/s)
+     * as declared in this frame's SEI: empty without one, or when it keeps a quality rather than a
+     * rate (CRF without VBV).
+     */
+    public static OptionalLong declaredBitrateKbps(Payload frame, Payload avcConfiguration) {
+        return find(frame, avcConfiguration).map(found -> bitrateKbps(found.text())).orElse(OptionalLong.empty());
     }
 
     /**
@@ -57,8 +68,8 @@ public final class X264Options {
         });
     }
 
-    /** Where x264's SEI unit is in the frame: from its length prefix to its end, and what it declares. */
-    private record Found(int start, int end, long maxFrames) {
+    /** Where x264's SEI unit is in the frame: from its length prefix to its end, and its text. */
+    private record Found(int start, int end, String text) {
     }
 
     private static Optional<Found> find(Payload frame, Payload avcConfiguration) {
@@ -81,9 +92,9 @@ public final class X264Options {
                 return Optional.empty();
             }
             if ((frame.byteAt(offset) & 0x1F) == NAL_SEI && length <= MAX_SEI_BYTES) {
-                OptionalLong declared = fromSei(unescape(frame, offset + 1, (int) length - 1));
-                if (declared.isPresent()) {
-                    return Optional.of(new Found(start, offset + (int) length, declared.getAsLong()));
+                Optional<String> text = fromSei(unescape(frame, offset + 1, (int) length - 1));
+                if (text.isPresent() && keyint(text.get()).isPresent()) {
+                    return Optional.of(new Found(start, offset + (int) length, text.get()));
                 }
             }
             offset += (int) length;
@@ -108,22 +119,22 @@ public final class X264Options {
     }
 
     /** Walks the SEI messages of one NAL unit's RBSP (H.264 7.3.2.3) for x264's user data. */
-    private static OptionalLong fromSei(byte[] rbsp) {
+    private static Optional<String> fromSei(byte[] rbsp) {
         int[] at = {0};
         while (at[0] < rbsp.length && (rbsp[at[0]] & 0xFF) != 0x80) { // 0x80: rbsp_trailing_bits
             int type = ffCoded(rbsp, at);
             int size = ffCoded(rbsp, at);
             if (type < 0 || size < 0 || size > rbsp.length - at[0]) {
-                return OptionalLong.empty();
+                return Optional.empty();
             }
             int payload = at[0];
             if (type == PAYLOAD_USER_DATA_UNREGISTERED && size > X264_UUID.length && isX264(rbsp, payload)) {
-                String text = new String(rbsp, payload + X264_UUID.length, size - X264_UUID.length, StandardCharsets.ISO_8859_1);
-                return keyint(text);
+                return Optional.of(new String(rbsp, payload + X264_UUID.length, size - X264_UUID.length,
+                        StandardCharsets.ISO_8859_1));
             }
             at[0] += size;
         }
-        return OptionalLong.empty();
+        return Optional.empty();
     }
 
     /**
@@ -146,6 +157,19 @@ public final class X264Options {
             }
         }
         return true;
+    }
+
+    static OptionalLong bitrateKbps(String text) {
+        int options = text.indexOf("options: ");
+        if (options < 0) {
+            return OptionalLong.empty();
+        }
+        Matcher matcher = RATE.matcher(text.substring(options + "options: ".length()).replace('\0', ' '));
+        long highest = 0;
+        while (matcher.find()) {
+            highest = Math.max(highest, Long.parseLong(matcher.group(1)));
+        }
+        return highest > 0 ? OptionalLong.of(highest) : OptionalLong.empty();
     }
 
     static OptionalLong keyint(String text) {

@@ -65,7 +65,12 @@ public final class LadderPlanner {
                         step.height(), (int) (step.bitrateKbps() * EXTRA_CODEC_BITRATE_SHARE), source)));
             }
         }
-        return List.copyOf(rungs);
+        int limit = features.maxBitrateKbps();
+        // No rung above what the channel may send (a 1080p step asks 6 Mbit/s; a channel may allow less).
+        return rungs.stream().map(rung -> limit > 0 && rung.bitrateKbps() > limit && !rung.passthrough()
+                ? new Rung(rung.id(), rung.codec(), rung.width(), rung.height(), rung.fps(), limit, (int) (limit * PEAK_FACTOR),
+                        false)
+                : rung).toList();
     }
 
     private java.util.Optional<Step> extraStep(SourceVideo source) {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
@@ -51,6 +52,8 @@ final class StreamTranscoder implements Runnable {
     static final double MAX_SOURCE_GOP_SHARE = 1.2;
     /** A publish with sound and no picture (a radio show, a podcast) is planned as audio only after this much sound. */
     static final long AUDIO_ONLY_AFTER_MILLIS = 3000;
+    /** A first GOP shorter than this says too little of a source's bitrate. */
+    static final long MIN_MEASURED_MILLIS = 1000;
 
     /**
      * How a stream is run.
@@ -278,7 +281,8 @@ final class StreamTranscoder implements Runnable {
         }
         sourceFps = decision.fps();
         boolean passThrough = decision.sourceKeyframesUsable() && videoConfig.codec() == Codec.H264
-                && grant.features().renditions().contains(SOURCE.value()) && deinterlacer == null && playableEverywhere(videoConfig);
+                && grant.features().renditions().contains(SOURCE.value()) && deinterlacer == null && playableEverywhere(videoConfig)
+                && withinBitrateLimit(decision.held());
         if (passThrough) {
             passthrough = new SourcePassthrough(output);
             cadence = KeyframeCadence.followingSource();
@@ -302,6 +306,41 @@ final class StreamTranscoder implements Runnable {
             output.noPicture();
             listener.ladderStarted(new LadderStarted(0, 0, 0, List.of(AUDIO)));
         }
+    }
+
+    /**
+     * Whether the source sends no more than its channel may pass to viewers: the rate x264 declared,
+     * or else what its first GOP measured. A source that says nothing either way is taken at its word.
+     */
+    private boolean withinBitrateLimit(List<MediaPacket> held) {
+        int limit = grant.features().maxBitrateKbps();
+        OptionalLong kbps = sourceKbps(held);
+        if (limit <= 0 || kbps.isEmpty() || kbps.getAsLong() <= limit) {
+            return true;
+        }
+        log.info("source of channel={} stream={} re-encoded: {} kbit/s is above the channel's {} kbit/s", grant.channel(),
+                grant.streamId(), kbps.getAsLong(), limit);
+        return false;
+    }
+
+    private OptionalLong sourceKbps(List<MediaPacket> held) {
+        List<MediaPacket> frames = held.stream().filter(p -> p.kind() == MediaKind.VIDEO && !p.isConfig()).toList();
+        if (frames.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        OptionalLong declared = X264Options.declaredBitrateKbps(frames.get(0).payload(), videoConfig.payload());
+        if (declared.isPresent() || frames.size() < 2) {
+            return declared;
+        }
+        MediaPacket first = frames.get(0);
+        MediaPacket last = frames.get(frames.size() - 1);
+        long spanMillis = last.timeBase().rescale(last.dts(), TimeBase.MILLISECONDS)
+                - first.timeBase().rescale(first.dts(), TimeBase.MILLISECONDS);
+        if (spanMillis < MIN_MEASURED_MILLIS) {
+            return OptionalLong.empty();
+        }
+        long bytes = frames.subList(0, frames.size() - 1).stream().mapToLong(frame -> frame.payload().size()).sum();
+        return OptionalLong.of(bytes * 8 / spanMillis); // bits per millisecond: kbit/s
     }
 
     /** Whether the source's H.264 may code its pictures as fields (interlaced video from a broadcast encoder or camera). */

@@ -77,4 +77,14 @@ class X264OptionsTest {
         hugeLength[0] = (byte) 0x7F;
         assertThat(X264Options.maxKeyframeInterval(Payload.copyOf(hugeLength), config)).isEmpty();
     }
+
+    @Test
+    void theRateX264KeepsIsTheHigherOfItsAverageAndItsPeak() {
+        assertThat(X264Options.bitrateKbps("x264 - core 164 - options: cabac=0 rc=cbr mbtree=0 bitrate=2500 ratetol=1.0 "
+                + "qcomp=0.60 vbv_maxrate=2500 vbv_bufsize=2500 nal_hrd=none")).hasValue(2500);
+        assertThat(X264Options.bitrateKbps("x264 - options: rc=abr bitrate=3000 vbv_maxrate=4500 vbv_bufsize=9000")).hasValue(4500);
+        assertThat(X264Options.bitrateKbps("x264 - options: rc=crf crf=23.0 qcomp=0.60")).as("a quality, not a rate").isEmpty();
+        assertThat(X264Options.bitrateKbps("x264 - options: max_bitrate=9 xbitrate=5")).as("other keys").isEmpty();
+        assertThat(X264Options.bitrateKbps("bitrate=2500 without the options marker")).isEmpty();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.vcdn.origin.testing;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +39,24 @@ public final class TestSources {
                 "-vf", "tinterlace=mode=interleave_top,fieldorder=tff", "-pix_fmt", "yuv420p",
                 "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme", "-x264opts", "tff=1", "-g", "50",
                 "-c:a", "aac", "-t", Integer.toString(seconds), "-f", "flv", file.toString()));
+        return file;
+    }
+
+    /**
+     * {@code seconds} of 640x360 at 30 fps held by x264 to {@code kbps} (CBR-like: bitrate, VBV maximum and buffer),
+     * keyframe every 2 s, with AAC; {@code withoutSei} takes x264's SEI out, as from an encoder that declares nothing.
+     */
+    public static Path rateControlledFlv(Path directory, String name, int kbps, int seconds, boolean withoutSei) throws Exception {
+        Path file = directory.resolve(name + ".flv");
+        List<String> command = new ArrayList<>(List.of(Publisher.bundledFfmpeg().toString(), "-hide_banner",
+                "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
+                "-f", "lavfi", "-i", "sine=sample_rate=48000", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast",
+                "-g", "60", "-b:v", kbps + "k", "-maxrate", kbps + "k", "-bufsize", kbps + "k"));
+        if (withoutSei) {
+            command.addAll(List.of("-bsf:v", "filter_units=remove_types=6"));
+        }
+        command.addAll(List.of("-c:a", "aac", "-t", Integer.toString(seconds), "-f", "flv", file.toString()));
+        run(file, command);
         return file;
     }
 

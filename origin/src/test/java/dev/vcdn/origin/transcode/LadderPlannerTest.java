@@ -26,6 +26,14 @@ class LadderPlannerTest {
     }
 
     @Test
+    void noEncodedRungGoesAboveItsChannelsBitrate() {
+        ChannelFeatures limited = new ChannelFeatures(ChannelFeatures.DEFAULT_RENDITIONS, List.of("h264"), 2000, false, false);
+        List<Rung> ladder = planner.plan(new SourceVideo(Codec.H264, 1920, 1080, 30, 0), limited, false);
+        assertThat(ladder).extracting(Rung::bitrateKbps).allMatch(kbps -> kbps <= 2000);
+        assertThat(ladder.get(ladder.size() - 1).bitrateKbps()).as("rungs below the limit keep theirs").isLessThan(2000);
+    }
+
+    @Test
     void aSmallSourceIsNeverUpscaled() {
         assertThat(ids(planner.plan(new SourceVideo(Codec.H264, 854, 480, 30, 1500), ChannelFeatures.standard(), true)))
                 .containsExactly("source", "360p", "160p");

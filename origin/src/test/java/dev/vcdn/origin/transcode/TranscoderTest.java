@@ -17,6 +17,7 @@ import dev.vcdn.origin.transcode.tap.FrameTap;
 import dev.vcdn.origin.ingest.rtmp.FlvFile;
 import dev.vcdn.origin.testing.TestSources;
 import dev.vcdn.shared.media.MediaKind;
+import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.stream.ChannelName;
 import dev.vcdn.shared.stream.RenditionId;
@@ -232,6 +233,25 @@ class TranscoderTest {
         assertThat(source.width()).isEqualTo(640);
         assertThat(decodedSizes(ladder, "source")).as("every picture of the source rung decodes").hasSizeBetween(115, 120)
                 .containsOnly("640x360");
+    }
+
+    @Test
+    void aSourceAboveItsChannelsBitrateIsReEncodedWhetherItsEncoderDeclaresItOrNot() throws Exception {
+        ChannelFeatures limited = new ChannelFeatures(ChannelFeatures.DEFAULT_RENDITIONS, List.of("h264"), 1000, false, false);
+        Path declared = TestSources.rateControlledFlv(files, "declared", 2500, 4, false);
+        Path silent = TestSources.rateControlledFlv(files, "silent", 2500, 4, true);
+        assertThat(passedThrough(declared, limited)).as("x264 declared 2500 kbit/s").isFalse();
+        assertThat(passedThrough(silent, limited)).as("measured over its first GOP").isFalse();
+        assertThat(passedThrough(declared, ChannelFeatures.standard())).as("within 12000 kbit/s").isTrue();
+    }
+
+    /** Whether the source rung's first keyframe is the publisher's own, byte for byte. */
+    private static boolean passedThrough(Path flv, ChannelFeatures features) throws Exception {
+        List<MediaPacket> input = FlvFile.packets(flv);
+        Recorder ladder = transcode(input, features, List.of());
+        MediaPacket first = ladder.frames("source").get(0);
+        return input.stream().filter(p -> p.codec() == Codec.H264 && !p.isConfig())
+                .anyMatch(p -> p.payload().equals(first.payload()));
     }
 
     @Test

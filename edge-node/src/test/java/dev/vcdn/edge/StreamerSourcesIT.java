@@ -15,6 +15,10 @@ import dev.vcdn.shared.testing.BrowserScripts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,6 +117,14 @@ class StreamerSourcesIT {
         }
         assertThat(origin.admin("GET", "/metrics", null).body()).containsPattern("vcdn_ingest_timestamp_jumps_total\\{[^}]*\\} [1-9]");
 
+        // Every part a playlist hints comes to exist, for sources passed through (regular GOPs) and rungs encoded here.
+        Map<String, Map<Integer, Integer>> hinted = followHints(List.of("jump", "broadcast", "screen"), Duration.ofSeconds(8));
+        System.out.println("hinted parts by status: " + hinted);
+        hinted.forEach((rendition, statuses) -> {
+            assertThat(statuses.keySet()).as(rendition + ": " + statuses).containsOnly(200);
+            assertThat(statuses.get(200)).as(rendition).isGreaterThan(15);
+        });
+
         // The watch page plays each, the radio show as "Audio only".
         JsonObject watched = BrowserRun.run(CHECK, line -> { }, "node", "source-check.mjs", edge.url(), "surround", "jump",
                 "radio", "broadcast", "sixty", "silent", "screen");
@@ -186,6 +199,50 @@ class StreamerSourcesIT {
             assertThat(run(LiveOrigin.FFMPEG.toString(), "-v", "error", "-nostdin", "-i", edge.url() + "/live/" + channel
                     + "/master.m3u8", "-map", "0:a", "-t", "4", "-f", "null", "-")).as(channel + "'s sound").isEmpty();
         }
+    }
+
+    /**
+     * Follows each video rendition of {@code channels} as an LL-HLS player does for {@code time}:
+     * ask for the hinted part (held until it exists), then reload the playlist blocking until it
+     * lists that part. Returns, per rendition, how many hinted parts got each status.
+     */
+    private Map<String, Map<Integer, Integer>> followHints(List<String> channels, Duration time) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        Map<String, Map<Integer, Integer>> statuses = new ConcurrentHashMap<>();
+        List<Thread> players = new ArrayList<>();
+        long deadline = System.nanoTime() + time.toNanos();
+        for (String channel : channels) {
+            for (Variant variant : master(channel).variants()) {
+                String media = edge.url() + "/live/" + channel + "/" + variant.uri();
+                String rendition = media.substring(0, media.lastIndexOf('/') + 1);
+                Map<Integer, Integer> counts = statuses.computeIfAbsent(channel + "/" + variant.uri(), key -> new ConcurrentHashMap<>());
+                Thread player = new Thread(() -> {
+                    try {
+                        MediaPlaylist playlist = PlaylistParser.parseMedia(body(client, media));
+                        while (System.nanoTime() < deadline) {
+                            String hint = playlist.preloadHint().orElseThrow();
+                            counts.merge(client.send(HttpRequest.newBuilder(URI.create(rendition + hint)).build(),
+                                    HttpResponse.BodyHandlers.discarding()).statusCode(), 1, Integer::sum);
+                            String[] msnAndPart = hint.split("\\.");
+                            playlist = PlaylistParser.parseMedia(body(client, media + "?_HLS_msn=" + msnAndPart[0]
+                                    + "&_HLS_part=" + msnAndPart[1]));
+                        }
+                    } catch (Exception e) {
+                        counts.merge(-1, 1, Integer::sum);
+                    }
+                }, "player of " + channel + "/" + variant.uri());
+                player.start();
+                players.add(player);
+            }
+        }
+        for (Thread player : players) {
+            player.join(time.plusSeconds(30).toMillis());
+        }
+        return statuses;
+    }
+
+    private static String body(HttpClient client, String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static List<String> args(String line) {

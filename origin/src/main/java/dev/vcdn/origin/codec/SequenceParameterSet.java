@@ -19,6 +19,10 @@ public record SequenceParameterSet(int profileIdc, int chromaFormat, int bitDept
     private static final int NAL_SPS = 7;
     /** More entries than this in the picture order count cycle is malformed (the spec allows 255). */
     private static final int MAX_REF_FRAMES_IN_CYCLE = 255;
+    /** H.264 goes to 14 bits. */
+    private static final int MAX_BIT_DEPTH = 14;
+    /** 16,384 pixels: wider than any picture an encoder sends (8K is 7,680). */
+    private static final int MAX_WIDTH_IN_MACROBLOCKS = 1024;
 
     /** The first SPS of an AVCDecoderConfigurationRecord (avcC). */
     public static SequenceParameterSet fromAvcC(byte[] avcC) {
@@ -58,11 +62,8 @@ public record SequenceParameterSet(int profileIdc, int chromaFormat, int bitDept
             if (chromaFormat == 3) {
                 bits.skip(1); // separate_colour_plane_flag
             }
-            bitDepthLuma = 8 + bits.ue();
-            bitDepthChroma = 8 + bits.ue();
-            if (bitDepthLuma > 14 || bitDepthChroma > 14) {
-                throw new IllegalArgumentException("bit depth " + bitDepthLuma + "/" + bitDepthChroma);
-            }
+            bitDepthLuma = 8 + bounded(bits.ue(), MAX_BIT_DEPTH - 8, "bit_depth_luma_minus8");
+            bitDepthChroma = 8 + bounded(bits.ue(), MAX_BIT_DEPTH - 8, "bit_depth_chroma_minus8");
             bits.skip(1); // qpprime_y_zero_transform_bypass_flag
             if (bits.read(1) == 1) {
                 skipScalingMatrix(bits, chromaFormat == 3 ? 12 : 8);
@@ -88,16 +89,23 @@ public record SequenceParameterSet(int profileIdc, int chromaFormat, int bitDept
         }
         bits.ue(); // max_num_ref_frames
         bits.skip(1); // gaps_in_frame_num_value_allowed_flag
-        int widthInMacroblocks = bits.ue() + 1;
+        int widthInMacroblocks = bounded(bits.ue(), MAX_WIDTH_IN_MACROBLOCKS - 1, "pic_width_in_mbs_minus1") + 1;
         bits.ue(); // pic_height_in_map_units_minus1
         boolean frameMbsOnly = bits.read(1) == 1;
         return new SequenceParameterSet(profileIdc, chromaFormat, bitDepthLuma, bitDepthChroma, widthInMacroblocks, frameMbsOnly);
     }
 
+    private static int bounded(int value, int max, String field) {
+        if (value > max) {
+            throw new IllegalArgumentException(field + " " + value);
+        }
+        return value;
+    }
+
     /** The High profiles and their relatives carry chroma format and bit depth; the others are 8-bit 4:2:0. */
     private static boolean hasChromaInfo(int profileIdc) {
         return switch (profileIdc) {
-            case 100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135 -> true;
+            case 100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135, 144 -> true;
             default -> false;
         };
     }

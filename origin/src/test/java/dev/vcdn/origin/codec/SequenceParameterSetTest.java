@@ -58,6 +58,9 @@ class SequenceParameterSetTest {
         assertThatThrownBy(() -> SequenceParameterSet.fromAvcC(Arrays.copyOf(avcC, 7))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SequenceParameterSet.parse(new byte[] {0x67, 100, 0, 31, 0, 0, 0, 0, 0, 0}))
                 .as("an exp-Golomb code of more than 32 bits").isInstanceOf(IllegalArgumentException.class);
+        // Found by the fuzzer: pic_width_in_mbs_minus1 of 2^31 - 1 wrapped the width negative and was taken.
+        assertThatThrownBy(() -> SequenceParameterSet.parse(new byte[] {0x67, 0, (byte) 0xfc, 0, 3, (byte) 0xbe, (byte) 0x89, 0, 0, 3,
+            0, 1, 0, 0, 0, 0, 3, (byte) 0x80, 0, 3})).isInstanceOf(IllegalArgumentException.class);
         Random random = new Random(7);
         for (int i = 0; i < 20_000; i++) {
             byte[] damaged = nal.clone();

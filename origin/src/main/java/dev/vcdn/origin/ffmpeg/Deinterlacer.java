@@ -102,10 +102,23 @@ public final class Deinterlacer implements AutoCloseable {
 
     private void build(AVFrame first) {
         freeGraph();
+        try {
+            configure(first);
+        } catch (RuntimeException e) {
+            freeGraph(); // half built: the next frame builds it again
+            throw e;
+        }
+        width = first.width();
+        height = first.height();
+        format = first.format();
+    }
+
+    private void configure(AVFrame first) {
         if (out == null) {
             out = Ffmpeg.allocated(av_frame_alloc(), "av_frame_alloc");
         }
         graph = Ffmpeg.allocated(avfilter_graph_alloc(), "avfilter_graph_alloc");
+        graph.nb_threads(1); // the decode thread's own work, as the decoders and encoders here are single-threaded
         int sarNum = Math.max(first.sample_aspect_ratio().num(), 0);
         int sarDen = Math.max(first.sample_aspect_ratio().den(), 1);
         String buffer = String.format(Locale.ROOT, "video_size=%dx%d:pix_fmt=%d:time_base=1/%d:pixel_aspect=%d/%d",
@@ -120,9 +133,6 @@ public final class Deinterlacer implements AutoCloseable {
             sinkTimeBaseNum = sinkTimeBase.num();
             sinkTimeBaseDen = Math.max(sinkTimeBase.den(), 1);
         }
-        width = first.width();
-        height = first.height();
-        format = first.format();
     }
 
     /** A filter in the graph (freed with it). */

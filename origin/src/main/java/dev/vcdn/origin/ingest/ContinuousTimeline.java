@@ -6,20 +6,25 @@ import dev.vcdn.shared.media.MediaPacket;
 import dev.vcdn.shared.media.TimeBase;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps one publish's timestamps on one continuous timeline: a publisher whose timestamps jump
  * minutes forward or back (an encoder restarted behind a relay, a source switched in OBS, a
  * 32-bit RTMP clock wrapping) would otherwise put a segment of minutes, or time running
  * backwards, into every playlist. A jump is shifted out with one offset for every track, so
- * audio and video stay in sync; a track that merely paused (a still screen sent at a variable
- * frame rate) while the other went on is not a jump and keeps its gap.
+ * audio and video stay in sync. A pause is not a jump: a track that paused while another went on
+ * (a still screen sent at a variable frame rate), or a whole stream whose media time moved on
+ * as far as the wall clock did (a publisher that sent nothing for a while), keeps its gap.
  *
  * <p>A packet is on the timeline when it does not go back in its own track by more than
  * {@link #BACK_TOLERANCE_MICROS} and lies within {@link #WINDOW_MICROS} of the newest packet of
- * any track. One that is not, under the current offset or the one before it (the other track's
- * packets from before the jump, still in flight), starts a new offset that puts it one frame
- * after the newest packet. Owned by the publisher's connection's event loop.
+ * any track, or after it by about as long as the wall clock says passed since that one came. One
+ * that is not, under the current offset or, shortly after a jump, the one before it (the other
+ * track's packets from before the jump, still in flight), starts a new offset: it is put after the
+ * newest packet by the time that passed since that one came (one frame at least), so media time
+ * keeps pace with the wall clock, which PROGRAM-DATE-TIME is read against. Owned by the
+ * publisher's connection's event loop.
  */
 final class ContinuousTimeline implements MediaSink {
 
@@ -32,6 +37,8 @@ final class ContinuousTimeline implements MediaSink {
     private static final long DEFAULT_AUDIO_STEP_MICROS = 21_333;
     /** A step between a track's frames larger than this is not its frame duration. */
     private static final long MAX_STEP_MICROS = 250_000;
+    /** How far a pause's media time may differ from the wall clock's, in part of the pause. */
+    private static final double PAUSE_TOLERANCE = 0.25;
 
     /** Told each time a jump is shifted out, with its size. */
     interface JumpListener {
@@ -40,16 +47,23 @@ final class ContinuousTimeline implements MediaSink {
 
     private final MediaSink delegate;
     private final JumpListener listener;
+    private final LongSupplier nanoTime;
     private final Map<MediaKind, Long> lastMicros = new EnumMap<>(MediaKind.class);
     private final Map<MediaKind, Long> stepMicros = new EnumMap<>(MediaKind.class);
     private long newestMicros;
+    /** When the newest packet came, on the wall clock. */
+    private long newestArrivalNanos;
     private boolean started;
     private long offsetMicros;
+    /** The offset before the last jump, for packets from before it: up to {@link #previousUntilMicros} only. */
     private long previousOffsetMicros;
+    private long previousUntilMicros = Long.MIN_VALUE;
 
-    ContinuousTimeline(MediaSink delegate, JumpListener listener) {
+    /** @param nanoTime the wall clock ({@code System::nanoTime}) */
+    ContinuousTimeline(MediaSink delegate, JumpListener listener, LongSupplier nanoTime) {
         this.delegate = delegate;
         this.listener = listener;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -61,13 +75,16 @@ final class ContinuousTimeline implements MediaSink {
             long at = last != null ? last : raw + offsetMicros;
             return delegate.offer(shifted(packet, at - raw));
         }
+        long now = nanoTime.getAsLong();
+        long pausedMicros = started ? Math.max(0, (now - newestArrivalNanos) / 1000) : 0;
         long offset = offsetMicros;
         boolean jump = false;
-        if (started && !onTimeline(raw + offset, last)) {
-            if (onTimeline(raw + previousOffsetMicros, last)) {
+        if (started && !onTimeline(raw + offset, last, pausedMicros)) {
+            if (raw + previousOffsetMicros <= previousUntilMicros && onTimeline(raw + previousOffsetMicros, last, pausedMicros)) {
                 offset = previousOffsetMicros;
             } else {
-                offset = newestMicros + stepMicros.getOrDefault(packet.kind(), defaultStep(packet.kind())) - raw;
+                long step = stepMicros.getOrDefault(packet.kind(), defaultStep(packet.kind()));
+                offset = newestMicros + Math.max(step, pausedMicros) - raw;
                 jump = true;
             }
         }
@@ -77,6 +94,7 @@ final class ContinuousTimeline implements MediaSink {
         if (jump) {
             listener.jumped(packet.kind(), offsetMicros - offset);
             previousOffsetMicros = offsetMicros;
+            previousUntilMicros = newestMicros + WINDOW_MICROS;
             offsetMicros = offset;
         }
         long at = raw + offset;
@@ -84,14 +102,19 @@ final class ContinuousTimeline implements MediaSink {
             stepMicros.put(packet.kind(), at - last);
         }
         lastMicros.put(packet.kind(), last == null ? at : Math.max(last, at));
-        newestMicros = started ? Math.max(newestMicros, at) : at;
+        if (!started || at >= newestMicros) {
+            newestMicros = at;
+            newestArrivalNanos = now;
+        }
         started = true;
         return true;
     }
 
-    private boolean onTimeline(long at, Long lastOfTrack) {
+    private boolean onTimeline(long at, Long lastOfTrack, long pausedMicros) {
         boolean forwardInTrack = lastOfTrack == null || at >= lastOfTrack - BACK_TOLERANCE_MICROS;
-        return forwardInTrack && Math.abs(at - newestMicros) <= WINDOW_MICROS;
+        long ahead = at - newestMicros;
+        boolean pause = ahead > 0 && Math.abs(ahead - pausedMicros) <= PAUSE_TOLERANCE * pausedMicros;
+        return forwardInTrack && (Math.abs(ahead) <= WINDOW_MICROS || pause);
     }
 
     private static long defaultStep(MediaKind kind) {

@@ -155,11 +155,15 @@ public final class ChannelPackage {
         return nextMsn() + 1;
     }
 
-    /** Whether a rendition is offered to players: one of the current publish, or of the one before until the current has video. */
+    /**
+     * Whether a rendition is offered to players: one of the current publish, or of the one before
+     * until the current has video (or is known to have none).
+     */
     private boolean listed(RenditionId id) {
         boolean currentHasVideo = current.stream().map(renditions::get)
                 .anyMatch(r -> r != null && r.info().kind() == MediaKind.VIDEO);
-        return (currentHasVideo ? current : previous.isEmpty() ? current : previous).contains(id) && !down.contains(id);
+        boolean currentComplete = currentHasVideo || noPicture;
+        return (currentComplete ? current : previous.isEmpty() ? current : previous).contains(id) && !down.contains(id);
     }
 
     /** The publisher has gone: nothing is hinted while the broadcast waits for it to come back. */
@@ -228,11 +232,12 @@ public final class ChannelPackage {
         return rendition(id).map(this::init);
     }
 
-    /** The rendition's producer failed: players are moved off it, its playlist hints nothing. */
-    void noPicture() {
-        noPicture = true;
+    /** The current publish has no picture (its audio is the one variant), or has one after all. */
+    void pictureless(boolean withoutPicture) {
+        noPicture = withoutPicture;
     }
 
+    /** The rendition's producer failed: players are moved off it, its playlist hints nothing. */
     void down(RenditionId id) {
         down.add(id);
         rendition(id).ifPresent(r -> r.window().down(true));

@@ -11,7 +11,8 @@ import java.util.Set;
  *
  * @param renditions     ladder rungs the channel may get (the transcoder keeps those below the source)
  * @param codecs         video codecs of the ladder: always {@code h264}, plus {@code av1} / {@code vp9}
- * @param maxBitrateKbps highest source bitrate accepted
+ * @param maxBitrateKbps the most any rung sends viewers: a source above it is re-encoded, not passed through, and no
+ *                       encoded rung goes above it
  * @param lowLatency     the low-latency LL-HLS profile (shorter parts)
  * @param recording      keep a recording of the stream
  */

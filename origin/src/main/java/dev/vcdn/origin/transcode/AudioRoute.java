@@ -29,19 +29,17 @@ final class AudioRoute implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AudioRoute.class);
     private static final int AAC_LC = 2;
-    private static final int LOWEST_PASSED_RATE = 16_000;
-    private static final int HIGHEST_PASSED_RATE = 48_000;
 
     private final LadderOutput output;
     private final String stream;
     private final Counter refused;
     private AudioTranscoder transcoder;
+    /** The configuration the transcoder decodes. */
+    private byte[] transcodedConfig;
     /** The AudioSpecificConfig passed through as it came; null while transcoding (or before any). */
     private byte[] passedConfig;
     private AudioTranscoder.AudioFormat declaredFormat;
     private boolean declared;
-    /** The newest frame's time (ms): re-encoded audio after passed-through audio starts after it. */
-    private long lastOutMillis = Long.MIN_VALUE;
     private long refusedInARow;
 
     /** @param refused counts packets the audio decoder refused */
@@ -58,7 +56,6 @@ final class AudioRoute implements AutoCloseable {
                 return;
             }
             if (passedConfig != null) {
-                lastOutMillis = packet.timeBase().rescale(packet.dts(), TimeBase.MILLISECONDS);
                 output.packet(StreamTranscoder.AUDIO, packet);
                 return;
             }
@@ -88,6 +85,7 @@ final class AudioRoute implements AutoCloseable {
             return;
         }
         if (!declared && config.codec() == Codec.AAC && playableAsItIs(bytes)) {
+            closeTranscoder(); // one for an earlier configuration that never got to say anything
             passedConfig = bytes;
             declaredFormat = new AudioTranscoder.AudioFormat(AudioSpecificConfig.sampleRate(bytes),
                     AudioSpecificConfig.channels(bytes));
@@ -95,26 +93,31 @@ final class AudioRoute implements AutoCloseable {
             output.packet(StreamTranscoder.AUDIO, config);
             return;
         }
-        if (passedConfig != null) {
-            log.info("audio of stream={} changed mid-stream to {}: re-encoded into its first format ({} Hz, {} channels)",
-                    stream, describe(config.codec(), bytes), declaredFormat.sampleRate(), declaredFormat.channels());
-            passedConfig = null;
+        if (transcoder != null && Arrays.equals(bytes, transcodedConfig)) {
+            return; // the same configuration, sent again: the decoder goes on
         }
         if (transcoder == null) {
-            transcoder = new AudioTranscoder(config.codec(), bytes, declaredFormat);
+            // Built before anything changes: a configuration the decoder refuses leaves the audio as it was.
+            AudioTranscoder next = new AudioTranscoder(config.codec(), bytes, passedConfig != null ? declaredFormat : null);
+            if (passedConfig != null) {
+                log.info("audio of stream={} changed mid-stream to {}: re-encoded into its first format ({} Hz, {} channels)",
+                        stream, describe(config.codec(), bytes), declaredFormat.sampleRate(), declaredFormat.channels());
+                passedConfig = null;
+            }
+            transcoder = next;
         } else {
             transcoder.decodeAs(config.codec(), bytes);
         }
+        transcodedConfig = bytes;
     }
 
     /** AAC-LC, mono or stereo, at a rate every player takes: what goes to viewers as it came. */
     static boolean playableAsItIs(byte[] audioSpecificConfig) {
         try {
-            int rate = AudioSpecificConfig.sampleRate(audioSpecificConfig);
             int channelConfiguration = AudioSpecificConfig.channelConfiguration(audioSpecificConfig);
             return CodecStrings.aac(audioSpecificConfig).equals("mp4a.40." + AAC_LC)
                     && (channelConfiguration == 1 || channelConfiguration == 2)
-                    && rate >= LOWEST_PASSED_RATE && rate <= HIGHEST_PASSED_RATE;
+                    && AudioTranscoder.PLAYABLE_RATES.contains(AudioSpecificConfig.sampleRate(audioSpecificConfig));
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -133,10 +136,6 @@ final class AudioRoute implements AutoCloseable {
     }
 
     private void transcoded(MediaPacket aac) {
-        if (aac.dts() <= lastOutMillis) {
-            return; // the encoder's priming frame, over the last frame passed through before the change
-        }
-        lastOutMillis = aac.dts();
         if (!declared) {
             Payload configuration = Payload.copyOf(transcoder.configuration());
             declare(configuration);
@@ -164,13 +163,18 @@ final class AudioRoute implements AutoCloseable {
         }
     }
 
-    /** Frees the transcoder and ends the rendition; the decode thread's last word on audio. */
-    @Override
-    public void close() {
+    private void closeTranscoder() {
         if (transcoder != null) {
             transcoder.close();
             transcoder = null;
+            transcodedConfig = null;
         }
+    }
+
+    /** Frees the transcoder and ends the rendition; the decode thread's last word on audio. */
+    @Override
+    public void close() {
+        closeTranscoder();
         if (declared) {
             output.renditionEnd(StreamTranscoder.AUDIO);
         }

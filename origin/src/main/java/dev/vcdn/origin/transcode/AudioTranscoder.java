@@ -16,6 +16,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
 
 import dev.vcdn.origin.ffmpeg.CodecContext;
 import dev.vcdn.origin.ffmpeg.Ffmpeg;
+import dev.vcdn.origin.ffmpeg.FfmpegException;
 import dev.vcdn.origin.ffmpeg.NativeFrame;
 import dev.vcdn.origin.ffmpeg.NativePacket;
 import dev.vcdn.origin.ffmpeg.Resampler;
@@ -42,15 +43,16 @@ public final class AudioTranscoder implements AutoCloseable {
     static final int AAC_BITRATE = 128_000;
     static final long MAX_SILENCE_MILLIS = 2000;
 
-    /** Sample rates the AAC encoder takes; another input rate is encoded at {@link #DEFAULT_RATE}. */
-    private static final Set<Integer> AAC_RATES = Set.of(96_000, 88_200, 64_000, 48_000, 44_100, 32_000, 24_000, 22_050,
-            16_000, 12_000, 11_025, 8_000);
+    /** Sample rates every player takes in AAC-LC; another input rate is encoded at {@link #DEFAULT_RATE}. */
+    public static final Set<Integer> PLAYABLE_RATES = Set.of(48_000, 44_100, 32_000, 24_000, 22_050, 16_000);
     static final int DEFAULT_RATE = 48_000;
     /** More channels are mixed down: stereo is what every player and device takes. */
     static final int MAX_CHANNELS = 2;
 
-    /** What the output must be; null: what the first decoded frame is, within the encoder's rates and stereo. */
+    /** What the output must be; null: what the first decoded frame is, within the playable rates and stereo. */
     private final AudioFormat fixedOutput;
+    /** Set once the encoder could not be opened: every later frame fails at once, nothing is built again. */
+    private FfmpegException openFailure;
     private MediaDecoder decoder;
     private Resampler resampler;
     /** Opened on the first decoded frame, which tells the sample rate and channels. */
@@ -75,8 +77,17 @@ public final class AudioTranscoder implements AutoCloseable {
         this(codec, configuration, null);
     }
 
-    /** Output always in {@code output}, whatever comes in. */
+    /**
+     * Output always in {@code output}, whatever comes in, continuing audio already under way: the
+     * encoder's priming frame (which would lie over the audio before) is left out.
+     *
+     * @throws IllegalArgumentException for a rate outside {@link #PLAYABLE_RATES} or more than stereo
+     */
     public AudioTranscoder(Codec codec, byte[] configuration, AudioFormat output) {
+        if (output != null && (!PLAYABLE_RATES.contains(output.sampleRate()) || output.channels() < 1
+                || output.channels() > MAX_CHANNELS)) {
+            throw new IllegalArgumentException("not an output every player takes: " + output);
+        }
         this.fixedOutput = output;
         decoder = new MediaDecoder(codec, configuration);
     }
@@ -159,10 +170,23 @@ public final class AudioTranscoder implements AutoCloseable {
     }
 
     private void open(AVFrame first, long firstPts) {
+        if (openFailure != null) {
+            throw openFailure;
+        }
+        try {
+            openEncoder(first, firstPts);
+        } catch (RuntimeException e) {
+            freeEncoder();
+            openFailure = e instanceof FfmpegException ffmpeg ? ffmpeg : new FfmpegException("AAC encoder not opened: " + e);
+            throw openFailure;
+        }
+    }
+
+    private void openEncoder(AVFrame first, long firstPts) {
         AudioFormat output = fixedOutput != null ? fixedOutput : new AudioFormat(
-                AAC_RATES.contains(first.sample_rate()) ? first.sample_rate() : DEFAULT_RATE,
-                Math.min(first.ch_layout().nb_channels(), MAX_CHANNELS));
-        // Each is kept in a field as soon as it exists, so close() frees it whatever fails next.
+                PLAYABLE_RATES.contains(first.sample_rate()) ? first.sample_rate() : DEFAULT_RATE,
+                Math.min(Math.max(first.ch_layout().nb_channels(), 1), MAX_CHANNELS));
+        // Each is kept in a field as soon as it exists, so freeEncoder() frees it whatever fails next.
         resampler = new Resampler(output.sampleRate(), output.channels(), AV_SAMPLE_FMT_FLTP);
         encoderContext = CodecContext.encoder("aac");
         packet = new NativePacket();
@@ -177,7 +201,27 @@ public final class AudioTranscoder implements AutoCloseable {
         fifo = Ffmpeg.allocated(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, output.channels(), encoder.frame_size() * 4),
                 "av_audio_fifo_alloc");
         firstMillis = firstPts;
-        this.encoder = encoder; // open only now: a failure above leaves it closed, and close() frees the rest
+        this.encoder = encoder; // open only now: a failure above leaves it closed, and freeEncoder() frees the rest
+    }
+
+    private void freeEncoder() {
+        encoder = null;
+        if (fifo != null) {
+            av_audio_fifo_free(fifo);
+            fifo = null;
+        }
+        if (packet != null) {
+            packet.close();
+            packet = null;
+        }
+        if (encoderContext != null) {
+            encoderContext.close();
+            encoderContext = null;
+        }
+        if (resampler != null) {
+            resampler.close();
+            resampler = null;
+        }
     }
 
     /** Encodes whole frames of {@code frameSize} samples while the FIFO holds that many. */
@@ -205,6 +249,9 @@ public final class AudioTranscoder implements AutoCloseable {
 
     private void receive(Consumer<MediaPacket> out) {
         EncodedPackets.drain(encoder, packet.get(), "aac", encoded -> {
+            if (fixedOutput != null && encoded.pts() < 0) {
+                return; // the priming frame: silence over the audio that came before
+            }
             long millis = firstMillis + Math.round(encoded.pts() * 1000.0 / encoder.sample_rate());
             out.accept(MediaPacket.frame(Codec.AAC, millis, millis, TimeBase.MILLISECONDS, false,
                     Payload.copyOf(EncodedPackets.bytes(encoded))));
@@ -217,18 +264,7 @@ public final class AudioTranscoder implements AutoCloseable {
             return;
         }
         closed = true;
-        if (fifo != null) {
-            av_audio_fifo_free(fifo);
-        }
-        if (packet != null) {
-            packet.close();
-        }
-        if (encoderContext != null) {
-            encoderContext.close();
-        }
-        if (resampler != null) {
-            resampler.close();
-        }
+        freeEncoder();
         decoder.close();
     }
 }

@@ -4,7 +4,9 @@ import dev.vcdn.origin.pipeline.ChannelFeatures;
 import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.stream.RenditionId;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decides the ladder of a stream from what the publisher sends and what the channel may use:
@@ -65,12 +67,32 @@ public final class LadderPlanner {
                         step.height(), (int) (step.bitrateKbps() * EXTRA_CODEC_BITRATE_SHARE), source)));
             }
         }
-        int limit = features.maxBitrateKbps();
-        // No rung above what the channel may send (a 1080p step asks 6 Mbit/s; a channel may allow less).
-        return rungs.stream().map(rung -> limit > 0 && rung.bitrateKbps() > limit && !rung.passthrough()
-                ? new Rung(rung.id(), rung.codec(), rung.width(), rung.height(), rung.fps(), limit, (int) (limit * PEAK_FACTOR),
-                        false)
-                : rung).toList();
+        return withinLimit(rungs, features.maxBitrateKbps());
+    }
+
+    /**
+     * No encoded rung above what the channel may send, on average or at its peaks (a 1080p step
+     * asks 6 Mbit/s; a channel may allow less): the highest of each codec is held to the limit, the
+     * others over it are left out (several rungs at one bitrate would only cost encoding and
+     * confuse players' choice).
+     */
+    private static List<Rung> withinLimit(List<Rung> rungs, int limitKbps) {
+        if (limitKbps <= 0) {
+            return List.copyOf(rungs);
+        }
+        List<Rung> kept = new ArrayList<>();
+        Set<VideoCodec> heldToLimit = EnumSet.noneOf(VideoCodec.class);
+        for (Rung rung : rungs) {
+            if (rung.passthrough()) {
+                kept.add(rung);
+            } else if (rung.bitrateKbps() <= limitKbps) {
+                kept.add(new Rung(rung.id(), rung.codec(), rung.width(), rung.height(), rung.fps(), rung.bitrateKbps(),
+                        Math.min(rung.maxBitrateKbps(), limitKbps), false));
+            } else if (heldToLimit.add(rung.codec())) {
+                kept.add(new Rung(rung.id(), rung.codec(), rung.width(), rung.height(), rung.fps(), limitKbps, limitKbps, false));
+            }
+        }
+        return List.copyOf(kept);
     }
 
     private java.util.Optional<Step> extraStep(SourceVideo source) {

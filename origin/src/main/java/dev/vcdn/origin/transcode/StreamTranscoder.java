@@ -51,7 +51,7 @@ final class StreamTranscoder implements Runnable {
      */
     static final double MAX_SOURCE_GOP_SHARE = 1.2;
     /** A publish with sound and no picture (a radio show, a podcast) is planned as audio only after this much sound. */
-    static final long AUDIO_ONLY_AFTER_MILLIS = 3000;
+    static final long AUDIO_ONLY_AFTER_MILLIS = 5000;
     /** A first GOP shorter than this says too little of a source's bitrate. */
     static final long MIN_MEASURED_MILLIS = 1000;
 
@@ -90,8 +90,9 @@ final class StreamTranscoder implements Runnable {
     private MediaPacket videoConfig;
     private boolean clockSet;
     private boolean decided;
-    /** Planned without a picture: video that comes later is not packaged (its ladder was never planned). */
+    /** Planned without a picture, until a video keyframe comes. */
     private boolean audioOnly;
+    private boolean videoFrameSeen;
     private long firstAudioMillis = Long.MIN_VALUE;
     private double sourceFps;
     private SourcePassthrough passthrough;
@@ -207,12 +208,21 @@ final class StreamTranscoder implements Runnable {
         }
         if (packet.kind() == MediaKind.AUDIO) {
             audio.packet(packet);
-            if (!decided && videoConfig == null && !packet.isConfig()) {
+            if (!decided && !videoFrameSeen && !packet.isConfig()) {
                 soundWithoutPicture(packet.timeBase().rescale(packet.dts(), TimeBase.MILLISECONDS));
             }
-        } else if (audioOnly) {
             return;
-        } else if (packet.isConfig()) {
+        }
+        if (!packet.isConfig()) {
+            videoFrameSeen = true;
+            if (audioOnly) {
+                if (videoConfig == null || !packet.keyframe()) {
+                    return; // planned without a picture: video is taken up only from a keyframe it can be decoded from
+                }
+                pictureAfterAll();
+            }
+        }
+        if (packet.isConfig()) {
             boolean changed = decoder != null && !packet.payload().equals(videoConfig.payload());
             videoConfig = packet;
             if (changed) {
@@ -264,6 +274,12 @@ final class StreamTranscoder implements Runnable {
         }
         decoder.close();
         decoder = null;
+        if (deinterlacer == null && interlaced(configuration)) {
+            // The rungs get whole pictures from now on; a source passed through stays as it comes (it cannot change rung).
+            log.warn("source of channel={} stream={} became interlaced mid-stream: its rungs are deinterlaced from now on{}",
+                    grant.channel(), grant.streamId(), passthrough != null ? "; the source rung passes it on as it comes" : "");
+            deinterlacer = new Deinterlacer(1000);
+        }
         decoder = new MediaDecoder(configuration.codec(), configuration.payload().toByteArray());
         if (keyframesOnly) {
             decoder.decodeKeyframesOnly();
@@ -271,13 +287,13 @@ final class StreamTranscoder implements Runnable {
     }
 
     private void decide(GopProbe.Decision decision) {
-        if (interlaced(videoConfig)) {
-            log.info("source of channel={} stream={} is interlaced: deinterlaced and re-encoded", grant.channel(), grant.streamId());
-            deinterlacer = new Deinterlacer(1000);
-        }
         decided = true;
         if (videoConfig == null) {
             throw new IllegalStateException("video frames without a decoder configuration");
+        }
+        if (interlaced(videoConfig) && deinterlacer == null) {
+            log.info("source of channel={} stream={} is interlaced: deinterlaced and re-encoded", grant.channel(), grant.streamId());
+            deinterlacer = new Deinterlacer(1000);
         }
         sourceFps = decision.fps();
         boolean passThrough = decision.sourceKeyframesUsable() && videoConfig.codec() == Codec.H264
@@ -295,17 +311,30 @@ final class StreamTranscoder implements Runnable {
         replaying = false;
     }
 
+    /**
+     * Sound and, after {@value #AUDIO_ONLY_AFTER_MILLIS} ms of it, still no video frame: the stream
+     * goes live with its audio alone (a radio show) instead of waiting for a picture that may never come.
+     */
     private void soundWithoutPicture(long audioMillis) {
         if (firstAudioMillis == Long.MIN_VALUE) {
             firstAudioMillis = audioMillis;
         } else if (audioMillis - firstAudioMillis >= AUDIO_ONLY_AFTER_MILLIS) {
             decided = true;
             audioOnly = true;
-            log.info("ladder of channel={} stream={}: no picture after {} ms of sound: audio only; video sent later is not packaged",
-                    grant.channel(), grant.streamId(), AUDIO_ONLY_AFTER_MILLIS);
-            output.noPicture();
+            log.info("ladder of channel={} stream={}: no picture after {} ms of sound: audio only", grant.channel(),
+                    grant.streamId(), AUDIO_ONLY_AFTER_MILLIS);
+            output.pictureless(true);
             listener.ladderStarted(new LadderStarted(0, 0, 0, List.of(AUDIO)));
         }
+    }
+
+    /** Video after all (a camera switched on, a relay's first keyframe late): planned from this keyframe on, as at a start. */
+    private void pictureAfterAll() {
+        log.info("video for channel={} stream={} after it went live with sound only: its ladder is planned now", grant.channel(),
+                grant.streamId());
+        audioOnly = false;
+        decided = false;
+        output.pictureless(false);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.vcdn.shared.media.Payload;
 import dev.vcdn.shared.media.TimeBase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ContinuousTimelineTest {
@@ -19,6 +20,8 @@ class ContinuousTimelineTest {
     private final List<MediaPacket> out = new ArrayList<>();
     private final List<Long> jumps = new ArrayList<>();
     private boolean full;
+    /** The wall clock: packets come all at once unless a test moves it. */
+    private long nanos;
     private final ContinuousTimeline timeline = new ContinuousTimeline(new MediaSink() {
         @Override
         public boolean offer(MediaPacket packet) {
@@ -37,7 +40,7 @@ class ContinuousTimelineTest {
         @Override
         public void close() {
         }
-    }, (kind, micros) -> jumps.add(micros));
+    }, (kind, micros) -> jumps.add(micros), () -> nanos);
 
     /** An FLV-like source from {@code sourceStartMillis} on its clock, for {@code millis}: video every 40 ms, audio every 20. */
     private void play(long sourceStartMillis, long millis) {
@@ -117,6 +120,38 @@ class ContinuousTimelineTest {
         offer(MediaPacket.frame(Codec.H264, 7_000, 7_000, TimeBase.MILLISECONDS, true, BYTES));
         assertThat(jumps).isEmpty();
         assertThat(dts(MediaKind.VIDEO).get(dts(MediaKind.VIDEO).size() - 1)).isEqualTo(7_000);
+    }
+
+    @Test
+    void aWholeStreamThatSentNothingForAWhileKeepsItsGap() {
+        for (long t = 0; t < 2_000; t += 40) {
+            offer(MediaPacket.frame(Codec.H264, t, t, TimeBase.MILLISECONDS, t == 0, BYTES));
+        }
+        nanos += TimeUnit.SECONDS.toNanos(5); // a screen capture that sent nothing while nothing moved
+        offer(MediaPacket.frame(Codec.H264, 6_960, 6_960, TimeBase.MILLISECONDS, false, BYTES));
+        assertThat(jumps).isEmpty();
+        assertThat(out.get(out.size() - 1).dts()).isEqualTo(6_960);
+    }
+
+    @Test
+    void anEncoderRestartedBehindARelayGoesOnAfterTheTimeThatPassed() {
+        play(0, 4_000);
+        nanos += TimeUnit.SECONDS.toNanos(10); // the relay kept the connection; the encoder starts again at 0
+        play(0, 2_000);
+        continuous(dts(MediaKind.AUDIO).subList(0, 200), 60);
+        List<Long> video = dts(MediaKind.VIDEO);
+        assertThat(video.get(100) - video.get(99)).as("the ten seconds the wall clock saw").isBetween(10_000L, 10_100L);
+        assertThat(jumps).hasSize(1);
+    }
+
+    @Test
+    void theOffsetBeforeAJumpServesOnlyPacketsFromJustBeforeIt() {
+        play(0, 4_000);
+        play(124_000, 4_000);
+        // Old-clock audio long after the jump is no straggler: a jump of its own.
+        offer(MediaPacket.frame(Codec.AAC, 9_000, 9_000, TimeBase.MILLISECONDS, false, BYTES));
+        assertThat(jumps).hasSize(2);
+        assertThat(out.get(out.size() - 1).dts()).isGreaterThan(dts(MediaKind.VIDEO).get(dts(MediaKind.VIDEO).size() - 1));
     }
 
     @Test

@@ -85,5 +85,7 @@ class AudioRouteTest {
         assertThat(AudioRoute.playableAsItIs(new byte[] {0x29, (byte) 0x90})).as("HE-AAC").isFalse();
         assertThat(AudioRoute.playableAsItIs(new byte[] {0x10, 0x10})).as("LC 96 kHz").isFalse();
         assertThat(AudioRoute.playableAsItIs(new byte[] {0x11})).as("too short").isFalse();
+        assertThat(AudioRoute.playableAsItIs(new byte[] {0x17, (byte) 0x80, 0x27, 0x10, 0x10})).as("LC at an explicit 20 kHz")
+                .isFalse();
     }
 }

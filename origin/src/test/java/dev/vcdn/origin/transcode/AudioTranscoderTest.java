@@ -1,6 +1,7 @@
 package dev.vcdn.origin.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.vcdn.origin.codec.AudioSpecificConfig;
@@ -98,6 +99,14 @@ class AudioTranscoderTest {
         for (int i = 1; i < aac.size(); i++) {
             assertThat(aac.get(i).dts()).isGreaterThan(aac.get(i - 1).dts());
         }
+    }
+
+    @Test
+    void anOutputNoPlayerTakesIsRefusedBeforeAnythingNativeIsMade() {
+        assertThatThrownBy(() -> new AudioTranscoder(Codec.AAC, new byte[] {0x11, (byte) 0x90},
+                new AudioTranscoder.AudioFormat(20_000, 2))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AudioTranscoder(Codec.AAC, new byte[] {0x11, (byte) 0x90},
+                new AudioTranscoder.AudioFormat(48_000, 6))).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static long millis(MediaPacket packet) {

@@ -30,7 +30,10 @@ class LadderPlannerTest {
         ChannelFeatures limited = new ChannelFeatures(ChannelFeatures.DEFAULT_RENDITIONS, List.of("h264"), 2000, false, false);
         List<Rung> ladder = planner.plan(new SourceVideo(Codec.H264, 1920, 1080, 30, 0), limited, false);
         assertThat(ladder).extracting(Rung::bitrateKbps).allMatch(kbps -> kbps <= 2000);
-        assertThat(ladder.get(ladder.size() - 1).bitrateKbps()).as("rungs below the limit keep theirs").isLessThan(2000);
+        assertThat(ladder).extracting(Rung::maxBitrateKbps).allMatch(kbps -> kbps <= 2000);
+        assertThat(ids(ladder)).as("the source held to 2 Mbit/s; 720p would be as fast: left out")
+                .containsExactly("source", "480p", "360p", "160p");
+        assertThat(ladder.get(0).bitrateKbps()).isEqualTo(2000);
     }
 
     @Test

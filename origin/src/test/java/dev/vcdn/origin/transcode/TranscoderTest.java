@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,11 @@ class TranscoderTest {
             assertThat(endedRenditions).as("no packet after the rendition's end").doesNotContain(rendition);
             packets.computeIfAbsent(rendition, id -> Collections.synchronizedList(new ArrayList<>())).add(packet);
             return true;
+        }
+
+        @Override
+        public void pictureless(boolean withoutPicture) {
+            calls.add("pictureless " + withoutPicture);
         }
 
         @Override
@@ -243,6 +249,35 @@ class TranscoderTest {
         assertThat(passedThrough(declared, limited)).as("x264 declared 2500 kbit/s").isFalse();
         assertThat(passedThrough(silent, limited)).as("measured over its first GOP").isFalse();
         assertThat(passedThrough(declared, ChannelFeatures.standard())).as("within 12000 kbit/s").isTrue();
+    }
+
+    @Test
+    void soundAloneGoesLiveAsAudioOnlyAndAPictureThatComesLaterGetsItsLadder() throws Exception {
+        List<MediaPacket> sound = FlvFile.packets(TestSources.aacFlv(files, "sound", 48_000, "stereo", 12));
+        List<MediaPacket> picture = FlvFile.packets(TestSources.flv(files, "picture", "320x180", 25, 50, 5)).stream()
+                .filter(p -> p.codec() == Codec.H264).map(p -> new MediaPacket(p.codec(), p.type(), p.dts() + 6_000,
+                        p.pts() + 6_000, p.timeBase(), p.keyframe(), p.payload())).toList();
+        List<MediaPacket> input = new ArrayList<>(sound);
+        input.addAll(picture);
+        input.sort(Comparator.comparingLong(MediaPacket::dts));
+        List<List<RenditionId>> planned = Collections.synchronizedList(new ArrayList<>());
+        Recorder ladder = transcode(input, ChannelFeatures.standard(), List.of(), VideoEncoder::new,
+                StreamTranscoder.Settings.live(Duration.ofSeconds(2)), new PipelineListener() {
+                    @Override
+                    public void ladderStarted(LadderStarted started) {
+                        planned.add(started.renditions());
+                    }
+
+                    @Override
+                    public void failed(String reason) {
+                    }
+                });
+        assertThat(planned).as("planned as audio only, then with the picture").hasSize(2);
+        assertThat(planned.get(0)).containsExactly(RenditionId.of("audio"));
+        assertThat(planned.get(1)).contains(RenditionId.of("source"));
+        assertThat(ladder.calls).containsSubsequence("pictureless true", "pictureless false");
+        assertThat(ladder.frames("source")).as("the picture is packaged from its first keyframe").hasSizeGreaterThan(100);
+        assertThat(ladder.frames("audio")).as("sound all along").hasSizeGreaterThan(500);
     }
 
     /** Whether the source rung's first keyframe is the publisher's own, byte for byte. */

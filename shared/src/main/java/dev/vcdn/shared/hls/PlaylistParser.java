@@ -85,8 +85,8 @@ public final class PlaylistParser {
             String tag = tagName(line);
             String value = tagValue(line);
             switch (tag) {
-                case "#EXT-X-VERSION" -> version = (int) integer(value, number);
-                case "#EXT-X-TARGETDURATION" -> targetDuration = (int) integer(value, number);
+                case "#EXT-X-VERSION" -> version = smallInteger(value, number);
+                case "#EXT-X-TARGETDURATION" -> targetDuration = smallInteger(value, number);
                 case "#EXT-X-MEDIA-SEQUENCE" -> mediaSequence = integer(value, number);
                 case "#EXT-X-DISCONTINUITY-SEQUENCE" -> discontinuitySequence = integer(value, number);
                 case "#EXT-X-GAP" -> gap = true;
@@ -105,7 +105,8 @@ public final class PlaylistParser {
                         map = Optional.of(uri);
                     }
                 }
-                case "#EXT-X-SKIP" -> skipped = (int) AttributeList.parse(value, number).integer("SKIPPED-SEGMENTS");
+                case "#EXT-X-SKIP" -> skipped = smallInteger(Long.toString(AttributeList.parse(value, number)
+                        .integer("SKIPPED-SEGMENTS")), number);
                 case "#EXT-X-DISCONTINUITY" -> discontinuity = true;
                 case "#EXT-X-PROGRAM-DATE-TIME" -> programDateTime = Optional.of(dateTime(value, number));
                 case "#EXT-X-PART" -> {
@@ -123,7 +124,7 @@ public final class PlaylistParser {
                 case "#EXT-X-RENDITION-REPORT" -> {
                     AttributeList a = AttributeList.parse(value, number);
                     reports.add(new RenditionReport(a.required("URI"), a.integer("LAST-MSN"),
-                            a.get("LAST-PART").map(v -> (int) integer(v, number)).orElse(-1)));
+                            a.get("LAST-PART").map(v -> smallInteger(v, number)).orElse(-1)));
                 }
                 case "#EXT-X-ENDLIST" -> endList = true;
                 default -> {
@@ -163,7 +164,7 @@ public final class PlaylistParser {
                 variants.add(new Variant(pending.integer("BANDWIDTH"),
                         pending.get("AVERAGE-BANDWIDTH").map(v -> integer(v, number)).orElse(0L),
                         pending.get("CODECS").orElse(""),
-                        (int) integer(resolution[0], number - 1), (int) integer(resolution[1], number - 1),
+                        smallInteger(resolution[0], number - 1), smallInteger(resolution[1], number - 1),
                         pending.decimal("FRAME-RATE").orElse(0.0), pending.get("AUDIO"), line));
                 pending = null;
                 continue;
@@ -171,7 +172,7 @@ public final class PlaylistParser {
             String tag = tagName(line);
             String value = tagValue(line);
             switch (tag) {
-                case "#EXT-X-VERSION" -> version = (int) integer(value, number);
+                case "#EXT-X-VERSION" -> version = smallInteger(value, number);
                 case "#EXT-X-INDEPENDENT-SEGMENTS" -> independent = true;
                 case "#EXT-X-STREAM-INF" -> pending = AttributeList.parse(value, number);
                 case "#EXT-X-MEDIA" -> {
@@ -223,6 +224,15 @@ public final class PlaylistParser {
         } catch (NumberFormatException e) {
             throw new PlaylistParseException(line, "'" + value + "' is not a decimal integer");
         }
+    }
+
+    /** An integer the model keeps in an int (a version, a target duration, a size): larger ones are refused, not wrapped. */
+    static int smallInteger(String value, int line) {
+        long parsed = integer(value, line);
+        if (parsed > Integer.MAX_VALUE) {
+            throw new PlaylistParseException(line, "integer " + value.strip() + " too large");
+        }
+        return (int) parsed;
     }
 
     static double decimal(String value, int line) {

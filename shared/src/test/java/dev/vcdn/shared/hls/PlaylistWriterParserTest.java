@@ -201,6 +201,15 @@ class PlaylistWriterParserTest {
     }
 
     @Test
+    void integersTheModelCannotHoldAreRefusedNotWrapped() {
+        // Found by the fuzzer: a version of 3333333333 was kept as -961633963, then written and refused.
+        assertThatThrownBy(() -> PlaylistParser.parseMultivariant("#EXTM3U\n#EXT-X-VERSION:3333333333\n"))
+                .isInstanceOf(PlaylistParseException.class).hasMessage("line 2: integer 3333333333 too large");
+        assertThatThrownBy(() -> PlaylistParser.parseMedia("#EXTM3U\n#EXT-X-TARGETDURATION:4294967298\n"))
+                .isInstanceOf(PlaylistParseException.class).hasMessage("line 2: integer 4294967298 too large");
+    }
+
+    @Test
     void malformedPlaylistsAreRefusedWithTheLine() {
         assertThatThrownBy(() -> PlaylistParser.parseMedia("#EXT-X-TARGETDURATION:2\n"))
                 .isInstanceOf(PlaylistParseException.class).hasMessage("line 1: a playlist starts with #EXTM3U");

@@ -105,8 +105,7 @@ public final class PlaylistParser {
                         map = Optional.of(uri);
                     }
                 }
-                case "#EXT-X-SKIP" -> skipped = smallInteger(Long.toString(AttributeList.parse(value, number)
-                        .integer("SKIPPED-SEGMENTS")), number);
+                case "#EXT-X-SKIP" -> skipped = asInt(AttributeList.parse(value, number).integer("SKIPPED-SEGMENTS"), number);
                 case "#EXT-X-DISCONTINUITY" -> discontinuity = true;
                 case "#EXT-X-PROGRAM-DATE-TIME" -> programDateTime = Optional.of(dateTime(value, number));
                 case "#EXT-X-PART" -> {
@@ -228,9 +227,12 @@ public final class PlaylistParser {
 
     /** An integer the model keeps in an int (a version, a target duration, a size): larger ones are refused, not wrapped. */
     static int smallInteger(String value, int line) {
-        long parsed = integer(value, line);
+        return asInt(integer(value, line), line);
+    }
+
+    private static int asInt(long parsed, int line) {
         if (parsed > Integer.MAX_VALUE) {
-            throw new PlaylistParseException(line, "integer " + value.strip() + " too large");
+            throw new PlaylistParseException(line, "integer " + parsed + " too large");
         }
         return (int) parsed;
     }

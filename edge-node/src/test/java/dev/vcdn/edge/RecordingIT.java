@@ -1,5 +1,6 @@
 package dev.vcdn.edge;
 
+import static dev.vcdn.edge.testing.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vcdn.edge.testing.BrowserRun;
@@ -432,13 +433,5 @@ class RecordingIT {
         HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(answer.statusCode()).as(url).isEqualTo(200);
         return answer.body();
-    }
-
-    private static String run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.vcdn.edge;
 
+import static dev.vcdn.edge.testing.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -274,13 +274,5 @@ class StreamerSourcesIT {
     private static JsonObject audio(JsonObject probed) {
         return probed.getJsonArray("streams").stream().map(JsonObject.class::cast)
                 .filter(stream -> "audio".equals(stream.getString("codec_type"))).findFirst().orElseThrow();
-    }
-
-    private static String run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
-        return out;
     }
 }

@@ -89,7 +89,7 @@ public final class LiveStream {
                 log.info("timestamps of {} stream {} jumped by {} ms ({}, {} jumps so far): shifted back onto the stream's timeline",
                         grant.channel(), grant.streamId(), jumpMicros / 1000, kind, jumpsSeen);
             }
-        }, System::nanoTime), metrics);
+        }), metrics);
         this.registry = registry;
         this.auth = auth;
         this.packaging = packaging;

@@ -232,9 +232,9 @@ public final class ChannelPackage {
         return rendition(id).map(this::init);
     }
 
-    /** The current publish has no picture (its audio is the one variant), or has one after all. */
-    void pictureless(boolean withoutPicture) {
-        noPicture = withoutPicture;
+    /** The current publish has no picture: its audio is the one variant. */
+    void noPicture() {
+        noPicture = true;
     }
 
     /** The rendition's producer failed: players are moved off it, its playlist hints nothing. */

@@ -217,8 +217,8 @@ public final class PackagerOutput implements LadderOutput {
     }
 
     @Override
-    public void pictureless(boolean withoutPicture) {
-        onLoop(() -> broadcast.pictureless(withoutPicture)); // broadcast is the loop's: read there, not here
+    public void noPicture() {
+        onLoop(() -> broadcast.noPicture()); // broadcast is the loop's: read there, not here
     }
 
     @Override

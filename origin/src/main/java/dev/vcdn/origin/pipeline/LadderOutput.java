@@ -18,11 +18,8 @@ public interface LadderOutput {
     default void mediaClock(Instant wallClockOfMediaZero) {
     }
 
-    /**
-     * Whether the publish has sound and no picture (its audio rendition is the whole stream), or
-     * has a picture after all (video came after it was planned without).
-     */
-    default void pictureless(boolean withoutPicture) {
+    /** The publish has sound and no picture: its audio rendition is the whole stream. */
+    default void noPicture() {
     }
 
     /**

@@ -36,6 +36,8 @@ final class AudioRoute implements AutoCloseable {
     private AudioTranscoder transcoder;
     /** The configuration the transcoder decodes. */
     private byte[] transcodedConfig;
+    /** Passing through, the publisher changed to a configuration the decoder refused: its packets are not the rendition's. */
+    private boolean refusedChange;
     /** The AudioSpecificConfig passed through as it came; null while transcoding (or before any). */
     private byte[] passedConfig;
     private AudioTranscoder.AudioFormat declaredFormat;
@@ -56,8 +58,10 @@ final class AudioRoute implements AutoCloseable {
                 return;
             }
             if (passedConfig != null) {
-                output.packet(StreamTranscoder.AUDIO, packet);
-                return;
+                if (packet.codec() == Codec.AAC && !refusedChange) {
+                    output.packet(StreamTranscoder.AUDIO, packet);
+                }
+                return; // under a configuration the decoder refused, nothing is right: dropped until the first comes back
             }
             if (transcoder == null) {
                 if (packet.codec() == Codec.AAC) {
@@ -81,6 +85,7 @@ final class AudioRoute implements AutoCloseable {
     private void configure(MediaPacket config) {
         byte[] bytes = config.payload().toByteArray();
         if (passedConfig != null && Arrays.equals(bytes, passedConfig)) {
+            refusedChange = false;
             output.packet(StreamTranscoder.AUDIO, config); // the same configuration, sent again
             return;
         }
@@ -97,8 +102,15 @@ final class AudioRoute implements AutoCloseable {
             return; // the same configuration, sent again: the decoder goes on
         }
         if (transcoder == null) {
-            // Built before anything changes: a configuration the decoder refuses leaves the audio as it was.
-            AudioTranscoder next = new AudioTranscoder(config.codec(), bytes, passedConfig != null ? declaredFormat : null);
+            // Built before anything changes: a configuration the decoder refuses leaves the transcoder as it was.
+            AudioTranscoder next;
+            try {
+                next = new AudioTranscoder(config.codec(), bytes, passedConfig != null ? declaredFormat : null);
+            } catch (FfmpegException e) {
+                refusedChange = passedConfig != null;
+                throw e;
+            }
+            refusedChange = false;
             if (passedConfig != null) {
                 log.info("audio of stream={} changed mid-stream to {}: re-encoded into its first format ({} Hz, {} channels)",
                         stream, describe(config.codec(), bytes), declaredFormat.sampleRate(), declaredFormat.channels());

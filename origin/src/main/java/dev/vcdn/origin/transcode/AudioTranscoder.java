@@ -100,6 +100,7 @@ public final class AudioTranscoder implements AutoCloseable {
         MediaDecoder next = new MediaDecoder(codec, configuration);
         decoder.close();
         decoder = next;
+        openFailure = null; // the encoder is tried again for the new input's first frame
     }
 
     /** The AAC AudioSpecificConfig, known once the first frame was decoded (empty before). */

@@ -85,6 +85,7 @@ public final class LadderPlanner {
         for (Rung rung : rungs) {
             if (rung.passthrough()) {
                 kept.add(rung);
+                heldToLimit.add(rung.codec()); // the source is its codec's top: nothing encoded above it
             } else if (rung.bitrateKbps() <= limitKbps) {
                 kept.add(new Rung(rung.id(), rung.codec(), rung.width(), rung.height(), rung.fps(), rung.bitrateKbps(),
                         Math.min(rung.maxBitrateKbps(), limitKbps), false));

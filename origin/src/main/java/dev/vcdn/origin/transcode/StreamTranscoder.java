@@ -90,9 +90,13 @@ final class StreamTranscoder implements Runnable {
     private MediaPacket videoConfig;
     private boolean clockSet;
     private boolean decided;
-    /** Planned without a picture, until a video keyframe comes. */
+    /**
+     * Planned without a picture, for the whole publish: video planned later would number its
+     * segments apart from the audio's (and the multivariant playlist players hold would change).
+     */
     private boolean audioOnly;
     private boolean videoFrameSeen;
+    private boolean videoIgnored;
     private long firstAudioMillis = Long.MIN_VALUE;
     private double sourceFps;
     private SourcePassthrough passthrough;
@@ -215,12 +219,14 @@ final class StreamTranscoder implements Runnable {
         }
         if (!packet.isConfig()) {
             videoFrameSeen = true;
-            if (audioOnly) {
-                if (videoConfig == null || !packet.keyframe()) {
-                    return; // planned without a picture: video is taken up only from a keyframe it can be decoded from
-                }
-                pictureAfterAll();
+        }
+        if (audioOnly) {
+            if (!videoIgnored) {
+                videoIgnored = true;
+                log.warn("video for channel={} stream={} after it went live with sound only: not packaged (the encoder must "
+                        + "publish again to add it)", grant.channel(), grant.streamId());
             }
+            return;
         }
         if (packet.isConfig()) {
             boolean changed = decoder != null && !packet.payload().equals(videoConfig.payload());
@@ -323,18 +329,9 @@ final class StreamTranscoder implements Runnable {
             audioOnly = true;
             log.info("ladder of channel={} stream={}: no picture after {} ms of sound: audio only", grant.channel(),
                     grant.streamId(), AUDIO_ONLY_AFTER_MILLIS);
-            output.pictureless(true);
+            output.noPicture();
             listener.ladderStarted(new LadderStarted(0, 0, 0, List.of(AUDIO)));
         }
-    }
-
-    /** Video after all (a camera switched on, a relay's first keyframe late): planned from this keyframe on, as at a start. */
-    private void pictureAfterAll() {
-        log.info("video for channel={} stream={} after it went live with sound only: its ladder is planned now", grant.channel(),
-                grant.streamId());
-        audioOnly = false;
-        decided = false;
-        output.pictureless(false);
     }
 
     /**

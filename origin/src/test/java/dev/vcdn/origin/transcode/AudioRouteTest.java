@@ -7,7 +7,10 @@ import dev.vcdn.origin.ingest.rtmp.FlvFile;
 import dev.vcdn.origin.pipeline.LadderOutput;
 import dev.vcdn.origin.pipeline.RenditionInfo;
 import dev.vcdn.origin.testing.TestSources;
+import dev.vcdn.shared.media.Codec;
 import dev.vcdn.shared.media.MediaPacket;
+import dev.vcdn.shared.media.Payload;
+import dev.vcdn.shared.media.TimeBase;
 import dev.vcdn.shared.stream.RenditionId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -64,6 +67,22 @@ class AudioRouteTest {
         // 2 s of 22.05 kHz mono re-encoded at 48 kHz: about 94 frames of 1024 samples, not the source's 43.
         assertThat(after.size()).isBetween(85, 100);
         assertThat(after.get(0).dts()).isGreaterThan(lastStereo);
+    }
+
+    @Test
+    void aChangeTheDecoderRefusesDropsTheAudioUntilTheFirstConfigurationComesBack() throws Exception {
+        List<MediaPacket> stereo = FlvFile.packets(TestSources.aacFlv(directory, "stereo", 48_000, "stereo", 1));
+        MediaPacket config = stereo.get(0);
+        List<MediaPacket> frames = stereo.subList(1, stereo.size());
+        route.packet(config);
+        frames.subList(0, 10).forEach(route::packet);
+        route.packet(MediaPacket.config(Codec.AAC, 0, TimeBase.MILLISECONDS, Payload.copyOf(new byte[] {0, 0})));
+        frames.subList(10, 20).forEach(route::packet);
+        assertThat(out).as("nothing under a configuration no decoder takes").hasSize(11);
+        route.packet(config);
+        frames.subList(20, 30).forEach(route::packet);
+        assertThat(out.subList(12, out.size())).as("passed through again").containsExactlyElementsOf(frames.subList(20, 30));
+        assertThat(declared).hasSize(1);
     }
 
     @Test

@@ -34,6 +34,10 @@ class LadderPlannerTest {
         assertThat(ids(ladder)).as("the source held to 2 Mbit/s; 720p would be as fast: left out")
                 .containsExactly("source", "480p", "360p", "160p");
         assertThat(ladder.get(0).bitrateKbps()).isEqualTo(2000);
+
+        List<Rung> underPassedSource = planner.plan(new SourceVideo(Codec.H264, 1920, 1080, 30, 1800), limited, true);
+        assertThat(ids(underPassedSource)).as("nothing encoded above the source passed through").containsExactly("source", "480p",
+                "360p", "160p");
     }
 
     @Test

@@ -424,6 +424,31 @@ class PackagerOutputTest {
     }
 
     @Test
+    void aPublishWithSoundAloneAfterOneWithAPictureOffersItsSoundNotTheEndedPicture() throws Exception {
+        packagesWithGrace(Duration.ofSeconds(30));
+        List<MediaPacket> sound = FlvFile.packets(TestSources.aacFlv(files, "sound", 48_000, "stereo", 3));
+        RenditionInfo audio = new RenditionInfo(RenditionId.of("audio"), MediaKind.AUDIO, Codec.AAC,
+                CodecStrings.aac(sound.get(0).payload().toByteArray()), 0, 0, 0, 0, 0, Optional.of(sound.get(0).payload()));
+        PackagerOutput first = new PackagerOutput(packages, new PublishGrant(ChannelName.of("alice"), StreamId.random(),
+                ChannelFeatures.standard()));
+        first.mediaClock(T0);
+        first.rendition(rendition("high"));
+        first.rendition(audio);
+        video.subList(0, 60).forEach(packet -> first.packet(RenditionId.of("high"), packet));
+        sound.subList(1, 100).forEach(packet -> first.packet(RenditionId.of("audio"), packet));
+        first.end();
+        assertThat(variants()).containsExactly("high/index.m3u8");
+
+        PackagerOutput second = new PackagerOutput(packages, new PublishGrant(ChannelName.of("alice"), StreamId.random(),
+                ChannelFeatures.standard()));
+        second.mediaClock(T0.plusSeconds(10));
+        second.rendition(audio);
+        second.noPicture();
+        sound.subList(1, sound.size()).forEach(packet -> second.packet(RenditionId.of("audio"), packet));
+        assertThat(variants()).as("the radio show, not the picture that ended").containsExactly("audio/index.m3u8");
+    }
+
+    @Test
     void aPublishTakenOverChangesNothingWithWhatItStillDelivers() throws Exception {
         packagesWithGrace(Duration.ofSeconds(30));
         PackagerOutput first = publish(StreamId.random(), video.subList(0, 30), T0);

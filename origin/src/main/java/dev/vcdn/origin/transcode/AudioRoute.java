@@ -58,10 +58,11 @@ final class AudioRoute implements AutoCloseable {
                 return;
             }
             if (passedConfig != null) {
+                // Under a configuration the decoder refused nothing is right: dropped until the first comes back.
                 if (packet.codec() == Codec.AAC && !refusedChange) {
                     output.packet(StreamTranscoder.AUDIO, packet);
                 }
-                return; // under a configuration the decoder refused, nothing is right: dropped until the first comes back
+                return;
             }
             if (transcoder == null) {
                 if (packet.codec() == Codec.AAC) {

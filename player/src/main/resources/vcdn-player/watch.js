@@ -35,6 +35,8 @@ const stats = document.getElementById('stats');
 let hls = null;
 let endlist = false;
 let starvedAtEnd = 0;
+/** Where the video stood at the last statistics tick. */
+let lastStatsTime = -1;
 let returnTimer = null;
 /** The user is dragging the seek bar: the bar is theirs until they let go. */
 let seeking = false;
@@ -417,9 +419,14 @@ function updateStats() {
   updateControls();
   // The last frame played and nothing follows: ended, whether or not the browser fired 'ended'.
   // Only at the end of what there is: a seek into a recording also finds nothing buffered for a moment.
+  // Chromium may also stop a frame or two short of the end of what is buffered (its tracks end a
+  // little apart): standing still there counts too.
   const range = seekableRange();
   const atTheEnd = !range || video.currentTime > range.end - 1.5;
-  starvedAtEnd = endlist && atTheEnd && (buffered === null || buffered < 0.1) ? starvedAtEnd + 1 : 0;
+  const standingStill = !video.paused && video.currentTime === lastStatsTime;
+  lastStatsTime = video.currentTime;
+  const starved = buffered === null || buffered < 0.1 || (standingStill && buffered < 0.5);
+  starvedAtEnd = endlist && atTheEnd && starved ? starvedAtEnd + 1 : 0;
   if (starvedAtEnd >= 2) ended();
 }
 setInterval(updateStats, STATS_MS);
